@@ -1,0 +1,73 @@
+/**
+ * Configuration from the environment (and matching --flags), with every
+ * default in this one place. Nothing below server/ reads process.env: app.ts
+ * passes the parts each module needs.
+ */
+import path from 'node:path';
+
+export interface Config {
+  /** HTTP port. */
+  port: number;
+  /** Interface to listen on; 0.0.0.0 so a container or LAN can reach it. */
+  host: string;
+  /** PostGIS server URL; undefined means the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  /** Folder for the embedded database and graph snapshots. */
+  dataDir: string;
+  /** debug | info | warn | error */
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Pooled connections to the PostGIS server; keep below its max_connections (100 by default). */
+  poolSize: number;
+  /** A statement running longer than this is cancelled by the server (ms). */
+  statementTimeoutMs: number;
+  /** Build the demo city into an empty embedded database on start. */
+  demoOnEmpty: boolean;
+}
+
+export const defaultConfig: Config = {
+  port: 8080,
+  host: '0.0.0.0',
+  databaseUrl: undefined,
+  dataDir: './data',
+  logLevel: 'info',
+  poolSize: 10,
+  statementTimeoutMs: 30_000,
+  demoOnEmpty: true,
+};
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** Reads a `--name value` or `--name=value` flag from argv. */
+function flag(argv: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === `--${name}`) return argv[i + 1];
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+function integer(value: string | undefined, name: string, fallback: number, min: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+/** Builds the config from environment and flags; flags win. Throws with the bad setting's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
+  const pick = (flagName: string, envName: string) => flag(argv, flagName) ?? env[envName];
+  const logLevel = (pick('log-level', 'LOG_LEVEL') ?? defaultConfig.logLevel) as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const databaseUrl = pick('database-url', 'DATABASE_URL') || undefined;
+  return {
+    port: integer(pick('port', 'PORT'), 'PORT', defaultConfig.port, 0),
+    host: pick('host', 'HOST') || defaultConfig.host,
+    databaseUrl,
+    dataDir: path.resolve(pick('data-dir', 'DATA_DIR') || defaultConfig.dataDir),
+    logLevel,
+    poolSize: integer(pick('pool-size', 'PG_POOL_SIZE'), 'PG_POOL_SIZE', defaultConfig.poolSize, 1),
+    statementTimeoutMs: integer(pick('statement-timeout', 'STATEMENT_TIMEOUT_MS'), 'STATEMENT_TIMEOUT_MS', defaultConfig.statementTimeoutMs, 0),
+    demoOnEmpty: (pick('demo', 'DEMO_ON_EMPTY') ?? 'true') !== 'false',
+  };
+}

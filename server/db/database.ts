@@ -1,0 +1,28 @@
+/**
+ * The storage interface: one small surface that both backends implement, the
+ * PostGIS server through `pg` and the embedded PGlite with PostGIS. Everything
+ * above this file speaks SQL with bound parameters through it and never knows
+ * which backend it has, except where a capability differs (`hasMvt`).
+ */
+
+/** Anything that runs SQL: the database itself or an open transaction. */
+export interface Queryable {
+  /** Runs one statement with bound parameters ($1, $2, ...) and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export type BackendKind = 'postgis' | 'pglite';
+
+export interface Database extends Queryable {
+  readonly kind: BackendKind;
+  /** True where ST_AsMVT works (the PostGIS server); PGlite's build lacks protobuf. */
+  readonly hasMvt: boolean;
+  /**
+   * Runs fn in one transaction on one connection: committed when fn resolves,
+   * rolled back when it throws, so a failed import leaves the old data whole.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

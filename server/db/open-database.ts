@@ -1,0 +1,34 @@
+/**
+ * Picks the backend: the PostGIS server when a URL is given, otherwise the
+ * embedded PGlite in `<dataDir>/pglite`. Applies the migrations either way.
+ */
+import path from 'node:path';
+import type { Database } from './database.ts';
+import { openPgDatabase } from './pg-database.ts';
+import { openPgliteDatabase } from './pglite-database.ts';
+import { migrate } from './migrate.ts';
+
+export interface OpenDatabaseOptions {
+  databaseUrl: string | undefined;
+  /** Embedded database folder's parent; undefined keeps PGlite in memory. */
+  dataDir: string | undefined;
+  poolSize?: number;
+  statementTimeoutMs?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const db = options.databaseUrl
+    ? await openPgDatabase({
+        connectionString: options.databaseUrl,
+        poolSize: options.poolSize ?? 10,
+        statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
+      })
+    : await openPgliteDatabase({ dataDir: options.dataDir ? path.join(options.dataDir, 'pglite') : undefined });
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,67 @@
+/**
+ * The PostGIS server backend: a `pg` pool. The pool stays below the server's
+ * max_connections (see config) and every connection gets a statement timeout
+ * so that one runaway query cannot hold a connection forever.
+ */
+import pg from 'pg';
+import type { Database, Queryable } from './database.ts';
+
+export interface PgDatabaseOptions {
+  connectionString: string;
+  /** Upper bound of pooled connections. */
+  poolSize: number;
+  /** Milliseconds before the server cancels a statement; 0 disables. */
+  statementTimeoutMs: number;
+}
+
+// int8 (bigint) and numeric come back as strings by default; our ids and
+// counts fit in a double, and both backends must give the same JS values.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+function wrap(client: pg.PoolClient | pg.Pool): Queryable {
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      const result = await client.query(sql, params as unknown[]);
+      return result.rows as T[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  };
+}
+
+export async function openPgDatabase(options: PgDatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize,
+    statement_timeout: options.statementTimeoutMs || undefined,
+  });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => {});
+  await pool.query('SELECT 1');
+  const base = wrap(pool);
+  return {
+    kind: 'postgis',
+    hasMvt: true,
+    query: base.query,
+    exec: base.exec,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The embedded backend: PGlite (PostgreSQL compiled to WASM) with PostGIS,
+ * persisted in a folder. It is single-connection, so transactions run through
+ * PGlite's own transaction() which holds its lock for their duration.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import type { Database, Queryable } from './database.ts';
+
+export interface PgliteDatabaseOptions {
+  /** Folder for the database files; undefined keeps it in memory (tests). */
+  dataDir: string | undefined;
+}
+
+// Same value shapes as the pg backend: int8 and numeric as JS numbers.
+const parsers = {
+  [types.INT8]: (v: string) => Number(v),
+  [types.NUMERIC]: (v: string) => Number(v),
+};
+
+function wrap(target: PGlite | Transaction): Queryable {
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      const result = await target.query<T>(sql, params as unknown[]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await target.exec(sql);
+    },
+  };
+}
+
+export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create({
+    dataDir: options.dataDir,
+    extensions: { postgis },
+    parsers,
+  });
+  const base = wrap(db);
+  return {
+    kind: 'pglite',
+    hasMvt: false,
+    query: base.query,
+    exec: base.exec,
+    transaction(fn) {
+      return db.transaction((tx) => fn(wrap(tx)));
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}
