@@ -1,0 +1,233 @@
+/**
+ * Stores an ImportBundle, replacing the previous city, in ONE transaction:
+ * if anything fails (or the process is killed) PostgreSQL rolls back and the
+ * data that was there before is still there, whole. Rows go in batches through
+ * unnest() over bound array parameters: one round trip per few thousand rows,
+ * the same SQL on both backends, no string-built values.
+ */
+import type { Database, Queryable } from '../server/db/database.ts';
+import { bumpDataVersion } from '../server/db/data-state.ts';
+import { lineEwkbFromFlat, lineEwkb, multiPolygonEwkb, pointEwkb } from '../server/db/ewkb.ts';
+import type { AdminUnit, ImportBundle } from './import-bundle.ts';
+
+/** Rows per INSERT: large enough to amortise round trips, small enough for PGlite's message size. */
+const BATCH = 5000;
+
+export type WriteProgress = (table: string, done: number, total: number) => void;
+
+export interface WriteResult {
+  version: string;
+  counts: Record<string, number>;
+}
+
+/** Tables the import replaces, children first so TRUNCATE order never matters. */
+const REPLACED_TABLES = ['households', 'grids', 'centers', 'walk_edges', 'walk_nodes', 'buildings', 'water', 'admin_units'];
+
+async function insertBatches(
+  tx: Queryable,
+  table: string,
+  total: number,
+  sql: string,
+  columns: (from: number, to: number) => unknown[],
+  progress?: WriteProgress,
+): Promise<void> {
+  for (let from = 0; from < total; from += BATCH) {
+    const to = Math.min(total, from + BATCH);
+    await tx.query(sql, columns(from, to));
+    progress?.(table, to, total);
+  }
+  if (total === 0) progress?.(table, 0, 0);
+}
+
+function range(from: number, to: number, f: (i: number) => unknown): unknown[] {
+  const out = new Array(to - from);
+  for (let i = from; i < to; i++) out[i - from] = f(i);
+  return out;
+}
+
+export async function writeBundleIn(tx: Queryable, bundle: ImportBundle, progress?: WriteProgress): Promise<WriteResult> {
+  // Whitelisted identifiers only: the table list is a constant above.
+  await tx.exec(`TRUNCATE ${REPLACED_TABLES.join(', ')}`);
+
+  const admin: AdminUnit[] = [
+    { code: bundle.city.code, level: 'city', name: bundle.city.name, parentCode: null, geom: null },
+    ...bundle.admin,
+  ];
+  // Parents before children: the foreign key checks each row as it goes in.
+  const levelOrder = { city: 0, district: 1, street: 2, community: 3 } as const;
+  admin.sort((a, b) => levelOrder[a.level] - levelOrder[b.level]);
+  await insertBatches(
+    tx,
+    'admin_units',
+    admin.length,
+    `INSERT INTO admin_units (code, level, name, parent_code, geom)
+     SELECT c, l, n, p, g::geometry FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(c, l, n, p, g)`,
+    (a, b) => [
+      range(a, b, (i) => admin[i]!.code),
+      range(a, b, (i) => admin[i]!.level),
+      range(a, b, (i) => admin[i]!.name),
+      range(a, b, (i) => admin[i]!.parentCode),
+      range(a, b, (i) => (admin[i]!.geom ? multiPolygonEwkb(admin[i]!.geom!) : null)),
+    ],
+    progress,
+  );
+
+  const grids = bundle.grids;
+  await insertBatches(
+    tx,
+    'grids',
+    grids.length,
+    `INSERT INTO grids (id, code, name, city_code, district_code, street_code, community_code, officers, geom)
+     SELECT id, c, n, $9, d, s, cm, o, g::geometry
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[]) AS t(id, c, n, d, s, cm, o, g)`,
+    (a, b) => [
+      range(a, b, (i) => i + 1),
+      range(a, b, (i) => grids[i]!.code),
+      range(a, b, (i) => grids[i]!.name),
+      range(a, b, (i) => grids[i]!.districtCode),
+      range(a, b, (i) => grids[i]!.streetCode),
+      range(a, b, (i) => grids[i]!.communityCode),
+      range(a, b, (i) => grids[i]!.officers),
+      range(a, b, (i) => multiPolygonEwkb(grids[i]!.geom)),
+      bundle.city.code,
+    ],
+    progress,
+  );
+
+  const centers = bundle.centers;
+  await insertBatches(
+    tx,
+    'centers',
+    centers.length,
+    `INSERT INTO centers (id, name, kind, services, source, source_id, geom)
+     SELECT id, n, k, COALESCE(string_to_array(NULLIF(s, ''), '|'), '{}'), src, sid, ST_SetSRID(ST_MakePoint(x, y), 4326)
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[]) AS t(id, n, k, s, src, sid, x, y)`,
+    (a, b) => [
+      range(a, b, (i) => i + 1),
+      range(a, b, (i) => centers[i]!.name),
+      range(a, b, (i) => centers[i]!.kind),
+      range(a, b, (i) => centers[i]!.services.join('|')),
+      range(a, b, (i) => centers[i]!.source),
+      range(a, b, (i) => centers[i]!.sourceId),
+      range(a, b, (i) => centers[i]!.lon),
+      range(a, b, (i) => centers[i]!.lat),
+    ],
+    progress,
+  );
+
+  const h = bundle.households;
+  await insertBatches(
+    tx,
+    'households',
+    h.count,
+    `INSERT INTO households (id, households, persons, grid_id, city_code, district_code, street_code, community_code, source, source_id, geom)
+     SELECT t.id, t.hh, NULLIF(t.p, -1), g.id, g.city_code, g.district_code, g.street_code, g.community_code, $6, t.sid,
+            ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)
+     FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $7::float8[], $8::float8[]) AS t(id, hh, p, gi, sid, x, y)
+     JOIN grids g ON g.id = t.gi`,
+    (a, b) => [
+      range(a, b, (i) => i + 1),
+      Array.from(h.households.subarray(a, b)),
+      Array.from(h.persons.subarray(a, b)),
+      range(a, b, (i) => h.gridIndex[i]! + 1),
+      range(a, b, (i) => h.sourceIds[i] ?? null),
+      h.source,
+      Array.from(h.lon.subarray(a, b)),
+      Array.from(h.lat.subarray(a, b)),
+    ],
+    progress,
+  );
+
+  const net = bundle.network;
+  await insertBatches(
+    tx,
+    'walk_nodes',
+    net.nodeCount,
+    `INSERT INTO walk_nodes (id, osm_id, geom)
+     SELECT id, NULLIF(o, -1), ST_SetSRID(ST_MakePoint(x, y), 4326)
+     FROM unnest($1::int[], $2::bigint[], $3::float8[], $4::float8[]) AS t(id, o, x, y)`,
+    (a, b) => [
+      range(a, b, (i) => i),
+      Array.from(net.nodeOsmId.subarray(a, b)),
+      Array.from(net.nodeLon.subarray(a, b)),
+      Array.from(net.nodeLat.subarray(a, b)),
+    ],
+    progress,
+  );
+  await insertBatches(
+    tx,
+    'walk_edges',
+    net.edgeCount,
+    `INSERT INTO walk_edges (id, source, target, cost, reverse_cost, length_m, class, osm_id, geom)
+     SELECT id, s, t, c, rc, l, cl, NULLIF(o, -1), g::geometry
+     FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::text[], $8::bigint[], $9::text[])
+       AS t(id, s, t, c, rc, l, cl, o, g)`,
+    (a, b) => [
+      range(a, b, (i) => i + 1),
+      Array.from(net.source.subarray(a, b)),
+      Array.from(net.target.subarray(a, b)),
+      Array.from(net.cost.subarray(a, b)),
+      Array.from(net.reverseCost.subarray(a, b)),
+      Array.from(net.lengthM.subarray(a, b)),
+      range(a, b, (i) => net.classNames[net.classIndex[i]!]),
+      Array.from(net.edgeOsmId.subarray(a, b)),
+      range(a, b, (i) => lineEwkbFromFlat(net.coords, net.geomOffset[i]!, net.geomOffset[i + 1]!)),
+    ],
+    progress,
+  );
+
+  const buildings = bundle.buildings;
+  await insertBatches(
+    tx,
+    'buildings',
+    buildings.length,
+    `INSERT INTO buildings (id, kind, levels, geom)
+     SELECT id, k, l, g::geometry FROM unnest($1::int[], $2::text[], $3::real[], $4::text[]) AS t(id, k, l, g)`,
+    (a, b) => [
+      range(a, b, (i) => i + 1),
+      range(a, b, (i) => buildings[i]!.kind),
+      range(a, b, (i) => buildings[i]!.levels),
+      range(a, b, (i) => multiPolygonEwkb(buildings[i]!.geom)),
+    ],
+    progress,
+  );
+
+  const water = bundle.water;
+  await insertBatches(
+    tx,
+    'water',
+    water.length,
+    `INSERT INTO water (id, kind, name, geom)
+     SELECT id, k, n, g::geometry FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS t(id, k, n, g)`,
+    (a, b) => [
+      range(a, b, (i) => i + 1),
+      range(a, b, (i) => water[i]!.kind),
+      range(a, b, (i) => water[i]!.name),
+      range(a, b, (i) => {
+        const g = water[i]!.geom;
+        return g.type === 'MultiPolygon' ? multiPolygonEwkb(g.coordinates) : lineEwkb(g.coordinates);
+      }),
+    ],
+    progress,
+  );
+
+  const version = await bumpDataVersion(tx, { city: bundle.city.name, source: bundle.source });
+  return {
+    version,
+    counts: {
+      admin_units: admin.length,
+      grids: grids.length,
+      centers: centers.length,
+      households: h.count,
+      walk_nodes: net.nodeCount,
+      walk_edges: net.edgeCount,
+      buildings: buildings.length,
+      water: water.length,
+    },
+  };
+}
+
+/** Replaces the stored city with the bundle in one transaction; returns the new data version. */
+export function writeBundle(db: Database, bundle: ImportBundle, progress?: WriteProgress): Promise<WriteResult> {
+  return db.transaction((tx) => writeBundleIn(tx, bundle, progress));
+}
