@@ -20,8 +20,11 @@ export interface Config {
   poolSize: number;
   /** A statement running longer than this is cancelled by the server (ms). */
   statementTimeoutMs: number;
-  /** Build the demo city into an empty embedded database on start. */
-  demoOnEmpty: boolean;
+  /**
+   * Build the demo city into an empty database on start: 'auto' does it for
+   * the embedded database only (never fills a server database unasked).
+   */
+  demoOnEmpty: 'auto' | 'always' | 'never';
 }
 
 export const defaultConfig: Config = {
@@ -32,7 +35,7 @@ export const defaultConfig: Config = {
   logLevel: 'info',
   poolSize: 10,
   statementTimeoutMs: 30_000,
-  demoOnEmpty: true,
+  demoOnEmpty: 'auto',
 };
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -54,6 +57,13 @@ function integer(value: string | undefined, name: string, fallback: number, min:
   return n;
 }
 
+function demoSetting(value: string | undefined): Config['demoOnEmpty'] {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'always' || value === 'true') return 'always';
+  if (value === 'never' || value === 'false') return 'never';
+  throw new Error(`DEMO_ON_EMPTY must be auto, always or never, got "${value}"`);
+}
+
 /** Builds the config from environment and flags; flags win. Throws with the bad setting's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const pick = (flagName: string, envName: string) => flag(argv, flagName) ?? env[envName];
@@ -68,6 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     logLevel,
     poolSize: integer(pick('pool-size', 'PG_POOL_SIZE'), 'PG_POOL_SIZE', defaultConfig.poolSize, 1),
     statementTimeoutMs: integer(pick('statement-timeout', 'STATEMENT_TIMEOUT_MS'), 'STATEMENT_TIMEOUT_MS', defaultConfig.statementTimeoutMs, 0),
-    demoOnEmpty: (pick('demo', 'DEMO_ON_EMPTY') ?? 'true') !== 'false',
+    demoOnEmpty: demoSetting(pick('demo', 'DEMO_ON_EMPTY')),
   };
 }

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import type { Database, Queryable } from './database.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 
 export interface PgliteDatabaseOptions {
   /** Folder for the database files; undefined keeps it in memory (tests). */
@@ -32,12 +33,18 @@ function wrap(target: PGlite | Transaction): Queryable {
 }
 
 export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promise<Database> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create({
-    dataDir: options.dataDir,
-    extensions: { postgis },
-    parsers,
-  });
+  let unlock = () => {};
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    unlock = lockDataDir(options.dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir: options.dataDir, extensions: { postgis }, parsers });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const base = wrap(db);
   return {
     kind: 'pglite',
@@ -48,7 +55,11 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
       return db.transaction((tx) => fn(wrap(tx)));
     },
     async close() {
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

@@ -1,0 +1,64 @@
+/**
+ * A small RFC 4180 CSV parser (quotes, escaped quotes, CRLF), enough for the
+ * center and household tables planners export from spreadsheets. Rows come
+ * back with their 1-based line number so errors can point at them.
+ */
+import { InputError } from './input-error.ts';
+
+export interface CsvRow {
+  line: number;
+  values: Record<string, string>;
+}
+
+export function parseCsv(text: string, file: string): CsvRow[] {
+  const records: { line: number; fields: string[] }[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let recordLine = 1;
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // spreadsheet BOM
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (src[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && src[i + 1] === '\n') i++;
+      fields.push(field);
+      if (fields.length > 1 || fields[0] !== '') records.push({ line: recordLine, fields });
+      fields = [];
+      field = '';
+      line++;
+      recordLine = line;
+    } else field += ch;
+  }
+  if (quoted) throw new InputError(file, `line ${recordLine}`, 'unterminated quoted field');
+  if (field !== '' || fields.length > 0) {
+    fields.push(field);
+    records.push({ line: recordLine, fields });
+  }
+  if (records.length === 0) throw new InputError(file, 'line 1', 'empty file: expected a header row');
+  const header = records[0]!.fields.map((h) => h.trim().toLowerCase());
+  return records.slice(1).map(({ line: l, fields: f }) => {
+    if (f.length !== header.length) {
+      throw new InputError(file, `line ${l}`, `has ${f.length} fields, the header has ${header.length}`);
+    }
+    const values: Record<string, string> = {};
+    header.forEach((h, i) => (values[h] = f[i]!.trim()));
+    return { line: l, values };
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * The process: config, database (migrated), the demo city on first start of
+ * an empty embedded database, the app, the HTTP server, and a graceful
+ * shutdown that stops accepting, lets requests finish and closes the database.
+ */
+import { serve } from '@hono/node-server';
+import { loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { openDatabase } from './db/open-database.ts';
+import { readDataState } from './db/data-state.ts';
+import { createApp } from './app.ts';
+import { buildDemoCity } from '../data-pipeline/build-demo-city.ts';
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  logger.info('opening database', { backend: config.databaseUrl ? 'postgis' : 'pglite', dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.poolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
+
+  const state = await readDataState(db);
+  const wantDemo = config.demoOnEmpty === 'always' || (config.demoOnEmpty === 'auto' && db.kind === 'pglite');
+  if (state.revision === 0 && wantDemo) {
+    logger.info('empty database: building the demo city (first start only)');
+    const result = await buildDemoCity(db, { onStage: (stage) => logger.info(stage) });
+    logger.info('demo city ready', { version: result.version, ...result.counts });
+  }
+
+  const app = await createApp({ db, logger, dataDir: config.dataDir });
+  const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info('listening', { url: `http://localhost:${info.port}`, readyMs: Math.round(performance.now() - started) });
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    // Give in-flight requests a moment; then close regardless.
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(async () => {
+      await app.close();
+      await db.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`failed to start: ${error.message}\n`);
+  process.exit(1);
+});
