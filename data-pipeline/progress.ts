@@ -34,7 +34,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       finishLine();
       current = name;
       started = performance.now();
-      if (tty) stream.write(`${name} …`);
+      stream.write(tty ? `${name} …` : quiet ? '' : `${name} …\n`);
     },
     update(done, total, unit = '') {
       if (!tty) return;
@@ -43,7 +43,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       lastDraw = now;
       const pct = total > 0 ? ` ${Math.floor((done / total) * 100)}%` : '';
       const of = total > 0 ? ` of ${fmt(total, unit)}` : '';
-      stream.write(`\r\x1b[2K${current} …${pct} (${fmt(done, unit)}${of})`);
+      const label = unit && unit !== 'bytes' ? ` ${unit}` : '';
+      stream.write(`\r\x1b[2K${current} …${pct} (${fmt(done, unit)}${of}${label})`);
     },
     done: finishLine,
   };

@@ -1,0 +1,102 @@
+/**
+ * npm run ingest -- --osm <file.osm.pbf|file.osm> [--grids f.geojson]
+ *   [--centers f.geojson|f.csv] [--households f.geojson|f.csv] [--city NAME]
+ *   [--database-url URL] [--data-dir DIR]
+ *
+ * Imports a city into the configured database (DATABASE_URL, else the
+ * embedded one in DATA_DIR) in one transaction, with progress on a terminal
+ * and a summary at the end. Bad input: exit 1 with one line naming the file
+ * and the feature or line; the data that was there before stays.
+ */
+import { loadConfig } from '../server/config.ts';
+import { openDatabase } from '../server/db/open-database.ts';
+import type { Database } from '../server/db/database.ts';
+import { ingest, type IngestOptions, type IngestResult } from './ingest.ts';
+import { createProgress } from './progress.ts';
+
+const USAGE = `usage: npm run ingest -- --osm <file.osm.pbf|file.osm> [--grids file.geojson]
+       [--centers file.geojson|file.csv] [--households file.geojson|file.csv] [--city NAME]
+       [--database-url URL] [--data-dir DIR] [--quiet]`;
+
+const VALUE_FLAGS = ['osm', 'grids', 'centers', 'households', 'city', 'database-url', 'data-dir', 'log-level'];
+
+/** Parses argv into options; throws a usage error naming the bad argument. */
+export function parseIngestArgs(argv: readonly string[]): IngestOptions & { quiet: boolean } {
+  const values: Record<string, string> = {};
+  let quiet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quiet') {
+      quiet = true;
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m || !VALUE_FLAGS.includes(m[1]!)) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined || value.startsWith('--')) throw new Error(`${arg} needs a value\n${USAGE}`);
+    values[m[1]!] = value;
+  }
+  if (!values.osm) throw new Error(`--osm is required\n${USAGE}`);
+  return { osm: values.osm, grids: values.grids, centers: values.centers, households: values.households, city: values.city, quiet };
+}
+
+function summary(result: IngestResult, db: Database): string {
+  const c = result.report.counts;
+  const lines = [
+    `imported ${result.report.source} into ${db.kind} as data version ${result.write.version}`,
+    `  walk network   ${c.networkNodes.toLocaleString('en-US')} nodes, ${c.networkEdges.toLocaleString('en-US')} edges (${c.stepsEdges} steps) from ${c.walkableWays.toLocaleString('en-US')} walkable ways`,
+    `  households     ${c.householdsTotal.toLocaleString('en-US')} households in ${c.householdUnits.toLocaleString('en-US')} units`,
+    `  centers        ${c.centers} (${Object.entries(c.centersByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`,
+    `  grids          ${c.grids} with ${c.officers} officers; ${c.communities} communities`,
+    `  basemap        ${c.buildings.toLocaleString('en-US')} buildings, ${c.water} water features`,
+  ];
+  if (result.report.skipped.length > 0) {
+    lines.push('  skipped:');
+    for (const s of result.report.skipped) {
+      lines.push(`    ${s.count.toLocaleString('en-US')} ${s.reason}${s.examples.length ? ` (e.g. ${s.examples.join(', ')})` : ''}`);
+    }
+  }
+  const ms = result.ms;
+  lines.push(`  time           ${(ms.total / 1000).toFixed(2)} s (read ${(ms.read / 1000).toFixed(2)} s, build ${(ms.build / 1000).toFixed(2)} s, write ${(ms.write / 1000).toFixed(2)} s)`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  let options: ReturnType<typeof parseIngestArgs>;
+  try {
+    options = parseIngestArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  const config = loadConfig(process.env, argv);
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: 2,
+    statementTimeoutMs: 0, // a big import may legitimately run long
+  });
+  const abort = new AbortController();
+  const onSignal = () => abort.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const result = await ingest(db, { ...options, signal: abort.signal }, createProgress(process.stderr, options.quiet));
+    process.stdout.write(summary(result, db) + '\n');
+    return 0;
+  } catch (error) {
+    process.stderr.write(`\nimport failed, the previous data is unchanged: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`import failed: ${error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,137 @@
+/**
+ * The import: read the OSM file (one streaming pass), replace what the user
+ * gave as files (households, centers, grids), then store everything in one
+ * transaction. Separate from the CLI so tests drive it without a process.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Database } from '../server/db/database.ts';
+import type { HouseholdColumns, ImportBundle, AdminUnit } from './import-bundle.ts';
+import { createOsmCollector, type OsmImportReport, type SkippedEntry } from './osm/osm-to-bundle.ts';
+import { readOsm } from './osm/read-osm.ts';
+import { readCentersFile } from './inputs/centers-file.ts';
+import { readHouseholdsFile } from './inputs/households-file.ts';
+import { readGridsFile } from './inputs/grids-file.ts';
+import { assignToGrids } from './inputs/assign-to-grids.ts';
+import { InputError } from './inputs/input-error.ts';
+import { writeBundle, type WriteResult } from './write-bundle.ts';
+import type { Progress } from './progress.ts';
+
+export interface IngestOptions {
+  osm: string;
+  grids?: string;
+  centers?: string;
+  households?: string;
+  city?: string;
+  signal?: AbortSignal;
+}
+
+export interface IngestResult {
+  report: OsmImportReport;
+  write: WriteResult;
+  ms: { read: number; build: number; write: number; total: number };
+}
+
+function requireFile(file: string, flag: string): void {
+  if (!existsSync(file)) throw new InputError(file, flag, 'file not found');
+  if (!statSync(file).isFile()) throw new InputError(file, flag, 'is not a file');
+}
+
+/** A readable city name from a file name: "monaco.osm.pbf" -> "Monaco". */
+export function cityFromFile(file: string): string {
+  const base = basename(file).replace(/\.(osm\.pbf|pbf|osm|xml)$/i, '').replace(/[-_]+/g, ' ').trim();
+  return base ? base.charAt(0).toUpperCase() + base.slice(1) : 'City';
+}
+
+/** Replaces the generated grids with the user's and puts every unit into one of them. */
+function applyGridsFile(bundle: ImportBundle, file: string, skipped: SkippedEntry[]): void {
+  const grids = readGridsFile(file);
+  const h = bundle.households;
+  const index = assignToGrids(grids, h.lon, h.lat);
+  let keep = 0;
+  const outside: string[] = [];
+  for (let i = 0; i < h.count; i++) if (index[i]! >= 0) keep++;
+  else if (outside.length < 5) outside.push(h.sourceIds[i] || `unit ${i}`);
+  if (keep < h.count) {
+    skipped.push({ reason: `household units outside every grid of ${basename(file)}`, count: h.count - keep, examples: outside });
+  }
+  const pick = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+    const out = make(keep);
+    for (let i = 0, j = 0; i < h.count; i++) if (index[i]! >= 0) out[j++] = a[i]!;
+    return out;
+  };
+  const kept: HouseholdColumns = {
+    count: keep,
+    lon: pick(h.lon, (n) => new Float64Array(n)),
+    lat: pick(h.lat, (n) => new Float64Array(n)),
+    households: pick(h.households, (n) => new Int32Array(n)),
+    persons: pick(h.persons, (n) => new Int32Array(n)),
+    gridIndex: pick(index, (n) => new Int32Array(n)),
+    source: h.source,
+    sourceIds: h.sourceIds.filter((_, i) => index[i]! >= 0),
+  };
+  bundle.households = kept;
+  bundle.grids = grids;
+  // The file's chain codes become admin units (named by code) so roll-ups reach them.
+  const admin: AdminUnit[] = [];
+  const seen = new Set<string>();
+  const add = (code: string | null, level: AdminUnit['level'], parent: string | null) => {
+    if (!code || seen.has(code)) return;
+    seen.add(code);
+    admin.push({ code, level, name: code, parentCode: parent, geom: null });
+  };
+  for (const g of grids) {
+    add(g.districtCode, 'district', bundle.city.code);
+    add(g.streetCode, 'street', g.districtCode ?? bundle.city.code);
+    add(g.communityCode, 'community', g.streetCode ?? g.districtCode ?? bundle.city.code);
+  }
+  bundle.admin = admin;
+}
+
+export async function ingest(db: Database, options: IngestOptions, progress?: Progress): Promise<IngestResult> {
+  const t0 = performance.now();
+  requireFile(options.osm, '--osm');
+  for (const [flag, file] of [['--grids', options.grids], ['--centers', options.centers], ['--households', options.households]] as const) {
+    if (file) requireFile(file, flag);
+  }
+  // Small side files first: a typo there should fail before a long OSM read.
+  const centers = options.centers ? readCentersFile(options.centers) : undefined;
+  const householdPoints = options.households ? readHouseholdsFile(options.households) : undefined;
+  const households: HouseholdColumns | undefined = householdPoints && {
+    ...householdPoints,
+    gridIndex: new Int32Array(householdPoints.count),
+    source: `file:${basename(options.households!)}`,
+  };
+
+  progress?.stage(`reading ${basename(options.osm)}`);
+  const collector = createOsmCollector();
+  await readOsm(options.osm, collector.handler, {
+    signal: options.signal,
+    onProgress: (p) => progress?.update(p.bytesRead, p.totalBytes, 'bytes'),
+  });
+  const t1 = performance.now();
+  options.signal?.throwIfAborted();
+
+  progress?.stage('building the walk network, households, centers and grids');
+  const { bundle, report } = collector.finish({
+    city: options.city ?? cityFromFile(options.osm),
+    source: `osm:${basename(options.osm)}`,
+    households,
+    centers,
+  });
+  if (options.grids) {
+    applyGridsFile(bundle, options.grids, report.skipped);
+    report.counts.grids = bundle.grids.length;
+    report.counts.householdUnits = bundle.households.count;
+    report.counts.officers = bundle.grids.reduce((a, g) => a + g.officers, 0);
+  }
+  const t2 = performance.now();
+  options.signal?.throwIfAborted();
+
+  progress?.stage('writing to the database (one transaction)');
+  const write = await writeBundle(db, bundle, (table, done, total) => progress?.update(done, total, table));
+  progress?.done();
+  const t3 = performance.now();
+  report.ms = { read: t1 - t0, build: t2 - t1, total: t3 - t0 };
+  return { report, write, ms: { read: t1 - t0, build: t2 - t1, write: t3 - t2, total: t3 - t0 } };
+}
