@@ -1,0 +1,96 @@
+/**
+ * The search: Dijkstra with a time limit over the CSR graph, on a pooled
+ * SearchState (typed arrays, indexed binary heap). Callers seed it (from a
+ * snapped point with `seedFromSnap`, from a node with `state.seed`, or from
+ * many sources for multi-source-search.ts) and run it forwards (times FROM
+ * the seeds) or in reverse (times TO the seeds, for "how long from here to
+ * the nearest center", which differs where one-way paths exist).
+ *
+ * Times are in the graph's units (seconds at the default speed); scale by
+ * DEFAULT_SPEED_KMH / speed for another speed, which changes every cost by
+ * the same factor and so changes no shortest path.
+ */
+import type { SearchState } from './search-state.ts';
+import { withState } from './search-state.ts';
+import { accessCost, costFromSource, costFromTarget, costToSource, costToTarget } from './partial-edge.ts';
+import type { Snap } from './snap.ts';
+import type { WalkGraph } from './walk-graph.ts';
+
+/** 'from': the search leaves the point; 'to': the search finds times to reach the point. */
+export type SearchDirection = 'from' | 'to';
+
+/**
+ * Seeds the two ends of the snapped edge: access leg plus the partial edge to
+ * each end, only in directions walkers may take (a one-way edge seeds one end).
+ */
+export function seedFromSnap(graph: WalkGraph, state: SearchState, snap: Snap, source: number, direction: SearchDirection = 'from'): void {
+  const access = accessCost(snap.distanceM);
+  const e = snap.edge;
+  const f = snap.fraction;
+  const toSource = direction === 'from' ? costToSource(graph, e, f) : costFromSource(graph, e, f);
+  const toTarget = direction === 'from' ? costToTarget(graph, e, f) : costFromTarget(graph, e, f);
+  if (toSource >= 0) state.seed(graph.edgeSource[e]!, access + toSource, source);
+  if (toTarget >= 0) state.seed(graph.edgeTarget[e]!, access + toTarget, source);
+}
+
+/**
+ * Settles nodes in order of time until none is left within `limit` (graph
+ * units). Settled nodes are state.order[0 .. settledCount); their times are
+ * state.dist and their tree arcs state.predArc.
+ */
+export function runSearch(graph: WalkGraph, state: SearchState, limit: number, direction: SearchDirection = 'from'): void {
+  const { dist, stamp, predArc, source, heap, order } = state;
+  const gen = state.gen;
+  const arcOffset = graph.arcOffset;
+  const arcTarget = graph.arcTarget;
+  // Reverse search walks each arc backwards: the cost of head -> tail.
+  const arcCost = direction === 'from' ? graph.arcCost : graph.arcReverseCost;
+  let settled = state.settledCount;
+  while (heap.size > 0) {
+    if (heap.peekKey() > limit) break;
+    const u = heap.pop();
+    order[settled++] = u;
+    const du = dist[u]!;
+    const su = source[u]!;
+    for (let a = arcOffset[u]!, end = arcOffset[u + 1]!; a < end; a++) {
+      const c = arcCost[a]!;
+      if (c < 0) continue;
+      const nd = du + c;
+      if (nd > limit) continue;
+      const v = arcTarget[a]!;
+      if (stamp[v] !== gen) {
+        stamp[v] = gen;
+      } else if (nd >= dist[v]!) {
+        continue;
+      }
+      dist[v] = nd;
+      predArc[v] = a;
+      source[v] = su;
+      heap.push(v, nd);
+    }
+  }
+  state.settledCount = settled;
+}
+
+/**
+ * Times from one node to every node within `limit` (graph units), Infinity
+ * elsewhere: the plain single-source search, as pgr_drivingDistance does it.
+ */
+export function searchFromNode(graph: WalkGraph, node: number, limit: number, direction: SearchDirection = 'from'): Float64Array {
+  return withState(graph, (state) => {
+    state.seed(node, 0, 0);
+    runSearch(graph, state, limit, direction);
+    return settledTimes(state, 1);
+  });
+}
+
+/** A fresh per-node array of the settled times times `scale`, Infinity for nodes not settled. */
+export function settledTimes(state: SearchState, scale: number): Float64Array {
+  const times = new Float64Array(state.nodeCount).fill(Infinity);
+  const { order, dist } = state;
+  for (let i = 0; i < state.settledCount; i++) {
+    const v = order[i]!;
+    times[v] = dist[v]! * scale;
+  }
+  return times;
+}

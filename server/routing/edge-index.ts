@@ -1,0 +1,179 @@
+/**
+ * A static spatial index over the graph's edge segments: a uniform grid in
+ * local metres whose cells list the segments their bounding boxes touch, as
+ * CSR typed arrays (cellOffset / cellSegments). For street networks segments
+ * are short and evenly spread, so a grid answers "nearest segment" by
+ * scanning a few rings of cells, with none of an R-tree's bookkeeping; it is
+ * built in two linear passes (count, fill).
+ *
+ * Only edges a walker may use in some direction are indexed: snapping to an
+ * edge nobody can walk would start a search that goes nowhere.
+ */
+import { localScale } from './geo.ts';
+import type { WalkGraph } from './walk-graph.ts';
+
+/** Cell size bounds, metres: small enough for few segments per cell, large enough for few rings. */
+const MIN_CELL_M = 25;
+const MAX_CELL_M = 2000;
+/** Aim for about this many segments per cell. */
+const SEGMENTS_PER_CELL = 2;
+/** Cap on cells, so a sparse network over a huge area stays small. */
+const MAX_CELLS = 1 << 22;
+
+export interface EdgeIndex {
+  /** Projection origin and metres per degree (local equirectangular). */
+  lon0: number;
+  lat0: number;
+  kx: number;
+  ky: number;
+  /** Grid origin (metres), cell size and dimensions. */
+  minX: number;
+  minY: number;
+  cellSize: number;
+  cols: number;
+  rows: number;
+  /** Segments of cell c are cellSegments[cellOffset[c] .. cellOffset[c+1]). */
+  cellOffset: Uint32Array;
+  cellSegments: Uint32Array;
+  /** Segment s runs from coords vertex segVertex[s] to segVertex[s] + 1 of edge segEdge[s]. */
+  segVertex: Uint32Array;
+  segEdge: Uint32Array;
+}
+
+/** The nearest segment found by `nearestSegment`. */
+export interface SegmentHit {
+  edge: number;
+  /** Global vertex index where the segment starts. */
+  vertex: number;
+  /** 0..1 along the segment. */
+  t: number;
+  /** Planar distance in metres. */
+  distanceM: number;
+}
+
+export function buildEdgeIndex(graph: WalkGraph): EdgeIndex {
+  const [minLon, minLat, maxLon, maxLat] = graph.bounds;
+  const lon0 = (minLon + maxLon) / 2;
+  const lat0 = (minLat + maxLat) / 2;
+  const { kx, ky } = localScale(lat0);
+  const coords = graph.coords;
+
+  let segmentCount = 0;
+  for (let e = 0; e < graph.edgeCount; e++) {
+    if (!(graph.edgeCost[e]! >= 0 || graph.edgeReverseCost[e]! >= 0)) continue;
+    segmentCount += Math.max(0, graph.geomOffset[e + 1]! - graph.geomOffset[e]! - 1);
+  }
+  const segVertex = new Uint32Array(segmentCount);
+  const segEdge = new Uint32Array(segmentCount);
+  let s = 0;
+  for (let e = 0; e < graph.edgeCount; e++) {
+    if (!(graph.edgeCost[e]! >= 0 || graph.edgeReverseCost[e]! >= 0)) continue;
+    for (let k = graph.geomOffset[e]!; k < graph.geomOffset[e + 1]! - 1; k++) {
+      segVertex[s] = k;
+      segEdge[s++] = e;
+    }
+  }
+
+  const minX = (minLon - lon0) * kx;
+  const minY = (minLat - lat0) * ky;
+  const width = Math.max(1, (maxLon - lon0) * kx - minX);
+  const height = Math.max(1, (maxLat - lat0) * ky - minY);
+  let cellSize = Math.sqrt((width * height) / Math.max(1, segmentCount / SEGMENTS_PER_CELL));
+  cellSize = Math.min(MAX_CELL_M, Math.max(MIN_CELL_M, cellSize));
+  while ((Math.floor(width / cellSize) + 1) * (Math.floor(height / cellSize) + 1) > MAX_CELLS) cellSize *= 1.5;
+  const cols = Math.floor(width / cellSize) + 1;
+  const rows = Math.floor(height / cellSize) + 1;
+
+  const cellRange = (seg: number, visit: (cell: number) => void) => {
+    const k = segVertex[seg]!;
+    const x1 = (coords[2 * k]! - lon0) * kx - minX;
+    const y1 = (coords[2 * k + 1]! - lat0) * ky - minY;
+    const x2 = (coords[2 * k + 2]! - lon0) * kx - minX;
+    const y2 = (coords[2 * k + 3]! - lat0) * ky - minY;
+    const c0 = Math.max(0, Math.floor(Math.min(x1, x2) / cellSize));
+    const c1 = Math.min(cols - 1, Math.floor(Math.max(x1, x2) / cellSize));
+    const r0 = Math.max(0, Math.floor(Math.min(y1, y2) / cellSize));
+    const r1 = Math.min(rows - 1, Math.floor(Math.max(y1, y2) / cellSize));
+    for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) visit(r * cols + c);
+  };
+
+  // Two passes: count per cell, then fill (CSR).
+  const cellOffset = new Uint32Array(cols * rows + 1);
+  for (let seg = 0; seg < segmentCount; seg++) cellRange(seg, (cell) => cellOffset[cell + 1]!++);
+  for (let c = 0; c < cols * rows; c++) cellOffset[c + 1]! += cellOffset[c]!;
+  const cellSegments = new Uint32Array(cellOffset[cols * rows]!);
+  const cursor = cellOffset.slice(0, cols * rows);
+  for (let seg = 0; seg < segmentCount; seg++) cellRange(seg, (cell) => (cellSegments[cursor[cell]!++] = seg));
+
+  return { lon0, lat0, kx, ky, minX, minY, cellSize, cols, rows, cellOffset, cellSegments, segVertex, segEdge };
+}
+
+/** Bytes held by the index's typed arrays. */
+export function edgeIndexBytes(index: EdgeIndex): number {
+  return index.cellOffset.byteLength + index.cellSegments.byteLength + index.segVertex.byteLength + index.segEdge.byteLength;
+}
+
+/**
+ * The segment nearest to (lon, lat) within maxDistanceM (planar metres), or
+ * null. Scans rings of cells outwards and stops once no unscanned cell can
+ * hold anything closer than the best hit.
+ */
+export function nearestSegment(graph: WalkGraph, index: EdgeIndex, lon: number, lat: number, maxDistanceM: number): SegmentHit | null {
+  const { lon0, lat0, kx, ky, minX, minY, cellSize, cols, rows, cellOffset, cellSegments, segVertex, segEdge } = index;
+  if (segVertex.length === 0) return null;
+  const coords = graph.coords;
+  const px = (lon - lon0) * kx - minX;
+  const py = (lat - lat0) * ky - minY;
+  const cx = Math.floor(px / cellSize);
+  const cy = Math.floor(py / cellSize);
+
+  let bestD2 = maxDistanceM * maxDistanceM;
+  let bestSeg = -1;
+  let bestT = 0;
+  const scan = (cell: number) => {
+    for (let i = cellOffset[cell]!; i < cellOffset[cell + 1]!; i++) {
+      const seg = cellSegments[i]!;
+      const k = segVertex[seg]!;
+      const x1 = (coords[2 * k]! - lon0) * kx - minX;
+      const y1 = (coords[2 * k + 1]! - lat0) * ky - minY;
+      const dx = (coords[2 * k + 2]! - lon0) * kx - minX - x1;
+      const dy = (coords[2 * k + 3]! - lat0) * ky - minY - y1;
+      const len2 = dx * dx + dy * dy;
+      let t = len2 > 0 ? ((px - x1) * dx + (py - y1) * dy) / len2 : 0;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      const ex = x1 + t * dx - px;
+      const ey = y1 + t * dy - py;
+      const d2 = ex * ex + ey * ey;
+      if (d2 <= bestD2 && (d2 < bestD2 || bestSeg < 0 || seg < bestSeg)) {
+        bestD2 = d2;
+        bestSeg = seg;
+        bestT = t;
+      }
+    }
+  };
+
+  // Rings fully outside the grid hold nothing: start at the first that touches it.
+  const start = Math.max(0, -cx, cx - (cols - 1), -cy, cy - (rows - 1));
+  const maxRing = Math.ceil(maxDistanceM / cellSize) + 1;
+  for (let r = start; r <= Math.max(start, maxRing); r++) {
+    // Any cell on ring r is at least (r - 1) cells away from the point.
+    const bound = (r - 1) * cellSize;
+    if (r > 0 && bound > 0 && bound * bound > bestD2) break;
+    const top = cy - r;
+    const bottom = cy + r;
+    const left = Math.max(0, cx - r);
+    const right = Math.min(cols - 1, cx + r);
+    if (top >= 0 && top < rows) for (let c = left; c <= right; c++) scan(top * cols + c);
+    if (r > 0 && bottom >= 0 && bottom < rows) for (let c = left; c <= right; c++) scan(bottom * cols + c);
+    if (r > 0) {
+      const rowFrom = Math.max(0, top + 1);
+      const rowTo = Math.min(rows - 1, bottom - 1);
+      for (let row = rowFrom; row <= rowTo; row++) {
+        if (cx - r >= 0 && cx - r < cols) scan(row * cols + cx - r);
+        if (cx + r >= 0 && cx + r < cols) scan(row * cols + cx + r);
+      }
+    }
+  }
+  if (bestSeg < 0) return null;
+  return { edge: segEdge[bestSeg]!, vertex: segVertex[bestSeg]!, t: bestT, distanceM: Math.sqrt(bestD2) };
+}

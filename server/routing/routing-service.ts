@@ -1,0 +1,293 @@
+/**
+ * The routing service: holds the walk graph and its edge index for the
+ * current data version and answers searches from points. It loads the graph
+ * at start (from the version's snapshot when there is one, else from the
+ * tables, then saves the snapshot), reloads on a `replaced` data change, and
+ * tells listeners (coverage) about every new graph.
+ *
+ * The isochrone feature builds on `searchFrom` / `searchFromMany`: they give
+ * the shortest-path tree (times per node at the requested speed) and the
+ * snapped origins, from which partial edges can be drawn:
+ *
+ *   - a node n is reached at tree.times[n] seconds (Infinity: not within
+ *     maxSeconds); tree.reached lists the reached nodes in time order;
+ *   - walking edge e takes graph.edgeCost[e] * tree.costScale seconds from
+ *     its source to its target and graph.edgeReverseCost[e] * tree.costScale
+ *     back (negative: walkers may not go that way), uniformly along its
+ *     geometry (graph.coords from geomOffset[e], source first);
+ *   - an origin's own edge is walked from the snapped point: from
+ *     origin.snap.fraction towards either end as one-way rules allow,
+ *     starting at origin.accessSeconds (the access leg). The tree already
+ *     holds the resulting times at the edge's two end nodes.
+ *
+ * Bad or unreachable points throw ApiError (4xx): outside the data's bounds,
+ * or no walkable edge within MAX_SNAP_DISTANCE_M.
+ */
+import type { Database } from '../db/database.ts';
+import { readDataState } from '../db/data-state.ts';
+import type { DataChanges } from '../events/data-changes.ts';
+import { ApiError } from '../http/errors.ts';
+import type { Logger } from '../logger.ts';
+import { runSearch, seedFromSnap } from './bounded-search.ts';
+import { buildEdgeIndex, type EdgeIndex } from './edge-index.ts';
+import { METRES_PER_DEGREE } from './geo.ts';
+import { loadWalkGraph } from './graph-builder.ts';
+import { loadSnapshot, saveSnapshot } from './graph-snapshot.ts';
+import { accessCost } from './partial-edge.ts';
+import { MAX_SPEED_KMH } from './routing-params.ts';
+import { withState } from './search-state.ts';
+import { MAX_SNAP_DISTANCE_M, snapToEdge, type Snap } from './snap.ts';
+import { DEFAULT_SPEED_KMH } from './walk-speed.ts';
+import type { WalkGraph } from './walk-graph.ts';
+
+/** The longest search the service runs, seconds: two hours of walking. */
+export const MAX_SEARCH_SECONDS = 2 * 3600;
+
+/** The graph and everything derived from it for one data version. */
+export interface LoadedGraph {
+  graph: WalkGraph;
+  index: EdgeIndex;
+  version: string;
+  /** Where the graph came from this time. */
+  source: 'snapshot' | 'table';
+  /** Milliseconds to get the graph (read snapshot or build from the table), and to build the index. */
+  loadMs: number;
+  indexMs: number;
+}
+
+/** An input point and where it joined the network. */
+export interface SnappedOrigin {
+  /** The point as given. */
+  lon: number;
+  lat: number;
+  /** The nearest point on the nearest walkable edge. */
+  snap: Snap;
+  /** Seconds of the straight access leg (snap.distanceM) at the search's speed. */
+  accessSeconds: number;
+}
+
+export interface SearchOptions {
+  /** Walking speed, km/h (default 4). */
+  speedKmh?: number;
+  /** Time limit, seconds at that speed; at most MAX_SEARCH_SECONDS. */
+  maxSeconds: number;
+}
+
+/** The result of a search from one or more points. Arrays are the caller's to keep. */
+export interface ShortestPathTree {
+  graph: WalkGraph;
+  speedKmh: number;
+  maxSeconds: number;
+  /** Multiply graph costs (edgeCost, edgeReverseCost, arcCost) by this for seconds at speedKmh. */
+  costScale: number;
+  /** Seconds to each node at speedKmh; Infinity where not reached within maxSeconds. */
+  times: Float64Array;
+  /** The reached nodes, in order of time. */
+  reached: Uint32Array;
+  /** The arc by which each reached node was reached (-1 for a node seeded from an origin); see arcTail. */
+  predArc: Int32Array;
+  /** Index into `origins` of the origin that reaches each node first; -1 where not reached. */
+  originOf: Int32Array;
+  origins: SnappedOrigin[];
+}
+
+export type GraphListener = (loaded: LoadedGraph) => void | Promise<void>;
+
+export interface RoutingService {
+  /** The current graph, waiting for the first load; throws ApiError 503 when there is none. */
+  ready(): Promise<LoadedGraph>;
+  /** The current graph if one is loaded. */
+  current(): LoadedGraph | undefined;
+  /** Called after every (re)load with the new graph; returns the unsubscriber. */
+  onGraph(listener: GraphListener): () => void;
+  /** Loads the graph for the data version now in the database (no-op when it is current). */
+  reload(): Promise<LoadedGraph | undefined>;
+  /** Snaps a point; ApiError 422 when it is outside the data or off the network. */
+  snap(loaded: LoadedGraph, lon: number, lat: number, speedKmh?: number, label?: string): SnappedOrigin;
+  /** The shortest-path tree from one point. */
+  searchFrom(lon: number, lat: number, options: SearchOptions): Promise<ShortestPathTree>;
+  /** The shortest-path tree from several points at once: each node's time from the nearest of them. */
+  searchFromMany(points: readonly (readonly [number, number])[], options: SearchOptions): Promise<ShortestPathTree>;
+  /** Graph facts for /health. */
+  health(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export interface RoutingServiceOptions {
+  db: Database;
+  logger: Logger;
+  /** Folder for graph snapshots; undefined: no snapshot files. */
+  dataDir: string | undefined;
+  /** Data changes to follow (`replaced` reloads the graph). */
+  changes?: DataChanges;
+}
+
+/** Checks a search's options; ApiError 400 on nonsense (routes validate first; this guards other callers). */
+function checkOptions(options: SearchOptions): { speedKmh: number; maxSeconds: number } {
+  const speedKmh = options.speedKmh ?? DEFAULT_SPEED_KMH;
+  if (!(speedKmh > 0 && speedKmh <= MAX_SPEED_KMH)) {
+    throw new ApiError(400, 'bad_request', `speed_kmh must be above 0 and at most ${MAX_SPEED_KMH}, got ${speedKmh}`);
+  }
+  const maxSeconds = options.maxSeconds;
+  if (!(maxSeconds > 0 && maxSeconds <= MAX_SEARCH_SECONDS)) {
+    throw new ApiError(400, 'bad_request', `the time limit must be above 0 and at most ${MAX_SEARCH_SECONDS} s, got ${maxSeconds}`);
+  }
+  return { speedKmh, maxSeconds };
+}
+
+export function createRoutingService(options: RoutingServiceOptions): RoutingService {
+  const { db, logger, dataDir } = options;
+  const listeners = new Set<GraphListener>();
+  let loaded: LoadedGraph | undefined;
+  let lastError: string | undefined;
+  let closed = false;
+  // Loads run one after another; each checks the version again, so a burst of changes costs one load.
+  let queue: Promise<LoadedGraph | undefined> = Promise.resolve(undefined);
+  let notified: Promise<void> = Promise.resolve();
+
+  async function load(): Promise<LoadedGraph | undefined> {
+    if (closed) return loaded;
+    const state = await readDataState(db);
+    if (loaded && loaded.version === state.version) return loaded;
+    const started = performance.now();
+    let graph = dataDir ? await loadSnapshot(dataDir, state.version) : undefined;
+    const source = graph ? 'snapshot' : 'table';
+    if (!graph) graph = await loadWalkGraph(db);
+    const loadMs = performance.now() - started;
+    const indexStarted = performance.now();
+    const index = buildEdgeIndex(graph);
+    const indexMs = performance.now() - indexStarted;
+    if (source === 'table' && dataDir && graph.edgeCount > 0) {
+      await saveSnapshot(dataDir, graph).catch((error: Error) => logger.warn('graph snapshot not saved', { error: error.message }));
+    }
+    const next: LoadedGraph = { graph, index, version: graph.version, source, loadMs, indexMs };
+    loaded = next;
+    lastError = undefined;
+    logger.info('walk graph loaded', {
+      version: next.version,
+      source,
+      nodes: graph.nodeCount,
+      edges: graph.edgeCount,
+      loadMs: Math.round(loadMs),
+      indexMs: Math.round(indexMs),
+    });
+    // Listeners (coverage) run after the load, not inside it: searches need not wait for them.
+    notified = notified.then(async () => {
+      for (const listener of [...listeners]) {
+        try {
+          await listener(next);
+        } catch (error) {
+          logger.error('graph listener failed', { error: (error as Error).stack ?? String(error) });
+        }
+      }
+    });
+    return next;
+  }
+
+  function enqueue(): Promise<LoadedGraph | undefined> {
+    queue = queue
+      .catch(() => undefined)
+      .then(load)
+      .catch((error: Error) => {
+        lastError = error.message;
+        logger.error('walk graph load failed', { error: error.stack ?? String(error) });
+        return loaded;
+      });
+    return queue;
+  }
+
+  const unsubscribe = options.changes?.subscribe((change) => {
+    if (change.type === 'replaced') void enqueue();
+  });
+  enqueue();
+
+  async function ready(): Promise<LoadedGraph> {
+    const current = (await queue) ?? loaded;
+    if (!current) {
+      throw new ApiError(503, 'graph_unavailable', `the walk graph could not be loaded${lastError ? `: ${lastError}` : ''}`);
+    }
+    if (current.graph.edgeCount === 0) {
+      throw new ApiError(503, 'no_walk_network', 'the database has no walk network yet; import a city first (npm run ingest)');
+    }
+    return current;
+  }
+
+  function snap(current: LoadedGraph, lon: number, lat: number, speedKmh = DEFAULT_SPEED_KMH, label = 'the point'): SnappedOrigin {
+    const [minLon, minLat, maxLon, maxLat] = current.graph.bounds;
+    // The data's bounds, widened by the snap distance (in degrees, generously at this latitude).
+    const marginLat = MAX_SNAP_DISTANCE_M / METRES_PER_DEGREE;
+    const marginLon = marginLat / Math.max(0.01, Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180));
+    if (lon < minLon - marginLon || lon > maxLon + marginLon || lat < minLat - marginLat || lat > maxLat + marginLat) {
+      const box = [minLon, minLat, maxLon, maxLat].map((v) => v.toFixed(4)).join(', ');
+      throw new ApiError(422, 'outside_data_bounds', `${label} (${lon}, ${lat}) is outside the data's bounds [${box}]`);
+    }
+    const snapped = snapToEdge(current.graph, current.index, lon, lat, MAX_SNAP_DISTANCE_M);
+    if (!snapped) {
+      throw new ApiError(
+        422,
+        'off_network',
+        `${label} (${lon}, ${lat}) is more than ${MAX_SNAP_DISTANCE_M} m from any walkable way (in the sea, or outside the walk network)`,
+      );
+    }
+    return { lon, lat, snap: snapped, accessSeconds: accessCost(snapped.distanceM) * (DEFAULT_SPEED_KMH / speedKmh) };
+  }
+
+  async function searchFromMany(points: readonly (readonly [number, number])[], searchOptions: SearchOptions): Promise<ShortestPathTree> {
+    const { speedKmh, maxSeconds } = checkOptions(searchOptions);
+    if (points.length === 0) throw new ApiError(400, 'bad_request', 'at least one origin is needed');
+    const current = await ready();
+    const graph = current.graph;
+    const origins = points.map(([lon, lat], i) => snap(current, lon, lat, speedKmh, points.length > 1 ? `origin ${i}` : 'the point'));
+    const costScale = DEFAULT_SPEED_KMH / speedKmh;
+    // Search in graph units (default speed) and scale once at the end: same tree, fewer multiplications.
+    const limit = maxSeconds / costScale;
+    return withState(graph, (state) => {
+      origins.forEach((origin, i) => seedFromSnap(graph, state, origin.snap, i, 'from'));
+      runSearch(graph, state, limit, 'from');
+      const n = graph.nodeCount;
+      const times = new Float64Array(n).fill(Infinity);
+      const predArc = new Int32Array(n).fill(-1);
+      const originOf = new Int32Array(n).fill(-1);
+      const reached = state.order.slice(0, state.settledCount);
+      for (let i = 0; i < reached.length; i++) {
+        const v = reached[i]!;
+        times[v] = state.dist[v]! * costScale;
+        predArc[v] = state.predArc[v]!;
+        originOf[v] = state.source[v]!;
+      }
+      return { graph, speedKmh, maxSeconds, costScale, times, reached, predArc, originOf, origins };
+    });
+  }
+
+  return {
+    ready,
+    current: () => loaded,
+    onGraph(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    reload: enqueue,
+    snap,
+    searchFrom: (lon, lat, searchOptions) => searchFromMany([[lon, lat]], searchOptions),
+    searchFromMany,
+    health() {
+      if (!loaded) return { ready: false, error: lastError ?? null };
+      const g = loaded.graph;
+      return {
+        ready: g.edgeCount > 0,
+        version: loaded.version,
+        source: loaded.source,
+        nodes: g.nodeCount,
+        edges: g.edgeCount,
+        load_ms: Math.round(loaded.loadMs),
+        error: lastError ?? null,
+      };
+    },
+    async close() {
+      closed = true;
+      unsubscribe?.();
+      await queue.catch(() => undefined);
+      await notified;
+    },
+  };
+}
