@@ -4,8 +4,6 @@
  */
 import path from 'node:path';
 import type { Database } from './database.ts';
-import { openPgDatabase } from './pg-database.ts';
-import { openPgliteDatabase } from './pglite-database.ts';
 import { migrate } from './migrate.ts';
 
 export interface OpenDatabaseOptions {
@@ -17,13 +15,15 @@ export interface OpenDatabaseOptions {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  // Imported on demand: each backend's driver takes a while to load, and a
+  // process (the ingest CLI, say) needs only one of them.
   const db = options.databaseUrl
-    ? await openPgDatabase({
+    ? await (await import('./pg-database.ts')).openPgDatabase({
         connectionString: options.databaseUrl,
         poolSize: options.poolSize ?? 10,
         statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
       })
-    : await openPgliteDatabase({ dataDir: options.dataDir ? path.join(options.dataDir, 'pglite') : undefined });
+    : await (await import('./pglite-database.ts')).openPgliteDatabase({ dataDir: options.dataDir ? path.join(options.dataDir, 'pglite') : undefined });
   try {
     await migrate(db);
   } catch (error) {

@@ -48,12 +48,14 @@ CREATE TABLE centers (
 CREATE INDEX centers_geom_idx ON centers USING gist (geom);
 CREATE INDEX centers_kind_idx ON centers (kind);
 
--- One row per unit (building or address), not per household.
+-- One row per unit (building or address), not per household. grid_id has no
+-- foreign key on purpose: a per-row FK trigger doubles the import's insert
+-- time; the importer checks every unit's grid before it writes.
 CREATE TABLE households (
   id             integer PRIMARY KEY,
   households     integer NOT NULL CHECK (households >= 0),
   persons        integer,
-  grid_id        integer NOT NULL REFERENCES grids (id),
+  grid_id        integer NOT NULL,
   city_code      text NOT NULL,
   district_code  text,
   street_code    text,
