@@ -1,0 +1,32 @@
+/**
+ * npm run bench [-- ingest|tiles|routing ...]: runs the named benchmarks (all
+ * when none is named). Each prints its own figures and ratios against a
+ * reference measured in the same run. Benchmarks that need a PostGIS server
+ * read DATABASE_URL and say so when it is missing.
+ */
+const BENCHES: Record<string, () => Promise<void>> = {
+  ingest: async () => (await import('./ingest.ts')).runIngestBench(),
+  tiles: async () => (await import('./tiles.ts')).runTilesBench(),
+  routing: async () => (await import('./routing.ts')).runRoutingBench(),
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = names.filter((n) => !(n in BENCHES));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}\n`);
+    process.exit(2);
+  }
+  for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
+    process.stdout.write(`\n=== ${name} ===\n`);
+    await BENCHES[name]!();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    process.stderr.write(`benchmark failed: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);
