@@ -1,0 +1,126 @@
+/**
+ * Point-to-point routes against ngraph.path (A* over an object graph, as a
+ * reference) on seeded node pairs, and snapped-point routes against the
+ * bounded search's times, plus the line's shape (starts and ends at the
+ * points, follows the edges).
+ */
+import createGraph from 'ngraph.graph';
+import ngraphPath from 'ngraph.path';
+import { describe, expect, it } from 'vitest';
+import { seededRandom, syntheticNetwork, randomPointIn } from '../../test/synthetic-graph.ts';
+import { runSearch, searchFromNode, seedFromSnap } from './bounded-search.ts';
+import { buildEdgeIndex } from './edge-index.ts';
+import { buildWalkGraph } from './graph-builder.ts';
+import { accessCost, costFromSource, costFromTarget, alongEdgeCost } from './partial-edge.ts';
+import { routeBetween, routeLine, lineLengthM } from './route.ts';
+import { withState } from './search-state.ts';
+import { snapAtNode, snapToEdge } from './snap.ts';
+import type { WalkGraph } from './walk-graph.ts';
+
+/** Cost of ngraph.path's node path, taking the cheapest allowed link between consecutive nodes. */
+export function referenceTime(graph: WalkGraph, from: number, to: number): number {
+  const g = createGraph<unknown, number>({ multigraph: true });
+  for (let e = 0; e < graph.edgeCount; e++) {
+    if (graph.edgeCost[e]! >= 0) g.addLink(graph.edgeSource[e]!, graph.edgeTarget[e]!, graph.edgeCost[e]!);
+    if (graph.edgeReverseCost[e]! >= 0) g.addLink(graph.edgeTarget[e]!, graph.edgeSource[e]!, graph.edgeReverseCost[e]!);
+  }
+  const finder = ngraphPath.aStar(g, { oriented: true, distance: (_a, _b, link) => link.data });
+  const nodes = finder.find(from, to).reverse();
+  if (nodes.length === 0) return from === to ? 0 : Infinity;
+  let total = 0;
+  for (let i = 1; i < nodes.length; i++) {
+    let best = Infinity;
+    g.forEachLinkedNode(nodes[i - 1]!.id, (other, link) => {
+      if (other.id === nodes[i]!.id && link.fromId === nodes[i - 1]!.id) best = Math.min(best, link.data);
+    }, true);
+    total += best;
+  }
+  return total;
+}
+
+describe('routes', () => {
+  const input = syntheticNetwork({ cols: 20, rows: 20, seed: 42, oneWayShare: 0.12 });
+  const graph = buildWalkGraph(input);
+  const index = buildEdgeIndex(graph);
+
+  it('node to node equals ngraph.path on seeded pairs', () => {
+    const random = seededRandom(1);
+    let found = 0;
+    for (let k = 0; k < 40; k++) {
+      const a = Math.floor(random() * graph.nodeCount);
+      const b = Math.floor(random() * graph.nodeCount);
+      const from = snapAtNode(graph, a);
+      const to = snapAtNode(graph, b);
+      if (!from || !to) continue;
+      const expected = referenceTime(graph, a, b);
+      const route = routeBetween(graph, from, to);
+      if (expected === Infinity) {
+        expect(route).toBeNull();
+        continue;
+      }
+      found++;
+      expect(Math.abs(route!.cost - expected), `${a} -> ${b}`).toBeLessThan(1e-3);
+    }
+    expect(found).toBeGreaterThan(25);
+  });
+
+  it('snapped point to snapped point equals the bounded search time at the target', () => {
+    const random = seededRandom(2);
+    for (let k = 0; k < 40; k++) {
+      const p = randomPointIn(input, random);
+      const q = randomPointIn(input, random);
+      const from = snapToEdge(graph, index, p[0], p[1])!;
+      const to = snapToEdge(graph, index, q[0], q[1])!;
+      // Reference: the tree from `from`, then the last partial edge and access leg (or directly along one edge).
+      const expected = withState(graph, (state) => {
+        seedFromSnap(graph, state, from, 0);
+        runSearch(graph, state, Infinity);
+        const e = to.edge;
+        let best = Infinity;
+        const viaSource = costFromSource(graph, e, to.fraction);
+        const viaTarget = costFromTarget(graph, e, to.fraction);
+        if (viaSource >= 0) best = Math.min(best, state.time(graph.edgeSource[e]!) + viaSource);
+        if (viaTarget >= 0) best = Math.min(best, state.time(graph.edgeTarget[e]!) + viaTarget);
+        if (from.edge === e) {
+          const direct = alongEdgeCost(graph, e, from.fraction, to.fraction);
+          if (direct >= 0) best = Math.min(best, accessCost(from.distanceM) + direct);
+        }
+        return best + accessCost(to.distanceM);
+      });
+      const route = routeBetween(graph, from, to);
+      if (expected === Infinity) {
+        expect(route).toBeNull();
+        continue;
+      }
+      // Same sums in another order: equal up to rounding.
+      expect(Math.abs(route!.cost - expected)).toBeLessThan(1e-4);
+      const line = routeLine(graph, p, from, route!, q, to);
+      expect(line[0]).toEqual(p);
+      expect(line[line.length - 1]).toEqual(q);
+      // Walking the line at the default speed takes about the route's time (steps are slower: never less).
+      expect(lineLengthM(line) / (4 / 3.6)).toBeLessThanOrEqual(route!.cost * 1.01 + 0.5);
+    }
+  });
+
+  it('joins two points on the same edge directly, respecting one-way edges', () => {
+    const e = Array.from({ length: graph.edgeCount }, (_, i) => i).find((i) => graph.edgeReverseCost[i]! < 0 && graph.edgeCost[i]! > 0)!;
+    const at = (fraction: number) => ({ edge: e, fraction, lon: 0, lat: 0, distanceM: 0 });
+    const forward = routeBetween(graph, at(0.2), at(0.7))!;
+    expect(forward.firstNode).toBe(-1);
+    expect(forward.cost).toBeCloseTo(graph.edgeCost[e]! * 0.5, 3);
+    // Backwards along a one-way edge: around the block, never directly.
+    const backward = routeBetween(graph, at(0.7), at(0.2));
+    if (backward) expect(backward.firstNode).not.toBe(-1);
+  });
+
+  it('node searches agree with node routes', () => {
+    const times = searchFromNode(graph, 10, Infinity);
+    for (let b = 0; b < graph.nodeCount; b += 37) {
+      const to = snapAtNode(graph, b);
+      if (!to) continue; // a node all of whose edges were dropped
+      const route = routeBetween(graph, snapAtNode(graph, 10)!, to);
+      if (times[b] === Infinity) expect(route).toBeNull();
+      else expect(route!.cost).toBeCloseTo(times[b]!, 6);
+    }
+  });
+});
