@@ -12,6 +12,8 @@ import { lockDataDir } from './data-dir-lock.ts';
 export interface PgliteDatabaseOptions {
   /** Folder for the database files; undefined keeps it in memory (tests). */
   dataDir: string | undefined;
+  /** A data directory dump (from `dumpDataDir`) to start from: skips initdb, for tests. */
+  loadDataDir?: Blob;
 }
 
 // Same value shapes as the pg backend: int8 and numeric as JS numbers.
@@ -32,7 +34,7 @@ function wrap(target: PGlite | Transaction): Queryable {
   };
 }
 
-export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promise<Database> {
+export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promise<Database & { dump(): Promise<Blob> }> {
   let unlock = () => {};
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -40,7 +42,7 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
   }
   let db: PGlite;
   try {
-    db = await PGlite.create({ dataDir: options.dataDir, extensions: { postgis }, parsers });
+    db = await PGlite.create({ dataDir: options.dataDir, extensions: { postgis }, parsers, loadDataDir: options.loadDataDir });
   } catch (error) {
     unlock();
     throw error;
@@ -53,6 +55,9 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
     exec: base.exec,
     transaction(fn) {
       return db.transaction((tx) => fn(wrap(tx)));
+    },
+    async dump() {
+      return db.dumpDataDir('gzip');
     },
     async close() {
       try {
