@@ -71,25 +71,27 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig(process.env, argv);
-  const db = await openDatabase({
+  const opening = openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: 2,
     statementTimeoutMs: 0, // a big import may legitimately run long
   });
+  // Connecting and migrating overlap the OSM read; a failure surfaces when awaited.
+  opening.catch(() => {});
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const result = await ingest(db, { ...options, signal: abort.signal }, createProgress(process.stderr, options.quiet));
-    process.stdout.write(summary(result, db) + '\n');
+    const result = await ingest(opening, { ...options, signal: abort.signal }, createProgress(process.stderr, options.quiet));
+    process.stdout.write(summary(result, await opening) + '\n');
     return 0;
   } catch (error) {
     process.stderr.write(`\nimport failed, the previous data is unchanged: ${(error as Error).message}\n`);
     return 1;
   } finally {
-    await db.close();
+    await opening.then((db) => db.close(), () => {});
   }
 }
 

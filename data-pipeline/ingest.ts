@@ -88,7 +88,11 @@ function applyGridsFile(bundle: ImportBundle, file: string, skipped: SkippedEntr
   bundle.admin = admin;
 }
 
-export async function ingest(db: Database, options: IngestOptions, progress?: Progress): Promise<IngestResult> {
+/**
+ * Runs an import. `db` may still be opening: the OSM read does not need it,
+ * so the CLI overlaps connecting and migrating with reading the file.
+ */
+export async function ingest(db: Database | Promise<Database>, options: IngestOptions, progress?: Progress): Promise<IngestResult> {
   const t0 = performance.now();
   requireFile(options.osm, '--osm');
   for (const [flag, file] of [['--grids', options.grids], ['--centers', options.centers], ['--households', options.households]] as const) {
@@ -129,7 +133,7 @@ export async function ingest(db: Database, options: IngestOptions, progress?: Pr
   options.signal?.throwIfAborted();
 
   progress?.stage('writing to the database (one transaction)');
-  const write = await writeBundle(db, bundle, (table, done, total) => progress?.update(done, total, table));
+  const write = await writeBundle(await db, bundle, (table, done, total) => progress?.update(done, total, table));
   progress?.done();
   const t3 = performance.now();
   report.ms = { read: t1 - t0, build: t2 - t1, total: t3 - t0 };

@@ -257,7 +257,8 @@ export async function writeBundleIn(tx: Queryable, bundle: ImportBundle, progres
   progress?.('spatial indexes', 0, spatialIndexes.length);
   for (const index of spatialIndexes) await tx.exec(index.indexdef);
   progress?.('spatial indexes', spatialIndexes.length, spatialIndexes.length);
-  await tx.exec(`ANALYZE ${REPLACED_TABLES.join(', ')}`);
+  // No ANALYZE here: it costs more than all the inserts of a small city, and
+  // autovacuum analyzes tables this changed soon after the commit.
 
   const version = await bumpDataVersion(tx, { city: bundle.city.name, source: bundle.source });
   return {

@@ -39,8 +39,11 @@ const MIGRATION_LOCK = 151_515;
 export async function migrate(db: Database, migrations = listMigrations()): Promise<number[]> {
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  // One query decides whether there is anything to do: the common case on start.
+  const appliedBefore = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
   const applied: number[] = [];
   for (const migration of migrations) {
+    if (appliedBefore.has(migration.version)) continue;
     const done = await db.transaction(async (tx) => {
       if (db.kind === 'postgis') await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
