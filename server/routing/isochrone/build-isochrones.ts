@@ -1,0 +1,295 @@
+/**
+ * Isochrone polygons from a shortest-path tree: several contours in one call,
+ * each the set of points near enough to the network reachable within its
+ * time. The search is the caller's (one search to the largest limit); this
+ * module only turns the tree into polygons:
+ *
+ *   reachable-segments  tree -> reachable network as plane segments, each
+ *                       tagged with the first contour that reaches it
+ *   cell-raster         cells whose centre is within r of a segment, per level
+ *   trace-contours      cell outlines -> rings with holes (valid, RFC 7946 winding)
+ *   simplify-rings      optional generalization
+ *
+ * The guarantees, with buffer B, cell side s, chamfer d = s/8 (trace-contours),
+ * generalize tolerance g of which ga is absorbed (below), and e the plane's
+ * error (local-projection, plus 1 cm of coordinate rounding):
+ *
+ * 1. Coverage: every point p of the network reachable within a contour's time
+ *    is inside its polygon. p lies in some cell c; c's centre is within
+ *    s*sqrt2/2 of p, and r >= s*sqrt2/2 + d + ga + e, so c is marked. More:
+ *    every point within ga of p is in a marked cell, and p is farther than
+ *    r - s*sqrt2/2 - d >= ga from any saddle cut (at a saddle vertex no
+ *    reachable point is within r - s*sqrt2/2, or all four cells there would
+ *    be marked), so p lies deeper than ga inside the traced polygon and stays
+ *    inside after simplification (which moves outlines by at most ga here).
+ * 2. Buffer: every point of a marked cell is within r + s*sqrt2/2 of a
+ *    reachable point (its centre is within r); simplification adds at most
+ *    ga; r = B - s*sqrt2/2 - ga - e, so every polygon point is within B of
+ *    the reachable network on the ground. A river without a bridge in reach,
+ *    a walled block, a motorway without a crossing wider than 2B stay out:
+ *    the polygon never looks at anything but reachable network.
+ * 3. Nesting: all contours share one grid and one radius, and the segments of
+ *    contour k are a subset of those of contour k+1, so the cells of k are a
+ *    subset of the cells of k+1 and the traced polygons nest exactly.
+ *
+ * Generalization (`generalizeM` = g > 0) promises that each property holds
+ * to within g. Each contour is simplified on its own with Douglas-Peucker at
+ * t = g/2: outlines move by at most t, so coverage and buffer hold to within
+ * t and nesting (two outlines moving towards each other) to within 2t = g.
+ * The largest ta <= t that still leaves r >= s*sqrt2/2 + d + ta + e is
+ * absorbed into r, so for g up to ~0.6 B (24 m at the default 40 m buffer)
+ * coverage and buffer stay exact and only nesting is approximate.
+ *
+ * The cell side is B/4 (default), grown when the area would need more than
+ * `maxCells` cells; when even the largest admissible side (B / (sqrt2 +
+ * 1/8)) is not enough, IsochroneExtentError says how to ask again.
+ */
+import type { WalkGraph } from '../walk-graph.ts';
+import { emptyRaster, gridAround, gridCellCount, markSegments, type CellRaster } from './cell-raster.ts';
+import { localProjection, relativeError, toLat, toLon, type LocalProjection } from './local-projection.ts';
+import { reachableSegments, MAX_LEVELS, type ReachTree } from './reachable-segments.ts';
+import { ringArea, simplifyPolygons } from './simplify-rings.ts';
+import { traceContour, type CellWindow, type PlanePolygon } from './trace-contours.ts';
+
+export const defaultIsochroneOptions = {
+  /** Contours, minutes. */
+  minutes: [5, 10, 15] as readonly number[],
+  /** No polygon point is farther than this from reachable network, metres. */
+  bufferM: 40,
+  /** Generalization, metres: simplified outlines keep every property to within this; 0 = the traced outline. */
+  generalizeM: 0,
+  /** Cells per buffer width: finer hugs the network more closely and costs more. */
+  cellsPerBuffer: 4,
+  /** Raster size cap (bytes of memory, about); larger areas get larger cells. */
+  maxCells: 4_000_000,
+};
+
+export type IsochroneOptions = typeof defaultIsochroneOptions;
+
+/** Chamfer at saddle vertices, as a share of the cell side. */
+const CHAMFER = 1 / 8;
+/** Output coordinates are rounded to 1e-7 degrees: at most 1.2 cm. */
+const ROUND = 1e7;
+const ROUNDING_M = 0.012;
+
+/** The area asked for is too large for the buffer: more cells than allowed even at the coarsest admissible cell. */
+export class IsochroneExtentError extends Error {
+  constructor(
+    message: string,
+    readonly minBufferM: number,
+  ) {
+    super(message);
+    this.name = 'IsochroneExtentError';
+  }
+}
+
+export type Position = [number, number];
+export type IsochroneGeometry =
+  | { type: 'Polygon'; coordinates: Position[][] }
+  | { type: 'MultiPolygon'; coordinates: Position[][][] };
+
+export interface IsochroneContour {
+  minutes: number;
+  /** Polygon when the area is one piece, else MultiPolygon (empty when nothing is reachable). */
+  geometry: IsochroneGeometry;
+  /** Metres of walkable line reachable within the time, access legs included. */
+  reachableM: number;
+  /** Area of the polygon, square metres. */
+  areaM2: number;
+}
+
+export interface IsochroneResult {
+  /** One per distinct minutes value, ascending. */
+  contours: IsochroneContour[];
+  /** How the polygons were made, for the response and for tests. */
+  method: {
+    bufferM: number;
+    generalizeM: number;
+    /** Douglas-Peucker tolerance used (generalizeM / 2). */
+    simplifyToleranceM: number;
+    /** The part of it absorbed into the marking radius: coverage and buffer exact when it is all of it. */
+    absorbedToleranceM: number;
+    cellSizeM: number;
+    markRadiusM: number;
+    cells: number;
+  };
+}
+
+/** Minimal shape of a routing-service ShortestPathTree, adapted to the isochrone's ReachTree. */
+export interface SearchTreeLike {
+  times: Float64Array;
+  reached?: Uint32Array;
+  costScale: number;
+  origins: readonly { lon: number; lat: number; accessSeconds: number; snap: { edge: number; fraction: number } }[];
+}
+
+/** The routing service's tree as the isochrone reads it. */
+export function reachTreeOf(tree: SearchTreeLike): ReachTree {
+  return {
+    nodeSeconds: tree.times,
+    reached: tree.reached,
+    costScale: tree.costScale,
+    origins: tree.origins.map((o) => ({ lon: o.lon, lat: o.lat, edge: o.snap.edge, fraction: o.snap.fraction, accessSeconds: o.accessSeconds })),
+  };
+}
+
+/** Cell side and radii for a buffer, simplification tolerance and plane error; null when the cell is too large. */
+export function rasterPlan(bufferM: number, toleranceM: number, errorM: number, cellSizeM: number) {
+  const s = cellSizeM;
+  const half = (s * Math.SQRT2) / 2;
+  const chamfer = CHAMFER * s;
+  const room = bufferM - 2 * errorM - 2 * half - chamfer;
+  if (room < 0) return null;
+  const absorbed = Math.min(toleranceM, room / 2);
+  const radius = bufferM - half - absorbed - errorM;
+  return { cellSize: s, chamfer, absorbed, radius };
+}
+
+/**
+ * Isochrone polygons of `tree` for each of `minutes` (any order; deduplicated
+ * and sorted ascending). The tree must reach at least the largest limit.
+ */
+export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Partial<IsochroneOptions> = {}): IsochroneResult {
+  const opts = { ...defaultIsochroneOptions, ...options };
+  const minutes = [...new Set(opts.minutes)].sort((a, b) => a - b);
+  if (minutes.length < 1 || minutes.length > MAX_LEVELS) throw new RangeError(`between 1 and ${MAX_LEVELS} contours`);
+  if (!(minutes[0]! > 0)) throw new RangeError('minutes must be above 0');
+  const B = opts.bufferM;
+  if (!(B > 0)) throw new RangeError('bufferM must be above 0');
+  const g = Math.max(0, opts.generalizeM);
+  const tolerance = g / 2;
+  const limits = Float64Array.from(minutes, (m) => m * 60);
+
+  const proj = centredProjection(tree);
+  const segments = reachableSegments(graph, tree, limits, proj);
+  const K = minutes.length;
+  const top = 4 * (K - 1);
+  const [minX, minY, maxX, maxY] = [segments.bbox[top]!, segments.bbox[top + 1]!, segments.bbox[top + 2]!, segments.bbox[top + 3]!];
+
+  if (segments.count === 0) {
+    const contours = minutes.map((m) => ({ minutes: m, geometry: { type: 'MultiPolygon' as const, coordinates: [] }, reachableM: 0, areaM2: 0 }));
+    return {
+      contours,
+      method: { bufferM: B, generalizeM: g, simplifyToleranceM: tolerance, absorbedToleranceM: 0, cellSizeM: 0, markRadiusM: 0, cells: 0 },
+    };
+  }
+
+  // Plane error over the area, on distances up to a buffer and a cell.
+  const latLo = toLat(proj, minY - 2 * B);
+  const latHi = toLat(proj, maxY + 2 * B);
+  const errorFor = (s: number) => (B + s) * relativeError(proj, latLo, latHi) + ROUNDING_M;
+
+  let cellSize = B / opts.cellsPerBuffer;
+  for (let i = 0; i < 64; i++) {
+    const count = gridCellCount(minX, minY, maxX, maxY, B, cellSize);
+    if (count <= opts.maxCells) break;
+    cellSize *= Math.sqrt(count / opts.maxCells) * 1.01;
+  }
+  const plan = rasterPlan(B, tolerance, errorFor(cellSize), cellSize);
+  if (!plan) {
+    const side = Math.max(maxX - minX, maxY - minY);
+    const minBuffer = Math.ceil((cellSize * (Math.SQRT2 + CHAMFER) + 2 * errorFor(cellSize)) * 1.05);
+    throw new IsochroneExtentError(
+      `the reachable area (${Math.round(side / 1000)} km across) is too large for buffer_m=${B}: use buffer_m of at least ${minBuffer}, or fewer minutes`,
+      minBuffer,
+    );
+  }
+
+  const grid = gridAround(minX, minY, maxX, maxY, plan.radius, plan.cellSize);
+  const raster = emptyRaster(grid);
+  markSegments(raster, segments, plan.radius);
+
+  const contours: IsochroneContour[] = [];
+  for (let k = 0; k < K; k++) {
+    const window = cellWindow(raster, segments.bbox, k, plan.radius);
+    let polygons: PlanePolygon[] = window ? traceContour(raster, k, plan.chamfer, window) : [];
+    if (tolerance > 0 && polygons.length > 0) polygons = simplifyPolygons(polygons, tolerance, plan.cellSize / 8);
+    let area = 0;
+    for (const rings of polygons) for (const ring of rings) area += ringArea(ring);
+    contours.push({ minutes: minutes[k]!, geometry: toGeometry(polygons, proj), reachableM: segments.lengthM[k]!, areaM2: area });
+  }
+  return {
+    contours,
+    method: {
+      bufferM: B,
+      generalizeM: g,
+      simplifyToleranceM: tolerance,
+      absorbedToleranceM: plan.absorbed,
+      cellSizeM: plan.cellSize,
+      markRadiusM: plan.radius,
+      cells: raster.levels.length,
+    },
+  };
+}
+
+/** Projection centred on the origins (the middle of their box). */
+function centredProjection(tree: ReachTree): LocalProjection {
+  const origins = tree.origins;
+  if (origins.length === 0) throw new RangeError('the tree has no origins');
+  let minLon = Infinity;
+  let minLat = Infinity;
+  let maxLon = -Infinity;
+  let maxLat = -Infinity;
+  for (const o of origins) {
+    minLon = Math.min(minLon, o.lon);
+    maxLon = Math.max(maxLon, o.lon);
+    minLat = Math.min(minLat, o.lat);
+    maxLat = Math.max(maxLat, o.lat);
+  }
+  return localProjection((minLon + maxLon) / 2, (minLat + maxLat) / 2);
+}
+
+/** Cells that contour k can mark: its segments' box grown by the radius and a cell. */
+function cellWindow(raster: CellRaster, bbox: Float64Array, k: number, radius: number): CellWindow | null {
+  const o = 4 * k;
+  if (!(bbox[o]! <= bbox[o + 2]!)) return null;
+  const { x0, y0, cellSize: s } = raster;
+  return {
+    i0: Math.floor((bbox[o]! - radius - x0) / s) - 1,
+    j0: Math.floor((bbox[o + 1]! - radius - y0) / s) - 1,
+    i1: Math.ceil((bbox[o + 2]! + radius - x0) / s) + 1,
+    j1: Math.ceil((bbox[o + 3]! + radius - y0) / s) + 1,
+  };
+}
+
+/** Plane polygons to GeoJSON (closed rings, lon/lat rounded to 1e-7). */
+function toGeometry(polygons: PlanePolygon[], proj: LocalProjection): IsochroneGeometry {
+  const coordinates = polygons.map((rings) =>
+    rings.map((ring) => {
+      const n = ring.length / 2;
+      const out: Position[] = new Array(n + 1);
+      for (let i = 0; i < n; i++) {
+        out[i] = [Math.round(toLon(proj, ring[2 * i]!) * ROUND) / ROUND, Math.round(toLat(proj, ring[2 * i + 1]!) * ROUND) / ROUND];
+      }
+      out[n] = out[0]!;
+      return out;
+    }),
+  );
+  return coordinates.length === 1 ? { type: 'Polygon', coordinates: coordinates[0]! } : { type: 'MultiPolygon', coordinates };
+}
+
+/** The GeoJSON answer: one Feature per contour, largest first so smaller ones draw on top. */
+export function isochroneFeatureCollection(result: IsochroneResult, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: [...result.contours].reverse().map((c) => ({
+      type: 'Feature' as const,
+      properties: {
+        minutes: c.minutes,
+        reachable_m: Math.round(c.reachableM),
+        area_m2: Math.round(c.areaM2),
+      },
+      geometry: c.geometry,
+    })),
+    properties: {
+      ...extra,
+      buffer_m: result.method.bufferM,
+      generalize_m: result.method.generalizeM,
+      cell_size_m: round2(result.method.cellSizeM),
+    },
+  };
+}
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
+}

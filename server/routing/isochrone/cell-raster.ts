@@ -1,0 +1,147 @@
+/**
+ * The marking raster: square cells of side s on the isochrone plane, each
+ * holding the first level (contour index) whose reachable segments come
+ * within radius r of the cell's CENTRE; 255 = no level does. A contour is the
+ * set of cells with level <= k, so all contours of one call share one grid
+ * and nest cell for cell.
+ *
+ * Marking is by rows: a segment's r-neighbourhood (a capsule) meets each
+ * horizontal line of cell centres in one interval, computed in closed form
+ * (two discs and a slab), and the cells whose centres fall in it are set. No
+ * per-cell distance test; the cost is one interval per row per segment plus
+ * the cells written.
+ *
+ * The grid keeps one unmarked cell on every side, so outlines never touch
+ * its edge.
+ */
+import type { ReachableSegments } from './reachable-segments.ts';
+
+/** Level of a cell that no contour reaches. */
+export const UNMARKED = 255;
+
+/** A cell grid: cell (i, j) spans x0 + [i, i+1]*s, y0 + [j, j+1]*s; index j*width + i. */
+export interface CellGrid {
+  x0: number;
+  y0: number;
+  cellSize: number;
+  width: number;
+  height: number;
+}
+
+export interface CellRaster extends CellGrid {
+  /** Per cell: the first level that marks it, or UNMARKED. */
+  levels: Uint8Array;
+}
+
+/** Number of cells of the grid covering box (plane metres) grown by margin, plus the unmarked border. */
+export function gridCellCount(minX: number, minY: number, maxX: number, maxY: number, margin: number, cellSize: number): number {
+  const width = Math.ceil((maxX - minX + 2 * margin) / cellSize) + 2;
+  const height = Math.ceil((maxY - minY + 2 * margin) / cellSize) + 2;
+  return width * height;
+}
+
+/** The grid covering the box grown by margin, with one spare cell each side. */
+export function gridAround(minX: number, minY: number, maxX: number, maxY: number, margin: number, cellSize: number): CellGrid {
+  return {
+    x0: minX - margin - cellSize,
+    y0: minY - margin - cellSize,
+    cellSize,
+    width: Math.ceil((maxX - minX + 2 * margin) / cellSize) + 2,
+    height: Math.ceil((maxY - minY + 2 * margin) / cellSize) + 2,
+  };
+}
+
+/** An empty raster on grid. */
+export function emptyRaster(grid: CellGrid): CellRaster {
+  const levels = new Uint8Array(grid.width * grid.height);
+  levels.fill(UNMARKED);
+  return { ...grid, levels };
+}
+
+/**
+ * Sets every cell whose centre lies within `radius` of segment i to
+ * min(its level, level[i]), for all segments. Segments must lie inside the
+ * grid shrunk by radius (gridAround with margin >= radius does that).
+ */
+export function markSegments(raster: CellRaster, segments: ReachableSegments, radius: number): void {
+  const { x0, y0, cellSize: s, width, levels } = raster;
+  const r2 = radius * radius;
+  const inv = 1 / s;
+  const { xy, level, count } = segments;
+  for (let n = 0; n < count; n++) {
+    const x1 = xy[4 * n]!;
+    const y1 = xy[4 * n + 1]!;
+    const x2 = xy[4 * n + 2]!;
+    const y2 = xy[4 * n + 3]!;
+    const k = level[n]!;
+    const dx = x2 - x1;
+    const dy = y2 - y1;
+    const len2 = dx * dx + dy * dy;
+    const rL = radius * Math.sqrt(len2);
+    const hasSlab = len2 > 1e-18;
+    const invDx = dx !== 0 ? 1 / dx : 0;
+    const invDy = dy !== 0 ? 1 / dy : 0;
+    const yMin = Math.min(y1, y2) - radius;
+    const yMax = Math.max(y1, y2) + radius;
+    const jLo = Math.ceil((yMin - y0) * inv - 0.5);
+    const jHi = Math.floor((yMax - y0) * inv - 0.5);
+    for (let j = jLo; j <= jHi; j++) {
+      const yc = y0 + (j + 0.5) * s;
+      let lo = Infinity;
+      let hi = -Infinity;
+      const ea = yc - y1;
+      let h = r2 - ea * ea;
+      if (h >= 0) {
+        const w = Math.sqrt(h);
+        lo = x1 - w;
+        hi = x1 + w;
+      }
+      const eb = yc - y2;
+      h = r2 - eb * eb;
+      if (h >= 0) {
+        const w = Math.sqrt(h);
+        if (x2 - w < lo) lo = x2 - w;
+        if (x2 + w > hi) hi = x2 + w;
+      }
+      if (hasSlab) {
+        // Points (x, yc) whose projection falls inside the segment: (x - x1)dx + ea*dy in [0, len2],
+        // and whose distance from its line is <= radius: |(x - x1)dy - ea*dx| <= radius*len.
+        let a = -Infinity;
+        let b = Infinity;
+        let ok = true;
+        if (dx !== 0) {
+          let p = -ea * dy * invDx;
+          let q = (len2 - ea * dy) * invDx;
+          if (p > q) [p, q] = [q, p];
+          a = p;
+          b = q;
+        } else {
+          const pr = ea * dy;
+          ok = pr >= 0 && pr <= len2;
+        }
+        if (ok) {
+          if (dy !== 0) {
+            let p = (ea * dx - rL) * invDy;
+            let q = (ea * dx + rL) * invDy;
+            if (p > q) [p, q] = [q, p];
+            if (p > a) a = p;
+            if (q < b) b = q;
+          } else {
+            ok = Math.abs(ea * dx) <= rL;
+          }
+        }
+        if (ok && a <= b) {
+          if (x1 + a < lo) lo = x1 + a;
+          if (x1 + b > hi) hi = x1 + b;
+        }
+      }
+      if (lo > hi) continue;
+      const iLo = Math.ceil((lo - x0) * inv - 0.5);
+      const iHi = Math.floor((hi - x0) * inv - 0.5);
+      const row = j * width;
+      for (let i = row + iLo, end = row + iHi; i <= end; i++) {
+        if (levels[i]! > k) levels[i] = k;
+      }
+    }
+  }
+}

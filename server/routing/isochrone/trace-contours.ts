@@ -1,0 +1,223 @@
+/**
+ * Outlines of the marked region of a raster (cells with level <= k) as
+ * polygons with holes, in plane metres, by following boundary edges of the
+ * cell lattice.
+ *
+ * Every boundary edge (between a marked and an unmarked cell) is walked once,
+ * with the marked cell on its left, so outer rings come out counter-clockwise
+ * and holes clockwise, as RFC 7946 wants. At a lattice vertex the walk goes
+ * straight, turns left or turns right by the two cells ahead; vertices are
+ * emitted only at turns, so collinear runs are merged as they are traced.
+ *
+ * Connectivity and validity: marked cells count as connected through edges
+ * only (4-connectivity). Where two marked cells meet at a single corner (a
+ * saddle), each ring cuts that corner by `chamfer` along both edges instead
+ * of passing through it, so rings never touch one another or themselves and
+ * the polygons are valid (OGC simple) without any clean-up. A vertex that is
+ * a saddle at a LARGER level gets the same cut in this contour too (where it
+ * is a plain convex corner), so the cut-away triangles of a larger contour
+ * are cut away from every smaller one and contours still nest exactly. Cuts
+ * remove only area; build-isochrones chooses the marking radius so that no
+ * reachable point can lie within `chamfer` of a saddle vertex (there all four
+ * cells would be marked).
+ *
+ * Rings are grouped into polygons: the first ring found in scan order
+ * (bottom row up, left to right) is an outer ring when the marked cell is
+ * above its first edge and a hole when it is below; a hole belongs to the
+ * 4-connected component of the marked cell just below it, found by a flood
+ * fill only when there is more than one outer ring.
+ */
+import type { CellRaster } from './cell-raster.ts';
+
+/** A polygon in plane metres: rings[0] the outer ring, the rest holes; x,y pairs, not repeated at the end. */
+export type PlaneRing = Float64Array;
+export type PlanePolygon = PlaneRing[];
+
+/** Window of cells to scan (inclusive); cells outside it must not be marked at this level. */
+export interface CellWindow {
+  i0: number;
+  j0: number;
+  i1: number;
+  j1: number;
+}
+
+// Directions: 0 = +x, 1 = +y, 2 = -x, 3 = -y; left turn = +1, right turn = +3 (mod 4).
+const DX = [1, 0, -1, 0];
+const DY = [0, 1, 0, -1];
+
+/** Growable x,y list. */
+class PointList {
+  data = new Float64Array(256);
+  length = 0;
+
+  push(x: number, y: number): void {
+    if (this.length + 2 > this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = x;
+    this.data[this.length++] = y;
+  }
+
+  take(): Float64Array {
+    const out = this.data.slice(0, this.length);
+    this.length = 0;
+    return out;
+  }
+}
+
+/**
+ * The polygons of the cells with level <= `level`, outer rings counter-clockwise,
+ * holes clockwise. `window` limits the scan (default: the whole raster).
+ */
+export function traceContour(raster: CellRaster, level: number, chamfer: number, window?: CellWindow): PlanePolygon[] {
+  const { width: w, height: h, levels, x0, y0, cellSize: s } = raster;
+  const i0 = Math.max(0, window?.i0 ?? 0);
+  const i1 = Math.min(w - 1, window?.i1 ?? w - 1);
+  const j0 = Math.max(1, window?.j0 ?? 1);
+  const j1 = Math.min(h - 1, (window?.j1 ?? h - 1) + 1);
+  // Bit 1: horizontal edge at the bottom of cell idx seen; bit 2: vertical edge at its left.
+  const seen = new Uint8Array(w * h);
+  const points = new PointList();
+  const outers: PlaneRing[] = [];
+  const outerCell: number[] = [];
+  const holes: PlaneRing[] = [];
+  const holeCell: number[] = [];
+
+  const marked = (idx: number) => levels[idx]! <= level;
+  function trace(i: number, j: number, startDir: number): PlaneRing {
+    // Start edge: bottom of cell (i, j); walk it in startDir, arriving at its end vertex.
+    seen[j * w + i]! |= 1;
+    let vi = startDir === 0 ? i + 1 : i;
+    let vjj = j;
+    let d = startDir;
+    for (;;) {
+      const idx = vjj * w + vi;
+      const lNE = levels[idx]!;
+      const lNW = levels[idx - 1]!;
+      const lSE = levels[idx - w]!;
+      const lSW = levels[idx - w - 1]!;
+      // Levels of the cells behind-right, ahead-left and ahead-right of the walk.
+      let lBR: number;
+      let lAL: number;
+      let lAR: number;
+      switch (d) {
+        case 0:
+          lBR = lSW;
+          lAL = lNE;
+          lAR = lSE;
+          break;
+        case 1:
+          lBR = lSE;
+          lAL = lNW;
+          lAR = lNE;
+          break;
+        case 2:
+          lBR = lNE;
+          lAL = lSW;
+          lAR = lNW;
+          break;
+        default:
+          lBR = lNW;
+          lAL = lSE;
+          lAR = lSW;
+      }
+      const al = lAL <= level;
+      const ar = lAR <= level;
+      const nd = al ? (ar ? (d + 3) & 3 : d) : (d + 1) & 3;
+      if (nd !== d) {
+        const vx = x0 + vi * s;
+        const vy = y0 + vjj * s;
+        // A left turn goes round the corner of the cell behind-left; cut it when this
+        // vertex is a saddle at this level or any larger one (same cut in every contour
+        // that has the cell, so contours keep nesting).
+        if (nd === ((d + 1) & 3) && Math.max(lAR, level) < Math.min(lBR, lAL)) {
+          points.push(vx - chamfer * DX[d]!, vy - chamfer * DY[d]!);
+          points.push(vx + chamfer * DX[nd]!, vy + chamfer * DY[nd]!);
+        } else {
+          points.push(vx, vy);
+        }
+      }
+      let edge: number;
+      let bit: number;
+      switch (nd) {
+        case 0:
+          edge = idx;
+          bit = 1;
+          break;
+        case 2:
+          edge = idx - 1;
+          bit = 1;
+          break;
+        case 1:
+          edge = idx;
+          bit = 2;
+          break;
+        default:
+          edge = idx - w;
+          bit = 2;
+      }
+      if (seen[edge]! & bit) break;
+      seen[edge]! |= bit;
+      vi += DX[nd]!;
+      vjj += DY[nd]!;
+      d = nd;
+    }
+    return points.take();
+  }
+
+  for (let j = j0; j <= j1; j++) {
+    const row = j * w;
+    for (let i = i0; i <= i1; i++) {
+      const idx = row + i;
+      const above = marked(idx);
+      if (above === marked(idx - w) || seen[idx]! & 1) continue;
+      if (above) {
+        outers.push(trace(i, j, 0));
+        outerCell.push(idx);
+      } else {
+        holes.push(trace(i, j, 2));
+        holeCell.push(idx - w);
+      }
+    }
+  }
+
+  const polygons: PlanePolygon[] = outers.map((ring) => [ring]);
+  if (holes.length === 0) return polygons;
+  if (outers.length === 1) {
+    polygons[0]!.push(...holes);
+    return polygons;
+  }
+  const owner = labelComponents(raster, level, outerCell);
+  for (let k = 0; k < holes.length; k++) polygons[owner[holeCell[k]!]!]!.push(holes[k]!);
+  return polygons;
+}
+
+/** Labels the 4-connected marked component of each seed cell with the seed's index (others -1). */
+function labelComponents(raster: CellRaster, level: number, seeds: number[]): Int32Array {
+  const { width: w, levels } = raster;
+  const label = new Int32Array(levels.length).fill(-1);
+  let stack = new Int32Array(1024);
+  for (let c = 0; c < seeds.length; c++) {
+    let top = 0;
+    stack[top++] = seeds[c]!;
+    label[seeds[c]!] = c;
+    while (top > 0) {
+      const idx = stack[--top]!;
+      // The border cells are never marked, so neighbours stay inside the raster.
+      if (top + 4 > stack.length) {
+        const next = new Int32Array(stack.length * 2);
+        next.set(stack);
+        stack = next;
+      }
+      for (let k = 0; k < 4; k++) {
+        const n = k === 0 ? idx + 1 : k === 1 ? idx - 1 : k === 2 ? idx + w : idx - w;
+        if (label[n] !== -1 || levels[n]! > level) continue;
+        label[n] = c;
+        stack[top++] = n;
+      }
+    }
+  }
+  return label;
+}
