@@ -8,17 +8,27 @@ import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
 import { healthRoutes } from './health/health-routes.ts';
+import { readDataState } from './db/data-state.ts';
+import { createDataChanges, watchDataVersion, type DataChanges } from './events/data-changes.ts';
+import { createRoutingService } from './routing/routing-service.ts';
+import { nearestRoutes } from './routing/nearest-routes.ts';
+import { createCoverageService } from './coverage/coverage-service.ts';
+import { coverageRoutes } from './coverage/coverage-routes.ts';
 
 export interface AppDeps {
   db: Database;
   logger: Logger;
   /** Folder for graph snapshots and other derived files; undefined keeps them in memory. */
   dataDir: string | undefined;
+  /** The data-change bus; created here when not given. */
+  changes?: DataChanges;
 }
 
 export interface App {
   /** The HTTP app: `app.fetch` for a server, `app.request` for tests. */
   http: Hono;
+  /** Data changes: publish `replaced` after an import in this process so the graph and caches follow. */
+  changes: DataChanges;
   /** Releases what the features hold (caches, timers); the caller closes the database. */
   close(): Promise<void>;
 }
@@ -27,9 +37,24 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const http = new Hono();
   http.onError(handleError(deps.logger));
   http.notFound(handleNotFound);
-  http.route('/', healthRoutes(deps.db));
+  const changes = deps.changes ?? createDataChanges();
+  // Imports by other processes reach this one through the data version in PostgreSQL.
+  const watcher = watchDataVersion(deps.db, changes, (await readDataState(deps.db)).version);
+  changes.subscribe((change) => watcher.noteVersion(change.version));
+
+  const routing = createRoutingService({ db: deps.db, logger: deps.logger, dataDir: deps.dataDir, changes });
+  const coverage = createCoverageService({ db: deps.db, logger: deps.logger, routing, changes });
+
+  http.route('/', healthRoutes(deps.db, { graph: () => routing.health(), coverage: () => coverage.health() }));
+  http.route('/', nearestRoutes(routing, coverage));
+  http.route('/', coverageRoutes(coverage));
   return {
     http,
-    async close() {},
+    changes,
+    async close() {
+      watcher.stop();
+      await coverage.close();
+      await routing.close();
+    },
   };
 }
