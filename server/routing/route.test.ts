@@ -4,9 +4,8 @@
  * bounded search's times, plus the line's shape (starts and ends at the
  * points, follows the edges).
  */
-import createGraph from 'ngraph.graph';
-import ngraphPath from 'ngraph.path';
 import { describe, expect, it } from 'vitest';
+import { referenceTime } from '../../test/reference-routes.ts';
 import { seededRandom, syntheticNetwork, randomPointIn } from '../../test/synthetic-graph.ts';
 import { runSearch, searchFromNode, seedFromSnap } from './bounded-search.ts';
 import { buildEdgeIndex } from './edge-index.ts';
@@ -15,28 +14,6 @@ import { accessCost, costFromSource, costFromTarget, alongEdgeCost } from './par
 import { routeBetween, routeLine, lineLengthM } from './route.ts';
 import { withState } from './search-state.ts';
 import { snapAtNode, snapToEdge } from './snap.ts';
-import type { WalkGraph } from './walk-graph.ts';
-
-/** Cost of ngraph.path's node path, taking the cheapest allowed link between consecutive nodes. */
-export function referenceTime(graph: WalkGraph, from: number, to: number): number {
-  const g = createGraph<unknown, number>({ multigraph: true });
-  for (let e = 0; e < graph.edgeCount; e++) {
-    if (graph.edgeCost[e]! >= 0) g.addLink(graph.edgeSource[e]!, graph.edgeTarget[e]!, graph.edgeCost[e]!);
-    if (graph.edgeReverseCost[e]! >= 0) g.addLink(graph.edgeTarget[e]!, graph.edgeSource[e]!, graph.edgeReverseCost[e]!);
-  }
-  const finder = ngraphPath.aStar(g, { oriented: true, distance: (_a, _b, link) => link.data });
-  const nodes = finder.find(from, to).reverse();
-  if (nodes.length === 0) return from === to ? 0 : Infinity;
-  let total = 0;
-  for (let i = 1; i < nodes.length; i++) {
-    let best = Infinity;
-    g.forEachLinkedNode(nodes[i - 1]!.id, (other, link) => {
-      if (other.id === nodes[i]!.id && link.fromId === nodes[i - 1]!.id) best = Math.min(best, link.data);
-    }, true);
-    total += best;
-  }
-  return total;
-}
 
 describe('routes', () => {
   const input = syntheticNetwork({ cols: 20, rows: 20, seed: 42, oneWayShare: 0.12 });

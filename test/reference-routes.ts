@@ -1,0 +1,34 @@
+/**
+ * Reference shortest paths for tests: ngraph.path (A* over an object-per-node
+ * graph, an independent implementation) on the same directed costs as our
+ * CSR graph.
+ */
+import createGraph from 'ngraph.graph';
+import ngraphPath from 'ngraph.path';
+import type { WalkGraph } from '../server/routing/walk-graph.ts';
+
+/** ngraph.path's time from node `from` to node `to` (graph units); Infinity when unreachable. */
+export function referenceTime(graph: WalkGraph, from: number, to: number): number {
+  const g = createGraph<unknown, number>({ multigraph: true });
+  for (let e = 0; e < graph.edgeCount; e++) {
+    if (graph.edgeCost[e]! >= 0) g.addLink(graph.edgeSource[e]!, graph.edgeTarget[e]!, graph.edgeCost[e]!);
+    if (graph.edgeReverseCost[e]! >= 0) g.addLink(graph.edgeTarget[e]!, graph.edgeSource[e]!, graph.edgeReverseCost[e]!);
+  }
+  const finder = ngraphPath.aStar(g, { oriented: true, distance: (_a, _b, link) => link.data });
+  const nodes = finder.find(from, to).reverse();
+  if (nodes.length === 0) return from === to ? 0 : Infinity;
+  // The path is a node list: take the cheapest allowed link between consecutive nodes.
+  let total = 0;
+  for (let i = 1; i < nodes.length; i++) {
+    let best = Infinity;
+    g.forEachLinkedNode(
+      nodes[i - 1]!.id,
+      (other, link) => {
+        if (other.id === nodes[i]!.id && link.fromId === nodes[i - 1]!.id) best = Math.min(best, link.data);
+      },
+      true,
+    );
+    total += best;
+  }
+  return total;
+}

@@ -1,0 +1,170 @@
+/**
+ * Routing on real data, Monaco, on both backends:
+ *   - the bounded search from seeded origin NODES equals pgr_drivingDistance
+ *     on the same walk_edges table (reachable set and times within 0.01 s;
+ *     PostGIS server with pgRouting only);
+ *   - node-to-node route times equal ngraph.path on seeded pairs;
+ *   - the multi-source search from all centers equals the minimum over
+ *     single-source searches from each center, on a seeded sample of nodes;
+ *   - /api/coverage adds up at every level, and a point in the sea is a 422.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import pg from 'pg';
+import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
+import { describeWithData, sharedData } from './shared-data.ts';
+import { seededRandom } from './synthetic-graph.ts';
+import { referenceTime } from './reference-routes.ts';
+import { ingest } from '../data-pipeline/ingest.ts';
+import { createApp, type App } from '../server/app.ts';
+import { silentLogger } from '../server/logger.ts';
+import { searchFromNode } from '../server/routing/bounded-search.ts';
+import { buildEdgeIndex, type EdgeIndex } from '../server/routing/edge-index.ts';
+import { loadWalkGraph } from '../server/routing/graph-builder.ts';
+import { multiSourceSearch } from '../server/routing/multi-source-search.ts';
+import { routeBetween } from '../server/routing/route.ts';
+import { snapAtNode, snapMany, snapToEdge } from '../server/routing/snap.ts';
+import type { WalkGraph } from '../server/routing/walk-graph.ts';
+
+const monaco = sharedData('osm/monaco.osm.pbf');
+
+/** Time limit for the pgRouting comparison, seconds: a 15-minute walk. */
+const LIMIT = 900;
+/** Nodes whose time is this close to the limit may fall either side of it by rounding. */
+const EDGE_OF_LIMIT = 0.01;
+
+/** Seeded origin nodes that have at least one usable arc. */
+function seededNodes(graph: WalkGraph, count: number, seed: number): number[] {
+  const random = seededRandom(seed);
+  const nodes: number[] = [];
+  while (nodes.length < count) {
+    const n = Math.floor(random() * graph.nodeCount);
+    if (graph.arcOffset[n + 1]! > graph.arcOffset[n]!) nodes.push(n);
+  }
+  return nodes;
+}
+
+describeWithData('routing on Monaco', monaco, () => {
+  describeBackends('Monaco routing', (kind) => {
+    let t: TestDatabase;
+    let graph: WalkGraph;
+    let index: EdgeIndex;
+    let app: App;
+
+    beforeAll(async () => {
+      t = await openTestDatabase(kind);
+      await ingest(t.db, { osm: monaco.path });
+      graph = await loadWalkGraph(t.db);
+      index = buildEdgeIndex(graph);
+      app = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined });
+    }, 180_000);
+    afterAll(async () => {
+      await app?.close();
+      await t?.dispose();
+    });
+
+    it.runIf(kind === 'postgis')('bounded search from nodes equals pgr_drivingDistance (times within 0.01 s)', async () => {
+      const client = new pg.Client({ connectionString: t.url });
+      await client.connect();
+      try {
+        await client.query('CREATE EXTENSION IF NOT EXISTS pgrouting');
+        let comparedNodes = 0;
+        const origins = seededNodes(graph, 25, 2024);
+        for (const origin of origins) {
+          const ours = searchFromNode(graph, origin, LIMIT);
+          const { rows } = await client.query<{ node: string; agg_cost: number }>(
+            `SELECT node, agg_cost FROM pgr_drivingDistance(
+               'SELECT id, source, target, cost, reverse_cost FROM walk_edges', $1::bigint, $2::float8, true)`,
+            [graph.nodeId[origin], LIMIT],
+          );
+          const theirs = new Map<number, number>(rows.map((r) => [Number(r.node), r.agg_cost]));
+          // Every node pgRouting reaches, we reach at the same time...
+          for (const [nodeId, time] of theirs) {
+            const node = nodeIndex(graph, nodeId);
+            if (ours[node] === Infinity && time > LIMIT - EDGE_OF_LIMIT) continue;
+            expect(Math.abs(ours[node]! - time), `origin ${graph.nodeId[origin]} node ${nodeId}`).toBeLessThanOrEqual(0.01);
+            comparedNodes++;
+          }
+          // ...and we reach nothing it does not.
+          for (let node = 0; node < graph.nodeCount; node++) {
+            if (ours[node] !== Infinity && !theirs.has(graph.nodeId[node]!)) expect(ours[node]).toBeGreaterThan(LIMIT - EDGE_OF_LIMIT);
+          }
+        }
+        console.info(`pgr_drivingDistance: ${origins.length} origins, ${comparedNodes} node times compared (limit ${LIMIT} s)`);
+        expect(comparedNodes).toBeGreaterThan(origins.length * 100);
+      } finally {
+        await client.end();
+      }
+    }, 120_000);
+
+    it('node-to-node routes equal ngraph.path on seeded pairs', () => {
+      const from = seededNodes(graph, 15, 7);
+      const to = seededNodes(graph, 15, 8);
+      let reachable = 0;
+      for (let k = 0; k < from.length; k++) {
+        const expected = referenceTime(graph, from[k]!, to[k]!);
+        const route = routeBetween(graph, snapAtNode(graph, from[k]!)!, snapAtNode(graph, to[k]!)!);
+        if (expected === Infinity) {
+          expect(route).toBeNull();
+          continue;
+        }
+        reachable++;
+        expect(Math.abs(route!.cost - expected), `${from[k]} -> ${to[k]}`).toBeLessThan(0.01);
+      }
+      expect(reachable).toBeGreaterThan(10);
+    }, 60_000);
+
+    it('multi-source search from all centers equals the minimum of single-source searches', async () => {
+      const centers = await t.db.query<{ x: number; y: number }>('SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM centers ORDER BY id');
+      const snaps = snapMany(graph, index, centers.map((c) => c.x), centers.map((c) => c.y));
+      const all = multiSourceSearch(graph, snaps, { direction: 'to' });
+      const sample = seededNodes(graph, 300, 99);
+      const minimum = new Float64Array(sample.length).fill(Infinity);
+      for (let s = 0; s < snaps.count; s++) {
+        const one = { count: 1, edge: snaps.edge.subarray(s, s + 1), fraction: snaps.fraction.subarray(s, s + 1), distanceM: snaps.distanceM.subarray(s, s + 1) };
+        const single = multiSourceSearch(graph, one, { direction: 'to' }).time;
+        sample.forEach((node, k) => (minimum[k] = Math.min(minimum[k]!, single[node]!)));
+      }
+      sample.forEach((node, k) => {
+        if (minimum[k] === Infinity) expect(all.time[node]).toBe(Infinity);
+        else expect(Math.abs(all.time[node]! - minimum[k]!)).toBeLessThan(1e-6);
+      });
+    }, 60_000);
+
+    it('coverage adds up at every level and a point in the sea is a 422', async () => {
+      const get = async (url: string) => (await (await app.http.request(url)).json()) as any;
+      for (const minutes of [5, 10, 15]) {
+        const city = await get(`/api/coverage?level=city&minutes=${minutes}`);
+        expect(city.total.households).toBeGreaterThan(5000);
+        for (const level of ['district', 'street', 'community', 'grid']) {
+          const body = await get(`/api/coverage?level=${level}&minutes=${minutes}`);
+          const households = body.units.reduce((a: number, u: any) => a + u.households, 0);
+          const covered = body.units.reduce((a: number, u: any) => a + u.covered, 0);
+          expect([level, households, covered]).toEqual([level, city.total.households, city.total.covered]);
+        }
+      }
+      // The first lattice point inside the data's bounds that is far from every way: the sea.
+      const [minLon, minLat, maxLon, maxLat] = graph.bounds;
+      let sea: [number, number] | undefined;
+      for (let i = 1; i < 40 && !sea; i++) {
+        for (let j = 1; j < 40 && !sea; j++) {
+          const p: [number, number] = [minLon + ((maxLon - minLon) * i) / 40, minLat + ((maxLat - minLat) * j) / 40];
+          if (!snapToEdge(graph, index, p[0], p[1], 600)) sea = p;
+        }
+      }
+      expect(sea).toBeDefined();
+      const response = await app.http.request(`/api/nearest?lon=${sea![0]}&lat=${sea![1]}`);
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as any).error.message).toMatch(/more than 500 m from any walkable way/);
+      const ok = await app.http.request('/api/nearest?lon=7.4246&lat=43.7384');
+      expect(ok.status).toBe(200);
+    }, 60_000);
+  });
+});
+
+/** Graph node index of a walk_nodes id (Monaco's ids are the indices; stay general anyway). */
+function nodeIndex(graph: WalkGraph, id: number): number {
+  if (graph.nodeId[id] === id) return id;
+  const i = graph.nodeId.indexOf(id);
+  if (i < 0) throw new Error(`node id ${id} not in the graph`);
+  return i;
+}
