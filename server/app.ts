@@ -12,6 +12,7 @@ import { readDataState } from './db/data-state.ts';
 import { createDataChanges, watchDataVersion, type DataChanges } from './events/data-changes.ts';
 import { createRoutingService } from './routing/routing-service.ts';
 import { nearestRoutes } from './routing/nearest-routes.ts';
+import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
 import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
 
@@ -47,6 +48,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   http.route('/', healthRoutes(deps.db, { graph: () => routing.health(), coverage: () => coverage.health() }));
   http.route('/', nearestRoutes(routing, coverage));
+  http.route('/', isochroneRoutes(routing));
   http.route('/', coverageRoutes(coverage));
   return {
     http,

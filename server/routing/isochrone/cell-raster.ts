@@ -78,11 +78,12 @@ export function markSegments(raster: CellRaster, segments: ReachableSegments, ra
     const dy = y2 - y1;
     const len2 = dx * dx + dy * dy;
     const rL = radius * Math.sqrt(len2);
+    // The slab (points beside the segment) only for segments of some length.
     const hasSlab = len2 > 1e-18;
     const invDx = dx !== 0 ? 1 / dx : 0;
     const invDy = dy !== 0 ? 1 / dy : 0;
-    const yMin = Math.min(y1, y2) - radius;
-    const yMax = Math.max(y1, y2) + radius;
+    const yMin = (y1 < y2 ? y1 : y2) - radius;
+    const yMax = (y1 < y2 ? y2 : y1) + radius;
     const jLo = Math.ceil((yMin - y0) * inv - 0.5);
     const jHi = Math.floor((yMax - y0) * inv - 0.5);
     for (let j = jLo; j <= jHi; j++) {
@@ -110,24 +111,24 @@ export function markSegments(raster: CellRaster, segments: ReachableSegments, ra
         let b = Infinity;
         let ok = true;
         if (dx !== 0) {
-          let p = -ea * dy * invDx;
-          let q = (len2 - ea * dy) * invDx;
-          if (p > q) [p, q] = [q, p];
-          a = p;
-          b = q;
+          const p = -ea * dy * invDx;
+          const q = (len2 - ea * dy) * invDx;
+          a = p < q ? p : q;
+          b = p < q ? q : p;
         } else {
           const pr = ea * dy;
           ok = pr >= 0 && pr <= len2;
         }
         if (ok) {
           if (dy !== 0) {
-            let p = (ea * dx - rL) * invDy;
-            let q = (ea * dx + rL) * invDy;
-            if (p > q) [p, q] = [q, p];
-            if (p > a) a = p;
-            if (q < b) b = q;
+            const p = (ea * dx - rL) * invDy;
+            const q = (ea * dx + rL) * invDy;
+            const pq = p < q ? p : q;
+            const qp = p < q ? q : p;
+            if (pq > a) a = pq;
+            if (qp < b) b = qp;
           } else {
-            ok = Math.abs(ea * dx) <= rL;
+            ok = (ea * dx < 0 ? -ea * dx : ea * dx) <= rL;
           }
         }
         if (ok && a <= b) {
@@ -136,10 +137,9 @@ export function markSegments(raster: CellRaster, segments: ReachableSegments, ra
         }
       }
       if (lo > hi) continue;
-      const iLo = Math.ceil((lo - x0) * inv - 0.5);
-      const iHi = Math.floor((hi - x0) * inv - 0.5);
       const row = j * width;
-      for (let i = row + iLo, end = row + iHi; i <= end; i++) {
+      const end = row + Math.floor((hi - x0) * inv - 0.5);
+      for (let i = row + Math.ceil((lo - x0) * inv - 0.5); i <= end; i++) {
         if (levels[i]! > k) levels[i] = k;
       }
     }

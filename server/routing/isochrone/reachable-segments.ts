@@ -106,7 +106,9 @@ class SegmentSink {
     if (x2 > b[o + 2]!) b[o + 2] = x2;
     if (y1 > b[o + 3]!) b[o + 3] = y1;
     if (y2 > b[o + 3]!) b[o + 3] = y2;
-    this.length[k]! += Math.hypot(x2 - x1, y2 - y1);
+    const dx = x2 - x1;
+    const dy = y2 - y1;
+    this.length[k]! += Math.sqrt(dx * dx + dy * dy);
   }
 
   result(): ReachableSegments {
@@ -215,7 +217,11 @@ export function reachableSegments(
       const y = (coords[2 * (from + i) + 1]! - lat0) * ky;
       px[i] = x;
       py[i] = y;
-      if (i > 0) total += Math.hypot(x - px[i - 1]!, y - py[i - 1]!);
+      if (i > 0) {
+        const dx = x - px[i - 1]!;
+        const dy = y - py[i - 1]!;
+        total += Math.sqrt(dx * dx + dy * dy);
+      }
       cum[i] = total;
     }
     scratch.n = n;
