@@ -8,11 +8,11 @@ import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
 import { healthRoutes } from './health/health-routes.ts';
+import { clientRoutes } from './client/client-routes.ts';
 import { readDataState } from './db/data-state.ts';
 import { createDataChanges, watchDataVersion, type DataChanges } from './events/data-changes.ts';
 import { createRoutingService } from './routing/routing-service.ts';
 import { nearestRoutes } from './routing/nearest-routes.ts';
-import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
 import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
 
@@ -47,8 +47,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const coverage = createCoverageService({ db: deps.db, logger: deps.logger, routing, changes });
 
   http.route('/', healthRoutes(deps.db, { graph: () => routing.health(), coverage: () => coverage.health() }));
+  // The MapLibre client: /, /client/*, /vendor/* (whitelisted files only).
+  http.route('/', clientRoutes());
   http.route('/', nearestRoutes(routing, coverage));
-  http.route('/', isochroneRoutes(routing));
   http.route('/', coverageRoutes(coverage));
   return {
     http,

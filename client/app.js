@@ -1,0 +1,265 @@
+/**
+ * The client's entry: builds the map from the tile catalog and TileJSONs,
+ * then wires the interactions. Explore mode: a click finds the nearest
+ * center (route and walk time), and a button draws the 5/10/15-minute
+ * isochrone from that point. Plan mode: a click adds a candidate center
+ * through the API, then the overlay tiles and the coverage table reload.
+ * Every API failure is shown in the panel.
+ *
+ * For tests and debugging the map is `window.__map`, and `<html data-ready>`
+ * turns "true" once the style has loaded and the first frame is drawn
+ * ("error" when the map could not start).
+ */
+import { createCenter, deleteCenter, fetchCatalog, fetchCoverage, fetchIsochrone, fetchNearest, fetchTileJson } from './api.js';
+import {
+  BASEMAP_LAYERS,
+  OVERLAY_LAYERS,
+  SOURCES,
+  buildStyle,
+  gridShareExpression,
+  householdColor,
+  normalizeCatalog,
+  tileUrl,
+} from './map-style.js';
+import {
+  byId,
+  clearMessages,
+  hideNearest,
+  renderCandidates,
+  renderCoverage,
+  renderLegend,
+  renderNearest,
+  showError,
+  showNote,
+} from './panel.js';
+
+/** @type {any} MapLibre's UMD global, loaded by index.html from /vendor/. */
+const maplibregl = /** @type {any} */ (globalThis).maplibregl;
+
+/** Contours drawn by the isochrone button, in minutes. */
+const ISOCHRONE_MINUTES = [5, 10, 15];
+
+/**
+ * @typedef {{
+ *   map: any,
+ *   overlay: any,
+ *   mode: 'explore' | 'plan',
+ *   origin: [number, number] | null,
+ *   candidates: { id: string | number, name: string, kind: string }[],
+ *   level: string,
+ * }} AppState
+ */
+
+/** Catalog plus the TileJSONs of the layers it lists (null for a group with none). */
+async function loadTileInfo() {
+  const catalogJson = await fetchCatalog();
+  const listed = new Set(normalizeCatalog(catalogJson).keys());
+  const basemapIds = BASEMAP_LAYERS.filter((id) => listed.has(id));
+  const overlayIds = OVERLAY_LAYERS.filter((id) => listed.has(id));
+  const [basemap, overlay] = await Promise.all([
+    basemapIds.length > 0 ? fetchTileJson(basemapIds) : null,
+    overlayIds.length > 0 ? fetchTileJson(overlayIds) : null,
+  ]);
+  const catalog = normalizeCatalog(catalogJson, [basemap, overlay].filter(Boolean));
+  return { catalog, basemap, overlay };
+}
+
+/**
+ * The first view: the data's bounds when a TileJSON has them, else its center.
+ * @param {any} tileJson
+ */
+function initialView(tileJson) {
+  const bounds = tileJson?.bounds;
+  if (Array.isArray(bounds) && bounds.length === 4 && bounds[2] - bounds[0] < 180) {
+    return { bounds: [[bounds[0], bounds[1]], [bounds[2], bounds[3]]], fitBoundsOptions: { padding: 20 } };
+  }
+  const center = tileJson?.center;
+  if (Array.isArray(center) && center.length >= 2) return { center: [center[0], center[1]], zoom: center[2] ?? 12 };
+  return { center: [0, 0], zoom: 1 };
+}
+
+/**
+ * @param {any} map
+ * @param {string} id
+ * @param {any} data a GeoJSON object
+ */
+function setGeoJson(map, id, data) {
+  map.getSource(id)?.setData(data);
+}
+
+const EMPTY = { type: 'FeatureCollection', features: [] };
+
+/**
+ * Reloads the overlay tiles (after the centers changed): new tile URLs with a
+ * cache-busting version make MapLibre drop and refetch them.
+ * @param {AppState} state
+ * @param {string | number} version
+ */
+function refreshOverlay(state, version) {
+  const source = state.map.getSource(SOURCES.overlay);
+  if (!source || !state.overlay) return;
+  source.setTiles(state.overlay.tiles.map((/** @type {string} */ t) => tileUrl(t, location.origin, version)));
+}
+
+/** @param {AppState} state */
+async function loadCoverage(state) {
+  try {
+    renderCoverage(await fetchCoverage(state.level));
+  } catch (error) {
+    byId('coverage-body').textContent = 'Coverage is not available.';
+    showError('Coverage', error);
+  }
+}
+
+/**
+ * Explore: the nearest center from the clicked point, its route and walk time.
+ * @param {AppState} state
+ * @param {[number, number]} point
+ */
+async function findNearest(state, point) {
+  state.origin = point;
+  setGeoJson(state.map, SOURCES.origin, { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: point } });
+  setGeoJson(state.map, SOURCES.isochrone, EMPTY);
+  setGeoJson(state.map, SOURCES.route, EMPTY);
+  try {
+    const nearest = await fetchNearest(point[0], point[1]);
+    setGeoJson(state.map, SOURCES.route, nearest.route);
+    renderNearest(nearest);
+  } catch (error) {
+    hideNearest();
+    showError('Nearest center', error);
+  }
+}
+
+/**
+ * Draws the 5/10/15-minute isochrone from the last clicked point, largest first.
+ * @param {AppState} state
+ */
+async function showIsochrone(state) {
+  if (!state.origin) return;
+  const button = /** @type {HTMLButtonElement} */ (byId('isochrone-button'));
+  button.disabled = true;
+  try {
+    const collection = await fetchIsochrone(state.origin[0], state.origin[1], ISOCHRONE_MINUTES);
+    const features = [...(collection.features ?? [])].sort((a, b) => (b.properties?.minutes ?? 0) - (a.properties?.minutes ?? 0));
+    setGeoJson(state.map, SOURCES.isochrone, { type: 'FeatureCollection', features });
+  } catch (error) {
+    showError('Isochrone', error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/**
+ * Plan: stores a candidate center at the clicked point, then reloads tiles and coverage.
+ * @param {AppState} state
+ * @param {[number, number]} point
+ */
+async function addCandidate(state, point) {
+  const kind = /** @type {HTMLSelectElement} */ (byId('candidate-kind')).value;
+  const typed = /** @type {HTMLInputElement} */ (byId('candidate-name')).value.trim();
+  const name = typed || `Candidate ${state.candidates.length + 1}`;
+  try {
+    const stored = await createCenter({ name, kind, lon: point[0], lat: point[1] });
+    const center = stored?.center ?? stored;
+    state.candidates.push({ id: center?.id, name, kind });
+    renderCandidates(state.candidates, (id) => removeCandidate(state, id));
+    showNote(`Added "${name}". Coverage and tiles updated.`);
+    await centersChanged(state, stored?.data_version);
+  } catch (error) {
+    showError('Add candidate center', error);
+  }
+}
+
+/**
+ * @param {AppState} state
+ * @param {string | number} id
+ */
+async function removeCandidate(state, id) {
+  try {
+    const answer = await deleteCenter(id);
+    state.candidates = state.candidates.filter((c) => c.id !== id);
+    renderCandidates(state.candidates, (other) => removeCandidate(state, other));
+    await centersChanged(state, answer?.data_version);
+  } catch (error) {
+    showError('Remove candidate center', error);
+  }
+}
+
+/**
+ * After an edit: reload the overlay tiles (keyed by the data version when the
+ * API gives one, else the time) and the coverage table.
+ * @param {AppState} state
+ * @param {string | number | undefined} version
+ */
+async function centersChanged(state, version) {
+  refreshOverlay(state, version ?? Date.now());
+  await loadCoverage(state);
+}
+
+/** @param {AppState} state */
+function wireControls(state) {
+  for (const input of document.querySelectorAll('input[name="mode"]')) {
+    input.addEventListener('change', (event) => {
+      state.mode = /** @type {HTMLInputElement} */ (event.target).value === 'plan' ? 'plan' : 'explore';
+      byId('plan-options').hidden = state.mode !== 'plan';
+      state.map.getCanvas().style.cursor = state.mode === 'plan' ? 'crosshair' : '';
+    });
+  }
+  byId('isochrone-button').addEventListener('click', () => showIsochrone(state));
+  byId('coverage-level').addEventListener('change', (event) => {
+    state.level = /** @type {HTMLSelectElement} */ (event.target).value;
+    loadCoverage(state);
+  });
+  state.map.on('click', (/** @type {any} */ event) => {
+    const point = /** @type {[number, number]} */ ([event.lngLat.lng, event.lngLat.lat]);
+    clearMessages();
+    if (state.mode === 'plan') addCandidate(state, point);
+    else findNearest(state, point);
+  });
+}
+
+/**
+ * Shows map errors (a tile that failed, a bad style) once per message.
+ * @param {any} map
+ */
+function reportMapErrors(map) {
+  const seen = new Set();
+  map.on('error', (/** @type {any} */ event) => {
+    const message = event?.error?.message ?? String(event?.error ?? 'unknown map error');
+    if (seen.has(message)) return;
+    seen.add(message);
+    showError('Map', event?.error ?? message);
+  });
+}
+
+async function start() {
+  const ready = document.documentElement.dataset;
+  try {
+    if (!maplibregl) throw new Error('MapLibre did not load from /vendor/maplibre-gl.js');
+    const { catalog, basemap, overlay } = await loadTileInfo();
+    const style = buildStyle({ catalog, basemap, overlay, origin: location.origin });
+    const map = new maplibregl.Map({ container: 'map', style, ...initialView(overlay ?? basemap), attributionControl: { compact: false } });
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    /** @type {any} */ (window).__map = map;
+    reportMapErrors(map);
+
+    /** @type {AppState} */
+    const state = { map, overlay, mode: 'explore', origin: null, candidates: [], level: 'district' };
+    const householdFields = catalog.get('households')?.fields ?? new Set();
+    renderLegend({
+      householdMode: householdColor(householdFields).mode,
+      gridShare: gridShareExpression(catalog.get('grids')?.fields ?? new Set()) !== null,
+      householdMinzoom: catalog.get('households')?.minzoom ?? 14,
+    });
+    wireControls(state);
+    map.once('load', () => map.once('idle', () => (ready.ready = 'true')));
+    await loadCoverage(state);
+  } catch (error) {
+    ready.ready = 'error';
+    showError('Starting the map', error);
+  }
+}
+
+start();

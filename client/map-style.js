@@ -1,0 +1,336 @@
+/**
+ * The MapLibre style, built from the tile catalog and two TileJSONs: the
+ * basemap (water, buildings, streets, admin) and the living-circle overlay
+ * (grids, households, centers), kept as separate sources so that a change
+ * to the centers reloads only the overlay. Only our own vector tiles: no
+ * glyphs, sprites or external sources, so only fill, line and circle layers.
+ *
+ * Data-driven parts adapt to the fields the catalog declares: households
+ * are coloured by `walk_seconds` (or `covered`) when the tiles carry them,
+ * grids get a coverage-share choropleth when a share (or covered and
+ * households) is there; otherwise those layers fall back to plain colours
+ * and the legend says so.
+ */
+
+/** Basemap tile layers, bottom to top. */
+export const BASEMAP_LAYERS = ['water', 'buildings', 'streets', 'admin'];
+/** Living-circle tile layers: the ones that change with the centers. */
+export const OVERLAY_LAYERS = ['grids', 'households', 'centers'];
+
+/** Sources the app updates at run time. */
+export const SOURCES = { basemap: 'basemap', overlay: 'overlay', isochrone: 'isochrone', route: 'route', origin: 'origin' };
+
+/** The 15-minute threshold, and the 5 and 10 minute rings, in seconds. */
+export const WALK_BANDS = [300, 600, 900];
+
+/** Colours shared by the style and the legend. */
+export const COLORS = {
+  land: '#f2efe9',
+  water: '#a8cbe6',
+  building: '#dcd6cc',
+  street: '#ffffff',
+  streetCasing: '#cfc8bc',
+  admin: '#6b6370',
+  grid: '#8a7fae',
+  walk: ['#1a7f3c', '#4caf50', '#a5d36a'],
+  uncovered: '#d7301f',
+  unreachable: '#7f0000',
+  household: '#5f6b7a',
+  centers: { neighborhood: '#c2185b', governance: '#1565c0', other: '#6d4c41' },
+  candidate: '#ffb300',
+  share: ['#d7301f', '#fdae61', '#fee08b', '#a6d96a', '#1a9850'],
+  isochrone: { 5: '#08519c', 10: '#3182bd', 15: '#9ecae1' },
+  route: '#e65100',
+};
+
+/** Attribution when a TileJSON carries none: the basemap is derived from OSM. */
+export const DEFAULT_ATTRIBUTION = '© OpenStreetMap contributors';
+
+/** Grid properties that may hold the coverage share (0..1), in order of preference. */
+const SHARE_FIELDS = ['share', 'covered_share', 'coverage_share'];
+
+/**
+ * @typedef {{ id: string, minzoom: number, maxzoom: number, fields: Set<string> }} CatalogLayer
+ * @typedef {Map<string, CatalogLayer>} Catalog
+ */
+
+/**
+ * Field names of a catalog or TileJSON layer entry: `fields` as an object
+ * (TileJSON vector_layers: name -> type) or a list of names or `{ name }`.
+ * @param {any} fields
+ * @returns {Set<string>}
+ */
+function fieldNames(fields) {
+  if (Array.isArray(fields)) return new Set(fields.map((f) => (typeof f === 'string' ? f : f?.name)).filter(Boolean));
+  if (fields && typeof fields === 'object') return new Set(Object.keys(fields));
+  return new Set();
+}
+
+/**
+ * The catalog as a map by layer id; accepts `{ layers: [...] }` or a bare list,
+ * and fills fields missing there from the TileJSONs' vector_layers.
+ * @param {any} catalog
+ * @param {any[]} tileJsons
+ * @returns {Catalog}
+ */
+export function normalizeCatalog(catalog, tileJsons = []) {
+  /** @type {Catalog} */
+  const layers = new Map();
+  const list = Array.isArray(catalog) ? catalog : (catalog?.layers ?? []);
+  for (const layer of list) {
+    layers.set(layer.id, { id: layer.id, minzoom: layer.minzoom ?? 0, maxzoom: layer.maxzoom ?? 22, fields: fieldNames(layer.fields) });
+  }
+  for (const tileJson of tileJsons) {
+    for (const vector of tileJson?.vector_layers ?? []) {
+      const known = layers.get(vector.id);
+      if (!known) layers.set(vector.id, { id: vector.id, minzoom: vector.minzoom ?? 0, maxzoom: vector.maxzoom ?? 22, fields: fieldNames(vector.fields) });
+      else if (known.fields.size === 0) known.fields = fieldNames(vector.fields);
+    }
+  }
+  return layers;
+}
+
+/**
+ * A tile URL template made absolute (MapLibre fetches tiles from a worker,
+ * where relative URLs do not resolve) with a cache-busting `v` parameter.
+ * String concatenation, not `new URL`, which would escape the `{z}` braces.
+ * @param {string} template e.g. `/tiles/grids/{z}/{x}/{y}.mvt`
+ * @param {string} origin e.g. `http://localhost:8080`
+ * @param {string | number | undefined} version
+ * @returns {string}
+ */
+export function tileUrl(template, origin, version) {
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(template) ? template : `${origin}${template.startsWith('/') ? '' : '/'}${template}`;
+  if (version === undefined || version === '') return absolute;
+  const withoutV = absolute.replace(/([?&])v=[^&]*&?/, '$1').replace(/[?&]$/, '');
+  return `${withoutV}${withoutV.includes('?') ? '&' : '?'}v=${encodeURIComponent(String(version))}`;
+}
+
+/**
+ * A vector source from a TileJSON.
+ * @param {any} tileJson
+ * @param {string} origin
+ * @param {string | number | undefined} version
+ */
+export function vectorSource(tileJson, origin, version) {
+  /** @type {Record<string, any>} */
+  const source = {
+    type: 'vector',
+    tiles: (tileJson.tiles ?? []).map((/** @type {string} */ t) => tileUrl(t, origin, version)),
+    minzoom: tileJson.minzoom ?? 0,
+    maxzoom: tileJson.maxzoom ?? 16,
+    attribution: tileJson.attribution || DEFAULT_ATTRIBUTION,
+  };
+  if (Array.isArray(tileJson.bounds) && tileJson.bounds.length === 4) source.bounds = tileJson.bounds;
+  return source;
+}
+
+/**
+ * Household colour: by walk time band when the tiles carry `walk_seconds`,
+ * else covered / not covered, else one neutral colour.
+ * @param {Set<string>} fields
+ * @returns {{ color: any, mode: 'walk' | 'covered' | 'plain' }}
+ */
+export function householdColor(fields) {
+  if (fields.has('walk_seconds')) {
+    const seconds = ['to-number', ['get', 'walk_seconds'], -1];
+    const color = ['case',
+      ['any', ['!', ['has', 'walk_seconds']], ['<', seconds, 0]], COLORS.unreachable,
+      ['<=', seconds, WALK_BANDS[0]], COLORS.walk[0],
+      ['<=', seconds, WALK_BANDS[1]], COLORS.walk[1],
+      ['<=', seconds, WALK_BANDS[2]], COLORS.walk[2],
+      COLORS.uncovered];
+    return { color, mode: 'walk' };
+  }
+  if (fields.has('covered')) {
+    return { color: ['case', ['==', ['get', 'covered'], true], COLORS.walk[1], COLORS.uncovered], mode: 'covered' };
+  }
+  return { color: COLORS.household, mode: 'plain' };
+}
+
+/**
+ * The grids' coverage share (0..1) as an expression, or null when the tiles
+ * carry neither a share nor covered and households counts.
+ * @param {Set<string>} fields
+ * @returns {any}
+ */
+export function gridShareExpression(fields) {
+  const name = SHARE_FIELDS.find((f) => fields.has(f));
+  if (name) return ['to-number', ['get', name], -1];
+  if (fields.has('covered') && fields.has('households')) {
+    const households = ['to-number', ['get', 'households'], 0];
+    return ['case', ['>', households, 0], ['/', ['to-number', ['get', 'covered'], 0], households], -1];
+  }
+  return null;
+}
+
+/** Centers coloured by kind. */
+function centerColor() {
+  return ['match', ['get', 'kind'],
+    'neighborhood', COLORS.centers.neighborhood,
+    'governance', COLORS.centers.governance,
+    COLORS.centers.other];
+}
+
+/**
+ * A style layer over one tile layer, from the overlay or the basemap source.
+ * @param {string} id @param {string} sourceLayer @param {Record<string, any>} rest
+ */
+function vectorLayer(id, sourceLayer, rest) {
+  const source = OVERLAY_LAYERS.includes(sourceLayer) ? SOURCES.overlay : SOURCES.basemap;
+  return { id, source, 'source-layer': sourceLayer, ...rest };
+}
+
+/** Water areas and waterways. */
+function waterLayers() {
+  const polygon = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+  const line = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
+  return [
+    vectorLayer('water-fill', 'water', { type: 'fill', filter: polygon, paint: { 'fill-color': COLORS.water } }),
+    vectorLayer('water-line', 'water', {
+      type: 'line',
+      filter: line,
+      paint: { 'line-color': COLORS.water, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1, 16, 6] },
+    }),
+  ];
+}
+
+function buildingLayers() {
+  return [vectorLayer('buildings', 'buildings', { type: 'fill', paint: { 'fill-color': COLORS.building, 'fill-outline-color': '#c5bdb0' } })];
+}
+
+/** Streets: a casing and a white line, wider for main roads. */
+function streetLayers() {
+  const major = ['match', ['get', 'class'], ['trunk', 'primary', 'secondary', 'tertiary', 'primary_link', 'secondary_link', 'tertiary_link'], true, false];
+  const width = (/** @type {number} */ scale) => ['interpolate', ['exponential', 1.6], ['zoom'],
+    10, ['case', major, 1 * scale, 0.3 * scale],
+    16, ['case', major, 9 * scale, 4 * scale]];
+  const layout = { 'line-cap': 'round', 'line-join': 'round' };
+  return [
+    vectorLayer('streets-casing', 'streets', { type: 'line', layout, paint: { 'line-color': COLORS.streetCasing, 'line-width': width(1.4) } }),
+    vectorLayer('streets', 'streets', { type: 'line', layout, paint: { 'line-color': COLORS.street, 'line-width': width(1) } }),
+  ];
+}
+
+function adminLayers() {
+  return [
+    vectorLayer('admin', 'admin', {
+      type: 'line',
+      filter: ['match', ['get', 'level'], ['city', 'district', 'street'], true, false],
+      paint: {
+        'line-color': COLORS.admin,
+        'line-width': ['match', ['get', 'level'], 'city', 2.5, 'district', 2, 1],
+        'line-dasharray': [3, 2],
+        'line-opacity': 0.8,
+      },
+    }),
+  ];
+}
+
+/** Grid outlines, and the coverage choropleth when the share is known. */
+function gridLayers(/** @type {Set<string>} */ fields) {
+  const share = gridShareExpression(fields);
+  const layers = [];
+  if (share) {
+    const [c0, c1, c2, c3, c4] = COLORS.share;
+    layers.push(vectorLayer('grids-share', 'grids', {
+      type: 'fill',
+      filter: ['>=', share, 0],
+      paint: {
+        'fill-color': ['interpolate', ['linear'], share, 0, c0, 0.5, c1, 0.75, c2, 0.9, c3, 1, c4],
+        'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.45, 15, 0.2],
+      },
+    }));
+  }
+  layers.push(vectorLayer('grids-outline', 'grids', {
+    type: 'line',
+    paint: { 'line-color': COLORS.grid, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.3, 15, 1.2], 'line-opacity': 0.7 },
+  }));
+  return layers;
+}
+
+function householdLayers(/** @type {Set<string>} */ fields) {
+  const radius = ['interpolate', ['linear'], ['zoom'], 14, 2.2, 16, 4.5, 18, 8];
+  return [vectorLayer('households', 'households', {
+    type: 'circle',
+    paint: {
+      'circle-color': householdColor(fields).color,
+      'circle-radius': radius,
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 14, 0.3, 16, 0.8],
+    },
+  })];
+}
+
+/** Centers; candidates added through the API stand out by their amber ring. */
+function centerLayers() {
+  return [vectorLayer('centers', 'centers', {
+    type: 'circle',
+    paint: {
+      'circle-color': centerColor(),
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 12, 5, 16, 9],
+      'circle-stroke-color': ['case', ['==', ['get', 'source'], 'api'], COLORS.candidate, '#ffffff'],
+      'circle-stroke-width': ['case', ['==', ['get', 'source'], 'api'], 3, 1.5],
+    },
+  })];
+}
+
+/** Nested isochrone fills: 15 minutes first so 10 and 5 draw on top. */
+function isochroneLayers() {
+  const color = ['match', ['to-number', ['get', 'minutes'], 0], 5, COLORS.isochrone[5], 10, COLORS.isochrone[10], COLORS.isochrone[15]];
+  return [
+    { id: 'isochrone-fill', type: 'fill', source: SOURCES.isochrone, paint: { 'fill-color': color, 'fill-opacity': 0.28 } },
+    { id: 'isochrone-line', type: 'line', source: SOURCES.isochrone, paint: { 'line-color': color, 'line-width': 1.5 } },
+  ];
+}
+
+function routeLayers() {
+  return [
+    { id: 'route-casing', type: 'line', source: SOURCES.route, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 7 } },
+    { id: 'route', type: 'line', source: SOURCES.route, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': COLORS.route, 'line-width': 4 } },
+    {
+      id: 'origin',
+      type: 'circle',
+      source: SOURCES.origin,
+      paint: { 'circle-color': '#222222', 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
+    },
+  ];
+}
+
+/** An empty GeoJSON source, filled by the app (a new object each: MapLibre keeps a reference). */
+const emptyGeoJson = () => ({ type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+
+/**
+ * The whole style. A layer is drawn when the catalog lists it and its
+ * TileJSON (basemap or overlay; null when none of its layers exist) is given.
+ * @param {{ catalog: Catalog, basemap: any, overlay: any, origin: string, version?: string | number }} input
+ * @returns {any} a MapLibre style specification
+ */
+export function buildStyle({ catalog, basemap, overlay, origin, version }) {
+  const has = (/** @type {string} */ id) => catalog.has(id) && Boolean(OVERLAY_LAYERS.includes(id) ? overlay : basemap);
+  const fields = (/** @type {string} */ id) => catalog.get(id)?.fields ?? new Set();
+  const layers = [
+    { id: 'background', type: 'background', paint: { 'background-color': COLORS.land } },
+    ...(has('water') ? waterLayers() : []),
+    ...(has('grids') ? gridLayers(fields('grids')) : []),
+    ...(has('buildings') ? buildingLayers() : []),
+    ...(has('streets') ? streetLayers() : []),
+    ...(has('admin') ? adminLayers() : []),
+    ...isochroneLayers(),
+    ...(has('households') ? householdLayers(fields('households')) : []),
+    ...routeLayers(),
+    ...(has('centers') ? centerLayers() : []),
+  ];
+  return {
+    version: 8,
+    name: '15-minute living circle',
+    sources: {
+      ...(basemap ? { [SOURCES.basemap]: vectorSource(basemap, origin, undefined) } : {}),
+      ...(overlay ? { [SOURCES.overlay]: vectorSource(overlay, origin, version) } : {}),
+      [SOURCES.isochrone]: emptyGeoJson(),
+      [SOURCES.route]: emptyGeoJson(),
+      [SOURCES.origin]: emptyGeoJson(),
+    },
+    layers,
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Serves the MapLibre client: `client/` (index.html at `/`, the other files
+ * under `/client/`) and MapLibre's dist files from node_modules under
+ * `/vendor/`, so `npm start` serves a working map with no build step and no
+ * CDN.
+ *
+ * Path traversal is impossible by construction: the servable files are a
+ * whitelist built once at start (the plain files directly inside `client/`
+ * with a known extension, and a fixed list of vendor files), and a request
+ * is answered only when its last path segment equals one of those names.
+ * Nothing from the URL ever reaches the file system.
+ *
+ * Caching: index.html and the client modules are `no-cache` with an ETag
+ * (small, and edits must show on reload); vendor files are cached for a year
+ * because index.html references them with the package version in the query,
+ * so an upgrade changes their URL.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { Hono, type Context } from 'hono';
+
+/** Content types by file extension; files with other extensions are never served. */
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/** MapLibre's dist files served under /vendor/. */
+const VENDOR_FILES = ['maplibre-gl.js', 'maplibre-gl.css', 'maplibre-gl.js.map'];
+
+/** Revalidate every time (ETag makes that a 304). */
+const NO_CACHE = 'no-cache';
+/** Versioned URLs: a year, never revalidated. */
+const LONG_CACHE = 'public, max-age=31536000, immutable';
+
+/** Text types worth gzipping; images are compressed already. */
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
+
+/** index.html's placeholder for the MapLibre version (cache-busting query of the vendor URLs). */
+const VERSION_PLACEHOLDER = /__MAPLIBRE_VERSION__/g;
+
+export interface ClientRoutesOptions {
+  /** The client folder; default `<repo>/client`. */
+  clientDir?: string;
+  /** MapLibre's dist folder; default resolved from node_modules. */
+  vendorDir?: string;
+}
+
+/** One servable file, read once: bytes, a lazily gzipped copy, type, ETag and cache policy. */
+interface StaticFile {
+  body: Bytes;
+  gzipped?: Bytes;
+  type: string;
+  etag: string;
+  cacheControl: string;
+}
+
+/** Bytes a Response body accepts (an ArrayBuffer-backed view, which Node's Buffer type does not promise). */
+type Bytes = Uint8Array<ArrayBuffer>;
+
+/** A copy of a Buffer as plain bytes; files are read once at start, so the copy costs nothing per request. */
+const bytes = (buffer: Uint8Array): Bytes => new Uint8Array(buffer);
+
+function defaultClientDir(): string {
+  return fileURLToPath(new URL('../../client/', import.meta.url));
+}
+
+/** MapLibre's package folder's dist, found the way Node resolves the package. */
+function defaultVendorDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve('maplibre-gl'));
+}
+
+function maplibreVersion(vendorDir: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(vendorDir, '..', 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0';
+}
+
+function staticFile(body: Bytes, name: string, cacheControl: string): StaticFile {
+  const type = CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream';
+  const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
+  return { body, type, etag, cacheControl };
+}
+
+/** The plain files directly inside `dir` with a known extension: the client whitelist. */
+function readClientFiles(dir: string, version: string): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (!(path.extname(name) in CONTENT_TYPES) || name.startsWith('.') || !statSync(full).isFile()) continue;
+    // index.html names the vendor files with MapLibre's version, so their long cache ends with an upgrade.
+    const body = name === 'index.html' ? Buffer.from(readFileSync(full, 'utf8').replace(VERSION_PLACEHOLDER, version)) : readFileSync(full);
+    files.set(name, staticFile(bytes(body), name, NO_CACHE));
+  }
+  return files;
+}
+
+function readVendorFiles(dir: string): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  for (const name of VENDOR_FILES) {
+    const full = path.join(dir, name);
+    try {
+      files.set(name, staticFile(bytes(readFileSync(full)), name, LONG_CACHE));
+    } catch {
+      // The source map is optional; the JS and CSS are checked below.
+    }
+  }
+  for (const required of ['maplibre-gl.js', 'maplibre-gl.css']) {
+    if (!files.has(required)) throw new Error(`client: ${path.join(dir, required)} is missing; run npm ci to install maplibre-gl`);
+  }
+  return files;
+}
+
+function acceptsGzip(c: Context): boolean {
+  return /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+}
+
+/** Answers one whitelisted file: 304 on a matching ETag, gzip when asked and worth it. */
+function sendFile(c: Context, file: StaticFile): Response {
+  const headers: Record<string, string> = {
+    'content-type': file.type,
+    'cache-control': file.cacheControl,
+    etag: file.etag,
+    'x-content-type-options': 'nosniff',
+    vary: 'accept-encoding',
+  };
+  if (c.req.header('if-none-match') === file.etag) return new Response(null, { status: 304, headers });
+  if (COMPRESSIBLE.test(file.type) && file.body.byteLength > 1024 && acceptsGzip(c)) {
+    file.gzipped ??= bytes(gzipSync(file.body));
+    return new Response(file.gzipped, { status: 200, headers: { ...headers, 'content-encoding': 'gzip' } });
+  }
+  return new Response(file.body, { status: 200, headers });
+}
+
+/** GET `/`, `/index.html`, `/client/{file}` and `/vendor/{file}`; anything else falls through to the app's 404. */
+export function clientRoutes(options: ClientRoutesOptions = {}): Hono {
+  const vendorDir = options.vendorDir ?? defaultVendorDir();
+  const client = readClientFiles(options.clientDir ?? defaultClientDir(), maplibreVersion(vendorDir));
+  const vendor = readVendorFiles(vendorDir);
+  const index = client.get('index.html');
+  if (!index) throw new Error(`client: ${path.join(options.clientDir ?? defaultClientDir(), 'index.html')} is missing`);
+
+  const app = new Hono();
+  app.get('/', (c) => sendFile(c, index));
+  app.get('/index.html', (c) => sendFile(c, index));
+  // Map lookups by exact name: '..', encoded slashes or dots never match a whitelisted name.
+  app.get('/client/:name', (c) => {
+    const file = client.get(c.req.param('name'));
+    return file ? sendFile(c, file) : c.notFound();
+  });
+  app.get('/vendor/:name', (c) => {
+    const file = vendor.get(c.req.param('name'));
+    return file ? sendFile(c, file) : c.notFound();
+  });
+  return app;
+}
