@@ -13,6 +13,7 @@ import { readDataState } from './db/data-state.ts';
 import { createDataChanges, watchDataVersion, type DataChanges } from './events/data-changes.ts';
 import { createRoutingService } from './routing/routing-service.ts';
 import { nearestRoutes } from './routing/nearest-routes.ts';
+import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
 import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
 
@@ -50,6 +51,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The MapLibre client: /, /client/*, /vendor/* (whitelisted files only).
   http.route('/', clientRoutes());
   http.route('/', nearestRoutes(routing, coverage));
+  http.route('/', isochroneRoutes(routing));
   http.route('/', coverageRoutes(coverage));
   return {
     http,
