@@ -1,0 +1,91 @@
+/**
+ * HTTP semantics of a tile response, apart from routing and sources: content
+ * negotiation (br or gzip by Accept-Encoding, identity otherwise), strong
+ * ETags from the tile's content hash (one per encoding, as RFC 9110 wants for
+ * different representations), 304 on If-None-Match, 204 for an empty tile,
+ * and a Cache-Control that shared caches (CDNs) may store and revalidate.
+ */
+import type { Context } from 'hono';
+import type { CachedTile, TileEncoding } from './tile-cache.ts';
+
+export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
+
+const ETAG_SUFFIX: Record<TileEncoding, string> = { br: '-br', gzip: '-gz' };
+
+/** Parses Accept-Encoding and picks br or gzip (higher q wins, br on a tie), or null for identity. */
+export function negotiateEncoding(header: string | undefined): TileEncoding | null {
+  if (!header) return null;
+  const weights = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [rawName, ...rawParams] = part.split(';');
+    let name = rawName!.trim().toLowerCase();
+    if (name === 'x-gzip') name = 'gzip';
+    let q = 1;
+    for (const param of rawParams) {
+      const [k, v] = param.split('=');
+      if (k?.trim().toLowerCase() === 'q') {
+        const n = Number(v?.trim());
+        // A malformed weight counts as "not acceptable": never guess an encoding the client may not read.
+        q = Number.isFinite(n) && n >= 0 && n <= 1 ? n : 0;
+      }
+    }
+    weights.set(name, q);
+  }
+  // "*" stands for every encoding the header does not name.
+  const weight = (name: string) => weights.get(name) ?? weights.get('*') ?? 0;
+  const br = weight('br');
+  const gz = weight('gzip');
+  if (br > 0 && br >= gz) return 'br';
+  if (gz > 0) return 'gzip';
+  return null;
+}
+
+/** The strong ETag of a tile in an encoding. */
+export function tileEtag(hash: string, encoding: TileEncoding | null): string {
+  return `"${hash}${encoding ? ETAG_SUFFIX[encoding] : ''}"`;
+}
+
+/**
+ * If-None-Match against a tile (weak comparison, as RFC 9110 says for this
+ * header): matches any encoding's ETag of the same content, since a proxy
+ * may have stored another representation of the same bytes.
+ */
+export function matchesIfNoneMatch(header: string | undefined, hash: string): boolean {
+  if (!header) return false;
+  for (const raw of header.split(',')) {
+    const tag = raw.trim();
+    if (tag === '*') return true;
+    const opaque = tag.replace(/^W\//, '').replace(/^"|"$/g, '');
+    if (opaque === hash || opaque === hash + ETAG_SUFFIX.br || opaque === hash + ETAG_SUFFIX.gzip) return true;
+  }
+  return false;
+}
+
+/** Cache-Control for tiles: storable by shared caches, revalidated after maxAge seconds (0: every time). */
+export function tileCacheControl(maxAgeSeconds: number): string {
+  return maxAgeSeconds > 0 ? `public, max-age=${maxAgeSeconds}` : 'public, max-age=0, must-revalidate';
+}
+
+export interface TileResponseOptions {
+  maxAgeSeconds: number;
+  /** The tile's bytes in an encoding, or null when that encoding does not pay. */
+  variant(tile: CachedTile, encoding: TileEncoding): Promise<Uint8Array | null>;
+}
+
+/** The response for a tile: 200 with the negotiated bytes, 204 when empty, 304 when the client has it. */
+export async function tileResponse(c: Context, tile: CachedTile, options: TileResponseOptions): Promise<Response> {
+  const wanted = tile.data.byteLength > 0 ? negotiateEncoding(c.req.header('accept-encoding')) : null;
+  const compressed = wanted ? await options.variant(tile, wanted) : null;
+  const encoding = compressed ? wanted : null;
+  const headers: Record<string, string> = {
+    'Cache-Control': tileCacheControl(options.maxAgeSeconds),
+    Vary: 'Accept-Encoding',
+    ETag: tileEtag(tile.hash, encoding),
+  };
+  if (matchesIfNoneMatch(c.req.header('if-none-match'), tile.hash)) return c.body(null, 304, headers);
+  if (tile.data.byteLength === 0) return c.body(null, 204, headers);
+  headers['Content-Type'] = MVT_CONTENT_TYPE;
+  if (encoding) headers['Content-Encoding'] = encoding;
+  const body = compressed ?? tile.data;
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+}

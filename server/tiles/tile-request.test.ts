@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../http/errors.ts';
+import { layerIndex, type TileLayer } from './layers.ts';
+import { parseLayerList, parseTileRequest } from './tile-request.ts';
+
+const index = layerIndex();
+
+function status(fn: () => unknown): number | 'ok' {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof ApiError) return error.status;
+    throw error;
+  }
+}
+
+describe('tile requests', () => {
+  it('parses a layer list in order, each layer once', () => {
+    expect(parseLayerList('centers,grids,centers', index).map((l) => l.id)).toEqual(['centers', 'grids']);
+  });
+
+  it('answers 404 for unknown layers, naming the known ones', () => {
+    for (const bad of ['', 'nope', 'grids,', ',grids', 'grids,nope', 'GRIDS', "grids'; DROP TABLE grids; --", 'x'.repeat(300), 'grids centers']) {
+      expect(status(() => parseLayerList(bad, index))).toBe(404);
+    }
+    try {
+      parseLayerList('nope', index);
+    } catch (error) {
+      expect((error as Error).message).toContain('known layers: admin, grids, centers');
+    }
+  });
+
+  it('answers 400 for z/x/y that are not whole numbers in range, and for z over the layers\' max', () => {
+    const ok = (z: string, x: string, y: string) => status(() => parseTileRequest('grids', z, x, y, index));
+    expect(ok('14', '13000', '7000')).toBe('ok');
+    expect(ok('0', '0', '0')).toBe('ok');
+    expect(ok('16', '65535', '65535')).toBe('ok');
+    for (const [z, x, y] of [
+      ['17', '0', '0'],
+      ['-1', '0', '0'],
+      ['1', '2', '0'],
+      ['1', '0', '2'],
+      ['1.5', '0', '0'],
+      ['1e1', '0', '0'],
+      ['0x1', '0', '0'],
+      [' 1', '0', '0'],
+      ['1', '-0', '0'],
+      ['99999999999', '0', '0'],
+      ['', '0', '0'],
+      ['14', '99999999999999999999', '0'],
+      ['NaN', '0', '0'],
+      ['Infinity', '0', '0'],
+    ]) {
+      expect(ok(z!, x!, y!), `${z}/${x}/${y}`).toBe(400);
+    }
+  });
+
+  it('keys the cache by layers, z/x/y and the query parameters a layer reads', () => {
+    const scenarioLayer: TileLayer = { ...index.get('households')!, id: 'households', params: ['scenario'] };
+    const custom = new Map([['households', scenarioLayer]]);
+    const a = parseTileRequest('households', '14', '1', '2', custom, { scenario: '7', other: 'x' });
+    expect(a.key).toBe('households/14/1/2?scenario=7');
+    expect(a.query).toEqual({ scenario: '7' });
+    expect(parseTileRequest('households', '14', '1', '2', index, { scenario: '7' }).key).toBe('households/14/1/2');
+    expect(status(() => parseTileRequest('households', '14', '1', '2', custom, { scenario: 'x'.repeat(200) }))).toBe(400);
+  });
+});

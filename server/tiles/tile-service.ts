@@ -1,0 +1,142 @@
+/**
+ * Tiles as the HTTP layer needs them: the backend's source behind the cache,
+ * the cache subscribed to data changes, compressed variants made once per
+ * tile and kept with it, and the data extent for TileJSON kept until the
+ * next change. Built once per app in app.ts; no module-level state.
+ */
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import type { Database } from '../db/database.ts';
+import type { DataChanges } from '../events/data-changes.ts';
+import { layerIndex, TILE_LAYERS, type TileLayer } from './layers.ts';
+import { createEmbeddedTileSource } from './embedded-tile-source.ts';
+import { createSqlTileSource, installTileFunctions } from './sql-tile-source.ts';
+import { makeCachedTile, TileCache, type CachedTile, type TileCacheStats, type TileEncoding } from './tile-cache.ts';
+import type { TileRequest } from './tile-request.ts';
+import type { TileSource } from './tile-source.ts';
+import { readDataExtent, type DataExtent } from './tilejson.ts';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+export interface TileServiceOptions {
+  /** Byte budget of the tile cache (tiles plus compressed variants); 0 turns caching off. */
+  cacheBytes: number;
+  /** Seconds an HTTP cache may reuse a tile without asking again; 0: revalidate every time (never stale). */
+  maxAgeSeconds: number;
+  /** Tile source; by default the backend's own (SQL functions on PostGIS, the TypeScript encoder on PGlite). */
+  source?: TileSource;
+}
+
+export const defaultTileServiceOptions: TileServiceOptions = {
+  // 128 MB holds tens of thousands of typical tiles; the LRU keeps the hot ones.
+  cacheBytes: 128 * 1024 * 1024,
+  // Revalidation with the ETag is a cheap 304 from memory, and never serves a stale tile.
+  maxAgeSeconds: 0,
+};
+
+/** Compressed output smaller than this fraction of the input is worth sending. */
+const WORTH_COMPRESSING = 0.95;
+/** Tiles smaller than this go out as they are: compression would not pay for its header. */
+const MIN_COMPRESS_BYTES = 200;
+
+export interface TileService {
+  readonly layers: readonly TileLayer[];
+  readonly index: ReadonlyMap<string, TileLayer>;
+  readonly sourceId: string;
+  readonly maxAgeSeconds: number;
+  /** The tile, from the cache or loaded once for all concurrent callers. */
+  tile(request: TileRequest): Promise<CachedTile>;
+  /** The tile's bytes in an encoding, made once and cached with it; null when not worth it. */
+  variant(tile: CachedTile, encoding: TileEncoding): Promise<Uint8Array | null>;
+  /** The data's extent and source for TileJSON, read once per data version. */
+  extent(): Promise<DataExtent>;
+  stats(): TileCacheStats;
+  close(): void;
+}
+
+async function compress(data: Uint8Array, encoding: TileEncoding): Promise<Uint8Array> {
+  if (encoding === 'gzip') return gzipAsync(data, { level: 6 });
+  return brotliAsync(data, {
+    params: {
+      // Quality 5: most of brotli's gain at a fraction of quality 11's time, for tiles made on demand.
+      [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+      [zlibConstants.BROTLI_PARAM_SIZE_HINT]: data.byteLength,
+    },
+  });
+}
+
+/** Creates the tile service and, on the PostGIS server, makes sure the tile functions match layers.ts. */
+export async function createTileService(
+  db: Database,
+  changes: DataChanges,
+  options: Partial<TileServiceOptions> = {},
+  layers: readonly TileLayer[] = TILE_LAYERS,
+): Promise<TileService> {
+  const settings = { ...defaultTileServiceOptions, ...options };
+  let source = settings.source;
+  if (!source) {
+    if (db.hasMvt) {
+      await installTileFunctions(db, layers);
+      source = createSqlTileSource(db);
+    } else {
+      source = createEmbeddedTileSource(db, layers);
+    }
+  }
+  const tileSource = source;
+  const cache = new TileCache({ maxBytes: settings.cacheBytes });
+  const pendingVariants = new WeakMap<CachedTile, Partial<Record<TileEncoding, Promise<Uint8Array | null>>>>();
+  let extent: Promise<DataExtent> | undefined;
+
+  const unsubscribe = changes.subscribe((change) => {
+    cache.invalidate(change);
+    extent = undefined;
+  });
+
+  return {
+    layers,
+    index: layerIndex(layers),
+    sourceId: tileSource.id,
+    maxAgeSeconds: settings.maxAgeSeconds,
+    tile(request) {
+      const dependsOn = [...new Set(request.layers.flatMap((l) => l.dependsOn))];
+      return cache.get(request.key, { z: request.z, x: request.x, y: request.y, dependsOn }, async () => {
+        const data = await tileSource.getTile(request, request.query);
+        return makeCachedTile(request.key, request.z, request.x, request.y, request.layers, data);
+      });
+    },
+    async variant(tile, encoding) {
+      const made = tile.variants[encoding];
+      if (made !== undefined) return made;
+      if (tile.data.byteLength < MIN_COMPRESS_BYTES) {
+        cache.addVariant(tile, encoding, null);
+        return null;
+      }
+      let pending = pendingVariants.get(tile);
+      if (!pending) pendingVariants.set(tile, (pending = {}));
+      let promise = pending[encoding];
+      if (!promise) {
+        promise = compress(tile.data, encoding).then((bytes) => {
+          const kept = bytes.byteLength < tile.data.byteLength * WORTH_COMPRESSING ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+          cache.addVariant(tile, encoding, kept);
+          return kept;
+        });
+        pending[encoding] = promise;
+      }
+      return promise;
+    },
+    extent() {
+      if (!extent) {
+        const reading = readDataExtent(db);
+        extent = reading;
+        // A failed read is not kept: the next request tries again.
+        reading.catch(() => {
+          if (extent === reading) extent = undefined;
+        });
+      }
+      return extent;
+    },
+    stats: () => cache.stats(),
+    close: unsubscribe,
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * The tile source interface (Martin's `Source`): anything that turns a
+ * checked tile request into MVT bytes. Two implementations, one per backend:
+ * the PostGIS server's SQL functions (sql-tile-source.ts) and the embedded
+ * TypeScript encoder (embedded-tile-source.ts). HTTP, caching and
+ * invalidation live above this and never know which one they have.
+ */
+import type { TileLayer } from './layers.ts';
+
+/** Which tile of which layers. */
+export interface TileAddress {
+  layers: readonly TileLayer[];
+  z: number;
+  x: number;
+  y: number;
+}
+
+export interface TileSource {
+  /** 'postgis' (ST_AsMVT functions) or 'embedded' (TypeScript encoder). */
+  readonly id: string;
+  /**
+   * The tile's MVT bytes: the layers in order, each left out when it has no
+   * features here (or z is outside its zoom range); zero bytes when empty.
+   * `query` is the tile URL's query parameters, passed to the layer SQL as json.
+   */
+  getTile(tile: TileAddress, query?: Readonly<Record<string, string>>): Promise<Uint8Array>;
+}
+
+/** Layers that have features at zoom z. */
+export function layersAtZoom(layers: readonly TileLayer[], z: number): TileLayer[] {
+  return layers.filter((l) => z >= l.minzoom && z <= l.maxzoom);
+}
