@@ -179,21 +179,37 @@ export class SegmentIndex {
 
   /** Metres to the nearest segment within maxM, Infinity when none is that close. */
   nearestM(lon: number, lat: number, maxM: number): number {
+    return this.nearest(lon, lat, maxM)[2];
+  }
+
+  /** The nearest point [lon, lat, metres] on a segment within maxM ([NaN, NaN, Infinity] when none). */
+  nearest(lon: number, lat: number, maxM: number): [number, number, number] {
     const reach = Math.ceil(maxM / this.cellM) + 1;
     const cx0 = Math.floor(lon / this.dLon);
     const cy0 = Math.floor(lat / this.dLat);
     let best = Infinity;
+    let bestSeg = -1;
     for (let cx = cx0 - reach; cx <= cx0 + reach; cx++) {
       for (let cy = cy0 - reach; cy <= cy0 + reach; cy++) {
         const list = this.buckets.get(cx * 1e7 + cy);
         if (!list) continue;
         for (const s of list) {
           const d = segmentDistanceM(lon, lat, this.segs[4 * s]!, this.segs[4 * s + 1]!, this.segs[4 * s + 2]!, this.segs[4 * s + 3]!);
-          if (d < best) best = d;
+          if (d < best) {
+            best = d;
+            bestSeg = s;
+          }
         }
       }
     }
-    return best <= maxM ? best : Infinity;
+    if (!(best <= maxM)) return [NaN, NaN, Infinity];
+    const [ax, ay, bx, by] = [this.segs[4 * bestSeg]!, this.segs[4 * bestSeg + 1]!, this.segs[4 * bestSeg + 2]!, this.segs[4 * bestSeg + 3]!];
+    const kx = Math.cos(lat * RAD);
+    const dx = (bx - ax) * kx;
+    const dy = by - ay;
+    const len2 = dx * dx + dy * dy;
+    const f = len2 > 0 ? Math.max(0, Math.min(1, ((lon - ax) * kx * dx + (lat - ay) * dy) / len2)) : 0;
+    return [ax + f * (bx - ax), ay + f * (by - ay), best];
   }
 }
 
@@ -264,6 +280,19 @@ export class PolygonIndex {
     return inside;
   }
 
+  /** True when segment a-b has a point inside the polygon or on its outline. */
+  touchesSegment(ax: number, ay: number, bx: number, by: number): boolean {
+    if (this.contains(ax, ay) || this.contains(bx, by)) return true;
+    const b0 = this.band(Math.min(ay, by));
+    const b1 = this.band(Math.max(ay, by));
+    for (let b = b0; b <= b1; b++) {
+      for (const e of this.bands[b]!) {
+        if (crosses(ax, ay, bx, by, this.edges[4 * e]!, this.edges[4 * e + 1]!, this.edges[4 * e + 2]!, this.edges[4 * e + 3]!)) return true;
+      }
+    }
+    return false;
+  }
+
   /** Inside, or within toleranceM of the outline. */
   covers(lon: number, lat: number, toleranceM: number): boolean {
     return this.contains(lon, lat) || this.outline.nearestM(lon, lat, toleranceM) <= toleranceM;
@@ -302,6 +331,27 @@ export class PolygonIndex {
     }
     return sum / 2;
   }
+}
+
+function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+  return Math.sign((bx - ax) * (cy - ay) - (by - ay) * (cx - ax));
+}
+
+/** Closed segments a-b and c-d share a point (collinear overlaps count). */
+function crosses(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
+  const o1 = orient(ax, ay, bx, by, cx, cy);
+  const o2 = orient(ax, ay, bx, by, dx, dy);
+  const o3 = orient(cx, cy, dx, dy, ax, ay);
+  const o4 = orient(cx, cy, dx, dy, bx, by);
+  if (o1 !== o2 && o3 !== o4) return true;
+  const within = (px: number, py: number, qx: number, qy: number, rx: number, ry: number) =>
+    Math.min(px, qx) <= rx && rx <= Math.max(px, qx) && Math.min(py, qy) <= ry && ry <= Math.max(py, qy);
+  return (
+    (o1 === 0 && within(ax, ay, bx, by, cx, cy)) ||
+    (o2 === 0 && within(ax, ay, bx, by, dx, dy)) ||
+    (o3 === 0 && within(cx, cy, dx, dy, ax, ay)) ||
+    (o4 === 0 && within(cx, cy, dx, dy, bx, by))
+  );
 }
 
 export interface ContourUnderTest {

@@ -1,0 +1,141 @@
+/**
+ * Isochrone benchmark, called by bench/routing.ts for each dataset with the
+ * loaded graph and the database the city is stored in.
+ *
+ *   ours       the service path for GET /api/isochrone minus HTTP: snap the
+ *              point, bounded search (routing service), polygons of the
+ *              15-minute contour (build-isochrones), GeoJSON text;
+ *              also the default three contours (5, 10, 15) in one call;
+ *   reference  on the PostGIS server (DATABASE_URL): pgr_drivingDistance on
+ *              the same walk_edges table from the node at the start of the
+ *              snapped edge, 900 s, then ST_ConcaveHull of the reached nodes,
+ *              as GeoJSON, in one statement.
+ *
+ * Origins are seeded random points that snap within 100 m, the same in every
+ * run. Both sides are warmed up first; the reference is timed on fewer
+ * origins on large graphs (it reads the whole edge table on every call).
+ * Prints p50 and p95 of each and the ratios against the target (10x on
+ * Monaco, 50x on the demo city).
+ */
+import pg from 'pg';
+import type { Database } from '../server/db/database.ts';
+import { silentLogger } from '../server/logger.ts';
+import { buildEdgeIndex } from '../server/routing/edge-index.ts';
+import { buildIsochrones, isochroneFeatureCollection, reachTreeOf } from '../server/routing/isochrone/build-isochrones.ts';
+import { createRoutingService, type RoutingService } from '../server/routing/routing-service.ts';
+import { snapToEdge } from '../server/routing/snap.ts';
+import type { WalkGraph } from '../server/routing/walk-graph.ts';
+import { formatMs, formatSummary, seededRandom, summarize, type Summary } from './stats.ts';
+
+/** Seeded origins per dataset. */
+const QUERIES = 200;
+/** Reference queries at most, and the time budget for them. */
+const REFERENCE_QUERIES = 50;
+const REFERENCE_BUDGET_MS = 60_000;
+const WARMUP = 5;
+const FIFTEEN_MINUTES = 900;
+
+function print(label: string, text: string): void {
+  console.log(`${label.padEnd(40)} ${text}`);
+}
+
+/** Seeded points in the bounds that snap within 100 m. */
+function seededOrigins(graph: WalkGraph, count: number, seed: number): { lon: number; lat: number; node: number }[] {
+  const index = buildEdgeIndex(graph);
+  const random = seededRandom(seed);
+  const [minLon, minLat, maxLon, maxLat] = graph.bounds;
+  const out: { lon: number; lat: number; node: number }[] = [];
+  for (let tries = 0; out.length < count && tries < count * 100; tries++) {
+    const lon = minLon + random() * (maxLon - minLon);
+    const lat = minLat + random() * (maxLat - minLat);
+    const snap = snapToEdge(graph, index, lon, lat, 100);
+    if (snap) out.push({ lon, lat, node: graph.edgeSource[snap.edge]! });
+  }
+  return out;
+}
+
+async function ourIsochrone(routing: RoutingService, lon: number, lat: number, minutes: number[]): Promise<string> {
+  const tree = await routing.searchFrom(lon, lat, { maxSeconds: Math.max(...minutes) * 60 });
+  const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes });
+  return JSON.stringify(isochroneFeatureCollection(result));
+}
+
+/** Times `fn` for each origin after a warm-up; milliseconds per call. */
+async function timeEach<T>(origins: T[], fn: (o: T) => Promise<unknown>, budgetMs = Infinity): Promise<number[]> {
+  for (const o of origins.slice(0, WARMUP)) await fn(o);
+  const times: number[] = [];
+  const started = performance.now();
+  for (const o of origins) {
+    const t0 = performance.now();
+    await fn(o);
+    times.push(performance.now() - t0);
+    if (performance.now() - started > budgetMs) break;
+  }
+  return times;
+}
+
+function ratioLine(ours: Summary, theirs: Summary, target: number): string {
+  const p50 = theirs.p50 / ours.p50;
+  const p95 = theirs.p95 / ours.p95;
+  return `p50 ${p50.toFixed(1)}x, p95 ${p95.toFixed(1)}x faster (target >= ${target}x at p50): ${p50 >= target ? 'met' : 'NOT met'}`;
+}
+
+export async function runIsochroneBench(ctx: { graph: WalkGraph; db: Database; url: string | undefined; label: string }): Promise<void> {
+  const { graph, db, url, label } = ctx;
+  const target = /monaco/i.test(label) ? 10 : 50;
+  const origins = seededOrigins(graph, QUERIES, 2025);
+  const routing = createRoutingService({ db, logger: silentLogger, dataDir: undefined });
+  try {
+    await routing.ready();
+    // Polygon size and the breakdown, on the same origins.
+    let vertices = 0;
+    let searchMs = 0;
+    let polygonMs = 0;
+    for (const o of origins) {
+      const t0 = performance.now();
+      const tree = await routing.searchFrom(o.lon, o.lat, { maxSeconds: FIFTEEN_MINUTES });
+      const t1 = performance.now();
+      const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes: [15] });
+      polygonMs += performance.now() - t1;
+      searchMs += t1 - t0;
+      const g = result.contours[0]!.geometry;
+      vertices += JSON.stringify(g.coordinates).split('],[').length;
+    }
+    print(
+      `isochrone 15 min, ${origins.length} origins`,
+      `search ${formatMs(searchMs / origins.length)} + polygon ${formatMs(polygonMs / origins.length)} mean; ${Math.round(vertices / origins.length)} vertices per polygon`,
+    );
+
+    const ours = summarize(await timeEach(origins, (o) => ourIsochrone(routing, o.lon, o.lat, [15])));
+    print('ours: 15-min isochrone + polygon', formatSummary(ours));
+    const three = summarize(await timeEach(origins, (o) => ourIsochrone(routing, o.lon, o.lat, [5, 10, 15])));
+    print('ours: 5, 10, 15 min in one call', formatSummary(three));
+
+    if (!url) {
+      print('reference: pgr_drivingDistance', 'skipped: needs the PostGIS server (set DATABASE_URL)');
+      return;
+    }
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pgrouting');
+      const sql = `
+        SELECT ST_AsGeoJSON(ST_ConcaveHull(ST_Collect(n.geom), 0.8)) AS geojson
+        FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM walk_edges', $1::bigint, $2::float8, true) d
+        JOIN walk_nodes n ON n.id = d.node`;
+      const reference = summarize(
+        await timeEach(
+          origins.slice(0, REFERENCE_QUERIES + WARMUP),
+          (o) => client.query(sql, [graph.nodeId[o.node], FIFTEEN_MINUTES]),
+          REFERENCE_BUDGET_MS,
+        ),
+      );
+      print('reference: pgr_drivingDistance + ST_ConcaveHull', formatSummary(reference));
+      print(`  ours vs reference (${label})`, ratioLine(ours, reference, target));
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await routing.close();
+  }
+}
