@@ -31,6 +31,8 @@ export interface App {
   http: Hono;
   /** Data changes: publish `replaced` after an import in this process so the graph and caches follow. */
   changes: DataChanges;
+  /** Resolves when background work (graph load, coverage and its write-back) has settled. */
+  idle(): Promise<void>;
   /** Releases what the features hold (caches, timers); the caller closes the database. */
   close(): Promise<void>;
 }
@@ -56,6 +58,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     http,
     changes,
+    async idle() {
+      await routing.reload();
+      await coverage.idle();
+    },
     async close() {
       watcher.stop();
       await coverage.close();

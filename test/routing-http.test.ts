@@ -13,6 +13,7 @@ import { createApp, type App } from '../server/app.ts';
 import type { DataChange } from '../server/events/data-changes.ts';
 import { silentLogger } from '../server/logger.ts';
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
+import { bumpDataVersion } from '../server/db/data-state.ts';
 import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
 import { syntheticCity } from './synthetic-city.ts';
 
@@ -128,6 +129,7 @@ describeBackends('routing and coverage over HTTP', (kind) => {
   });
 
   it('writes walk times and grid roll-ups back to the tables', async () => {
+    await app.idle();
     const city = (await get('/api/coverage?level=city&minutes=15')).body as CoverageBody;
     const [households] = await test.db.query<{ covered: number; timed: number; centers: number }>(
       `SELECT sum(households) FILTER (WHERE walk_seconds <= 900)::int AS covered, count(walk_seconds)::int AS timed,
@@ -146,10 +148,14 @@ describeBackends('routing and coverage over HTTP', (kind) => {
     const before = (await get('/api/coverage?minutes=15')).body as CoverageBody;
     const seen: DataChange[] = [];
     const unsubscribe = app.changes.subscribe((change) => void seen.push(change));
-    // Remove every center but one; coverage can only drop.
-    await test.db.query('DELETE FROM centers WHERE id <> (SELECT min(id) FROM centers)');
-    await app.changes.publish({ type: 'features', version: 'x', layers: ['centers'], boxes: [] });
+    // Remove every center but one, as a center edit does it (version bump in the same transaction); coverage can only drop.
+    const version = await test.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM centers WHERE id <> (SELECT min(id) FROM centers)');
+      return bumpDataVersion(tx);
+    });
+    await app.changes.publish({ type: 'features', version, layers: ['centers'], boxes: [] });
     const after = (await get('/api/coverage?minutes=15')).body as CoverageBody;
+    await app.idle();
     unsubscribe();
     expect(after.total.covered).toBeLessThan(before.total.covered);
     const published = seen.find((c) => c.type === 'features' && c.layers.includes('households'));

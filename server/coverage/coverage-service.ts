@@ -19,12 +19,12 @@ import type { LoadedGraph, RoutingService } from '../routing/routing-service.ts'
 import { snapMany, type SnapColumns } from '../routing/snap.ts';
 import { loadCenters, loadCoverageData, type CenterData, type CoverageData } from './coverage-data.ts';
 import { writeCoverage, type WriteBackResult } from './coverage-writer.ts';
-import { householdCoverage, maskSnaps, type HouseholdCoverage } from './household-coverage.ts';
+import { householdCoverage, linkUnits, maskSnaps, type HouseholdCoverage, type LinkedUnits } from './household-coverage.ts';
 
 export interface CoverageTimings {
   /** Loading households, grids and admin names (once per data version). */
   loadMs: number;
-  /** Snapping every household unit (once per graph). */
+  /** Snapping and linking every household unit (once per graph). */
   snapHouseholdsMs: number;
   /** Loading and snapping the centers. */
   centersMs: number;
@@ -32,7 +32,7 @@ export interface CoverageTimings {
   coverageMs: number;
   /** The multi-source search alone. */
   searchMs: number;
-  /** Writing changed rows back. */
+  /** Writing changed rows back (after the state is served; 0 until the write is done). */
   writeMs: number;
 }
 
@@ -41,11 +41,13 @@ export interface CoverageState {
   loaded: LoadedGraph;
   data: CoverageData;
   centers: CenterData;
-  householdSnaps: SnapColumns;
+  /** Household units snapped and linked to the network (once per graph). */
+  units: LinkedUnits;
   centerSnaps: SnapColumns;
   /** Coverage by the nearest center of any kind. */
   all: HouseholdCoverage;
   timings: CoverageTimings;
+  /** The last write-back of this state, once done. */
   lastWrite: WriteBackResult | undefined;
   /** Per-kind coverage and route targets, filled on demand. */
   byKind: Map<string, HouseholdCoverage>;
@@ -59,6 +61,8 @@ export interface CoverageService {
   forKind(state: CoverageState, kind: string | undefined): HouseholdCoverage;
   /** Route targets: the centers of `kind` (all when undefined). */
   targetsFor(state: CoverageState, kind: string | undefined): TargetSet;
+  /** Resolves when queued computations and their write-backs are done. */
+  idle(): Promise<void>;
   /** Reloads the centers and recomputes (what a `centers` change does). */
   recompute(): Promise<CoverageState | undefined>;
   health(): Record<string, unknown>;
@@ -90,62 +94,81 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
   let lastError: string | undefined;
   let closed = false;
   let queue: Promise<CoverageState | undefined> = Promise.resolve(undefined);
+  let writes: Promise<void> = Promise.resolve();
 
-  async function refresh(reason: 'graph' | 'centers'): Promise<CoverageState | undefined> {
+  async function refresh(reason: 'graph' | 'centers', centersVersion?: string): Promise<CoverageState | undefined> {
     if (closed) return state;
     const loaded = await routing.ready();
     if (reason === 'graph' && state?.loaded === loaded) return state;
 
     const timings: CoverageTimings = { loadMs: 0, snapHouseholdsMs: 0, centersMs: 0, coverageMs: 0, searchMs: 0, writeMs: 0 };
     let data = state?.data;
-    let householdSnaps = state?.householdSnaps;
+    let units = state?.units;
     if (!data || data.version !== loaded.version) {
       const t = performance.now();
       data = await loadCoverageData(db);
       timings.loadMs = performance.now() - t;
-      householdSnaps = undefined;
+      units = undefined;
     }
-    if (!householdSnaps || state?.loaded !== loaded) {
+    if (!units || state?.loaded !== loaded) {
       const t = performance.now();
-      householdSnaps = snapMany(loaded.graph, loaded.index, data.households.lon, data.households.lat);
+      units = linkUnits(loaded.graph, snapMany(loaded.graph, loaded.index, data.households.lon, data.households.lat));
       timings.snapHouseholdsMs = performance.now() - t;
     }
     let t = performance.now();
-    const centers = await loadCenters(db);
+    const { centers, version } = await db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const [row] = await tx.query<{ version: string }>('SELECT version FROM data_state WHERE id = 1');
+      return { version: row?.version, centers: await loadCenters(tx) };
+    });
+    // A center edit bumps the data version without touching households: when the
+    // version now is the one that edit announced, the loaded households are still
+    // current at it (the write-back guard compares against data.version).
+    if (centersVersion !== undefined && version === centersVersion) data.version = version;
     const centerSnaps = snapMany(loaded.graph, loaded.index, centers.lon, centers.lat);
     timings.centersMs = performance.now() - t;
 
-    const all = householdCoverage(loaded.graph, householdSnaps, centerSnaps);
+    const all = householdCoverage(loaded.graph, units, centerSnaps);
     timings.coverageMs = all.totalMs;
     timings.searchMs = all.searchMs;
 
-    let lastWrite: WriteBackResult | undefined;
-    if (writeBack) {
-      t = performance.now();
-      lastWrite = await writeCoverage(db, data, centers, all);
-      timings.writeMs = performance.now() - t;
-    }
-    state = { loaded, data, centers, householdSnaps, centerSnaps, all, timings, lastWrite, byKind: new Map(), targets: new Map() };
+    state = { loaded, data, centers, units, centerSnaps, all, timings, lastWrite: undefined, byKind: new Map(), targets: new Map() };
     lastError = undefined;
     logger.info('coverage computed', {
       reason,
       version: data.version,
       units: data.households.count,
       centers: centers.count,
-      offNetworkUnits: countMissing(householdSnaps),
+      offNetworkUnits: countMissing(units.snaps),
       ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
-      rowsWritten: lastWrite?.householdsChanged ?? 0,
     });
-    if (lastWrite && lastWrite.boxes.length > 0 && changes) {
-      await changes.publish({ type: 'features', version: data.version, layers: ['households', 'grids'], boxes: lastWrite.boxes });
+    // Write-back runs behind the answer: readers need the memory state, not the tables.
+    if (writeBack) {
+      const computed = state;
+      writes = writes.then(() => writeBackAndPublish(computed)).catch((error: Error) => {
+        logger.error('coverage write-back failed', { error: error.stack ?? String(error) });
+      });
     }
     return state;
   }
 
-  function enqueue(reason: 'graph' | 'centers'): Promise<CoverageState | undefined> {
+  async function writeBackAndPublish(computed: CoverageState): Promise<void> {
+    // A newer computation supersedes this one; its own write follows.
+    if (state !== computed) return;
+    const t = performance.now();
+    const result = await writeCoverage(db, computed.data, computed.centers, computed.all);
+    computed.lastWrite = result;
+    computed.timings.writeMs = performance.now() - t;
+    logger.info('coverage written back', { households: result.householdsChanged, grids: result.gridsChanged, ms: Math.round(computed.timings.writeMs), written: result.written });
+    if (result.boxes.length > 0 && changes) {
+      await changes.publish({ type: 'features', version: computed.data.version, layers: ['households', 'grids'], boxes: result.boxes });
+    }
+  }
+
+  function enqueue(reason: 'graph' | 'centers', centersVersion?: string): Promise<CoverageState | undefined> {
     queue = queue
       .catch(() => undefined)
-      .then(() => refresh(reason))
+      .then(() => refresh(reason, centersVersion))
       .catch((error: Error) => {
         lastError = error.message;
         if (!(error instanceof ApiError)) logger.error('coverage failed', { error: error.stack ?? String(error) });
@@ -156,7 +179,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
 
   const unsubscribeGraph = routing.onGraph(() => void enqueue('graph'));
   const unsubscribeChanges = changes?.subscribe((change) => {
-    if (change.type === 'features' && change.layers.includes('centers')) void enqueue('centers');
+    if (change.type === 'features' && change.layers.includes('centers')) void enqueue('centers', change.version);
   });
   enqueue('graph');
 
@@ -175,7 +198,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       let coverage = current.byKind.get(kind);
       if (!coverage) {
         const centers = maskSnaps(current.centerSnaps, (i) => current.centers.kind[i] === kind);
-        coverage = householdCoverage(current.loaded.graph, current.householdSnaps, centers);
+        coverage = householdCoverage(current.loaded.graph, current.units, centers);
         current.byKind.set(kind, coverage);
       }
       return coverage;
@@ -191,6 +214,10 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       return targets;
     },
     recompute: () => enqueue('centers'),
+    async idle() {
+      await queue.catch(() => undefined);
+      await writes;
+    },
     health() {
       if (!state) return { ready: false, error: lastError ?? null };
       return {
@@ -207,6 +234,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       unsubscribeGraph();
       unsubscribeChanges?.();
       await queue.catch(() => undefined);
+      await writes;
     },
   };
 }

@@ -10,7 +10,7 @@ import { buildEdgeIndex } from '../routing/edge-index.ts';
 import { buildWalkGraph } from '../routing/graph-builder.ts';
 import { routeBetween } from '../routing/route.ts';
 import { snapMany, snapToEdge } from '../routing/snap.ts';
-import { householdCoverage, maskSnaps } from './household-coverage.ts';
+import { householdCoverage, linkUnits, maskSnaps } from './household-coverage.ts';
 
 describe('householdCoverage', () => {
   const input = syntheticNetwork({ cols: 18, rows: 18, seed: 8, oneWayShare: 0.2 });
@@ -43,7 +43,7 @@ describe('householdCoverage', () => {
   const households = snapMany(graph, index, h.lon, h.lat);
 
   function check(centerSnaps: typeof centers) {
-    const coverage = householdCoverage(graph, households, centerSnaps);
+    const coverage = householdCoverage(graph, linkUnits(graph, households), centerSnaps);
     let sameEdge = 0;
     for (let i = 0; i < households.count; i++) {
       const from = { edge: households.edge[i]!, fraction: households.fraction[i]!, lon: 0, lat: 0, distanceM: households.distanceM[i]! };

@@ -12,7 +12,6 @@
  */
 import { multiSourceSearch } from '../routing/multi-source-search.ts';
 import { accessCost, alongEdgeCost, costToSource, costToTarget } from '../routing/partial-edge.ts';
-import { buildTargetSet } from '../routing/route.ts';
 import type { SnapColumns } from '../routing/snap.ts';
 import type { WalkGraph } from '../routing/walk-graph.ts';
 
@@ -26,6 +25,53 @@ export interface HouseholdCoverage {
   totalMs: number;
 }
 
+/**
+ * Household units joined to the network, precomputed once per graph so the
+ * per-recomputation pass is two additions and a comparison per unit: the
+ * nodes at both ends of each unit's edge and the cost (access leg plus
+ * partial edge) to walk to each; Infinity where one-way rules forbid it.
+ */
+export interface LinkedUnits {
+  count: number;
+  snaps: SnapColumns;
+  sourceNode: Uint32Array;
+  targetNode: Uint32Array;
+  toSource: Float32Array;
+  toTarget: Float32Array;
+  /** Units on edge e: unitsOnEdge[edgeOffset[e] .. edgeOffset[e+1]) (for centers on the same edge). */
+  edgeOffset: Uint32Array;
+  unitsOnEdge: Uint32Array;
+}
+
+/** Precomputes the units' links to the network (see LinkedUnits). */
+export function linkUnits(graph: WalkGraph, snaps: SnapColumns): LinkedUnits {
+  const count = snaps.count;
+  const sourceNode = new Uint32Array(count);
+  const targetNode = new Uint32Array(count);
+  const toSource = new Float32Array(count).fill(Infinity);
+  const toTarget = new Float32Array(count).fill(Infinity);
+  for (let i = 0; i < count; i++) {
+    const e = snaps.edge[i]!;
+    if (e < 0) continue;
+    const f = snaps.fraction[i]!;
+    const access = accessCost(snaps.distanceM[i]!);
+    sourceNode[i] = graph.edgeSource[e]!;
+    targetNode[i] = graph.edgeTarget[e]!;
+    const s = costToSource(graph, e, f);
+    const t = costToTarget(graph, e, f);
+    if (s >= 0) toSource[i] = access + s;
+    if (t >= 0) toTarget[i] = access + t;
+  }
+  // Units grouped by edge (CSR: count, prefix sums, fill).
+  const edgeOffset = new Uint32Array(graph.edgeCount + 1);
+  for (let i = 0; i < count; i++) if (snaps.edge[i]! >= 0) edgeOffset[snaps.edge[i]! + 1]!++;
+  for (let e = 0; e < graph.edgeCount; e++) edgeOffset[e + 1]! += edgeOffset[e]!;
+  const unitsOnEdge = new Uint32Array(edgeOffset[graph.edgeCount]!);
+  const cursor = edgeOffset.slice(0, graph.edgeCount);
+  for (let i = 0; i < count; i++) if (snaps.edge[i]! >= 0) unitsOnEdge[cursor[snaps.edge[i]!]!++] = i;
+  return { count, snaps, sourceNode, targetNode, toSource, toTarget, edgeOffset, unitsOnEdge };
+}
+
 /** Only the centers `include` accepts (e.g. one kind), as a copy with the others' edges set to -1. */
 export function maskSnaps(snaps: SnapColumns, include: (i: number) => boolean): SnapColumns {
   const edge = snaps.edge.slice();
@@ -35,60 +81,50 @@ export function maskSnaps(snaps: SnapColumns, include: (i: number) => boolean): 
 
 /**
  * Computes every household's time to its nearest center among `centers`
- * (snapped; edge -1 means left out). `households` are the units' snaps.
+ * (snapped; edge -1 means left out).
  */
-export function householdCoverage(graph: WalkGraph, households: SnapColumns, centers: SnapColumns): HouseholdCoverage {
+export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers: SnapColumns): HouseholdCoverage {
   const started = performance.now();
   const tree = multiSourceSearch(graph, centers, { direction: 'to' });
   const searchMs = performance.now() - started;
   const nodeTime = tree.time;
   const nodeSource = tree.source;
-  const sameEdge = buildTargetSet(centers).byEdge;
 
-  const count = households.count;
+  const count = units.count;
   const seconds = new Float32Array(count);
   const nearest = new Int32Array(count);
-  const { edgeSource, edgeTarget } = graph;
+  const { sourceNode, targetNode, toSource, toTarget } = units;
   for (let i = 0; i < count; i++) {
-    const e = households.edge[i]!;
-    let best = Infinity;
-    let center = -1;
-    if (e >= 0) {
-      const f = households.fraction[i]!;
-      const toSource = costToSource(graph, e, f);
-      if (toSource >= 0) {
-        const u = edgeSource[e]!;
-        const t = toSource + nodeTime[u]!;
-        if (t < best) {
-          best = t;
-          center = nodeSource[u]!;
-        }
-      }
-      const toTarget = costToTarget(graph, e, f);
-      if (toTarget >= 0) {
-        const v = edgeTarget[e]!;
-        const t = toTarget + nodeTime[v]!;
-        if (t < best) {
-          best = t;
-          center = nodeSource[v]!;
-        }
-      }
-      const onEdge = sameEdge.get(e);
-      if (onEdge) {
-        for (const c of onEdge) {
-          const along = alongEdgeCost(graph, e, f, centers.fraction[c]!);
-          if (along < 0) continue;
-          const t = along + accessCost(centers.distanceM[c]!);
-          if (t < best) {
-            best = t;
-            center = c;
-          }
-        }
-      }
-      if (center >= 0) best += accessCost(households.distanceM[i]!);
+    const u = sourceNode[i]!;
+    const v = targetNode[i]!;
+    const viaSource = toSource[i]! + nodeTime[u]!;
+    const viaTarget = toTarget[i]! + nodeTime[v]!;
+    // Off-network units have Infinity on both sides and stay unreached.
+    if (viaSource <= viaTarget) {
+      seconds[i] = viaSource;
+      nearest[i] = viaSource < Infinity ? nodeSource[u]! : -1;
+    } else {
+      seconds[i] = viaTarget;
+      nearest[i] = nodeSource[v]!;
     }
-    seconds[i] = center >= 0 ? best : Infinity;
-    nearest[i] = center;
+  }
+
+  // Centers on a unit's own edge can also be reached directly along it: only those units are checked.
+  const { fraction, distanceM } = units.snaps;
+  for (let c = 0; c < centers.count; c++) {
+    const e = centers.edge[c]!;
+    if (e < 0) continue;
+    const centerAccess = accessCost(centers.distanceM[c]!);
+    for (let k = units.edgeOffset[e]!, end = units.edgeOffset[e + 1]!; k < end; k++) {
+      const i = units.unitsOnEdge[k]!;
+      const along = alongEdgeCost(graph, e, fraction[i]!, centers.fraction[c]!);
+      if (along < 0) continue;
+      const t = accessCost(distanceM[i]!) + along + centerAccess;
+      if (t < seconds[i]!) {
+        seconds[i] = t;
+        nearest[i] = c;
+      }
+    }
   }
   return { seconds, nearest, searchMs, totalMs: performance.now() - started };
 }

@@ -15,8 +15,8 @@ import type { WalkGraph } from './walk-graph.ts';
 /** Cell size bounds, metres: small enough for few segments per cell, large enough for few rings. */
 const MIN_CELL_M = 25;
 const MAX_CELL_M = 2000;
-/** Aim for about this many segments per cell. */
-const SEGMENTS_PER_CELL = 2;
+/** Grid cells allowed per segment, so an index over a large, sparse area stays small. */
+const CELLS_PER_SEGMENT = 4;
 /** Cap on cells, so a sparse network over a huge area stays small. */
 const MAX_CELLS = 1 << 22;
 
@@ -78,9 +78,17 @@ export function buildEdgeIndex(graph: WalkGraph): EdgeIndex {
   const minY = (minLat - lat0) * ky;
   const width = Math.max(1, (maxLon - lon0) * kx - minX);
   const height = Math.max(1, (maxLat - lat0) * ky - minY);
-  let cellSize = Math.sqrt((width * height) / Math.max(1, segmentCount / SEGMENTS_PER_CELL));
-  cellSize = Math.min(MAX_CELL_M, Math.max(MIN_CELL_M, cellSize));
-  while ((Math.floor(width / cellSize) + 1) * (Math.floor(height / cellSize) + 1) > MAX_CELLS) cellSize *= 1.5;
+  // Cells about two segments long: a point near a street then scans a handful
+  // of cells with a few segments each, in dense and sparse parts alike. The
+  // grid may not outgrow the segments (at most CELLS_PER_SEGMENT cells each).
+  let totalLength = 0;
+  for (let seg = 0; seg < segmentCount; seg++) {
+    const k = segVertex[seg]!;
+    totalLength += Math.hypot((coords[2 * k + 2]! - coords[2 * k]!) * kx, (coords[2 * k + 3]! - coords[2 * k + 1]!) * ky);
+  }
+  let cellSize = Math.min(MAX_CELL_M, Math.max(MIN_CELL_M, (2 * totalLength) / Math.max(1, segmentCount)));
+  const maxCells = Math.min(MAX_CELLS, Math.max(1024, CELLS_PER_SEGMENT * segmentCount));
+  while ((Math.floor(width / cellSize) + 1) * (Math.floor(height / cellSize) + 1) > maxCells) cellSize *= 1.25;
   const cols = Math.floor(width / cellSize) + 1;
   const rows = Math.floor(height / cellSize) + 1;
 
@@ -130,27 +138,6 @@ export function nearestSegment(graph: WalkGraph, index: EdgeIndex, lon: number, 
   let bestD2 = maxDistanceM * maxDistanceM;
   let bestSeg = -1;
   let bestT = 0;
-  const scan = (cell: number) => {
-    for (let i = cellOffset[cell]!; i < cellOffset[cell + 1]!; i++) {
-      const seg = cellSegments[i]!;
-      const k = segVertex[seg]!;
-      const x1 = (coords[2 * k]! - lon0) * kx - minX;
-      const y1 = (coords[2 * k + 1]! - lat0) * ky - minY;
-      const dx = (coords[2 * k + 2]! - lon0) * kx - minX - x1;
-      const dy = (coords[2 * k + 3]! - lat0) * ky - minY - y1;
-      const len2 = dx * dx + dy * dy;
-      let t = len2 > 0 ? ((px - x1) * dx + (py - y1) * dy) / len2 : 0;
-      t = t < 0 ? 0 : t > 1 ? 1 : t;
-      const ex = x1 + t * dx - px;
-      const ey = y1 + t * dy - py;
-      const d2 = ex * ex + ey * ey;
-      if (d2 <= bestD2 && (d2 < bestD2 || bestSeg < 0 || seg < bestSeg)) {
-        bestD2 = d2;
-        bestSeg = seg;
-        bestT = t;
-      }
-    }
-  };
 
   // Rings fully outside the grid hold nothing: start at the first that touches it.
   const start = Math.max(0, -cx, cx - (cols - 1), -cy, cy - (rows - 1));
@@ -161,16 +148,39 @@ export function nearestSegment(graph: WalkGraph, index: EdgeIndex, lon: number, 
     if (r > 0 && bound > 0 && bound * bound > bestD2) break;
     const top = cy - r;
     const bottom = cy + r;
-    const left = Math.max(0, cx - r);
-    const right = Math.min(cols - 1, cx + r);
-    if (top >= 0 && top < rows) for (let c = left; c <= right; c++) scan(top * cols + c);
-    if (r > 0 && bottom >= 0 && bottom < rows) for (let c = left; c <= right; c++) scan(bottom * cols + c);
-    if (r > 0) {
-      const rowFrom = Math.max(0, top + 1);
-      const rowTo = Math.min(rows - 1, bottom - 1);
-      for (let row = rowFrom; row <= rowTo; row++) {
-        if (cx - r >= 0 && cx - r < cols) scan(row * cols + cx - r);
-        if (cx + r >= 0 && cx + r < cols) scan(row * cols + cx + r);
+    const rowFrom = Math.max(0, top);
+    const rowTo = Math.min(rows - 1, bottom);
+    for (let row = rowFrom; row <= rowTo; row++) {
+      // The whole row of the ring on its top and bottom lines, only the two ends in between.
+      const full = row === top || row === bottom;
+      const step = full || r === 0 ? 1 : 2 * r;
+      for (let col = cx - r; col <= cx + r; col += step) {
+        if (col < 0 || col >= cols) continue;
+        // Skip a cell that is farther from the point than the best hit (distance to its rectangle).
+        const gx = px < col * cellSize ? col * cellSize - px : px > (col + 1) * cellSize ? px - (col + 1) * cellSize : 0;
+        const gy = py < row * cellSize ? row * cellSize - py : py > (row + 1) * cellSize ? py - (row + 1) * cellSize : 0;
+        if (gx * gx + gy * gy > bestD2) continue;
+        const cell = row * cols + col;
+        for (let i = cellOffset[cell]!, end = cellOffset[cell + 1]!; i < end; i++) {
+          const seg = cellSegments[i]!;
+          const k = segVertex[seg]!;
+          const x1 = (coords[2 * k]! - lon0) * kx - minX;
+          const y1 = (coords[2 * k + 1]! - lat0) * ky - minY;
+          const dx = (coords[2 * k + 2]! - lon0) * kx - minX - x1;
+          const dy = (coords[2 * k + 3]! - lat0) * ky - minY - y1;
+          const len2 = dx * dx + dy * dy;
+          let t = len2 > 0 ? ((px - x1) * dx + (py - y1) * dy) / len2 : 0;
+          t = t < 0 ? 0 : t > 1 ? 1 : t;
+          const ex = x1 + t * dx - px;
+          const ey = y1 + t * dy - py;
+          const d2 = ex * ex + ey * ey;
+          // Ties go to the lower segment number, so the answer never depends on scan order.
+          if (d2 < bestD2 || (d2 === bestD2 && (bestSeg < 0 || seg < bestSeg))) {
+            bestD2 = d2;
+            bestSeg = seg;
+            bestT = t;
+          }
+        }
       }
     }
   }
