@@ -38,6 +38,8 @@ const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 
 /** Contours drawn by the isochrone button, in minutes. */
 const ISOCHRONE_MINUTES = [5, 10, 15];
+/** Overlay reloads after a center edit, ms: the coverage write-back runs behind the API's answer. */
+const FOLLOW_UP_RELOADS_MS = [1500, 5000];
 
 /**
  * @typedef {{
@@ -76,6 +78,18 @@ function initialView(tileJson) {
   const center = tileJson?.center;
   if (Array.isArray(center) && center.length >= 2) return { center: [center[0], center[1]], zoom: center[2] ?? 12 };
   return { center: [0, 0], zoom: 1 };
+}
+
+/**
+ * Zooms in to where the grids appear when fitting the whole city left the
+ * map below that zoom: a slightly cropped city with its grids and streets
+ * tells more than the whole city with points only.
+ * @param {any} map
+ * @param {import('./map-style.js').Catalog} catalog
+ */
+function zoomToDetail(map, catalog) {
+  const detail = catalog.get('grids')?.minzoom;
+  if (detail !== undefined && map.getZoom() < detail) map.setZoom(detail);
 }
 
 /**
@@ -160,12 +174,11 @@ async function addCandidate(state, point) {
   const typed = /** @type {HTMLInputElement} */ (byId('candidate-name')).value.trim();
   const name = typed || `Candidate ${state.candidates.length + 1}`;
   try {
-    const stored = await createCenter({ name, kind, lon: point[0], lat: point[1] });
-    const center = stored?.center ?? stored;
-    state.candidates.push({ id: center?.id, name, kind });
+    const center = await createCenter({ name, kind, lon: point[0], lat: point[1] });
+    state.candidates.push({ id: center.id, name, kind });
     renderCandidates(state.candidates, (id) => removeCandidate(state, id));
-    showNote(`Added "${name}". Coverage and tiles updated.`);
-    await centersChanged(state, stored?.data_version);
+    await centersChanged(state);
+    showNote(`Added "${name}": coverage and tiles updated.`);
   } catch (error) {
     showError('Add candidate center', error);
   }
@@ -177,24 +190,26 @@ async function addCandidate(state, point) {
  */
 async function removeCandidate(state, id) {
   try {
-    const answer = await deleteCenter(id);
+    await deleteCenter(id);
     state.candidates = state.candidates.filter((c) => c.id !== id);
     renderCandidates(state.candidates, (other) => removeCandidate(state, other));
-    await centersChanged(state, answer?.data_version);
+    await centersChanged(state);
   } catch (error) {
     showError('Remove candidate center', error);
   }
 }
 
 /**
- * After an edit: reload the overlay tiles (keyed by the data version when the
- * API gives one, else the time) and the coverage table.
+ * After an edit: reload the coverage table, then the overlay tiles (the new
+ * center shows at once), then the tiles again a little later: the server
+ * writes the households' walk times and the grids' shares, which the tiles
+ * show, behind its coverage answer.
  * @param {AppState} state
- * @param {string | number | undefined} version
  */
-async function centersChanged(state, version) {
-  refreshOverlay(state, version ?? Date.now());
+async function centersChanged(state) {
   await loadCoverage(state);
+  refreshOverlay(state, Date.now());
+  for (const delay of FOLLOW_UP_RELOADS_MS) setTimeout(() => refreshOverlay(state, Date.now()), delay);
 }
 
 /** @param {AppState} state */
@@ -240,6 +255,7 @@ async function start() {
     const { catalog, basemap, overlay } = await loadTileInfo();
     const style = buildStyle({ catalog, basemap, overlay, origin: location.origin });
     const map = new maplibregl.Map({ container: 'map', style, ...initialView(overlay ?? basemap), attributionControl: { compact: false } });
+    zoomToDetail(map, catalog);
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     /** @type {any} */ (window).__map = map;

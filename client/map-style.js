@@ -43,9 +43,6 @@ export const COLORS = {
   route: '#e65100',
 };
 
-/** Attribution when a TileJSON carries none: the basemap is derived from OSM. */
-export const DEFAULT_ATTRIBUTION = '© OpenStreetMap contributors';
-
 /** Grid properties that may hold the coverage share (0..1), in order of preference. */
 const SHARE_FIELDS = ['share', 'covered_share', 'coverage_share'];
 
@@ -119,8 +116,9 @@ export function vectorSource(tileJson, origin, version) {
     tiles: (tileJson.tiles ?? []).map((/** @type {string} */ t) => tileUrl(t, origin, version)),
     minzoom: tileJson.minzoom ?? 0,
     maxzoom: tileJson.maxzoom ?? 16,
-    attribution: tileJson.attribution || DEFAULT_ATTRIBUTION,
   };
+  // The server credits OpenStreetMap when the data came from it (not for the generated demo city).
+  if (tileJson.attribution) source.attribution = tileJson.attribution;
   if (Array.isArray(tileJson.bounds) && tileJson.bounds.length === 4) source.bounds = tileJson.bounds;
   return source;
 }

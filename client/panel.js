@@ -117,6 +117,20 @@ export function renderCoverage(coverage) {
   byId('coverage-body').replaceChildren(el('table', { class: 'coverage' }, [el('thead', {}, [head]), el('tbody', {}, rows), el('tfoot', {}, [total])]));
 }
 
+/** Readable names of the center kinds the demo and the design define; OSM kinds show as they are. */
+const KIND_LABELS = {
+  neighborhood: 'Neighbourhood center (Party Building +)',
+  governance: 'Governance center (Comprehensive Management +)',
+};
+
+/**
+ * @param {string} kind
+ * @returns {string}
+ */
+export function kindLabel(kind) {
+  return /** @type {Record<string, string>} */ (KIND_LABELS)[kind] ?? `${kind} center`;
+}
+
 /**
  * The nearest-center card.
  * @param {{ center: { name: string, kind: string }, walk_seconds: number, distance_m: number }} nearest
@@ -125,7 +139,7 @@ export function renderNearest(nearest) {
   const within = nearest.walk_seconds <= WALK_BANDS[2];
   byId('nearest-body').replaceChildren(
     el('p', { class: 'center-name' }, [nearest.center.name]),
-    el('p', {}, [`${nearest.center.kind} center`]),
+    el('p', {}, [kindLabel(nearest.center.kind)]),
     el('p', { class: within ? 'walk ok' : 'walk far' }, [
       el('strong', {}, [formatWalk(nearest.walk_seconds)]),
       ` walk, ${integer.format(nearest.distance_m)} m — ${within ? 'within' : 'outside'} the 15-minute circle`,

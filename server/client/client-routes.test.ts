@@ -5,9 +5,11 @@
  * whitelisted).
  */
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { handleNotFound } from '../http/errors.ts';
@@ -102,6 +104,57 @@ describe('client routes (real client/ and node_modules/maplibre-gl)', () => {
     expect(text).not.toContain('"name": "living-circle"');
     expect(text).not.toContain('"dependencies"');
     expect(text).not.toContain('root:');
+  });
+});
+
+/** Sends a request line exactly as written (no URL normalisation, unlike fetch) and returns the status and body. */
+function rawGet(port: number, target: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`));
+    let data = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk) => (data += chunk));
+    socket.on('end', () => resolve({ status: Number(data.slice(9, 12)), body: data.slice(data.indexOf('\r\n\r\n') + 4) }));
+    socket.on('error', reject);
+  });
+}
+
+describe('client routes over a real socket (raw request targets)', () => {
+  async function withServer<T>(run: (port: number) => Promise<T>): Promise<T> {
+    const http = app();
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: http.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    try {
+      return await run((server.address() as AddressInfo).port);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('serves a whitelisted file (the raw client works)', async () => {
+    const { status, body } = await withServer((port) => rawGet(port, '/client/app.js'));
+    expect(status).toBe(200);
+    expect(body).toContain('maplibregl');
+  });
+
+  it.each([
+    '/../package.json',
+    '/client/../package.json',
+    '/client/../../package.json',
+    '/client/./../package.json',
+    '/vendor/../../../package.json',
+    '/vendor/../maplibre-gl/package.json',
+    '/client/..%2fpackage.json',
+    '/client/%2e%2e%2f%2e%2e%2fpackage.json',
+    '/client/..\\package.json',
+    '//etc/passwd',
+    '/client//etc/passwd',
+  ])('no file outside the whitelist for %s', async (target) => {
+    const { status, body } = await withServer((port) => rawGet(port, target));
+    expect([400, 404]).toContain(status);
+    expect(body).not.toContain('"dependencies"');
+    expect(body).not.toContain('root:');
   });
 });
 
