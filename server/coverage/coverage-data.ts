@@ -7,6 +7,7 @@
  * roll-up is one pass over typed arrays.
  */
 import type { Database, Queryable } from '../db/database.ts';
+import { byteaBytes, PackedReader } from '../db/packed-rows.ts';
 
 /** The levels every statistic rolls up to, top down (units below grid are the households themselves). */
 export const LEVELS = ['city', 'district', 'street', 'community', 'grid'] as const;
@@ -70,18 +71,13 @@ export interface CenterData {
 
 const UNASSIGNED = '(unassigned)';
 
-interface HouseholdRow {
-  id: number;
-  households: number;
-  grid_id: number;
+interface ChainRow {
   city_code: string;
   district_code: string | null;
   street_code: string | null;
   community_code: string | null;
-  x: number;
-  y: number;
-  walk_seconds: number | null;
-  nearest_center_id: number | null;
+  /** The chain's unit ids, packed int4. */
+  ids: unknown;
 }
 
 interface GridRow {
@@ -100,24 +96,42 @@ interface GridRow {
 }
 
 /** Groups households by one chain code; units are the admin units of the level plus any unknown codes. */
-function levelUnits(level: Level, rows: HouseholdRow[], key: keyof HouseholdRow, admin: { code: string; level: string; name: string }[]): LevelUnits {
+function levelUnits(
+  level: Level,
+  chains: ChainRow[],
+  chainOf: Int32Array,
+  key: 'city_code' | 'district_code' | 'street_code' | 'community_code',
+  admin: { code: string; level: string; name: string }[],
+): LevelUnits {
   const codes: (string | null)[] = [];
   const names: string[] = [];
   const index = new Map<string | null, number>();
   const add = (code: string | null, name: string) => {
-    if (index.has(code)) return index.get(code)!;
     index.set(code, codes.length);
     codes.push(code);
     names.push(name);
     return codes.length - 1;
   };
-  for (const unit of admin) if (unit.level === level) add(unit.code, unit.name);
-  const unitOf = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const code = (rows[i]![key] as string | null) ?? null;
-    unitOf[i] = index.get(code) ?? add(code, code ?? UNASSIGNED);
-  }
+  for (const unit of admin) if (unit.level === level && !index.has(unit.code)) add(unit.code, unit.name);
+  const unitOfChain = chains.map((chain) => {
+    const code = chain[key] ?? null;
+    return index.get(code) ?? add(code, code ?? UNASSIGNED);
+  });
+  const unitOf = new Int32Array(chainOf.length);
+  for (let i = 0; i < chainOf.length; i++) unitOf[i] = unitOfChain[chainOf[i]!]!;
   return { level, codes, names, unitOf };
+}
+
+/** id -> row index for ids sorted ascending: arithmetic when dense, else a map. */
+function unitIndexer(ids: Int32Array): (id: number) => number {
+  const n = ids.length;
+  if (n === 0 || ids[n - 1]! - ids[0]! === n - 1) {
+    const first = n > 0 ? ids[0]! : 0;
+    return (id) => id - first;
+  }
+  const map = new Map<number, number>();
+  ids.forEach((id, i) => map.set(id, i));
+  return (id) => map.get(id)!;
 }
 
 /** Loads households, grids and admin names in one consistent snapshot. */
@@ -131,12 +145,18 @@ export async function loadCoverageData(db: Database): Promise<CoverageData> {
               households_total, covered_5, covered_10, covered_15, coverage_share_15
        FROM grids ORDER BY id`,
     );
-    const rows = await tx.query<HouseholdRow>(
-      `SELECT id, households, grid_id, city_code, district_code, street_code, community_code,
-              ST_X(geom) AS x, ST_Y(geom) AS y, walk_seconds, nearest_center_id
-       FROM households ORDER BY id`,
+    // Household units as one packed bytea (packed-rows.ts): 100k rows without 100k objects.
+    const [packed] = await tx.query<{ n: number; rows: unknown }>(
+      `SELECT count(*)::int AS n,
+              string_agg(int4send(id) || int4send(households) || int4send(grid_id) || float8send(ST_X(geom)) || float8send(ST_Y(geom))
+                         || float4send(COALESCE(walk_seconds, 'NaN'::real)) || int4send(COALESCE(nearest_center_id, -1)), ''::bytea ORDER BY id) AS rows
+       FROM households`,
     );
-
+    // Chain codes per distinct chain (a few hundred), with the ids of its units packed.
+    const chains = await tx.query<ChainRow>(
+      `SELECT city_code, district_code, street_code, community_code, string_agg(int4send(id), ''::bytea) AS ids
+       FROM households GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    );
     const g = gridRows.length;
     const grids: GridData = {
       count: g,
@@ -162,7 +182,7 @@ export async function loadCoverageData(db: Database): Promise<CoverageData> {
       gridIndexById.set(row.id, i);
     });
 
-    const n = rows.length;
+    const n = packed!.n;
     const households: HouseholdData = {
       count: n,
       id: new Int32Array(n),
@@ -173,16 +193,24 @@ export async function loadCoverageData(db: Database): Promise<CoverageData> {
       storedSeconds: new Float32Array(n),
       storedCenter: new Int32Array(n),
     };
-    rows.forEach((row, i) => {
-      households.id[i] = row.id;
-      households.households[i] = row.households;
-      households.gridIndex[i] = gridIndexById.get(row.grid_id) ?? -1;
-      households.lon[i] = row.x;
-      households.lat[i] = row.y;
-      households.storedSeconds[i] = row.walk_seconds ?? NaN;
-      households.storedCenter[i] = row.nearest_center_id ?? -1;
-    });
+    const reader = new PackedReader(byteaBytes(packed!.rows));
+    for (let i = 0; i < n; i++) {
+      households.id[i] = reader.int32();
+      households.households[i] = reader.int32();
+      households.gridIndex[i] = gridIndexById.get(reader.int32()) ?? -1;
+      households.lon[i] = reader.float64();
+      households.lat[i] = reader.float64();
+      households.storedSeconds[i] = reader.float32();
+      households.storedCenter[i] = reader.int32();
+    }
 
+    // Unit index per level from the chains: each chain's units get its codes' units.
+    const indexOfId = unitIndexer(households.id);
+    const chainOf = new Int32Array(n);
+    chains.forEach((chain, c) => {
+      const ids = new PackedReader(byteaBytes(chain.ids));
+      while (!ids.done) chainOf[indexOfId(ids.int32())] = c;
+    });
     // Grid level: every grid is a unit (empty ones too), in id order.
     const gridUnitOf = new Int32Array(n);
     const gridCodes: (string | null)[] = [...grids.code];
@@ -200,10 +228,10 @@ export async function loadCoverageData(db: Database): Promise<CoverageData> {
       gridUnitOf[i] = k;
     }
     const levels: Record<Level, LevelUnits> = {
-      city: levelUnits('city', rows, 'city_code', admin),
-      district: levelUnits('district', rows, 'district_code', admin),
-      street: levelUnits('street', rows, 'street_code', admin),
-      community: levelUnits('community', rows, 'community_code', admin),
+      city: levelUnits('city', chains, chainOf, 'city_code', admin),
+      district: levelUnits('district', chains, chainOf, 'district_code', admin),
+      street: levelUnits('street', chains, chainOf, 'street_code', admin),
+      community: levelUnits('community', chains, chainOf, 'community_code', admin),
       grid: { level: 'grid', codes: gridCodes, names: gridNames, unitOf: gridUnitOf },
     };
     return { version: state?.version ?? 'empty', households, grids, levels };

@@ -5,11 +5,12 @@
  * two queries inside one REPEATABLE READ transaction together with the data
  * version, so the graph and its version always describe the same data.
  *
- * Geometry comes as WKB (ST_AsBinary): binary doubles parse faster than any
- * text form and work the same on both backends (pg gives a Buffer, PGlite a
- * Uint8Array).
+ * The tables come as packed binary records with the geometry as WKB
+ * (packed-rows.ts): binary doubles parse faster than any text form, with no
+ * object per row, and work the same on both backends.
  */
 import type { Database } from '../db/database.ts';
+import { byteaBytes, PackedReader } from '../db/packed-rows.ts';
 import type { WalkNetwork } from '../../data-pipeline/import-bundle.ts';
 import { ARC_REVERSED, type WalkGraph } from './walk-graph.ts';
 
@@ -197,45 +198,51 @@ class CoordBuffer {
 }
 
 /**
- * Appends a WKB LineString's vertices (either byte order, optional EWKB SRID)
- * to `out`; returns the vertex count.
+ * Appends the vertices of the WKB LineString at `offset` in `view` (either
+ * byte order, optional EWKB SRID) to `out`; returns the WKB's length in bytes.
  */
-export function readWkbLineString(wkb: Uint8Array, out: CoordBuffer): number {
-  const view = new DataView(wkb.buffer, wkb.byteOffset, wkb.byteLength);
-  const little = view.getUint8(0) === 1;
-  const type = view.getUint32(1, little);
-  let offset = 5;
+export function readWkbLineString(view: DataView, offset: number, out: CoordBuffer): number {
+  const start = offset;
+  const little = view.getUint8(offset) === 1;
+  const type = view.getUint32(offset + 1, little);
+  offset += 5;
   if (type & 0x20000000) offset += 4; // EWKB SRID
   if ((type & 0xffff) % 1000 !== 2) throw new Error(`walk_edges.geom must be a LineString, got WKB type ${type}`);
   const count = view.getUint32(offset, little);
   offset += 4;
   for (let i = 0; i < count; i++, offset += 16) out.push(view.getFloat64(offset, little), view.getFloat64(offset + 8, little));
-  return count;
+  return offset - start;
 }
 
-interface EdgeRow {
-  id: number;
-  source: number;
-  target: number;
-  cost: number;
-  reverse_cost: number;
-  length_m: number;
-  wkb: Uint8Array;
-}
-
-/** Reads walk_nodes and walk_edges (and the data version) and builds the graph. */
+/**
+ * Reads walk_nodes and walk_edges (and the data version) and builds the graph.
+ * Each table comes back as ONE packed bytea (packed-rows.ts): nodes as
+ * (id int4, lon float8, lat float8) records, edges as (id, source, target
+ * int4, cost, reverse_cost, length_m float8) followed by the edge's WKB.
+ */
 export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
-  const { version, nodes, edges } = await db.transaction(async (tx) => {
+  const { version, nodeCount, nodeBytes, edgeCount, edgeBytes } = await db.transaction(async (tx) => {
     // One snapshot for all three reads: an import committing in between must not mix versions.
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const [state] = await tx.query<{ version: string }>('SELECT version FROM data_state WHERE id = 1');
-    const nodes = await tx.query<{ id: number; x: number; y: number }>(
-      'SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y FROM walk_nodes ORDER BY id',
+    const [nodes] = await tx.query<{ n: number; rows: unknown }>(
+      `SELECT count(*)::int AS n,
+              string_agg(int4send(id) || float8send(ST_X(geom)) || float8send(ST_Y(geom)), ''::bytea ORDER BY id) AS rows
+       FROM walk_nodes`,
     );
-    const edges = await tx.query<EdgeRow>(
-      'SELECT id, source, target, cost, reverse_cost, length_m, ST_AsBinary(geom) AS wkb FROM walk_edges ORDER BY id',
+    const [edges] = await tx.query<{ n: number; rows: unknown }>(
+      `SELECT count(*)::int AS n,
+              string_agg(int4send(id) || int4send(source) || int4send(target) || float8send(cost) || float8send(reverse_cost)
+                         || float8send(length_m) || ST_AsBinary(geom), ''::bytea ORDER BY id) AS rows
+       FROM walk_edges`,
     );
-    return { version: state?.version ?? 'empty', nodes, edges };
+    return {
+      version: state?.version ?? 'empty',
+      nodeCount: nodes!.n,
+      nodeBytes: byteaBytes(nodes!.rows),
+      edgeCount: edges!.n,
+      edgeBytes: byteaBytes(edges!.rows),
+    };
   });
 
   // Node ids -> dense indices; ids edges use without a walk_nodes row get their geometry's end.
@@ -243,14 +250,16 @@ export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
   const nodeId: number[] = [];
   const nodeLon: number[] = [];
   const nodeLat: number[] = [];
-  for (const row of nodes) {
-    index.set(row.id, nodeId.length);
-    nodeId.push(row.id);
-    nodeLon.push(row.x);
-    nodeLat.push(row.y);
+  const nodes = new PackedReader(nodeBytes);
+  for (let i = 0; i < nodeCount; i++) {
+    const id = nodes.int32();
+    index.set(id, nodeId.length);
+    nodeId.push(id);
+    nodeLon.push(nodes.float64());
+    nodeLat.push(nodes.float64());
   }
 
-  const m = edges.length;
+  const m = edgeCount;
   const source = new Int32Array(m);
   const target = new Int32Array(m);
   const cost = new Float64Array(m);
@@ -258,31 +267,35 @@ export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
   const lengthM = new Float64Array(m);
   const edgeId = new Int32Array(m);
   const geomOffset = new Int32Array(m + 1);
+  const sourceId = new Int32Array(m);
+  const targetId = new Int32Array(m);
   const coords = new CoordBuffer();
-  const nodeFor = (id: number, x: number, y: number): number => {
+  const edges = new PackedReader(edgeBytes);
+  for (let e = 0; e < m; e++) {
+    edgeId[e] = edges.int32();
+    sourceId[e] = edges.int32();
+    targetId[e] = edges.int32();
+    cost[e] = edges.float64();
+    reverseCost[e] = edges.float64();
+    lengthM[e] = edges.float64();
+    geomOffset[e] = coords.length / 2;
+    edges.offset += readWkbLineString(edges.dataView, edges.offset, coords);
+    geomOffset[e + 1] = coords.length / 2;
+  }
+  const nodeFor = (id: number, vertex: number): number => {
     let i = index.get(id);
     if (i === undefined) {
       i = nodeId.length;
       index.set(id, i);
       nodeId.push(id);
-      nodeLon.push(x);
-      nodeLat.push(y);
+      nodeLon.push(coords.data[2 * vertex]!);
+      nodeLat.push(coords.data[2 * vertex + 1]!);
     }
     return i;
   };
   for (let e = 0; e < m; e++) {
-    const row = edges[e]!;
-    const first = coords.length;
-    const count = readWkbLineString(row.wkb, coords);
-    const last = first + 2 * (count - 1);
-    geomOffset[e] = first / 2;
-    geomOffset[e + 1] = first / 2 + count;
-    edgeId[e] = row.id;
-    source[e] = nodeFor(row.source, coords.data[first]!, coords.data[first + 1]!);
-    target[e] = nodeFor(row.target, coords.data[last]!, coords.data[last + 1]!);
-    cost[e] = row.cost;
-    reverseCost[e] = row.reverse_cost;
-    lengthM[e] = row.length_m;
+    source[e] = nodeFor(sourceId[e]!, geomOffset[e]!);
+    target[e] = nodeFor(targetId[e]!, geomOffset[e + 1]! - 1);
   }
 
   return buildWalkGraph({
