@@ -12,7 +12,10 @@
  *
  * The guarantees, with buffer B, cell side s, chamfer d = s/8 (trace-contours),
  * generalize tolerance g of which ga is absorbed (below), and e the plane's
- * error (local-projection, plus 1 cm of coordinate rounding):
+ * error (local-projection, plus 1 cm of coordinate rounding). For brevity
+ * the argument below marks the network itself; the marked segments are in
+ * fact chords within c = s/4 of it (reachable-segments: fewer segments), and
+ * c is added to the lower bound of r and taken off the upper one:
  *
  * 1. Coverage: every point p of the network reachable within a contour's time
  *    is inside its polygon. p lies in some cell c; c's centre is within
@@ -36,9 +39,9 @@
  * to within g. Each contour is simplified on its own with Douglas-Peucker at
  * t = g/2: outlines move by at most t, so coverage and buffer hold to within
  * t and nesting (two outlines moving towards each other) to within 2t = g.
- * The largest ta <= t that still leaves r >= s*sqrt2/2 + d + ta + e is
- * absorbed into r, so for g up to ~0.6 B (24 m at the default 40 m buffer)
- * coverage and buffer stay exact and only nesting is approximate.
+ * The largest ta <= t that still leaves r >= s*sqrt2/2 + d + ta + e (+ c) is
+ * absorbed into r, so for g up to about B/2 (19 m at the default 40 m
+ * buffer) coverage and buffer stay exact and only nesting is approximate.
  *
  * The cell side is B/4 (default), grown when the area would need more than
  * `maxCells` cells; when even the largest admissible side (B / (sqrt2 +
@@ -60,8 +63,8 @@ export const defaultIsochroneOptions = {
   generalizeM: 0,
   /** Cells per buffer width: finer hugs the network more closely and costs more. */
   cellsPerBuffer: 4,
-  /** Raster size cap (bytes of memory, about); larger areas get larger cells. */
-  maxCells: 4_000_000,
+  /** Raster size cap (bytes of level memory; tracing adds as much again); larger areas get larger cells. */
+  maxCells: 16_000_000,
 };
 
 export type IsochroneOptions = typeof defaultIsochroneOptions;
@@ -133,15 +136,21 @@ export function reachTreeOf(tree: SearchTreeLike): ReachTree {
   };
 }
 
-/** Cell side and radii for a buffer, simplification tolerance and plane error; null when the cell is too large. */
-export function rasterPlan(bufferM: number, toleranceM: number, errorM: number, cellSizeM: number) {
+/**
+ * Cell side and radii for a buffer, a simplification tolerance, the plane's
+ * error and the chord tolerance of the marked segments (see the module
+ * header: radius >= half + chamfer + absorbed + error + chord for coverage,
+ * radius + chord + half + absorbed + error <= buffer); null when the cell
+ * is too large for the buffer.
+ */
+export function rasterPlan(bufferM: number, toleranceM: number, errorM: number, cellSizeM: number, chordM = 0) {
   const s = cellSizeM;
   const half = (s * Math.SQRT2) / 2;
   const chamfer = CHAMFER * s;
-  const room = bufferM - 2 * errorM - 2 * half - chamfer;
+  const room = bufferM - 2 * errorM - 2 * half - chamfer - 2 * chordM;
   if (room < 0) return null;
   const absorbed = Math.min(toleranceM, room / 2);
-  const radius = bufferM - half - absorbed - errorM;
+  const radius = bufferM - half - absorbed - errorM - chordM;
   return { cellSize: s, chamfer, absorbed, radius };
 }
 
@@ -161,7 +170,9 @@ export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Part
   const limits = Float64Array.from(minutes, (m) => m * 60);
 
   const proj = centredProjection(tree);
-  const segments = reachableSegments(graph, tree, limits, proj);
+  // Chords within a quarter cell of the network: fewer segments to mark (taken off the radius).
+  let chordM = B / opts.cellsPerBuffer / 4;
+  let segments = reachableSegments(graph, tree, limits, proj, chordM);
   const K = minutes.length;
   const top = 4 * (K - 1);
   const [minX, minY, maxX, maxY] = [segments.bbox[top]!, segments.bbox[top + 1]!, segments.bbox[top + 2]!, segments.bbox[top + 3]!];
@@ -185,7 +196,13 @@ export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Part
     if (count <= opts.maxCells) break;
     cellSize *= Math.sqrt(count / opts.maxCells) * 1.01;
   }
-  const plan = rasterPlan(B, tolerance, errorFor(cellSize), cellSize);
+  let plan = rasterPlan(B, tolerance, errorFor(cellSize), cellSize, chordM);
+  if (!plan && chordM > 0) {
+    // Large cells leave no room for chords: mark the network's own segments.
+    chordM = 0;
+    segments = reachableSegments(graph, tree, limits, proj, 0);
+    plan = rasterPlan(B, tolerance, errorFor(cellSize), cellSize, 0);
+  }
   if (!plan) {
     const side = Math.max(maxX - minX, maxY - minY);
     const minBuffer = Math.ceil((cellSize * (Math.SQRT2 + CHAMFER) + 2 * errorFor(cellSize)) * 1.05);

@@ -31,7 +31,14 @@ export interface CellGrid {
 export interface CellRaster extends CellGrid {
   /** Per cell: the first level that marks it, or UNMARKED. */
   levels: Uint8Array;
+  /** Per block of BLOCK x BLOCK cells: 1 when a cell in it may be marked, so scans skip empty land. */
+  blocks: Uint8Array;
+  blocksX: number;
 }
+
+/** Block side in cells (a power of two), and its log2. */
+export const BLOCK_SHIFT = 5;
+export const BLOCK = 1 << BLOCK_SHIFT;
 
 /** Number of cells of the grid covering box (plane metres) grown by margin, plus the unmarked border. */
 export function gridCellCount(minX: number, minY: number, maxX: number, maxY: number, margin: number, cellSize: number): number {
@@ -55,7 +62,9 @@ export function gridAround(minX: number, minY: number, maxX: number, maxY: numbe
 export function emptyRaster(grid: CellGrid): CellRaster {
   const levels = new Uint8Array(grid.width * grid.height);
   levels.fill(UNMARKED);
-  return { ...grid, levels };
+  const blocksX = (grid.width + BLOCK - 1) >> BLOCK_SHIFT;
+  const blocks = new Uint8Array(blocksX * ((grid.height + BLOCK - 1) >> BLOCK_SHIFT));
+  return { ...grid, levels, blocks, blocksX };
 }
 
 /**
@@ -64,7 +73,7 @@ export function emptyRaster(grid: CellGrid): CellRaster {
  * grid shrunk by radius (gridAround with margin >= radius does that).
  */
 export function markSegments(raster: CellRaster, segments: ReachableSegments, radius: number): void {
-  const { x0, y0, cellSize: s, width, levels } = raster;
+  const { x0, y0, cellSize: s, width, levels, blocks, blocksX } = raster;
   const r2 = radius * radius;
   const inv = 1 / s;
   const { xy, level, count } = segments;
@@ -86,6 +95,12 @@ export function markSegments(raster: CellRaster, segments: ReachableSegments, ra
     const yMax = (y1 < y2 ? y2 : y1) + radius;
     const jLo = Math.ceil((yMin - y0) * inv - 0.5);
     const jHi = Math.floor((yMax - y0) * inv - 0.5);
+    // The blocks the capsule's box touches.
+    const iMin = Math.ceil(((x1 < x2 ? x1 : x2) - radius - x0) * inv - 0.5) >> BLOCK_SHIFT;
+    const iMax = Math.floor(((x1 < x2 ? x2 : x1) + radius - x0) * inv - 0.5) >> BLOCK_SHIFT;
+    for (let bj = jLo >> BLOCK_SHIFT; bj <= jHi >> BLOCK_SHIFT; bj++) {
+      for (let bi = iMin; bi <= iMax; bi++) blocks[bj * blocksX + bi] = 1;
+    }
     for (let j = jLo; j <= jHi; j++) {
       const yc = y0 + (j + 0.5) * s;
       let lo = Infinity;

@@ -65,6 +65,8 @@ export interface ReachableSegments {
 
 /** At most this many limits (contours) in one call: levels are bytes and 255 means "none". */
 export const MAX_LEVELS = 64;
+/** A chord replaces at most this many points (bounds the quadratic chord check). */
+const MAX_CHORD_POINTS = 32;
 
 /** Growable output. */
 class SegmentSink {
@@ -80,6 +82,7 @@ class SegmentSink {
     this.length = new Float64Array(levels);
   }
 
+  /** A segment for marking (its length is counted separately, with addLength). */
   add(x1: number, y1: number, x2: number, y2: number, k: number): void {
     if (this.count === this.level.length) {
       const xy = new Float64Array(this.xy.length * 2);
@@ -106,9 +109,10 @@ class SegmentSink {
     if (x2 > b[o + 2]!) b[o + 2] = x2;
     if (y1 > b[o + 3]!) b[o + 3] = y1;
     if (y2 > b[o + 3]!) b[o + 3] = y2;
-    const dx = x2 - x1;
-    const dy = y2 - y1;
-    this.length[k]! += Math.sqrt(dx * dx + dy * dy);
+  }
+
+  addLength(k: number, metres: number): void {
+    this.length[k]! += metres;
   }
 
   result(): ReachableSegments {
@@ -132,6 +136,9 @@ class EdgeScratch {
   px = new Float64Array(64);
   py = new Float64Array(64);
   cum = new Float64Array(64);
+  /** One piece's points. */
+  qx = new Float64Array(64);
+  qy = new Float64Array(64);
   n = 0;
   /** Raw, current (merged) and previous-level intervals as lo,hi pairs. */
   raw = new Float64Array(16);
@@ -146,6 +153,8 @@ class EdgeScratch {
     this.px = new Float64Array(size);
     this.py = new Float64Array(size);
     this.cum = new Float64Array(size);
+    this.qx = new Float64Array(size);
+    this.qy = new Float64Array(size);
   }
 
   ensureIntervals(n: number): void {
@@ -163,14 +172,19 @@ class EdgeScratch {
 
 /**
  * The reachable network of `tree` within each of `limitsSeconds` (ascending,
- * at most MAX_LEVELS), as plane segments in projection `proj`.
+ * at most MAX_LEVELS), as plane segments in projection `proj`. With
+ * `simplifyM` > 0 the segments of each reachable stretch are merged into
+ * chords that stay within simplifyM of it (fewer segments to mark; the
+ * caller takes simplifyM off its radius); lengths stay exact.
  */
 export function reachableSegments(
   graph: WalkGraph,
   tree: ReachTree,
   limitsSeconds: ArrayLike<number>,
   proj: LocalProjection,
+  simplifyM = 0,
 ): ReachableSegments {
+  const simplify2 = simplifyM * simplifyM;
   const levels = limitsSeconds.length;
   if (levels < 1 || levels > MAX_LEVELS) throw new RangeError(`between 1 and ${MAX_LEVELS} limits, got ${levels}`);
   for (let k = 1; k < levels; k++) {
@@ -240,29 +254,68 @@ export function reachableSegments(
     pt[1] = py[i - 1]! + f * (py[i]! - py[i - 1]!);
   }
 
-  /** Emits the polyline between fractions lo < hi of the projected edge. */
+  /**
+   * Emits the polyline between fractions lo < hi of the projected edge: its
+   * length exactly, its shape as chords that stay within `simplifyM` of it.
+   */
   function emitPiece(lo: number, hi: number, total: number, k: number): void {
-    const { px, py, cum, n } = scratch;
+    const { px, py, cum, n, qx, qy } = scratch;
     if (n < 2 || total <= 0) {
       sink.add(px[0]!, py[0]!, px[0]!, py[0]!, k);
       return;
     }
     const dLo = lo * total;
     const dHi = hi * total;
-    for (let i = 1; i < n; i++) {
-      const a = cum[i - 1]!;
-      const b = cum[i]!;
-      if (b <= dLo) continue;
-      if (a >= dHi) break;
-      const len = b - a;
-      const fa = dLo > a && len > 0 ? (dLo - a) / len : 0;
-      const fb = dHi < b && len > 0 ? (dHi - a) / len : 1;
-      const x0 = px[i - 1]!;
-      const y0 = py[i - 1]!;
-      const dx = px[i]! - x0;
-      const dy = py[i]! - y0;
-      sink.add(x0 + fa * dx, y0 + fa * dy, x0 + fb * dx, y0 + fb * dy, k);
+    sink.addLength(k, dHi - dLo);
+    // The piece's points: its start, the vertices inside it, its end.
+    let m = 0;
+    let i = 1;
+    while (i < n - 1 && cum[i]! <= dLo) i++;
+    let len = cum[i]! - cum[i - 1]!;
+    let f = len > 0 ? (dLo - cum[i - 1]!) / len : 0;
+    qx[m] = px[i - 1]! + f * (px[i]! - px[i - 1]!);
+    qy[m++] = py[i - 1]! + f * (py[i]! - py[i - 1]!);
+    while (i < n - 1 && cum[i]! < dHi) {
+      qx[m] = px[i]!;
+      qy[m++] = py[i]!;
+      i++;
     }
+    len = cum[i]! - cum[i - 1]!;
+    f = len > 0 ? Math.min(1, (dHi - cum[i - 1]!) / len) : 1;
+    qx[m] = px[i - 1]! + f * (px[i]! - px[i - 1]!);
+    qy[m++] = py[i - 1]! + f * (py[i]! - py[i - 1]!);
+    if (m === 2 || simplify2 === 0) {
+      for (let j = 1; j < m; j++) sink.add(qx[j - 1]!, qy[j - 1]!, qx[j]!, qy[j]!, k);
+      return;
+    }
+    // Greedy chords: extend while every skipped point stays within simplifyM of the chord.
+    let a = 0;
+    while (a < m - 1) {
+      let c = a + 1;
+      while (c + 1 < m && c + 1 - a <= MAX_CHORD_POINTS && chordHolds(a, c + 1)) c++;
+      sink.add(qx[a]!, qy[a]!, qx[c]!, qy[c]!, k);
+      a = c;
+    }
+  }
+
+  /** Every point strictly between a and c is within simplifyM of the chord a-c. */
+  function chordHolds(a: number, c: number): boolean {
+    const { qx, qy } = scratch;
+    const ax = qx[a]!;
+    const ay = qy[a]!;
+    const dx = qx[c]! - ax;
+    const dy = qy[c]! - ay;
+    const len2 = dx * dx + dy * dy;
+    for (let i = a + 1; i < c; i++) {
+      const ex = qx[i]! - ax;
+      const ey = qy[i]! - ay;
+      let t = len2 > 0 ? (ex * dx + ey * dy) / len2 : 0;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      const fx = ex - t * dx;
+      const fy = ey - t * dy;
+      if (fx * fx + fy * fy > simplify2) return false;
+    }
+    return true;
   }
 
   /** Union of reachable intervals of edge e within T into scratch.cur. */
@@ -377,6 +430,7 @@ export function reachableSegments(
       const reach = acc > 0 ? Math.min(1, limitsSeconds[k]! / acc) : 1;
       if (reach > done || (k === 0 && reach === 0)) {
         sink.add(x + done * (sx - x), y + done * (sy - y), x + reach * (sx - x), y + reach * (sy - y), k);
+        sink.addLength(k, (reach - done) * Math.sqrt((sx - x) * (sx - x) + (sy - y) * (sy - y)));
         done = reach;
       }
     }

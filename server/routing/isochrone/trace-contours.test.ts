@@ -11,6 +11,7 @@ function rasterOf(rows: string[]): CellRaster {
   const h = rows.length + 2;
   const w = rows[0]!.length + 2;
   const raster = emptyRaster({ x0: 0, y0: 0, cellSize: 1, width: w, height: h });
+  raster.blocks.fill(1);
   rows.forEach((row, r) => {
     const j = h - 2 - r;
     for (let i = 0; i < row.length; i++) if (row[i] !== '.') raster.levels[j * w + i + 1] = Number(row[i]);

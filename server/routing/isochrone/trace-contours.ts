@@ -27,7 +27,7 @@
  * 4-connected component of the marked cell just below it, found by a flood
  * fill only when there is more than one outer ring.
  */
-import type { CellRaster } from './cell-raster.ts';
+import { BLOCK_SHIFT, type CellRaster } from './cell-raster.ts';
 
 /** A polygon in plane metres: rings[0] the outer ring, the rest holes; x,y pairs, not repeated at the end. */
 export type PlaneRing = Float64Array;
@@ -85,7 +85,6 @@ export function traceContour(raster: CellRaster, level: number, chamfer: number,
   const holes: PlaneRing[] = [];
   const holeCell: number[] = [];
 
-  const marked = (idx: number) => levels[idx]! <= level;
   function trace(i: number, j: number, startDir: number): PlaneRing {
     // Start edge: bottom of cell (i, j); walk it in startDir, arriving at its end vertex.
     seen[j * w + i]! |= 1;
@@ -167,18 +166,30 @@ export function traceContour(raster: CellRaster, level: number, chamfer: number,
     return points.take();
   }
 
+  const { blocks, blocksX } = raster;
   for (let j = j0; j <= j1; j++) {
     const row = j * w;
-    for (let i = i0; i <= i1; i++) {
-      const idx = row + i;
-      const above = marked(idx);
-      if (above === marked(idx - w) || seen[idx]! & 1) continue;
-      if (above) {
-        outers.push(trace(i, j, 0));
-        outerCell.push(idx);
-      } else {
-        holes.push(trace(i, j, 2));
-        holeCell.push(idx - w);
+    // Blocks of this row and the row below; where both are empty there is no edge.
+    const above = (j >> BLOCK_SHIFT) * blocksX;
+    const below = ((j - 1) >> BLOCK_SHIFT) * blocksX;
+    for (let i = i0; i <= i1; ) {
+      const b = i >> BLOCK_SHIFT;
+      const end = Math.min(i1, ((b + 1) << BLOCK_SHIFT) - 1);
+      if (blocks[above + b] === 0 && blocks[below + b] === 0) {
+        i = end + 1;
+        continue;
+      }
+      for (; i <= end; i++) {
+        const idx = row + i;
+        const up = levels[idx]! <= level;
+        if (up === levels[idx - w]! <= level || seen[idx]! & 1) continue;
+        if (up) {
+          outers.push(trace(i, j, 0));
+          outerCell.push(idx);
+        } else {
+          holes.push(trace(i, j, 2));
+          holeCell.push(idx - w);
+        }
       }
     }
   }
@@ -190,31 +201,34 @@ export function traceContour(raster: CellRaster, level: number, chamfer: number,
     return polygons;
   }
   const owner = labelComponents(raster, level, outerCell);
-  for (let k = 0; k < holes.length; k++) polygons[owner[holeCell[k]!]!]!.push(holes[k]!);
+  for (let k = 0; k < holes.length; k++) polygons[owner[holeCell[k]!]! - 1]!.push(holes[k]!);
   return polygons;
 }
 
-/** Labels the 4-connected marked component of each seed cell with the seed's index (others -1). */
-function labelComponents(raster: CellRaster, level: number, seeds: number[]): Int32Array {
+/**
+ * Labels the 4-connected marked component of each seed cell with the seed's
+ * index + 1 (0: none); 2 bytes a cell while there are fewer than 65,535 seeds.
+ */
+function labelComponents(raster: CellRaster, level: number, seeds: number[]): Uint16Array | Int32Array {
   const { width: w, levels } = raster;
-  const label = new Int32Array(levels.length).fill(-1);
+  const label = seeds.length < 0xffff ? new Uint16Array(levels.length) : new Int32Array(levels.length);
   let stack = new Int32Array(1024);
   for (let c = 0; c < seeds.length; c++) {
     let top = 0;
     stack[top++] = seeds[c]!;
-    label[seeds[c]!] = c;
+    label[seeds[c]!] = c + 1;
     while (top > 0) {
       const idx = stack[--top]!;
-      // The border cells are never marked, so neighbours stay inside the raster.
       if (top + 4 > stack.length) {
         const next = new Int32Array(stack.length * 2);
         next.set(stack);
         stack = next;
       }
+      // The border cells are never marked, so neighbours stay inside the raster.
       for (let k = 0; k < 4; k++) {
         const n = k === 0 ? idx + 1 : k === 1 ? idx - 1 : k === 2 ? idx + w : idx - w;
-        if (label[n] !== -1 || levels[n]! > level) continue;
-        label[n] = c;
+        if (label[n] !== 0 || levels[n]! > level) continue;
+        label[n] = c + 1;
         stack[top++] = n;
       }
     }
