@@ -3,18 +3,26 @@
  * graph, an independent implementation) on the same directed costs as our
  * CSR graph.
  */
-import createGraph from 'ngraph.graph';
-import ngraphPath from 'ngraph.path';
+import createGraph, { type Graph } from 'ngraph.graph';
+import ngraphPath, { type PathFinder } from 'ngraph.path';
 import type { WalkGraph } from '../server/routing/walk-graph.ts';
+
+/** The object graph and its finder, built once per graph. */
+const references = new WeakMap<WalkGraph, { g: Graph<unknown, number>; finder: PathFinder<unknown> }>();
 
 /** ngraph.path's time from node `from` to node `to` (graph units); Infinity when unreachable. */
 export function referenceTime(graph: WalkGraph, from: number, to: number): number {
-  const g = createGraph<unknown, number>({ multigraph: true });
-  for (let e = 0; e < graph.edgeCount; e++) {
-    if (graph.edgeCost[e]! >= 0) g.addLink(graph.edgeSource[e]!, graph.edgeTarget[e]!, graph.edgeCost[e]!);
-    if (graph.edgeReverseCost[e]! >= 0) g.addLink(graph.edgeTarget[e]!, graph.edgeSource[e]!, graph.edgeReverseCost[e]!);
+  let reference = references.get(graph);
+  if (!reference) {
+    const g = createGraph<unknown, number>({ multigraph: true });
+    for (let e = 0; e < graph.edgeCount; e++) {
+      if (graph.edgeCost[e]! >= 0) g.addLink(graph.edgeSource[e]!, graph.edgeTarget[e]!, graph.edgeCost[e]!);
+      if (graph.edgeReverseCost[e]! >= 0) g.addLink(graph.edgeTarget[e]!, graph.edgeSource[e]!, graph.edgeReverseCost[e]!);
+    }
+    const finder = ngraphPath.aStar(g, { oriented: true, distance: (_a, _b, link) => link.data });
+    references.set(graph, (reference = { g, finder }));
   }
-  const finder = ngraphPath.aStar(g, { oriented: true, distance: (_a, _b, link) => link.data });
+  const { g, finder } = reference;
   const nodes = finder.find(from, to).reverse();
   if (nodes.length === 0) return from === to ? 0 : Infinity;
   // The path is a node list: take the cheapest allowed link between consecutive nodes.
