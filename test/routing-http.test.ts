@@ -92,6 +92,9 @@ describeBackends('routing and coverage over HTTP', (kind) => {
       [`/api/coverage?minutes=61`, 400, /at most 60/],
       [`/api/coverage?minutes=x`, 400, /minutes/],
       [`/api/coverage?speed_kmh=0`, 400, /speed_kmh/],
+      [`/api/coverage?kind=library`, 400, /no centers of kind "library"/],
+      // Two hours at 0.1 km/h is 200 m: no center that close to this corner.
+      [`/api/nearest?lon=${bundle.network.nodeLon[0]}&lat=${bundle.network.nodeLat[0]}&speed_kmh=0.1`, 404, /no center is reachable within 2 h/],
     ];
     for (const [url, status, message] of cases) {
       const response = await get(url);
@@ -163,6 +166,20 @@ describeBackends('routing and coverage over HTTP', (kind) => {
     expect(published!.type === 'features' && published!.boxes.length).toBeGreaterThan(0);
     const [row] = await test.db.query<{ centers: number }>('SELECT count(DISTINCT nearest_center_id)::int AS centers FROM households');
     expect(row!.centers).toBe(1);
+  });
+
+  it('follows an import: new graph, new coverage', async () => {
+    const next = syntheticCity({ seed: 6, households: 300, centers: 4 });
+    const { version } = await writeBundle(test.db, next);
+    await app.changes.publish({ type: 'replaced', version });
+    const health = (await get('/health')).body;
+    const city = (await get('/api/coverage?level=city')).body as CoverageBody;
+    expect(city.total.households).toBe(Array.from(next.households.households).reduce((a, b) => a + b, 0));
+    expect((await get('/health')).body.graph.version).toBe(version);
+    expect(health.data.version).toBe(version);
+    await app.idle();
+    const [row] = await test.db.query<{ timed: number }>('SELECT count(walk_seconds)::int AS timed FROM households');
+    expect(row!.timed).toBeGreaterThan(250);
   });
 
   it('saves a graph snapshot and loads it on restart', async () => {
