@@ -209,7 +209,7 @@ function suite(): void {
     await page.screenshot({ path: SCREENSHOT });
   });
 
-  it('adds a candidate center in planner mode and shows it after the tiles reload', async () => {
+  it('adds a candidate center in planner mode, shows it after the tiles reload, and removes it', async () => {
     const { page } = fixture();
     await page.check('input[name="mode"][value="plan"]');
     await page.fill('#candidate-name', 'E2E candidate');
@@ -223,6 +223,9 @@ function suite(): void {
       { timeout: 60_000 },
     );
     await page.screenshot({ path: PLAN_SCREENSHOT });
+    await page.click('#candidates button.remove');
+    await page.waitForSelector('#candidates li', { state: 'detached', timeout: 60_000 });
+    expect(await panelErrors(page)).toEqual([]);
   });
 
   it('shows API errors in the panel', async () => {
@@ -253,5 +256,7 @@ if (existsSync(CHROMIUM)) {
     });
   });
 } else {
-  describe.skip(`client in chromium (skipped: no chromium at ${CHROMIUM}; apt-get install chromium, or set CHROMIUM_PATH)`, suite);
+  const reason = `no chromium at ${CHROMIUM}; apt-get install chromium, or set CHROMIUM_PATH`;
+  console.warn(`client e2e tests skipped: ${reason}`);
+  describe.skip(`client in chromium (skipped: ${reason})`, suite);
 }
