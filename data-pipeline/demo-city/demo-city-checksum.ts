@@ -1,0 +1,102 @@
+/**
+ * A SHA-256 fingerprint of an ImportBundle: the typed arrays' bytes and every
+ * row's fields in a fixed order, so two runs of the generator can be compared
+ * for byte-identical output without writing the bundle anywhere.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { ImportBundle, MultiPolygonCoords } from '../import-bundle.ts';
+
+function bytes(hash: Hash, array: ArrayBufferView): void {
+  hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+}
+
+function text(hash: Hash, value: string | null): void {
+  // Length-prefixed so field boundaries are unambiguous.
+  const s = value === null ? '\u0000null' : value;
+  hash.update(`${s.length}:${s}|`);
+}
+
+function multiPolygon(hash: Hash, geom: MultiPolygonCoords | null): void {
+  if (geom === null) {
+    text(hash, null);
+    return;
+  }
+  const flat: number[] = [];
+  const shape: number[] = [geom.length];
+  for (const polygon of geom) {
+    shape.push(polygon.length);
+    for (const ring of polygon) {
+      shape.push(ring.length);
+      for (const [lon, lat] of ring) flat.push(lon, lat);
+    }
+  }
+  bytes(hash, Int32Array.from(shape));
+  bytes(hash, Float64Array.from(flat));
+}
+
+export function demoCityChecksum(bundle: ImportBundle): string {
+  const hash = createHash('sha256');
+  text(hash, bundle.city.code);
+  text(hash, bundle.city.name);
+  text(hash, bundle.source);
+  for (const a of bundle.admin) {
+    text(hash, a.code);
+    text(hash, a.level);
+    text(hash, a.name);
+    text(hash, a.parentCode);
+    multiPolygon(hash, a.geom);
+  }
+  for (const g of bundle.grids) {
+    text(hash, g.code);
+    text(hash, g.name);
+    text(hash, g.districtCode);
+    text(hash, g.streetCode);
+    text(hash, g.communityCode);
+    text(hash, String(g.officers));
+    multiPolygon(hash, g.geom);
+  }
+  for (const c of bundle.centers) {
+    text(hash, c.name);
+    text(hash, c.kind);
+    text(hash, c.services.join(','));
+    text(hash, c.source);
+    text(hash, c.sourceId);
+    bytes(hash, Float64Array.of(c.lon, c.lat));
+  }
+  const h = bundle.households;
+  text(hash, String(h.count));
+  bytes(hash, h.lon);
+  bytes(hash, h.lat);
+  bytes(hash, h.households);
+  bytes(hash, h.persons);
+  bytes(hash, h.gridIndex);
+  text(hash, h.source);
+  text(hash, h.sourceIds.join(','));
+  const n = bundle.network;
+  text(hash, `${n.nodeCount}/${n.edgeCount}`);
+  bytes(hash, n.nodeLon);
+  bytes(hash, n.nodeLat);
+  bytes(hash, n.nodeOsmId);
+  bytes(hash, n.source);
+  bytes(hash, n.target);
+  bytes(hash, n.lengthM);
+  bytes(hash, n.cost);
+  bytes(hash, n.reverseCost);
+  bytes(hash, n.classIndex);
+  text(hash, n.classNames.join(','));
+  bytes(hash, n.edgeOsmId);
+  bytes(hash, n.geomOffset);
+  bytes(hash, n.coords);
+  for (const b of bundle.buildings) {
+    text(hash, b.kind);
+    text(hash, b.levels === null ? null : String(b.levels));
+    multiPolygon(hash, b.geom);
+  }
+  for (const w of bundle.water) {
+    text(hash, w.kind);
+    text(hash, w.name);
+    if (w.geom.type === 'MultiPolygon') multiPolygon(hash, w.geom.coordinates);
+    else bytes(hash, Float64Array.from(w.geom.coordinates.flat()));
+  }
+  return hash.digest('hex');
+}
