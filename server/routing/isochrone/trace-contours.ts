@@ -24,10 +24,11 @@
  * Rings are grouped into polygons: the first ring found in scan order
  * (bottom row up, left to right) is an outer ring when the marked cell is
  * above its first edge and a hole when it is below; a hole belongs to the
- * 4-connected component of the marked cell just below it, found by a flood
- * fill only when there is more than one outer ring.
+ * 4-connected component of the marked cell just below it. Components come
+ * from runs of marked cells per row joined by union-find (RowRuns), only
+ * when there is more than one outer ring.
  */
-import { BLOCK_SHIFT, type CellRaster } from './cell-raster.ts';
+import { BLOCK, BLOCK_SHIFT, type CellRaster } from './cell-raster.ts';
 
 /** A polygon in plane metres: rings[0] the outer ring, the rest holes; x,y pairs, not repeated at the end. */
 export type PlaneRing = Float64Array;
@@ -200,38 +201,118 @@ export function traceContour(raster: CellRaster, level: number, chamfer: number,
     polygons[0]!.push(...holes);
     return polygons;
   }
-  const owner = labelComponents(raster, level, outerCell);
-  for (let k = 0; k < holes.length; k++) polygons[owner[holeCell[k]!]! - 1]!.push(holes[k]!);
+  const components = new RowRuns(raster, level, i0, Math.max(0, j0 - 1), i1, j1);
+  const outerOf = new Map<number, number>();
+  outerCell.forEach((cell, k) => outerOf.set(components.componentOf(cell), k));
+  for (let k = 0; k < holes.length; k++) polygons[outerOf.get(components.componentOf(holeCell[k]!))!]!.push(holes[k]!);
   return polygons;
 }
 
 /**
- * Labels the 4-connected marked component of each seed cell with the seed's
- * index + 1 (0: none); 2 bytes a cell while there are fewer than 65,535 seeds.
+ * The 4-connected components of the marked cells, from runs of marked cells
+ * per row joined by union-find where runs of neighbouring rows share a
+ * column: memory per run, not per cell.
  */
-function labelComponents(raster: CellRaster, level: number, seeds: number[]): Uint16Array | Int32Array {
-  const { width: w, levels } = raster;
-  const label = seeds.length < 0xffff ? new Uint16Array(levels.length) : new Int32Array(levels.length);
-  let stack = new Int32Array(1024);
-  for (let c = 0; c < seeds.length; c++) {
-    let top = 0;
-    stack[top++] = seeds[c]!;
-    label[seeds[c]!] = c + 1;
-    while (top > 0) {
-      const idx = stack[--top]!;
-      if (top + 4 > stack.length) {
-        const next = new Int32Array(stack.length * 2);
-        next.set(stack);
-        stack = next;
+class RowRuns {
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  private readonly parent: Int32Array;
+  /** Runs of row j (from j0) are rowFirst[j - j0] .. rowFirst[j - j0 + 1] - 1. */
+  private readonly rowFirst: Int32Array;
+  private readonly width: number;
+  private readonly j0: number;
+
+  constructor(raster: CellRaster, level: number, i0: number, j0: number, i1: number, j1: number) {
+    const { width: w, levels, blocks, blocksX } = raster;
+    this.width = w;
+    this.j0 = j0;
+    let start = new Int32Array(1024);
+    let end = new Int32Array(1024);
+    let n = 0;
+    this.rowFirst = new Int32Array(j1 - j0 + 2);
+    for (let j = j0; j <= j1; j++) {
+      this.rowFirst[j - j0] = n;
+      const row = j * w;
+      const blockRow = (j >> BLOCK_SHIFT) * blocksX;
+      let open = -1;
+      for (let i = i0; i <= i1; i++) {
+        if (open < 0 && (i & (BLOCK - 1)) === 0 && blocks[blockRow + (i >> BLOCK_SHIFT)] === 0) {
+          i += BLOCK - 1;
+          continue;
+        }
+        const on = levels[row + i]! <= level;
+        if (on && open < 0) open = i;
+        else if (!on && open >= 0) {
+          if (n === start.length) {
+            const s2 = new Int32Array(n * 2);
+            s2.set(start);
+            start = s2;
+            const e2 = new Int32Array(n * 2);
+            e2.set(end);
+            end = e2;
+          }
+          start[n] = open;
+          end[n++] = i - 1;
+          open = -1;
+        }
       }
-      // The border cells are never marked, so neighbours stay inside the raster.
-      for (let k = 0; k < 4; k++) {
-        const n = k === 0 ? idx + 1 : k === 1 ? idx - 1 : k === 2 ? idx + w : idx - w;
-        if (label[n] !== 0 || levels[n]! > level) continue;
-        label[n] = c + 1;
-        stack[top++] = n;
+      // The border column is never marked, so a run always closes inside the window's row.
+      if (open >= 0) {
+        if (n === start.length) {
+          const s2 = new Int32Array(n * 2);
+          s2.set(start);
+          start = s2;
+          const e2 = new Int32Array(n * 2);
+          e2.set(end);
+          end = e2;
+        }
+        start[n] = open;
+        end[n++] = i1;
+      }
+    }
+    this.rowFirst[j1 - j0 + 1] = n;
+    this.start = start;
+    this.end = end;
+    const parent = new Int32Array(n);
+    for (let r = 0; r < n; r++) parent[r] = r;
+    this.parent = parent;
+    // Join runs that share a column with a run of the row below.
+    for (let j = j0 + 1; j <= j1; j++) {
+      let a = this.rowFirst[j - j0 - 1]!;
+      const aEnd = this.rowFirst[j - j0]!;
+      for (let b = aEnd, bEnd = this.rowFirst[j - j0 + 1]!; b < bEnd; b++) {
+        while (a < aEnd && end[a]! < start[b]!) a++;
+        for (let c = a; c < aEnd && start[c]! <= end[b]!; c++) this.union(b, c);
       }
     }
   }
-  return label;
+
+  private find(r: number): number {
+    const parent = this.parent;
+    while (parent[r] !== r) {
+      parent[r] = parent[parent[r]!]!;
+      r = parent[r]!;
+    }
+    return r;
+  }
+
+  private union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+  }
+
+  /** The component (a run id) of a marked cell. */
+  componentOf(cell: number): number {
+    const j = Math.floor(cell / this.width);
+    const i = cell - j * this.width;
+    let lo = this.rowFirst[j - this.j0]!;
+    let hi = this.rowFirst[j - this.j0 + 1]! - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.start[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.find(lo);
+  }
 }
