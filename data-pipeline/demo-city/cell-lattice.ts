@@ -89,71 +89,13 @@ export class CellLattice {
   }
 }
 
-/** A binary min-heap of (key, value) in typed arrays. */
-class MinHeap {
-  private keys = new Float64Array(1024);
-  private values = new Int32Array(1024);
-  size = 0;
-
-  push(key: number, value: number): void {
-    if (this.size === this.keys.length) {
-      const k = new Float64Array(this.size * 2);
-      k.set(this.keys);
-      this.keys = k;
-      const v = new Int32Array(this.size * 2);
-      v.set(this.values);
-      this.values = v;
-    }
-    let i = this.size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.keys[p] <= key) break;
-      this.keys[i] = this.keys[p];
-      this.values[i] = this.values[p];
-      i = p;
-    }
-    this.keys[i] = key;
-    this.values[i] = value;
-  }
-
-  topKey(): number {
-    return this.keys[0];
-  }
-
-  /** Removes the minimum and returns its value. */
-  pop(): number {
-    const top = this.values[0];
-    const n = --this.size;
-    if (n > 0) {
-      const key = this.keys[n];
-      const value = this.values[n];
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && this.keys[r] < this.keys[l] ? r : l;
-        if (this.keys[c] >= key) break;
-        this.keys[i] = this.keys[c];
-        this.values[i] = this.values[c];
-        i = c;
-      }
-      this.keys[i] = key;
-      this.values[i] = value;
-    }
-    return top;
-  }
-}
-
 export interface GrowSeed {
   cell: number;
   label: number;
-  /** Head start in cost units: larger offsets give smaller regions. */
-  offset?: number;
 }
 
 export interface GrowOptions {
-  /** Per-cell step cost (>0). */
+  /** Per-cell step cost (>0, at most ~50). */
   cost: Float32Array;
   /** Cells a region may take: either any cell with valid[c] = 1 ... */
   valid?: Uint8Array;
@@ -162,55 +104,90 @@ export interface GrowOptions {
   labelParent?: Int32Array;
 }
 
+/** Step costs are quantised to 1/16 so the search can use a bucket queue (Dial's algorithm). */
+const COST_QUANTUM = 16;
+
 /**
  * Multi-source Dijkstra over 4-neighbour cells. Returns the label per cell
  * (-1 where no seed reaches). Seeds must be on distinct, allowed cells.
+ * Integer step costs and a circular bucket queue make it linear in the
+ * number of cells, which matters at ~200k cells and four levels.
  */
 export function growRegions(lattice: CellLattice, seeds: readonly GrowSeed[], options: GrowOptions): Int32Array {
   const n = lattice.cellCount;
   const nx = lattice.nx;
   const labels = new Int32Array(n).fill(-1);
-  const dist = new Float64Array(n).fill(Infinity);
-  const heap = new MinHeap();
+  const dist = new Int32Array(n).fill(0x7fffffff);
   const { cost, valid, parent, labelParent } = options;
-  for (const s of seeds) {
-    const d = s.offset ?? 0;
-    if (d < dist[s.cell]) {
-      dist[s.cell] = d;
-      labels[s.cell] = s.label;
-      heap.push(d, s.cell);
-    }
-  }
   const byParent = parent !== undefined && labelParent !== undefined;
-  while (heap.size > 0) {
-    const d = heap.topKey();
-    const c = heap.pop();
-    if (d > dist[c]) continue;
-    const label = labels[c];
-    const wantParent = byParent ? labelParent![label] : 0;
-    const i = c % nx;
-    const base = cost[c];
-    for (let k = 0; k < 4; k++) {
-      let nb: number;
-      if (k === 0) {
-        if (i === nx - 1) continue;
-        nb = c + 1;
-      } else if (k === 1) {
-        if (i === 0) continue;
-        nb = c - 1;
-      } else if (k === 2) {
-        nb = c + nx;
-        if (nb >= n) continue;
-      } else {
-        nb = c - nx;
-        if (nb < 0) continue;
-      }
-      if (byParent ? parent![nb] !== wantParent : valid !== undefined && valid[nb] !== 1) continue;
-      const nd = d + (base + cost[nb]) * 0.5;
-      if (nd < dist[nb]) {
-        dist[nb] = nd;
-        labels[nb] = label;
-        heap.push(nd, nb);
+  let maxCost = 0;
+  for (let c = 0; c < n; c++) if (cost[c] > maxCost) maxCost = cost[c];
+  const bucketCount = Math.ceil(maxCost * COST_QUANTUM) + 2;
+  // Bucket lists as linked entries in growable typed arrays.
+  const head = new Int32Array(bucketCount).fill(-1);
+  let next = new Int32Array(1 << 16);
+  let cellOf = new Int32Array(1 << 16);
+  let distOf = new Int32Array(1 << 16);
+  let entries = 0;
+  let pending = 0;
+  const push = (cell: number, d: number) => {
+    if (entries === next.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      next = grow(next);
+      cellOf = grow(cellOf);
+      distOf = grow(distOf);
+    }
+    const b = d % bucketCount;
+    cellOf[entries] = cell;
+    distOf[entries] = d;
+    next[entries] = head[b];
+    head[b] = entries++;
+    pending++;
+  };
+  for (const s of seeds) {
+    if (dist[s.cell] === 0) continue;
+    dist[s.cell] = 0;
+    labels[s.cell] = s.label;
+    push(s.cell, 0);
+  }
+  for (let d = 0; pending > 0; d++) {
+    const b = d % bucketCount;
+    while (head[b] >= 0) {
+      const e = head[b];
+      head[b] = next[e];
+      pending--;
+      const c = cellOf[e];
+      if (distOf[e] !== dist[c]) continue;
+      const label = labels[c];
+      const wantParent = byParent ? labelParent![label] : 0;
+      const i = c % nx;
+      const base = cost[c];
+      for (let k = 0; k < 4; k++) {
+        let nb: number;
+        if (k === 0) {
+          if (i === nx - 1) continue;
+          nb = c + 1;
+        } else if (k === 1) {
+          if (i === 0) continue;
+          nb = c - 1;
+        } else if (k === 2) {
+          nb = c + nx;
+          if (nb >= n) continue;
+        } else {
+          nb = c - nx;
+          if (nb < 0) continue;
+        }
+        if (byParent ? parent![nb] !== wantParent : valid !== undefined && valid[nb] !== 1) continue;
+        const nd = d + Math.max(1, Math.round((base + cost[nb]) * 0.5 * COST_QUANTUM));
+        if (nd < dist[nb]) {
+          dist[nb] = nd;
+          labels[nb] = label;
+          push(nb, nd);
+        }
       }
     }
   }

@@ -4,7 +4,10 @@
  * long detour, and a few rural bridges over the Mulan. A link must stay on
  * land inside the city, keep clear of the river (unless it is a bridge) and
  * of other patches, and cross no earlier link, so the road graph stays
- * planar. Links are gently curved polylines between two patch nodes.
+ * planar. Links are gently curved polylines between two patch nodes. A
+ * last pass joins any piece still cut off (a village behind the river, half a
+ * town) by its best link found with wider limits, so the mainland network is
+ * one component; only the islands stay on their own.
  */
 import type { NetworkBuilder, RoadClass } from './network-builder.ts';
 import { segmentsIntersect, type River } from './river.ts';
@@ -60,15 +63,27 @@ export function connectSettlements(
   // Candidate links: each patch to its nearest neighbours.
   const seen = new Set<number>();
   const candidates: Link[] = [];
-  for (const p of usable) {
+  // Nearest neighbours by gap between blobs: a small sorted insertion list per patch.
+  const cx = Float64Array.from(usable, (p) => p.cx);
+  const cy = Float64Array.from(usable, (p) => p.cy);
+  const cr = Float64Array.from(usable, (p) => radius[p.index]);
+  for (let pi = 0; pi < usable.length; pi++) {
+    const p = usable[pi];
     const near: { q: Patch; d: number }[] = [];
-    for (const q of usable) {
-      if (q === p) continue;
-      const d = Math.hypot(q.cx - p.cx, q.cy - p.cy) - radius[q.index] - radius[p.index];
-      if (d < MAX_LINK_M) near.push({ q, d });
+    for (let qi = 0; qi < usable.length; qi++) {
+      if (qi === pi) continue;
+      const dx = cx[qi] - cx[pi];
+      const dy = cy[qi] - cy[pi];
+      const d = Math.sqrt(dx * dx + dy * dy) - cr[qi] - cr[pi];
+      if (d >= MAX_LINK_M || (near.length === NEIGHBOURS && d >= near[NEIGHBOURS - 1].d)) continue;
+      let k = near.length;
+      if (k === NEIGHBOURS) k--;
+      while (k > 0 && near[k - 1].d > d) {
+        near[k] = near[k - 1];
+        k--;
+      }
+      near[k] = { q: usable[qi], d };
     }
-    near.sort((e1, e2) => e1.d - e2.d || e1.q.index - e2.q.index);
-    near.length = Math.min(near.length, NEIGHBOURS);
     for (const { q } of near) {
       const key = Math.min(p.index, q.index) * 100000 + Math.max(p.index, q.index);
       if (seen.has(key)) continue;
@@ -214,9 +229,12 @@ export function connectSettlements(
       const own = usable.filter((p) => patchNodes[p.index].some(inPiece));
       const pairs: { p: Patch; q: Patch; d: number }[] = [];
       for (const p of own) {
-        for (const q of usable) {
+        for (let qi = 0; qi < usable.length; qi++) {
+          const q = usable[qi];
+          const d = q === p ? 0 : Math.hypot(cx[qi] - p.cx, cy[qi] - p.cy) - radius[p.index] - cr[qi];
+          if (d > 2 * MAX_LINK_M) continue;
           if (q !== p && patchNodes[q.index].every(inPiece)) continue;
-          pairs.push({ p, q, d: Math.hypot(q.cx - p.cx, q.cy - p.cy) - (q === p ? 0 : radius[p.index] + radius[q.index]) });
+          pairs.push({ p, q, d });
         }
       }
       pairs.sort((x, y) => x.d - y.d || x.p.index - y.p.index || x.q.index - y.q.index);

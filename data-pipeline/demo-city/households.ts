@@ -115,7 +115,7 @@ export function placeHouseholds(edges: LocalEdges, patches: readonly Patch[], ct
     const meanHouseholds = patch.kind === 'urban' ? 20 : patch.kind === 'town' ? 7 : 2.8;
     // Spots x households each x ~half of spots pass the checks.
     const raw = ((2 * frontage[patch.index]) / style.step) * meanHouseholds * 0.5;
-    return Math.min(1, (2.5 * patch.householdTarget) / Math.max(1, raw));
+    return Math.min(1, (1.8 * patch.householdTarget) / Math.max(1, raw));
   });
 
   for (let e = 0; e < edges.count; e++) {

@@ -152,7 +152,12 @@ export function planSettlements(lattice: CellLattice, areas: AdminAreas, land: L
       const c = areas.streetCells.cells[k];
       const x = lattice.centerX(c);
       const y = lattice.centerY(c);
-      if (!urban.some((p) => insidePatch(p, x, y, 1.2))) outside++;
+      let inside = false;
+      for (const p of urban) {
+        const reach = patchRadius(p) * 1.2;
+        if (Math.abs(x - p.cx) < reach && Math.abs(y - p.cy) < reach && insidePatch(p, x, y, 1.2)) inside = true;
+      }
+      if (!inside) outside++;
     }
     const areaKm2 = (outside * lattice.size * lattice.size) / 1e6;
     const kind = streetKind(street.name);

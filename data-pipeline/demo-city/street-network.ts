@@ -3,9 +3,11 @@
  * rotated grid of blocks where every few lines are arterials (never dropped),
  * local segments are randomly dropped (T-junctions, dead ends, merged
  * blocks), diagonal arterials cut across through block corners, curved
- * alleys cross blocks or end inside them, a hill park has winding paths and
- * steps, and nothing crosses the river except a few bridges. The result stays
- * planar: every edge keeps inside its own block or runs along a block side.
+ * alleys cross blocks or end inside them, gated compounds keep few through
+ * streets and curving internal roads while old quarters are dense with
+ * alleys, a hill park has winding paths and steps, and nothing crosses the
+ * river except a few bridges. The result stays planar: every edge keeps
+ * inside its own block or runs along a block side.
  */
 import { NoiseField } from './noise.ts';
 import type { Patch } from './settlements.ts';

@@ -5,6 +5,8 @@
  */
 import type { SeededRandom } from './seeded-random.ts';
 
+const MAX_FIT_POINTS = 2500;
+
 export interface Clusters {
   cx: Float64Array;
   cy: Float64Array;
@@ -14,15 +16,22 @@ export function weightedKMeans(
   xs: Float64Array,
   ys: Float64Array,
   weights: ArrayLike<number>,
-  members: readonly number[],
+  allMembers: readonly number[],
   k: number,
   rng: SeededRandom,
   rounds = 6,
 ): Clusters {
-  const m = members.length;
   const cx = new Float64Array(k);
   const cy = new Float64Array(k);
-  if (m === 0) return { cx, cy };
+  let members = allMembers;
+  if (members.length === 0) return { cx, cy };
+  // Large sets are fitted on an evenly strided sample (deterministic):
+  // centres move little, the cost stays linear in the sample.
+  if (members.length > MAX_FIT_POINTS) {
+    const stride = Math.ceil(members.length / MAX_FIT_POINTS);
+    members = members.filter((_, i) => i % stride === 0);
+  }
+  const m = members.length;
   // k-means++: each next centre drawn by weight x squared distance.
   const d2 = new Float64Array(m).fill(Infinity);
   let total = 0;
