@@ -47,13 +47,16 @@ export function gridCellCount(minX: number, minY: number, maxX: number, maxY: nu
   return width * height;
 }
 
-/** The grid covering the box grown by margin, with one spare cell each side. */
+/**
+ * The grid covering the box grown by margin, with one spare cell each side;
+ * the width is a multiple of 4 so rows can be compared four cells at a time.
+ */
 export function gridAround(minX: number, minY: number, maxX: number, maxY: number, margin: number, cellSize: number): CellGrid {
   return {
     x0: minX - margin - cellSize,
     y0: minY - margin - cellSize,
     cellSize,
-    width: Math.ceil((maxX - minX + 2 * margin) / cellSize) + 2,
+    width: (Math.ceil((maxX - minX + 2 * margin) / cellSize) + 2 + 3) & ~3,
     height: Math.ceil((maxY - minY + 2 * margin) / cellSize) + 2,
   };
 }
@@ -77,7 +80,11 @@ export function markSegments(raster: CellRaster, segments: ReachableSegments, ra
   const r2 = radius * radius;
   const inv = 1 / s;
   const { xy, level, count } = segments;
-  for (let n = 0; n < count; n++) {
+  // Largest level first, each written over what is there: smaller levels come later and
+  // win, so a cell ends with the smallest level that reaches it, without a compare per cell.
+  const order = byLevelDescending(level, count);
+  for (let o = 0; o < count; o++) {
+    const n = order[o]!;
     const x1 = xy[4 * n]!;
     const y1 = xy[4 * n + 1]!;
     const x2 = xy[4 * n + 2]!;
@@ -86,11 +93,18 @@ export function markSegments(raster: CellRaster, segments: ReachableSegments, ra
     const dx = x2 - x1;
     const dy = y2 - y1;
     const len2 = dx * dx + dy * dy;
-    const rL = radius * Math.sqrt(len2);
-    // The slab (points beside the segment) only for segments of some length.
-    const hasSlab = len2 > 1e-18;
-    const invDx = dx !== 0 ? 1 / dx : 0;
-    const invDy = dy !== 0 ? 1 / dy : 0;
+    // The slab: points whose projection falls inside the segment and whose distance from its
+    // line is <= radius. On the row at height yc (ea = yc - y1) it is x - x1 in
+    // [max(ea*m1 + c1lo, ea*m2 - c2), min(ea*m1 + c1hi, ea*m2 + c2)]; horizontal segments need
+    // none (their two discs span it), vertical ones are [x1 - radius, x1 + radius] beside the segment.
+    const slab = len2 <= 1e-18 || dy === 0 ? NO_SLAB : dx === 0 ? VERTICAL : SLANTED;
+    const m1 = dx !== 0 ? -dy / dx : 0;
+    const c1lo = dx !== 0 ? Math.min(0, len2 / dx) : 0;
+    const c1hi = dx !== 0 ? Math.max(0, len2 / dx) : 0;
+    const m2 = dy !== 0 ? dx / dy : 0;
+    const c2 = dy !== 0 ? Math.abs((radius * Math.sqrt(len2)) / dy) : 0;
+    const eaLo = Math.min(0, dy);
+    const eaHi = Math.max(0, dy);
     const yMin = (y1 < y2 ? y1 : y2) - radius;
     const yMax = (y1 < y2 ? y2 : y1) + radius;
     const jLo = Math.ceil((yMin - y0) * inv - 0.5);
@@ -119,44 +133,37 @@ export function markSegments(raster: CellRaster, segments: ReachableSegments, ra
         if (x2 - w < lo) lo = x2 - w;
         if (x2 + w > hi) hi = x2 + w;
       }
-      if (hasSlab) {
-        // Points (x, yc) whose projection falls inside the segment: (x - x1)dx + ea*dy in [0, len2],
-        // and whose distance from its line is <= radius: |(x - x1)dy - ea*dx| <= radius*len.
-        let a = -Infinity;
-        let b = Infinity;
-        let ok = true;
-        if (dx !== 0) {
-          const p = -ea * dy * invDx;
-          const q = (len2 - ea * dy) * invDx;
-          a = p < q ? p : q;
-          b = p < q ? q : p;
-        } else {
-          const pr = ea * dy;
-          ok = pr >= 0 && pr <= len2;
-        }
-        if (ok) {
-          if (dy !== 0) {
-            const p = (ea * dx - rL) * invDy;
-            const q = (ea * dx + rL) * invDy;
-            const pq = p < q ? p : q;
-            const qp = p < q ? q : p;
-            if (pq > a) a = pq;
-            if (qp < b) b = qp;
-          } else {
-            ok = (ea * dx < 0 ? -ea * dx : ea * dx) <= rL;
-          }
-        }
-        if (ok && a <= b) {
+      if (slab === SLANTED) {
+        const pm = ea * m1;
+        const qm = ea * m2;
+        const a = pm + c1lo > qm - c2 ? pm + c1lo : qm - c2;
+        const b = pm + c1hi < qm + c2 ? pm + c1hi : qm + c2;
+        if (a <= b) {
           if (x1 + a < lo) lo = x1 + a;
           if (x1 + b > hi) hi = x1 + b;
         }
+      } else if (slab === VERTICAL && ea >= eaLo && ea <= eaHi) {
+        if (x1 - radius < lo) lo = x1 - radius;
+        if (x1 + radius > hi) hi = x1 + radius;
       }
       if (lo > hi) continue;
       const row = j * width;
       const end = row + Math.floor((hi - x0) * inv - 0.5);
-      for (let i = row + Math.ceil((lo - x0) * inv - 0.5); i <= end; i++) {
-        if (levels[i]! > k) levels[i] = k;
-      }
+      for (let i = row + Math.ceil((lo - x0) * inv - 0.5); i <= end; i++) levels[i] = k;
     }
   }
+}
+
+const NO_SLAB = 0;
+const VERTICAL = 1;
+const SLANTED = 2;
+
+/** Segment indices sorted by level, largest first (counting sort; levels are bytes). */
+function byLevelDescending(level: Uint8Array, count: number): Uint32Array {
+  const counts = new Uint32Array(257);
+  for (let n = 0; n < count; n++) counts[255 - level[n]! + 1]!++;
+  for (let v = 1; v <= 256; v++) counts[v]! += counts[v - 1]!;
+  const order = new Uint32Array(count);
+  for (let n = 0; n < count; n++) order[counts[255 - level[n]!]!++] = n;
+  return order;
 }

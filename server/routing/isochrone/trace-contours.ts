@@ -45,6 +45,23 @@ export interface CellWindow {
 // Directions: 0 = +x, 1 = +y, 2 = -x, 3 = -y; left turn = +1, right turn = +3 (mod 4).
 const DX = [1, 0, -1, 0];
 const DY = [0, 1, 0, -1];
+// The four cells around a lattice vertex, as bits of a code.
+const SW = 1;
+const SE = 2;
+const NW = 4;
+const NE = 8;
+// Per direction, the cell ahead-left and ahead-right of the walk.
+const AHEAD_LEFT = [NE, NW, SW, SE];
+const AHEAD_RIGHT = [SE, NE, NW, SW];
+/** NEXT[d * 16 + code]: straight when ahead-left is marked and ahead-right not, right when both, else left. */
+const NEXT = new Uint8Array(64);
+for (let d = 0; d < 4; d++) {
+  for (let code = 0; code < 16; code++) {
+    const al = (code & AHEAD_LEFT[d]!) !== 0;
+    const ar = (code & AHEAD_RIGHT[d]!) !== 0;
+    NEXT[(d << 4) | code] = al ? (ar ? (d + 3) & 3 : d) : (d + 1) & 3;
+  }
+}
 
 /** Growable x,y list. */
 class PointList {
@@ -86,88 +103,63 @@ export function traceContour(raster: CellRaster, level: number, chamfer: number,
   const holes: PlaneRing[] = [];
   const holeCell: number[] = [];
 
+  const step = [1, w, -1, -w];
+  const edgeOffset = [0, 0, -1, -w];
+
   function trace(i: number, j: number, startDir: number): PlaneRing {
     // Start edge: bottom of cell (i, j); walk it in startDir, arriving at its end vertex.
+    // idx is the cell north-east of the current vertex.
     seen[j * w + i]! |= 1;
-    let vi = startDir === 0 ? i + 1 : i;
-    let vjj = j;
+    let idx = j * w + (startDir === 0 ? i + 1 : i);
     let d = startDir;
     for (;;) {
-      const idx = vjj * w + vi;
-      const lNE = levels[idx]!;
-      const lNW = levels[idx - 1]!;
-      const lSE = levels[idx - w]!;
-      const lSW = levels[idx - w - 1]!;
-      // Levels of the cells behind-right, ahead-left and ahead-right of the walk.
-      let lBR: number;
-      let lAL: number;
-      let lAR: number;
-      switch (d) {
-        case 0:
-          lBR = lSW;
-          lAL = lNE;
-          lAR = lSE;
-          break;
-        case 1:
-          lBR = lSE;
-          lAL = lNW;
-          lAR = lNE;
-          break;
-        case 2:
-          lBR = lNE;
-          lAL = lSW;
-          lAR = lNW;
-          break;
-        default:
-          lBR = lNW;
-          lAL = lSE;
-          lAR = lSW;
-      }
-      const al = lAL <= level;
-      const ar = lAR <= level;
-      const nd = al ? (ar ? (d + 3) & 3 : d) : (d + 1) & 3;
+      const code =
+        (levels[idx - w - 1]! <= level ? SW : 0) |
+        (levels[idx - w]! <= level ? SE : 0) |
+        (levels[idx - 1]! <= level ? NW : 0) |
+        (levels[idx]! <= level ? NE : 0);
+      const nd = NEXT[(d << 4) | code]!;
       if (nd !== d) {
-        const vx = x0 + vi * s;
-        const vy = y0 + vjj * s;
+        const vj = Math.floor(idx / w);
+        const vx = x0 + (idx - vj * w) * s;
+        const vy = y0 + vj * s;
         // A left turn goes round the corner of the cell behind-left; cut it when this
-        // vertex is a saddle at this level or any larger one (same cut in every contour
-        // that has the cell, so contours keep nesting).
-        if (nd === ((d + 1) & 3) && Math.max(lAR, level) < Math.min(lBR, lAL)) {
+        // vertex is a saddle at this level (the cell ahead-right is marked) or at any
+        // larger one (same cut in every contour that has the cell, so contours nest).
+        if (nd === ((d + 1) & 3) && (code & AHEAD_RIGHT[d]! || largerSaddle(idx, d))) {
           points.push(vx - chamfer * DX[d]!, vy - chamfer * DY[d]!);
           points.push(vx + chamfer * DX[nd]!, vy + chamfer * DY[nd]!);
         } else {
           points.push(vx, vy);
         }
       }
-      let edge: number;
-      let bit: number;
-      switch (nd) {
-        case 0:
-          edge = idx;
-          bit = 1;
-          break;
-        case 2:
-          edge = idx - 1;
-          bit = 1;
-          break;
-        case 1:
-          edge = idx;
-          bit = 2;
-          break;
-        default:
-          edge = idx - w;
-          bit = 2;
-      }
+      const edge = idx + edgeOffset[nd]!;
+      const bit = nd & 1 ? 2 : 1;
       if (seen[edge]! & bit) break;
       seen[edge]! |= bit;
-      vi += DX[nd]!;
-      vjj += DY[nd]!;
+      idx += step[nd]!;
       d = nd;
     }
     return points.take();
   }
 
+  /** At a left turn with the cell ahead-right unmarked: is this vertex a saddle at a larger level? */
+  function largerSaddle(idx: number, d: number): boolean {
+    const lNE = levels[idx]!;
+    const lNW = levels[idx - 1]!;
+    const lSE = levels[idx - w]!;
+    const lSW = levels[idx - w - 1]!;
+    // Behind-right, ahead-left and ahead-right of the walk.
+    const lBR = d === 0 ? lSW : d === 1 ? lSE : d === 2 ? lNE : lNW;
+    const lAL = d === 0 ? lNE : d === 1 ? lNW : d === 2 ? lSW : lSE;
+    const lAR = d === 0 ? lSE : d === 1 ? lNE : d === 2 ? lNW : lSW;
+    return lAR < lBR && lAR < lAL;
+  }
+
+  // Rows four cells at a time: where a row's four levels equal those of the row below,
+  // no level can have an edge there. Widths are multiples of 4 (gridAround).
   const { blocks, blocksX } = raster;
+  const words = w % 4 === 0 && levels.byteOffset % 4 === 0 ? new Uint32Array(levels.buffer, levels.byteOffset, levels.length >> 2) : null;
   for (let j = j0; j <= j1; j++) {
     const row = j * w;
     // Blocks of this row and the row below; where both are empty there is no edge.
@@ -182,6 +174,10 @@ export function traceContour(raster: CellRaster, level: number, chamfer: number,
       }
       for (; i <= end; i++) {
         const idx = row + i;
+        if (words !== null && (idx & 3) === 0 && i + 3 <= end && words[idx >> 2] === words[(idx - w) >> 2]) {
+          i += 3;
+          continue;
+        }
         const up = levels[idx]! <= level;
         if (up === levels[idx - w]! <= level || seen[idx]! & 1) continue;
         if (up) {
