@@ -49,7 +49,7 @@ interface UnitStyle {
 
 const STYLES: Record<PatchKind, UnitStyle> = {
   urban: {
-    step: 22,
+    step: 25,
     aptShare: (noise) => 0.15 + 0.55 * noise,
     // Urban-village houses: 4-7 storeys, floors let to separate households.
     house: (rng) => 2 + rng.int(7),
@@ -69,7 +69,7 @@ const STYLES: Record<PatchKind, UnitStyle> = {
     apartment: (rng) => 12 + rng.int(37),
   },
   village: {
-    step: 18,
+    step: 21,
     aptShare: () => 0,
     // 1: 15%, 2: 30%, 3: 30%, 4: 15%, 5: 10%.
     house: (rng) => {
