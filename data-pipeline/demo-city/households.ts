@@ -2,7 +2,7 @@
  * Household units (one point per building) along the streets of each patch:
  * apartment blocks (dozens to a couple of hundred households) and houses
  * (urban-village houses with rented floors, town shop-houses, village houses
- * of 1-5 households: extended families), set back from the street by their
+ * of 1-3 households), set back from the street by their
  * footprint depth plus a gap, so every unit is within ~30 m of the network,
  * clear of other streets, of each other and of the river. Candidates are laid out densely, then
  * thinned per patch to its household target, denser where a noise field says
@@ -71,10 +71,10 @@ const STYLES: Record<PatchKind, UnitStyle> = {
   village: {
     step: 21,
     aptShare: () => 0,
-    // 1: 15%, 2: 30%, 3: 30%, 4: 15%, 5: 10%.
+    // 1: 30%, 2: 45%, 3: 25%.
     house: (rng) => {
       const r = rng.next();
-      return r < 0.15 ? 1 : r < 0.45 ? 2 : r < 0.75 ? 3 : r < 0.9 ? 4 : 5;
+      return r < 0.3 ? 1 : r < 0.75 ? 2 : 3;
     },
     apartment: () => 0,
   },
@@ -112,7 +112,7 @@ export function placeHouseholds(edges: LocalEdges, patches: readonly Patch[], ct
   }
   const preKeep = patches.map((patch) => {
     const style = STYLES[patch.kind];
-    const meanHouseholds = patch.kind === 'urban' ? 20 : patch.kind === 'town' ? 7 : 2.8;
+    const meanHouseholds = patch.kind === 'urban' ? 20 : patch.kind === 'town' ? 7 : 2;
     // Spots x households each x ~half of spots pass the checks.
     const raw = ((2 * frontage[patch.index]) / style.step) * meanHouseholds * 0.5;
     return Math.min(1, (1.8 * patch.householdTarget) / Math.max(1, raw));

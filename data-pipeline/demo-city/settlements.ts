@@ -169,8 +169,8 @@ export function planSettlements(lattice: CellLattice, areas: AdminAreas, land: L
       const c = areas.streetCells.cells[lo + villageRng.int(hi - lo)];
       const x = lattice.centerX(c) + villageRng.range(-40, 40);
       const y = lattice.centerY(c) + villageRng.range(-40, 40);
-      const target = Math.round(villageRng.range(90, 330));
-      const r = 95 + 0.42 * target;
+      const target = Math.round(villageRng.range(80, 280));
+      const r = 110 + 0.45 * target;
       if (!land.isLand(x, y) || lattice.cellAt(x, y) !== c) continue;
       if (river.pointNear(x, y, r + 120)) continue;
       if (clearOfOthers(x, y, r * 1.45, 350)) continue;
