@@ -13,10 +13,10 @@
  *
  * Validity: simplification can make rings cross (two rings closer than twice
  * the tolerance, a thin spike of one). After simplifying, all segments of the
- * contour are checked for crossings and touches with a bucket grid; on any
- * hit the contour is simplified again at half the tolerance, and in the end
- * returned as traced (which is always valid). A ring left with fewer than 3
- * vertices keeps its traced shape.
+ * contour are checked for crossings and touches with a bucket grid; the rings
+ * involved are simplified again at half the tolerance, and in the end
+ * returned as traced (traced rings are always valid together). A ring left
+ * with fewer than 3 vertices keeps its traced shape.
  */
 import type { PlanePolygon, PlaneRing } from './trace-contours.ts';
 
@@ -97,34 +97,38 @@ export function ringArea(ring: PlaneRing): number {
 }
 
 /**
- * Simplified polygons of one contour, valid: the tolerance halves until no
- * ring crosses or touches another or itself and no ring flips orientation;
- * below `minTolerance` the traced polygons come back unchanged.
+ * Simplified polygons of one contour, valid: rings that cross or touch
+ * another ring or themselves, or flip orientation, are simplified again at
+ * half the tolerance (the others keep theirs), and below `minTolerance` they
+ * come back as traced, which are valid among themselves.
  */
 export function simplifyPolygons(polygons: PlanePolygon[], tolerance: number, minTolerance: number): PlanePolygon[] {
-  for (let tol = tolerance; tol >= minTolerance && tol > 0; tol /= 2) {
-    const out = polygons.map((rings) => rings.map((ring) => simplifyRing(ring, tol)));
-    if (isValid(polygons, out)) return out;
-  }
-  return polygons;
-}
-
-/** No crossings or touches between any two non-adjacent segments, and orientations kept. */
-function isValid(before: PlanePolygon[], after: PlanePolygon[]): boolean {
-  const rings: PlaneRing[] = [];
-  for (let p = 0; p < after.length; p++) {
-    for (let r = 0; r < after[p]!.length; r++) {
-      const ring = after[p]![r]!;
-      const was = before[p]![r]!;
-      if (ring !== was && Math.sign(ringArea(ring)) !== Math.sign(ringArea(was))) return false;
-      rings.push(ring);
+  const original: PlaneRing[] = polygons.flat();
+  const current = original.map((ring) => simplifyRing(ring, tolerance));
+  const tol = new Float64Array(original.length).fill(tolerance);
+  for (let round = 0; round < 64; round++) {
+    const bad = intersectingRings(current);
+    for (let r = 0; r < current.length; r++) {
+      if (current[r] !== original[r] && Math.sign(ringArea(current[r]!)) !== Math.sign(ringArea(original[r]!))) bad.add(r);
+    }
+    if (bad.size === 0) break;
+    for (const r of bad) {
+      tol[r]! /= 2;
+      current[r] = tol[r]! >= minTolerance ? simplifyRing(original[r]!, tol[r]!) : original[r]!;
     }
   }
-  return !hasIntersections(rings);
+  let k = 0;
+  return polygons.map((rings) => rings.map(() => current[k++]!));
 }
 
 /** True when two segments of the rings (other than neighbours in one ring) share a point. */
 export function hasIntersections(rings: PlaneRing[]): boolean {
+  return intersectingRings(rings, true).size > 0;
+}
+
+/** Indices of the rings with a segment that shares a point with another (non-neighbour) segment; `first`: stop at one. */
+export function intersectingRings(rings: PlaneRing[], first = false): Set<number> {
+  const found = new Set<number>();
   let segments = 0;
   let minX = Infinity;
   let minY = Infinity;
@@ -145,7 +149,7 @@ export function hasIntersections(rings: PlaneRing[]): boolean {
       totalLength += Math.abs(ring[2 * j]! - x) + Math.abs(ring[2 * j + 1]! - y);
     }
   }
-  if (segments === 0) return false;
+  if (segments === 0) return found;
   // Buckets about the mean segment length, at most ~4 per segment.
   const size = Math.max(totalLength / segments, (maxX - minX + maxY - minY) / Math.sqrt(4 * segments), 1e-9);
   const cols = Math.floor((maxX - minX) / size) + 1;
@@ -175,7 +179,11 @@ export function hasIntersections(rings: PlaneRing[]): boolean {
           const b = row * cols + col;
           // Test against what is in the bucket already.
           for (let k = head[b]!; k >= 0; k = next[k]!) {
-            if (segmentsMeet(rings, ringOf, vertexOf, item[k]!, s)) return true;
+            if (segmentsMeet(rings, ringOf, vertexOf, item[k]!, s)) {
+              found.add(ringOf[item[k]!]!);
+              found.add(ringOf[s]!);
+              if (first) return found;
+            }
           }
           if (used === item.length) {
             const grownNext = new Int32Array(used * 2);
@@ -192,7 +200,7 @@ export function hasIntersections(rings: PlaneRing[]): boolean {
       }
     }
   }
-  return false;
+  return found;
 }
 
 function segmentsMeet(rings: PlaneRing[], ringOf: Int32Array, vertexOf: Int32Array, a: number, b: number): boolean {
