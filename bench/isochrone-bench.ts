@@ -21,7 +21,8 @@ import pg from 'pg';
 import type { Database } from '../server/db/database.ts';
 import { silentLogger } from '../server/logger.ts';
 import { buildEdgeIndex } from '../server/routing/edge-index.ts';
-import { buildIsochrones, isochroneFeatureCollection, reachTreeOf } from '../server/routing/isochrone/build-isochrones.ts';
+import { buildIsochrones, reachTreeOf } from '../server/routing/isochrone/build-isochrones.ts';
+import { isochroneGeoJsonText } from '../server/routing/isochrone/isochrone-geojson.ts';
 import { createRoutingService, type RoutingService } from '../server/routing/routing-service.ts';
 import { snapToEdge } from '../server/routing/snap.ts';
 import type { WalkGraph } from '../server/routing/walk-graph.ts';
@@ -57,7 +58,7 @@ function seededOrigins(graph: WalkGraph, count: number, seed: number): { lon: nu
 async function ourIsochrone(routing: RoutingService, lon: number, lat: number, minutes: number[]): Promise<string> {
   const tree = await routing.searchFrom(lon, lat, { maxSeconds: Math.max(...minutes) * 60 });
   const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes });
-  return JSON.stringify(isochroneFeatureCollection(result));
+  return isochroneGeoJsonText(result);
 }
 
 /** Times `fn` for each origin after a warm-up; milliseconds per call. */
@@ -98,8 +99,7 @@ export async function runIsochroneBench(ctx: { graph: WalkGraph; db: Database; u
       const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes: [15] });
       polygonMs += performance.now() - t1;
       searchMs += t1 - t0;
-      const g = result.contours[0]!.geometry;
-      vertices += JSON.stringify(g.coordinates).split('],[').length;
+      for (const rings of result.contours[0]!.polygons) for (const ring of rings) vertices += ring.length / 2;
     }
     print(
       `isochrone 15 min, ${origins.length} origins`,

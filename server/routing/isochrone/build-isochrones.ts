@@ -28,9 +28,10 @@
  * 2. Buffer: every point of a marked cell is within r + s*sqrt2/2 of a
  *    reachable point (its centre is within r); simplification adds at most
  *    ga; r = B - s*sqrt2/2 - ga - e, so every polygon point is within B of
- *    the reachable network on the ground. A river without a bridge in reach,
- *    a walled block, a motorway without a crossing wider than 2B stay out:
- *    the polygon never looks at anything but reachable network.
+ *    the reachable network on the ground. So whatever is farther than B from
+ *    it stays out: the far bank of a river wider than B with no bridge in
+ *    reach, the inside of a walled block, the far side of a motorway without
+ *    a crossing. The polygon never looks at anything but reachable network.
  * 3. Nesting: all contours share one grid and one radius, and the segments of
  *    contour k are a subset of those of contour k+1, so the cells of k are a
  *    subset of the cells of k+1 and the traced polygons nest exactly.
@@ -49,10 +50,11 @@
  */
 import type { WalkGraph } from '../walk-graph.ts';
 import { emptyRaster, gridAround, gridCellCount, markSegments, type CellRaster } from './cell-raster.ts';
-import { localProjection, relativeError, toLat, toLon, type LocalProjection } from './local-projection.ts';
+import { localProjection, relativeError, toLat, type LocalProjection } from './local-projection.ts';
 import { reachableSegments, MAX_LEVELS, type ReachTree } from './reachable-segments.ts';
 import { ringArea, simplifyPolygons } from './simplify-rings.ts';
 import { traceContour, type CellWindow, type PlanePolygon } from './trace-contours.ts';
+import { geometryOf, type E7Ring, type IsochroneGeometry } from './isochrone-geojson.ts';
 
 export const defaultIsochroneOptions = {
   /** Contours, minutes. */
@@ -86,19 +88,33 @@ export class IsochroneExtentError extends Error {
   }
 }
 
-export type Position = [number, number];
-export type IsochroneGeometry =
-  | { type: 'Polygon'; coordinates: Position[][] }
-  | { type: 'MultiPolygon'; coordinates: Position[][][] };
+export type { IsochroneGeometry, Position, E7Ring } from './isochrone-geojson.ts';
 
 export interface IsochroneContour {
   minutes: number;
-  /** Polygon when the area is one piece, else MultiPolygon (empty when nothing is reachable). */
-  geometry: IsochroneGeometry;
+  /** Polygons (outer ring counter-clockwise, then clockwise holes) in integers of 1e-7 degrees. */
+  polygons: E7Ring[][];
+  /** The polygons as GeoJSON: Polygon for one piece, else MultiPolygon (empty when nothing is reachable); built on first read. */
+  readonly geometry: IsochroneGeometry;
   /** Metres of walkable line reachable within the time, access legs included. */
   reachableM: number;
-  /** Area of the polygon, square metres. */
+  /** Area of the polygons, square metres. */
   areaM2: number;
+}
+
+/** A contour whose GeoJSON objects are only made when someone reads them (the API writes text). */
+class Contour implements IsochroneContour {
+  private cached: IsochroneGeometry | undefined;
+  constructor(
+    readonly minutes: number,
+    readonly polygons: E7Ring[][],
+    readonly reachableM: number,
+    readonly areaM2: number,
+  ) {}
+
+  get geometry(): IsochroneGeometry {
+    return (this.cached ??= geometryOf(this.polygons));
+  }
 }
 
 export interface IsochroneResult {
@@ -178,7 +194,7 @@ export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Part
   const [minX, minY, maxX, maxY] = [segments.bbox[top]!, segments.bbox[top + 1]!, segments.bbox[top + 2]!, segments.bbox[top + 3]!];
 
   if (segments.count === 0) {
-    const contours = minutes.map((m) => ({ minutes: m, geometry: { type: 'MultiPolygon' as const, coordinates: [] }, reachableM: 0, areaM2: 0 }));
+    const contours = minutes.map((m) => new Contour(m, [], 0, 0));
     return {
       contours,
       method: { bufferM: B, generalizeM: g, simplifyToleranceM: tolerance, absorbedToleranceM: 0, cellSizeM: 0, markRadiusM: 0, cells: 0 },
@@ -223,7 +239,7 @@ export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Part
     if (tolerance > 0 && polygons.length > 0) polygons = simplifyPolygons(polygons, tolerance, plan.cellSize / 8);
     let area = 0;
     for (const rings of polygons) for (const ring of rings) area += ringArea(ring);
-    contours.push({ minutes: minutes[k]!, geometry: toGeometry(polygons, proj), reachableM: segments.lengthM[k]!, areaM2: area });
+    contours.push(new Contour(minutes[k]!, toE7(polygons, proj), segments.lengthM[k]!, area));
   }
   return {
     contours,
@@ -269,44 +285,23 @@ function cellWindow(raster: CellRaster, bbox: Float64Array, k: number, radius: n
   };
 }
 
-/** Plane polygons to GeoJSON (closed rings, lon/lat rounded to 1e-7). */
-function toGeometry(polygons: PlanePolygon[], proj: LocalProjection): IsochroneGeometry {
-  const coordinates = polygons.map((rings) =>
+/** Plane polygons to lon/lat rings in integers of 1e-7 degrees (at most 1.2 cm off). */
+function toE7(polygons: PlanePolygon[], proj: LocalProjection): E7Ring[][] {
+  const { lon0, lat0, kx, ky } = proj;
+  const ex = ROUND / kx;
+  const ey = ROUND / ky;
+  const ox = lon0 * ROUND;
+  const oy = lat0 * ROUND;
+  return polygons.map((rings) =>
     rings.map((ring) => {
-      const n = ring.length / 2;
-      const out: Position[] = new Array(n + 1);
-      for (let i = 0; i < n; i++) {
-        out[i] = [Math.round(toLon(proj, ring[2 * i]!) * ROUND) / ROUND, Math.round(toLat(proj, ring[2 * i + 1]!) * ROUND) / ROUND];
+      const out = new Int32Array(ring.length);
+      for (let i = 0; i < ring.length; i += 2) {
+        out[i] = Math.round(ox + ring[i]! * ex);
+        out[i + 1] = Math.round(oy + ring[i + 1]! * ey);
       }
-      out[n] = out[0]!;
       return out;
     }),
   );
-  return coordinates.length === 1 ? { type: 'Polygon', coordinates: coordinates[0]! } : { type: 'MultiPolygon', coordinates };
 }
 
-/** The GeoJSON answer: one Feature per contour, largest first so smaller ones draw on top. */
-export function isochroneFeatureCollection(result: IsochroneResult, extra: Record<string, unknown> = {}) {
-  return {
-    type: 'FeatureCollection' as const,
-    features: [...result.contours].reverse().map((c) => ({
-      type: 'Feature' as const,
-      properties: {
-        minutes: c.minutes,
-        reachable_m: Math.round(c.reachableM),
-        area_m2: Math.round(c.areaM2),
-      },
-      geometry: c.geometry,
-    })),
-    properties: {
-      ...extra,
-      buffer_m: result.method.bufferM,
-      generalize_m: result.method.generalizeM,
-      cell_size_m: round2(result.method.cellSizeM),
-    },
-  };
-}
-
-function round2(v: number): number {
-  return Math.round(v * 100) / 100;
-}
+export { isochroneFeatureCollection, isochroneGeoJsonText } from './isochrone-geojson.ts';

@@ -84,7 +84,7 @@ export function markSegments(raster: CellRaster, segments: ReachableSegments, ra
   // win, so a cell ends with the smallest level that reaches it, without a compare per cell.
   const order = byLevelDescending(level, count);
   for (let o = 0; o < count; o++) {
-    const n = order[o]!;
+    const n = order === null ? o : order[o]!;
     const x1 = xy[4 * n]!;
     const y1 = xy[4 * n + 1]!;
     const x2 = xy[4 * n + 2]!;
@@ -158,8 +158,11 @@ const NO_SLAB = 0;
 const VERTICAL = 1;
 const SLANTED = 2;
 
-/** Segment indices sorted by level, largest first (counting sort; levels are bytes). */
-function byLevelDescending(level: Uint8Array, count: number): Uint32Array {
+/** Segment indices sorted by level, largest first (counting sort; levels are bytes); null when all levels are equal. */
+function byLevelDescending(level: Uint8Array, count: number): Uint32Array | null {
+  let same = true;
+  for (let n = 1; n < count && same; n++) same = level[n] === level[0];
+  if (same) return null;
   const counts = new Uint32Array(257);
   for (let n = 0; n < count; n++) counts[255 - level[n]! + 1]!++;
   for (let v = 1; v <= 256; v++) counts[v]! += counts[v - 1]!;

@@ -19,7 +19,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { ApiError, badRequest } from '../../http/errors.ts';
 import { parseMinutesList, parseNumber, parseSpeed } from '../routing-params.ts';
 import type { RoutingService, ShortestPathTree } from '../routing-service.ts';
-import { buildIsochrones, defaultIsochroneOptions, IsochroneExtentError, isochroneFeatureCollection, reachTreeOf } from './build-isochrones.ts';
+import { buildIsochrones, defaultIsochroneOptions, IsochroneExtentError, reachTreeOf } from './build-isochrones.ts';
+import { isochroneGeoJsonText } from './isochrone-geojson.ts';
 
 /** Most origins one POST may union (e.g. every center of a city). */
 export const MAX_ORIGINS = 5000;
@@ -74,8 +75,8 @@ function respond(tree: ShortestPathTree, params: IsochroneParams, origins: numbe
       bufferM: params.bufferM,
       generalizeM: params.generalizeM,
     });
-    const body = isochroneFeatureCollection(result, { origins, speed_kmh: params.speedKmh });
-    return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/geo+json; charset=utf-8' } });
+    const body = isochroneGeoJsonText(result, { origins, speed_kmh: params.speedKmh });
+    return new Response(body, { headers: { 'content-type': 'application/geo+json; charset=utf-8' } });
   } catch (error) {
     if (error instanceof IsochroneExtentError) throw new ApiError(422, 'area_too_large', error.message, { cause: error });
     throw error;

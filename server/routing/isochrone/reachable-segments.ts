@@ -70,13 +70,15 @@ const MAX_CHORD_POINTS = 32;
 
 /** Growable output. */
 class SegmentSink {
-  xy = new Float64Array(4 * 1024);
-  level = new Uint8Array(1024);
+  xy: Float64Array;
+  level: Uint8Array;
   count = 0;
   readonly box: Float64Array;
   readonly length: Float64Array;
 
-  constructor(levels: number) {
+  constructor(levels: number, capacity: number) {
+    this.xy = new Float64Array(4 * capacity);
+    this.level = new Uint8Array(capacity);
     this.box = new Float64Array(4 * levels);
     for (let k = 0; k < levels; k++) this.box.set([Infinity, Infinity, -Infinity, -Infinity], 4 * k);
     this.length = new Float64Array(levels);
@@ -193,7 +195,8 @@ export function reachableSegments(
   const tMax = limitsSeconds[levels - 1]!;
   const t = tree.nodeSeconds;
   const scale = tree.costScale;
-  const sink = new SegmentSink(levels);
+  // About two segments per reached node; the sink grows when there are more.
+  const sink = new SegmentSink(levels, Math.max(64, 2 * (tree.reached?.length ?? 512)));
   const scratch = new EdgeScratch();
   const { lon0, lat0, kx, ky } = proj;
   const coords = graph.coords;
@@ -207,7 +210,8 @@ export function reachableSegments(
   const oAcc = new Float64Array(originCount);
   const oX = new Float64Array(originCount);
   const oY = new Float64Array(originCount);
-  const isOriginEdge = new Uint8Array(originCount > 0 ? graph.edgeCount : 0);
+  // Many origins: a flag per edge; a few: binary search in oEdge (no edge-sized allocation).
+  const isOriginEdge = originCount > 64 ? new Uint8Array(graph.edgeCount) : null;
   for (let i = 0; i < originCount; i++) {
     const o = tree.origins[order[i]!]!;
     oEdge[i] = o.edge;
@@ -215,7 +219,20 @@ export function reachableSegments(
     oAcc[i] = Math.max(0, o.accessSeconds);
     oX[i] = (o.lon - lon0) * kx;
     oY[i] = (o.lat - lat0) * ky;
-    isOriginEdge[o.edge] = 1;
+    if (isOriginEdge) isOriginEdge[o.edge] = 1;
+  }
+
+  /** Index in oEdge of the first origin on edge e, or -1. */
+  function firstOriginOn(e: number): number {
+    if (originCount === 0 || (isOriginEdge !== null && isOriginEdge[e] === 0)) return -1;
+    let lo = 0;
+    let hi = originCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (oEdge[mid]! < e) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < originCount && oEdge[lo] === e ? lo : -1;
   }
   scratch.ensureIntervals(2 + originCount);
 
@@ -373,17 +390,7 @@ export function reachableSegments(
   function processEdge(e: number): void {
     const c = graph.edgeCost[e]! >= 0 ? graph.edgeCost[e]! * scale : -1;
     const rc = graph.edgeReverseCost[e]! >= 0 ? graph.edgeReverseCost[e]! * scale : -1;
-    let firstOrigin = -1;
-    if (originCount > 0 && isOriginEdge[e]) {
-      let lo = 0;
-      let hi = originCount;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (oEdge[mid]! < e) lo = mid + 1;
-        else hi = mid;
-      }
-      firstOrigin = lo;
-    }
+    const firstOrigin = firstOriginOn(e);
     let total = -1;
     scratch.prevN = 0;
     for (let k = 0; k < levels; k++) {
@@ -447,7 +454,7 @@ export function reachableSegments(
     for (let a = arcOffset[u]!, end = arcOffset[u + 1]!; a < end; a++) {
       const code = arcEdge[a]!;
       const e = code & ARC_EDGE_MASK;
-      if (originCount > 0 && isOriginEdge[e]) continue;
+      if (originCount > 0 && firstOriginOn(e) >= 0) continue;
       if (code & ARC_REVERSED && t[arcTarget[a]!]! <= tMax) continue;
       processEdge(e);
     }

@@ -1,0 +1,42 @@
+// The GeoJSON text writer gives exactly the objects' JSON: integer coordinates
+// formatted as decimals parse back to the same doubles, rings are closed,
+// Polygon for one piece and MultiPolygon otherwise (empty included).
+import { describe, expect, it } from 'vitest';
+import { e7Text, geometryOf, isochroneFeatureCollection, isochroneGeoJsonText, type ContourLike, type E7Ring } from './isochrone-geojson.ts';
+import { seededRandom } from '../../../test/synthetic-graph.ts';
+
+function contour(minutes: number, polygons: E7Ring[][]): ContourLike {
+  return { minutes, polygons, reachableM: 1234.56, areaM2: 98765.4, get geometry() { return geometryOf(polygons); } };
+}
+
+describe('isochrone GeoJSON', () => {
+  it('formats 1e-7 degree integers as the decimals JSON would give', () => {
+    const random = seededRandom(3);
+    const cases = [0, 1, -1, 10, 1e7, -1e7, 1_800_000_000, -1_800_000_000, 1190000000, 254500001, -74270315, 5];
+    for (let i = 0; i < 2000; i++) cases.push(Math.round((random() - 0.5) * 3.6e9));
+    for (const n of cases) expect(Number(e7Text(n)), String(n)).toBe(n / 1e7);
+    expect(e7Text(74270315)).toBe('7.4270315');
+    expect(e7Text(-5)).toBe('-0.0000005');
+    expect(e7Text(1190000000)).toBe('119');
+    expect(e7Text(254500000)).toBe('25.45');
+  });
+
+  it('writes the same collection as the objects, largest contour first', () => {
+    const square = Int32Array.from([1190000000, 254500000, 1190010000, 254500000, 1190010000, 254510000, 1190000000, 254510000]);
+    const hole = Int32Array.from([1190002000, 254502000, 1190002000, 254508000, 1190008000, 254508000, 1190008000, 254502000]);
+    const island = Int32Array.from([1190100000, 254500000, 1190100123, 254500000, 1190100123, 254500321]);
+    const result = {
+      contours: [contour(5, []), contour(10, [[square]]), contour(15, [[square, hole], [island]])],
+      method: { bufferM: 40, generalizeM: 0, cellSizeM: 10 },
+    };
+    const text = isochroneGeoJsonText(result, { origins: 1, speed_kmh: 4 });
+    const objects = isochroneFeatureCollection(result, { origins: 1, speed_kmh: 4 });
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(objects)));
+    const parsed = JSON.parse(text);
+    expect(parsed.features.map((f: any) => f.geometry.type)).toEqual(['MultiPolygon', 'Polygon', 'MultiPolygon']);
+    expect(parsed.features[2].geometry.coordinates).toEqual([]);
+    const ring = parsed.features[1].geometry.coordinates[0];
+    expect(ring[0]).toEqual(ring[ring.length - 1]);
+    expect(ring[0]).toEqual([119, 25.45]);
+  });
+});
