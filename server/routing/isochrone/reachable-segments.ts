@@ -391,6 +391,10 @@ export function reachableSegments(
     const c = graph.edgeCost[e]! >= 0 ? graph.edgeCost[e]! * scale : -1;
     const rc = graph.edgeReverseCost[e]! >= 0 ? graph.edgeReverseCost[e]! * scale : -1;
     const firstOrigin = firstOriginOn(e);
+    if (firstOrigin < 0) {
+      processPlainEdge(e, c, rc);
+      return;
+    }
     let total = -1;
     scratch.prevN = 0;
     for (let k = 0; k < levels; k++) {
@@ -421,6 +425,36 @@ export function reachableSegments(
     if (firstOrigin >= 0) {
       if (total < 0) total = projectEdge(e);
       for (let i = firstOrigin; i < originCount && oEdge[i] === e; i++) emitAccessLeg(i, total);
+    }
+  }
+
+  /**
+   * An edge without origins: reachable within T is [0, a] from its source
+   * and [b, 1] from its target (a = 0, b = 1 when that end is not reached or
+   * that way is not allowed; the whole edge when a >= b). The part new at
+   * level k lies in the previous level's gap (a', b').
+   */
+  function processPlainEdge(e: number, c: number, rc: number): void {
+    const tu = t[graph.edgeSource[e]!]!;
+    const tv = t[graph.edgeTarget[e]!]!;
+    let gapLo = 0;
+    let gapHi = 1;
+    let total = -1;
+    for (let k = 0; k < levels && gapLo < gapHi; k++) {
+      const T = limitsSeconds[k]!;
+      const a = tu <= T && c >= 0 ? (c > 0 ? Math.min(1, (T - tu) / c) : 1) : 0;
+      const b = tv <= T && rc >= 0 ? (rc > 0 ? Math.max(0, 1 - (T - tv) / rc) : 0) : 1;
+      if (a <= gapLo && b >= gapHi) continue;
+      if (total < 0) total = projectEdge(e);
+      if (a >= b) {
+        emitPiece(gapLo, gapHi, total, k);
+        gapLo = gapHi;
+      } else {
+        if (a > gapLo) emitPiece(gapLo, a, total, k);
+        if (b < gapHi) emitPiece(b, gapHi, total, k);
+        gapLo = Math.max(gapLo, a);
+        gapHi = Math.min(gapHi, b);
+      }
     }
   }
 
