@@ -35,6 +35,10 @@ describe('isochrone GeoJSON', () => {
     const parsed = JSON.parse(text);
     expect(parsed.features.map((f: any) => f.geometry.type)).toEqual(['MultiPolygon', 'Polygon', 'MultiPolygon']);
     expect(parsed.features[2].geometry.coordinates).toEqual([]);
+    // Negative coordinates and values with trailing zeros come out as JSON would write them.
+    const west = Int32Array.from([-1190000000, -254500000, -1189999990, -254500000, -1189999990, -254499999]);
+    const far = { contours: [contour(15, [[west]])], method: { bufferM: 40, generalizeM: 0, cellSizeM: 10 } };
+    expect(isochroneGeoJsonText(far)).toBe(JSON.stringify(isochroneFeatureCollection(far)));
     const ring = parsed.features[1].geometry.coordinates[0];
     expect(ring[0]).toEqual(ring[ring.length - 1]);
     expect(ring[0]).toEqual([119, 25.45]);
