@@ -9,6 +9,7 @@
  *   cell-raster         cells whose centre is within r of a segment, per level
  *   trace-contours      cell outlines -> rings with holes (valid, RFC 7946 winding)
  *   simplify-rings      optional generalization
+ *   isochrone-geojson   rings (1e-7 degree integers) -> GeoJSON objects or text
  *
  * The guarantees, with buffer B, cell side s, chamfer d = s/8 (trace-contours),
  * generalize tolerance g of which ga is absorbed (below), and e the plane's
@@ -223,7 +224,7 @@ export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Part
     const side = Math.max(maxX - minX, maxY - minY);
     const minBuffer = Math.ceil((cellSize * (Math.SQRT2 + CHAMFER) + 2 * errorFor(cellSize)) * 1.05);
     throw new IsochroneExtentError(
-      `the reachable area (${Math.round(side / 1000)} km across) is too large for buffer_m=${B}: use buffer_m of at least ${minBuffer}, or fewer minutes`,
+      `the reachable area (${Math.round(side / 1000)} km across) is too large for buffer_m=${B}: use buffer_m of at least ${minBuffer}, or ask for a smaller area (fewer minutes or origins)`,
       minBuffer,
     );
   }
