@@ -135,6 +135,8 @@ describe('isochrone API', () => {
       [`${ok}&generalize=-1`, 400, /generalize must be between/],
       [`${ok}&generalize=x`, 400, /generalize must be a number/],
       [`lon=${maxLon + 1}&lat=${mid[1]}`, 422, /outside the data/],
+      // Inside the bounds' snap margin but 640 m from the nearest way (the network's corner): "in the sea".
+      [`lon=${maxLon + 450 / (111195 * Math.cos((maxLat * Math.PI) / 180))}&lat=${maxLat + 450 / 111195}`, 422, /from any walkable way/],
       [`lon=${mid[0]}&lat=${minLat - 0.5}`, 422, /outside the data/],
     ];
     for (const [query, status, message] of cases) {
