@@ -21,8 +21,10 @@
  * therefore exactly the segments of level <= k, which makes contours nest.
  *
  * Fractions are of the edge's planar polyline length, as the snapper measures
- * them. Only edges at reached nodes are looked at (plus origin edges), each
- * once.
+ * them; lengths are the edge's own metres (walk_edges.length_m) times the
+ * fraction. Only edges at reached nodes are looked at (plus origin edges),
+ * each once. One ReachWalker per call keeps the graph's arrays and the scratch
+ * in fields that the loops copy into locals (no per-call closures).
  */
 import { ARC_EDGE_MASK, ARC_REVERSED, type WalkGraph } from '../walk-graph.ts';
 import type { LocalProjection } from './local-projection.ts';
@@ -103,14 +105,14 @@ class SegmentSink {
     this.level[i] = k;
     const b = this.box;
     const o = 4 * k;
-    if (x1 < b[o]!) b[o] = x1;
-    if (x2 < b[o]!) b[o] = x2;
-    if (y1 < b[o + 1]!) b[o + 1] = y1;
-    if (y2 < b[o + 1]!) b[o + 1] = y2;
-    if (x1 > b[o + 2]!) b[o + 2] = x1;
-    if (x2 > b[o + 2]!) b[o + 2] = x2;
-    if (y1 > b[o + 3]!) b[o + 3] = y1;
-    if (y2 > b[o + 3]!) b[o + 3] = y2;
+    const minX = x1 < x2 ? x1 : x2;
+    const maxX = x1 < x2 ? x2 : x1;
+    const minY = y1 < y2 ? y1 : y2;
+    const maxY = y1 < y2 ? y2 : y1;
+    if (minX < b[o]!) b[o] = minX;
+    if (minY < b[o + 1]!) b[o + 1] = minY;
+    if (maxX > b[o + 2]!) b[o + 2] = maxX;
+    if (maxY > b[o + 3]!) b[o + 3] = maxY;
   }
 
   addLength(k: number, metres: number): void {
@@ -133,45 +135,6 @@ class SegmentSink {
   }
 }
 
-/** Scratch for one edge: projected polyline, cumulative lengths, interval lists. */
-class EdgeScratch {
-  px = new Float64Array(64);
-  py = new Float64Array(64);
-  cum = new Float64Array(64);
-  /** One piece's points. */
-  qx = new Float64Array(64);
-  qy = new Float64Array(64);
-  n = 0;
-  /** Raw, current (merged) and previous-level intervals as lo,hi pairs. */
-  raw = new Float64Array(16);
-  cur = new Float64Array(16);
-  prev = new Float64Array(16);
-  curN = 0;
-  prevN = 0;
-
-  ensureVertices(n: number): void {
-    if (n <= this.px.length) return;
-    const size = Math.max(n, this.px.length * 2);
-    this.px = new Float64Array(size);
-    this.py = new Float64Array(size);
-    this.cum = new Float64Array(size);
-    this.qx = new Float64Array(size);
-    this.qy = new Float64Array(size);
-  }
-
-  ensureIntervals(n: number): void {
-    if (2 * n <= this.raw.length) return;
-    const size = Math.max(2 * n, this.raw.length * 2);
-    this.raw = new Float64Array(size);
-    const cur = new Float64Array(size);
-    cur.set(this.cur.subarray(0, 2 * this.curN));
-    this.cur = cur;
-    const prev = new Float64Array(size);
-    prev.set(this.prev.subarray(0, 2 * this.prevN));
-    this.prev = prev;
-  }
-}
-
 /**
  * The reachable network of `tree` within each of `limitsSeconds` (ascending,
  * at most MAX_LEVELS), as plane segments in projection `proj`. With
@@ -186,44 +149,124 @@ export function reachableSegments(
   proj: LocalProjection,
   simplifyM = 0,
 ): ReachableSegments {
-  const simplify2 = simplifyM * simplifyM;
   const levels = limitsSeconds.length;
   if (levels < 1 || levels > MAX_LEVELS) throw new RangeError(`between 1 and ${MAX_LEVELS} limits, got ${levels}`);
   for (let k = 1; k < levels; k++) {
     if (!(limitsSeconds[k]! > limitsSeconds[k - 1]!)) throw new RangeError('limits must be strictly ascending');
   }
-  const tMax = limitsSeconds[levels - 1]!;
-  const t = tree.nodeSeconds;
-  const scale = tree.costScale;
-  // About two segments per reached node; the sink grows when there are more.
-  const sink = new SegmentSink(levels, Math.max(64, 2 * (tree.reached?.length ?? 512)));
-  const scratch = new EdgeScratch();
-  const { lon0, lat0, kx, ky } = proj;
-  const coords = graph.coords;
-  const geomOffset = graph.geomOffset;
+  return new ReachWalker(graph, tree, Float64Array.from(limitsSeconds), proj, simplifyM).run();
+}
 
-  // Origins sorted by edge, so an edge finds its origins by binary search.
-  const originCount = tree.origins.length;
-  const order = Array.from({ length: originCount }, (_, i) => i).sort((a, b) => tree.origins[a]!.edge - tree.origins[b]!.edge);
-  const oEdge = new Int32Array(originCount);
-  const oFrac = new Float64Array(originCount);
-  const oAcc = new Float64Array(originCount);
-  const oX = new Float64Array(originCount);
-  const oY = new Float64Array(originCount);
-  // Many origins: a flag per edge; a few: binary search in oEdge (no edge-sized allocation).
-  const isOriginEdge = originCount > 64 ? new Uint8Array(graph.edgeCount) : null;
-  for (let i = 0; i < originCount; i++) {
-    const o = tree.origins[order[i]!]!;
-    oEdge[i] = o.edge;
-    oFrac[i] = Math.min(1, Math.max(0, o.fraction));
-    oAcc[i] = Math.max(0, o.accessSeconds);
-    oX[i] = (o.lon - lon0) * kx;
-    oY[i] = (o.lat - lat0) * ky;
-    if (isOriginEdge) isOriginEdge[o.edge] = 1;
+/** One call's walk over the reached part of the graph. */
+class ReachWalker {
+  private readonly coords: Float64Array;
+  private readonly geomOffset: Uint32Array;
+  private readonly t: ArrayLike<number>;
+  private readonly levels: number;
+  private readonly tMax: number;
+  private readonly simplify2: number;
+  private readonly lon0: number;
+  private readonly lat0: number;
+  private readonly kx: number;
+  private readonly ky: number;
+  private readonly sink: SegmentSink;
+  /** The current edge's projected vertices, and their cumulative plane lengths once asked for. */
+  private px = new Float64Array(64);
+  private py = new Float64Array(64);
+  private cum = new Float64Array(64);
+  private n = 0;
+  private cumTotal = -1;
+  /** One piece's points. */
+  private qx = new Float64Array(64);
+  private qy = new Float64Array(64);
+  /** Interval lists (lo, hi pairs) for edges with origins. */
+  private raw: Float64Array;
+  private cur: Float64Array;
+  private prev: Float64Array;
+  /** Origins sorted by edge. */
+  private readonly originCount: number;
+  private readonly oEdge: Int32Array;
+  private readonly oFrac: Float64Array;
+  private readonly oAcc: Float64Array;
+  private readonly oX: Float64Array;
+  private readonly oY: Float64Array;
+  /** Many origins: a flag per edge; a few: binary search in oEdge (no edge-sized allocation). */
+  private readonly isOriginEdge: Uint8Array | null;
+
+  constructor(
+    private readonly graph: WalkGraph,
+    private readonly tree: ReachTree,
+    private readonly limits: Float64Array,
+    proj: LocalProjection,
+    simplifyM: number,
+  ) {
+    this.coords = graph.coords;
+    this.geomOffset = graph.geomOffset;
+    this.t = tree.nodeSeconds;
+    this.levels = limits.length;
+    this.tMax = limits[limits.length - 1]!;
+    this.simplify2 = simplifyM * simplifyM;
+    this.lon0 = proj.lon0;
+    this.lat0 = proj.lat0;
+    this.kx = proj.kx;
+    this.ky = proj.ky;
+    // About two segments per reached node; the sink grows when there are more.
+    this.sink = new SegmentSink(this.levels, Math.max(64, 2 * (tree.reached?.length ?? 512)));
+    const count = tree.origins.length;
+    this.originCount = count;
+    const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => tree.origins[a]!.edge - tree.origins[b]!.edge);
+    this.oEdge = new Int32Array(count);
+    this.oFrac = new Float64Array(count);
+    this.oAcc = new Float64Array(count);
+    this.oX = new Float64Array(count);
+    this.oY = new Float64Array(count);
+    this.isOriginEdge = count > 64 ? new Uint8Array(graph.edgeCount) : null;
+    for (let i = 0; i < count; i++) {
+      const o = tree.origins[order[i]!]!;
+      this.oEdge[i] = o.edge;
+      this.oFrac[i] = Math.min(1, Math.max(0, o.fraction));
+      this.oAcc[i] = Math.max(0, o.accessSeconds);
+      this.oX[i] = (o.lon - this.lon0) * this.kx;
+      this.oY[i] = (o.lat - this.lat0) * this.ky;
+      if (this.isOriginEdge) this.isOriginEdge[o.edge] = 1;
+    }
+    this.raw = new Float64Array(2 * (2 + count));
+    this.cur = new Float64Array(2 * (2 + count));
+    this.prev = new Float64Array(2 * (2 + count));
+  }
+
+  run(): ReachableSegments {
+    const { graph, oEdge, originCount, t, tMax } = this;
+    for (let i = 0; i < originCount; i++) {
+      if (i === 0 || oEdge[i] !== oEdge[i - 1]) this.processOriginEdge(oEdge[i]!, i);
+    }
+    // Every edge has an arc at each end (walk-graph.ts), so an edge is handled from its
+    // source's arc when the source is reached, else from its target's.
+    const { arcOffset, arcTarget, arcEdge } = graph;
+    const visit = (u: number) => {
+      for (let a = arcOffset[u]!, end = arcOffset[u + 1]!; a < end; a++) {
+        const code = arcEdge[a]!;
+        const e = code & ARC_EDGE_MASK;
+        if (code & ARC_REVERSED && t[arcTarget[a]!]! <= tMax) continue;
+        if (originCount > 0 && this.firstOriginOn(e) >= 0) continue;
+        this.processPlainEdge(e);
+      }
+    };
+    const reached = this.tree.reached;
+    if (reached) {
+      for (let i = 0; i < reached.length; i++) {
+        const u = reached[i]!;
+        if (t[u]! <= tMax) visit(u);
+      }
+    } else {
+      for (let u = 0; u < graph.nodeCount; u++) if (t[u]! <= tMax) visit(u);
+    }
+    return this.sink.result();
   }
 
   /** Index in oEdge of the first origin on edge e, or -1. */
-  function firstOriginOn(e: number): number {
+  private firstOriginOn(e: number): number {
+    const { oEdge, originCount, isOriginEdge } = this;
     if (originCount === 0 || (isOriginEdge !== null && isOriginEdge[e] === 0)) return -1;
     let lo = 0;
     let hi = originCount;
@@ -234,56 +277,63 @@ export function reachableSegments(
     }
     return lo < originCount && oEdge[lo] === e ? lo : -1;
   }
-  scratch.ensureIntervals(2 + originCount);
 
-  /** Projects edge e's polyline into scratch and returns its plane length. */
-  function projectEdge(e: number): number {
-    const from = geomOffset[e]!;
-    const n = geomOffset[e + 1]! - from;
-    scratch.ensureVertices(n);
-    const { px, py, cum } = scratch;
+  /** Projects edge e's polyline into px, py (cumulative lengths come later, when needed). */
+  private projectEdge(e: number): void {
+    const from = this.geomOffset[e]!;
+    const n = this.geomOffset[e + 1]! - from;
+    if (n > this.px.length) {
+      const size = Math.max(n, this.px.length * 2);
+      this.px = new Float64Array(size);
+      this.py = new Float64Array(size);
+      this.cum = new Float64Array(size);
+      this.qx = new Float64Array(size);
+      this.qy = new Float64Array(size);
+    }
+    const { px, py, coords, lon0, lat0, kx, ky } = this;
+    for (let i = 0, c = 2 * from; i < n; i++, c += 2) {
+      px[i] = (coords[c]! - lon0) * kx;
+      py[i] = (coords[c + 1]! - lat0) * ky;
+    }
+    this.n = n;
+    this.cumTotal = -1;
+  }
+
+  /** Cumulative plane lengths of the projected edge; returns its total. */
+  private cumulative(): number {
+    if (this.cumTotal >= 0) return this.cumTotal;
+    const { px, py, cum, n } = this;
     let total = 0;
-    for (let i = 0; i < n; i++) {
-      const x = (coords[2 * (from + i)]! - lon0) * kx;
-      const y = (coords[2 * (from + i) + 1]! - lat0) * ky;
-      px[i] = x;
-      py[i] = y;
-      if (i > 0) {
-        const dx = x - px[i - 1]!;
-        const dy = y - py[i - 1]!;
-        total += Math.sqrt(dx * dx + dy * dy);
-      }
+    cum[0] = 0;
+    for (let i = 1; i < n; i++) {
+      const dx = px[i]! - px[i - 1]!;
+      const dy = py[i]! - py[i - 1]!;
+      total += Math.sqrt(dx * dx + dy * dy);
       cum[i] = total;
     }
-    scratch.n = n;
+    this.cumTotal = total;
     return total;
   }
 
-  /** Point at distance d along the projected polyline, written to pt. */
-  const pt = new Float64Array(2);
-  function pointAt(d: number): void {
-    const { px, py, cum, n } = scratch;
-    let i = 1;
-    while (i < n - 1 && cum[i]! < d) i++;
-    const len = cum[i]! - cum[i - 1]!;
-    const f = len > 0 ? Math.min(1, Math.max(0, (d - cum[i - 1]!) / len)) : 0;
-    pt[0] = px[i - 1]! + f * (px[i]! - px[i - 1]!);
-    pt[1] = py[i - 1]! + f * (py[i]! - py[i - 1]!);
-  }
-
   /**
-   * Emits the polyline between fractions lo < hi of the projected edge: its
-   * length exactly, its shape as chords that stay within `simplifyM` of it.
+   * Emits the projected edge e between fractions lo < hi at level k: its
+   * length (the edge's metres times the fraction), its shape as chords.
    */
-  function emitPiece(lo: number, hi: number, total: number, k: number): void {
-    const { px, py, cum, n, qx, qy } = scratch;
-    if (n < 2 || total <= 0) {
-      sink.add(px[0]!, py[0]!, px[0]!, py[0]!, k);
+  private emitPiece(e: number, lo: number, hi: number, k: number): void {
+    this.sink.addLength(k, (hi - lo) * this.graph.edgeLengthM[e]!);
+    const { px, py, n } = this;
+    if (lo <= 0 && hi >= 1) {
+      this.emitChords(px, py, n, k);
       return;
     }
+    const total = this.cumulative();
+    if (n < 2 || total <= 0) {
+      this.sink.add(px[0]!, py[0]!, px[0]!, py[0]!, k);
+      return;
+    }
+    const { cum, qx, qy } = this;
     const dLo = lo * total;
     const dHi = hi * total;
-    sink.addLength(k, dHi - dLo);
     // The piece's points: its start, the vertices inside it, its end.
     let m = 0;
     let i = 1;
@@ -301,46 +351,129 @@ export function reachableSegments(
     f = len > 0 ? Math.min(1, (dHi - cum[i - 1]!) / len) : 1;
     qx[m] = px[i - 1]! + f * (px[i]! - px[i - 1]!);
     qy[m++] = py[i - 1]! + f * (py[i]! - py[i - 1]!);
-    if (m === 2 || simplify2 === 0) {
-      for (let j = 1; j < m; j++) sink.add(qx[j - 1]!, qy[j - 1]!, qx[j]!, qy[j]!, k);
+    this.emitChords(qx, qy, m, k);
+  }
+
+  /** The polyline x, y [0, m) as chords that keep every skipped point within simplifyM. */
+  private emitChords(x: Float64Array, y: Float64Array, m: number, k: number): void {
+    const sink = this.sink;
+    const simplify2 = this.simplify2;
+    if (m < 2) {
+      sink.add(x[0]!, y[0]!, x[0]!, y[0]!, k);
       return;
     }
-    // Greedy chords: extend while every skipped point stays within simplifyM of the chord.
+    if (m === 2 || simplify2 === 0) {
+      for (let j = 1; j < m; j++) sink.add(x[j - 1]!, y[j - 1]!, x[j]!, y[j]!, k);
+      return;
+    }
     let a = 0;
     while (a < m - 1) {
+      const ax = x[a]!;
+      const ay = y[a]!;
       let c = a + 1;
-      while (c + 1 < m && c + 1 - a <= MAX_CHORD_POINTS && chordHolds(a, c + 1)) c++;
-      sink.add(qx[a]!, qy[a]!, qx[c]!, qy[c]!, k);
+      // Extend the chord a-c while every point strictly between stays near it.
+      extend: while (c + 1 < m && c + 1 - a <= MAX_CHORD_POINTS) {
+        const dx = x[c + 1]! - ax;
+        const dy = y[c + 1]! - ay;
+        const len2 = dx * dx + dy * dy;
+        for (let i = a + 1; i <= c; i++) {
+          const ex = x[i]! - ax;
+          const ey = y[i]! - ay;
+          let s = len2 > 0 ? (ex * dx + ey * dy) / len2 : 0;
+          s = s < 0 ? 0 : s > 1 ? 1 : s;
+          const fx = ex - s * dx;
+          const fy = ey - s * dy;
+          if (fx * fx + fy * fy > simplify2) break extend;
+        }
+        c++;
+      }
+      sink.add(ax, ay, x[c]!, y[c]!, k);
       a = c;
     }
   }
 
-  /** Every point strictly between a and c is within simplifyM of the chord a-c. */
-  function chordHolds(a: number, c: number): boolean {
-    const { qx, qy } = scratch;
-    const ax = qx[a]!;
-    const ay = qy[a]!;
-    const dx = qx[c]! - ax;
-    const dy = qy[c]! - ay;
-    const len2 = dx * dx + dy * dy;
-    for (let i = a + 1; i < c; i++) {
-      const ex = qx[i]! - ax;
-      const ey = qy[i]! - ay;
-      let t = len2 > 0 ? (ex * dx + ey * dy) / len2 : 0;
-      t = t < 0 ? 0 : t > 1 ? 1 : t;
-      const fx = ex - t * dx;
-      const fy = ey - t * dy;
-      if (fx * fx + fy * fy > simplify2) return false;
-    }
-    return true;
+  /** Edge costs at the search speed, -1 where not allowed. */
+  private costs(e: number): [number, number] {
+    const g = this.graph;
+    const scale = this.tree.costScale;
+    return [g.edgeCost[e]! >= 0 ? g.edgeCost[e]! * scale : -1, g.edgeReverseCost[e]! >= 0 ? g.edgeReverseCost[e]! * scale : -1];
   }
 
-  /** Union of reachable intervals of edge e within T into scratch.cur. */
-  function intervals(e: number, T: number, c: number, rc: number, firstOrigin: number): void {
-    const raw = scratch.raw;
+  /**
+   * An edge without origins: reachable within T is [0, a] from its source
+   * and [b, 1] from its target (a = 0, b = 1 when that end is not reached or
+   * that way is not allowed; the whole edge when a >= b). The part new at
+   * level k lies in the previous level's gap (a', b').
+   */
+  private processPlainEdge(e: number): void {
+    const g = this.graph;
+    const scale = this.tree.costScale;
+    const c = g.edgeCost[e]! >= 0 ? g.edgeCost[e]! * scale : -1;
+    const rc = g.edgeReverseCost[e]! >= 0 ? g.edgeReverseCost[e]! * scale : -1;
+    const tu = this.t[g.edgeSource[e]!]!;
+    const tv = this.t[g.edgeTarget[e]!]!;
+    const { limits, levels } = this;
+    let gapLo = 0;
+    let gapHi = 1;
+    let projected = false;
+    for (let k = 0; k < levels && gapLo < gapHi; k++) {
+      const T = limits[k]!;
+      const a = tu <= T && c >= 0 ? (c > 0 ? Math.min(1, (T - tu) / c) : 1) : 0;
+      const b = tv <= T && rc >= 0 ? (rc > 0 ? Math.max(0, 1 - (T - tv) / rc) : 0) : 1;
+      if (a <= gapLo && b >= gapHi) continue;
+      if (!projected) {
+        this.projectEdge(e);
+        projected = true;
+      }
+      if (a >= b) {
+        this.emitPiece(e, gapLo, gapHi, k);
+        gapLo = gapHi;
+      } else {
+        if (a > gapLo) this.emitPiece(e, gapLo, a, k);
+        if (b < gapHi) this.emitPiece(e, b, gapHi, k);
+        gapLo = Math.max(gapLo, a);
+        gapHi = Math.min(gapHi, b);
+      }
+    }
+  }
+
+  /** An edge with origins (from index `first` in oEdge): the general union of intervals, then the access legs. */
+  private processOriginEdge(e: number, first: number): void {
+    const [c, rc] = this.costs(e);
+    this.projectEdge(e);
+    let prevN = 0;
+    for (let k = 0; k < this.levels; k++) {
+      const curN = this.intervals(e, this.limits[k]!, c, rc, first);
+      const { cur, prev } = this;
+      if (curN === 0) continue;
+      // cur minus prev (prev is a subset of cur).
+      let p = 0;
+      for (let i = 0; i < curN; i++) {
+        let start = cur[2 * i]!;
+        const end = cur[2 * i + 1]!;
+        while (p < prevN && prev[2 * p + 1]! <= start) p++;
+        for (let q = p; q < prevN && prev[2 * q]! < end; q++) {
+          if (prev[2 * q]! > start) this.emitPiece(e, start, prev[2 * q]!, k);
+          start = Math.max(start, prev[2 * q + 1]!);
+        }
+        if (end > start) this.emitPiece(e, start, end, k);
+      }
+      const full = curN === 1 && cur[0]! <= 0 && cur[1]! >= 1;
+      this.cur = prev;
+      this.prev = cur;
+      prevN = curN;
+      if (full) break;
+    }
+    const total = this.cumulative();
+    for (let i = first; i < this.originCount && this.oEdge[i] === e; i++) this.emitAccessLeg(i, total);
+  }
+
+  /** Union of reachable intervals of edge e within T into cur; returns how many. */
+  private intervals(e: number, T: number, c: number, rc: number, first: number): number {
+    const { raw, cur, oEdge, oAcc, oFrac, originCount } = this;
     let n = 0;
-    const tu = t[graph.edgeSource[e]!]!;
-    const tv = t[graph.edgeTarget[e]!]!;
+    const tu = this.t[this.graph.edgeSource[e]!]!;
+    const tv = this.t[this.graph.edgeTarget[e]!]!;
     if (tu <= T && c >= 0) {
       raw[n++] = 0;
       raw[n++] = c > 0 ? Math.min(1, (T - tu) / c) : 1;
@@ -349,7 +482,7 @@ export function reachableSegments(
       raw[n++] = rc > 0 ? Math.max(0, 1 - (T - tv) / rc) : 0;
       raw[n++] = 1;
     }
-    for (let i = firstOrigin; i >= 0 && i < originCount && oEdge[i] === e; i++) {
+    for (let i = first; i < originCount && oEdge[i] === e; i++) {
       const acc = oAcc[i]!;
       if (acc > T) continue;
       const rem = T - acc;
@@ -371,7 +504,6 @@ export function reachableSegments(
       raw[2 * j + 2] = lo;
       raw[2 * j + 3] = hi;
     }
-    const cur = scratch.cur;
     let m = 0;
     for (let i = 0; i < pairs; i++) {
       const lo = raw[2 * i]!;
@@ -383,124 +515,31 @@ export function reachableSegments(
         cur[m++] = hi;
       }
     }
-    scratch.curN = m / 2;
+    return m / 2;
   }
 
-  /** Emits every level's new part of edge e. */
-  function processEdge(e: number): void {
-    const c = graph.edgeCost[e]! >= 0 ? graph.edgeCost[e]! * scale : -1;
-    const rc = graph.edgeReverseCost[e]! >= 0 ? graph.edgeReverseCost[e]! * scale : -1;
-    const firstOrigin = firstOriginOn(e);
-    if (firstOrigin < 0) {
-      processPlainEdge(e, c, rc);
-      return;
-    }
-    let total = -1;
-    scratch.prevN = 0;
-    for (let k = 0; k < levels; k++) {
-      intervals(e, limitsSeconds[k]!, c, rc, firstOrigin);
-      const { cur, prev, curN, prevN } = scratch;
-      if (curN === 0) continue;
-      if (total < 0) total = projectEdge(e);
-      // cur minus prev (prev is a subset of cur).
-      let p = 0;
-      for (let i = 0; i < curN; i++) {
-        let start = cur[2 * i]!;
-        const end = cur[2 * i + 1]!;
-        while (p < prevN && prev[2 * p + 1]! <= start) p++;
-        let q = p;
-        while (q < prevN && prev[2 * q]! < end) {
-          if (prev[2 * q]! > start) emitPiece(start, prev[2 * q]!, total, k);
-          start = Math.max(start, prev[2 * q + 1]!);
-          q++;
-        }
-        if (end > start) emitPiece(start, end, total, k);
-      }
-      const full = curN === 1 && cur[0]! <= 0 && cur[1]! >= 1;
-      scratch.cur = prev;
-      scratch.prev = cur;
-      scratch.prevN = curN;
-      if (full) break;
-    }
-    if (firstOrigin >= 0) {
-      if (total < 0) total = projectEdge(e);
-      for (let i = firstOrigin; i < originCount && oEdge[i] === e; i++) emitAccessLeg(i, total);
-    }
-  }
-
-  /**
-   * An edge without origins: reachable within T is [0, a] from its source
-   * and [b, 1] from its target (a = 0, b = 1 when that end is not reached or
-   * that way is not allowed; the whole edge when a >= b). The part new at
-   * level k lies in the previous level's gap (a', b').
-   */
-  function processPlainEdge(e: number, c: number, rc: number): void {
-    const tu = t[graph.edgeSource[e]!]!;
-    const tv = t[graph.edgeTarget[e]!]!;
-    let gapLo = 0;
-    let gapHi = 1;
-    let total = -1;
-    for (let k = 0; k < levels && gapLo < gapHi; k++) {
-      const T = limitsSeconds[k]!;
-      const a = tu <= T && c >= 0 ? (c > 0 ? Math.min(1, (T - tu) / c) : 1) : 0;
-      const b = tv <= T && rc >= 0 ? (rc > 0 ? Math.max(0, 1 - (T - tv) / rc) : 0) : 1;
-      if (a <= gapLo && b >= gapHi) continue;
-      if (total < 0) total = projectEdge(e);
-      if (a >= b) {
-        emitPiece(gapLo, gapHi, total, k);
-        gapLo = gapHi;
-      } else {
-        if (a > gapLo) emitPiece(gapLo, a, total, k);
-        if (b < gapHi) emitPiece(b, gapHi, total, k);
-        gapLo = Math.max(gapLo, a);
-        gapHi = Math.min(gapHi, b);
-      }
-    }
-  }
-
-  /** The straight leg from origin i to its snap point, split by level. */
-  function emitAccessLeg(i: number, total: number): void {
-    pointAt(oFrac[i]! * total);
-    const sx = pt[0]!;
-    const sy = pt[1]!;
-    const x = oX[i]!;
-    const y = oY[i]!;
-    const acc = oAcc[i]!;
+  /** The straight leg from origin i to its snap point (at oFrac of the projected edge), split by level. */
+  private emitAccessLeg(i: number, total: number): void {
+    const { px, py, cum, n, sink } = this;
+    const d = this.oFrac[i]! * total;
+    let j = 1;
+    while (j < n - 1 && cum[j]! < d) j++;
+    const len = n > 1 ? cum[j]! - cum[j - 1]! : 0;
+    const f = len > 0 ? Math.min(1, Math.max(0, (d - cum[j - 1]!) / len)) : 0;
+    const sx = n > 1 ? px[j - 1]! + f * (px[j]! - px[j - 1]!) : px[0]!;
+    const sy = n > 1 ? py[j - 1]! + f * (py[j]! - py[j - 1]!) : py[0]!;
+    const x = this.oX[i]!;
+    const y = this.oY[i]!;
+    const acc = this.oAcc[i]!;
+    const legM = Math.sqrt((sx - x) * (sx - x) + (sy - y) * (sy - y));
     let done = 0;
-    for (let k = 0; k < levels && done < 1; k++) {
-      const reach = acc > 0 ? Math.min(1, limitsSeconds[k]! / acc) : 1;
+    for (let k = 0; k < this.levels && done < 1; k++) {
+      const reach = acc > 0 ? Math.min(1, this.limits[k]! / acc) : 1;
       if (reach > done || (k === 0 && reach === 0)) {
         sink.add(x + done * (sx - x), y + done * (sy - y), x + reach * (sx - x), y + reach * (sy - y), k);
-        sink.addLength(k, (reach - done) * Math.sqrt((sx - x) * (sx - x) + (sy - y) * (sy - y)));
+        sink.addLength(k, (reach - done) * legM);
         done = reach;
       }
     }
   }
-
-  for (let i = 0; i < originCount; i++) {
-    if (i === 0 || oEdge[i] !== oEdge[i - 1]) processEdge(oEdge[i]!);
-  }
-
-  // Every edge has an arc at each end (walk-graph.ts), so an edge is handled from its
-  // source's arc when the source is reached, else from its target's.
-  const { arcOffset, arcTarget, arcEdge } = graph;
-  const visit = (u: number) => {
-    for (let a = arcOffset[u]!, end = arcOffset[u + 1]!; a < end; a++) {
-      const code = arcEdge[a]!;
-      const e = code & ARC_EDGE_MASK;
-      if (originCount > 0 && firstOriginOn(e) >= 0) continue;
-      if (code & ARC_REVERSED && t[arcTarget[a]!]! <= tMax) continue;
-      processEdge(e);
-    }
-  };
-  if (tree.reached) {
-    const reached = tree.reached;
-    for (let i = 0; i < reached.length; i++) {
-      const u = reached[i]!;
-      if (t[u]! <= tMax) visit(u);
-    }
-  } else {
-    for (let u = 0; u < graph.nodeCount; u++) if (t[u]! <= tMax) visit(u);
-  }
-  return sink.result();
 }
