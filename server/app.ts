@@ -16,6 +16,10 @@ import { nearestRoutes } from './routing/nearest-routes.ts';
 import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
 import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
+import { createTileService, type TileServiceOptions } from './tiles/tile-service.ts';
+import { tileRoutes } from './tiles/tile-routes.ts';
+import { createCenterStore } from './centers/center-store.ts';
+import { centerRoutes } from './centers/center-routes.ts';
 
 export interface AppDeps {
   db: Database;
@@ -24,6 +28,8 @@ export interface AppDeps {
   dataDir: string | undefined;
   /** The data-change bus; created here when not given. */
   changes?: DataChanges;
+  /** Tile cache budget and HTTP cache lifetime (tile-service.ts has the defaults). */
+  tiles?: Partial<TileServiceOptions>;
 }
 
 export interface App {
@@ -55,6 +61,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.route('/', nearestRoutes(routing, coverage));
   http.route('/', isochroneRoutes(routing));
   http.route('/', coverageRoutes(coverage));
+  // The tile cache drops tiles on every data change from here on (it starts empty).
+  const tiles = await createTileService(deps.db, changes, deps.tiles);
+  http.route('/', tileRoutes(tiles));
+  http.route('/', centerRoutes(createCenterStore(deps.db, changes)));
   return {
     http,
     changes,
@@ -64,6 +74,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     async close() {
       watcher.stop();
+      tiles.close();
       await coverage.close();
       await routing.close();
     },

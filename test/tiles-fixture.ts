@@ -2,12 +2,22 @@
  * Fixtures for the tile tests: a small hand-made city (seeded, so every run
  * has the same data) that exercises every layer and geometry case (polygons
  * with holes, multipolygons, lines crossing tile edges, tiny features that
- * collapse, mixed water), and a decoder that turns MVT bytes into plain
- * objects for comparisons between backends.
+ * collapse, mixed water), the data sets by name, a decoder that turns MVT
+ * bytes into plain objects with a comparison between backends, and the tile
+ * and center routes on a bare app.
  */
 import { VectorTile } from '@mapbox/vector-tile';
+import { Hono } from 'hono';
 import Pbf from 'pbf';
 import type { ImportBundle, MultiPolygonCoords, Position, WaterRow } from '../data-pipeline/import-bundle.ts';
+import { centerRoutes } from '../server/centers/center-routes.ts';
+import { createCenterStore } from '../server/centers/center-store.ts';
+import type { Database } from '../server/db/database.ts';
+import { createDataChanges } from '../server/events/data-changes.ts';
+import { handleError, handleNotFound } from '../server/http/errors.ts';
+import { silentLogger } from '../server/logger.ts';
+import { tileRoutes } from '../server/tiles/tile-routes.ts';
+import { createTileService, type TileServiceOptions } from '../server/tiles/tile-service.ts';
 
 /** mulberry32: a tiny seeded generator, so fixtures and fuzz inputs repeat exactly. */
 export function seededRandom(seed: number): () => number {
@@ -267,4 +277,161 @@ export function decodeTile(bytes: Uint8Array): Record<string, { extent: number; 
     out[name] = { extent: layer.extent, version: layer.version, features };
   }
   return out;
+}
+
+/** Distance from point p to segment ab. */
+function segmentDistance(p: { x: number; y: number }, a: { x: number; y: number }, b: { x: number; y: number }): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2));
+  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+/** The largest distance from a vertex of `from` to the nearest point (points) or segment (lines, rings) of `to`. */
+function directedDistance(from: DecodedFeature['geometry'], to: DecodedFeature['geometry'], type: number): number {
+  let worst = 0;
+  for (const part of from) {
+    for (const p of part) {
+      let best = Infinity;
+      for (const other of to) {
+        if (type === 1 || other.length === 1) {
+          for (const q of other) best = Math.min(best, Math.hypot(p.x - q.x, p.y - q.y));
+        } else {
+          for (let i = 1; i < other.length; i++) best = Math.min(best, segmentDistance(p, other[i - 1]!, other[i]!));
+        }
+        if (best === 0) break;
+      }
+      worst = Math.max(worst, best);
+    }
+  }
+  return worst;
+}
+
+/** Symmetric (Hausdorff-like) distance between two decoded geometries, in tile units. */
+export function geometryDistance(a: DecodedFeature, b: DecodedFeature): number {
+  return Math.max(directedDistance(a.geometry, b.geometry, a.type), directedDistance(b.geometry, a.geometry, a.type));
+}
+
+/**
+ * Differences between two decoded tiles: layers, feature ids, types,
+ * properties, and geometry farther apart than `tolerance` tile units.
+ * Empty when they are the same tile (slivers in the buffer aside, see
+ * checkedParts).
+ */
+export function tileDifferences(a: ReturnType<typeof decodeTile>, b: ReturnType<typeof decodeTile>, tolerance = 1): string[] {
+  const out: string[] = [];
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const name of names) {
+    const la = a[name];
+    const lb = b[name];
+    if (!la || !lb) {
+      out.push(`layer ${name} only in ${la ? 'first' : 'second'}`);
+      continue;
+    }
+    if (la.extent !== lb.extent || la.version !== lb.version) out.push(`layer ${name}: extent/version differ`);
+    const second = new Map(lb.features.map((f) => [f.id, f]));
+    for (const fa of la.features) {
+      const fb = second.get(fa.id);
+      second.delete(fa.id);
+      if (!fb) {
+        if (checkedParts(fa, la.extent).length > 0) out.push(`${name} #${fa.id} only in first: ${JSON.stringify(fa.geometry).slice(0, 200)}`);
+        continue;
+      }
+      if (fa.type !== fb.type) out.push(`${name} #${fa.id}: type ${fa.type} vs ${fb.type}`);
+      if (JSON.stringify(sortKeys(fa.properties)) !== JSON.stringify(sortKeys(fb.properties))) {
+        out.push(`${name} #${fa.id}: properties ${JSON.stringify(fa.properties)} vs ${JSON.stringify(fb.properties)}`);
+      }
+      const d = Math.max(
+        directedDistance(checkedParts(fa, la.extent), fb.geometry, fa.type),
+        directedDistance(checkedParts(fb, lb.extent), fa.geometry, fa.type),
+      );
+      if (d > tolerance) out.push(`${name} #${fa.id}: geometry ${d.toFixed(2)} units apart`);
+    }
+    for (const fb of second.values()) {
+      if (checkedParts(fb, lb.extent).length > 0) out.push(`${name} #${fb.id} only in second: ${JSON.stringify(fb.geometry).slice(0, 200)}`);
+    }
+  }
+  return out;
+}
+
+/** Largest area (square tile units) of a buffer sliver that the backends may disagree on. */
+const SLIVER_AREA = 4;
+
+/**
+ * The feature's geometry to check against the other backend's: all of it
+ * but polygons of at most SLIVER_AREA square units that lie wholly in the
+ * buffer around the tile, where nothing is drawn. Wagyu (the server) and
+ * GEOS (embedded) clip features that cross the buffer's outer edge at a
+ * shallow angle differently, so one may keep a sliver there that the other
+ * drops. The slivers still count as the other side's targets.
+ */
+function checkedParts(f: DecodedFeature, extent: number): DecodedFeature['geometry'] {
+  if (f.type !== 3) return f.geometry;
+  const area = (ring: { x: number; y: number }[]) => {
+    let s = 0;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) s += ring[j]!.x * ring[i]!.y - ring[i]!.x * ring[j]!.y;
+    return s / 2;
+  };
+  // Exterior rings (positive area) start a polygon; holes follow it.
+  const polygons: { x: number; y: number }[][][] = [];
+  for (const ring of f.geometry) {
+    if (area(ring) > 0 || polygons.length === 0) polygons.push([ring]);
+    else polygons[polygons.length - 1]!.push(ring);
+  }
+  return polygons
+    .filter((rings) => {
+      const inBuffer = rings.flat().every((p) => p.x <= 0 || p.y <= 0 || p.x >= extent || p.y >= extent);
+      return !(inBuffer && Math.abs(area(rings[0]!)) <= SLIVER_AREA);
+    })
+    .flat();
+}
+
+function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The data sets the tile tests run on. */
+export type DatasetName = 'small' | 'monaco' | 'demo';
+
+const bundles = new Map<DatasetName, Promise<ImportBundle>>();
+
+/** The bundle of a data set, made once per test process. */
+export function datasetBundle(name: DatasetName): Promise<ImportBundle> {
+  let bundle = bundles.get(name);
+  if (!bundle) {
+    bundle = (async () => {
+      if (name === 'small') return smallCityBundle();
+      if (name === 'demo') return (await import('../data-pipeline/demo-city/generate-demo-city.ts')).generateDemoCity();
+      const { sharedDataPath } = await import('./shared-data.ts');
+      const file = sharedDataPath('osm/monaco.osm.pbf');
+      if (!file) throw new Error('osm/monaco.osm.pbf is missing from shared data');
+      return (await (await import('../data-pipeline/osm/osm-to-bundle.ts')).osmToBundle(file, { city: 'Monaco' })).bundle;
+    })();
+    bundles.set(name, bundle);
+  }
+  return bundle;
+}
+
+/** Data set centres to take sample tiles around. */
+export const DATASET_CENTER: Record<DatasetName, Position> = {
+  small: SMALL_CITY_CENTER,
+  monaco: [7.4246, 43.7384],
+  demo: [119.0077, 25.4356],
+};
+
+/**
+ * The tile and center routes on a bare Hono app with the API's error
+ * handling: what app.ts mounts, without routing and coverage, so tile tests
+ * see only their own changes.
+ */
+export async function tileTestApp(db: Database, options: Partial<TileServiceOptions> = {}) {
+  const changes = createDataChanges();
+  const service = await createTileService(db, changes, options);
+  const http = new Hono();
+  http.onError(handleError(silentLogger));
+  http.notFound(handleNotFound);
+  http.route('/', tileRoutes(service));
+  http.route('/', centerRoutes(createCenterStore(db, changes)));
+  return { http, changes, service };
 }

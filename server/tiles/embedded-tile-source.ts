@@ -1,14 +1,15 @@
 /**
  * Tiles on the embedded database (PGlite's PostGIS has no ST_AsMVT): one
  * query per layer returns the features already clipped, simplified and in
- * tile units exactly as ST_AsMVTGeom would make them (tile-sql.ts), and
- * mvt-encoder.ts writes the MVT. A tile decoded from here has the same
+ * tile units exactly as ST_AsMVTGeom would make them (tile-sql.ts, with
+ * tile-simplify.ts for lines), and mvt-encoder.ts writes the MVT. A tile decoded from here has the same
  * layers, features, ids, properties and geometry as one from the server.
  */
 import type { Queryable } from '../db/database.ts';
 import { TILE_EXTENT, TILE_LAYERS, type TileLayer } from './layers.ts';
 import { encodeTile, MvtLayerWriter } from './mvt-encoder.ts';
 import { embeddedLayerSql } from './tile-sql.ts';
+import { removeCollinearPoints, snapRoundPolygons } from './tile-simplify.ts';
 import { readTileWkb } from './tile-wkb.ts';
 import { layersAtZoom, type TileAddress, type TileSource } from './tile-source.ts';
 
@@ -28,7 +29,8 @@ export function createEmbeddedTileSource(db: Queryable, layers: readonly TileLay
         const writer = new MvtLayerWriter(layer.id, layer.fields, TILE_EXTENT);
         const values: unknown[] = new Array(layer.fields.length);
         for (const row of rows) {
-          const geometry = readTileWkb(row.wkb);
+          const read = readTileWkb(row.wkb);
+          const geometry = read && removeCollinearPoints(snapRoundPolygons(read));
           if (!geometry) continue;
           for (let i = 0; i < layer.fields.length; i++) values[i] = row[layer.fields[i]!.name];
           writer.addFeature(row.id === null ? null : Number(row.id), values, geometry);

@@ -50,12 +50,41 @@ const CLIP_LINEAR = `CASE WHEN s.g @ ${CLIP_BOX} THEN s.g ELSE ST_SnapToGrid(ST_
 /** Polygons: clipped, repaired (wagyu's job on the server), back on the grid, polygons only. */
 const CLIP_POLYGON = `ST_CollectionExtract(ST_SnapToGrid(ST_MakeValid(ST_SnapToGrid(ST_ClipByBox2D(ST_MakeValid(s.g), ${CLIP_BOX}), 1)), 1), 3)`;
 
-/** ST_AsMVTGeom's steps in plain PostGIS, for the embedded database. */
+/** The float32 spacing at a double's magnitude (0 and tiny values: exact enough). */
+const floatUlp = (v: string) => `2 ^ (floor(ln(GREATEST(abs(${v}), 1e-300)) / ln(2)) - 23)`;
+/** A double rounded down (up) to float32, as PostGIS rounds the bounding boxes it stores with a geometry. */
+const floatDown = (v: string) => `floor((${v}) / ${floatUlp(v)}) * ${floatUlp(v)}`;
+const floatUp = (v: string) => `ceil((${v}) / ${floatUlp(v)}) * ${floatUlp(v)}`;
+
+/**
+ * ST_AsMVTGeom's first step: a line or polygon whose bounding box is under
+ * half a tile unit both ways is dropped before anything else. It reads the
+ * box stored with the geometry, which PostGIS keeps in float32 rounded
+ * outwards (ST_Transform's output always has one).
+ */
+function belowResolution(g: string): string {
+  return `(GeometryType(${g}) IN ('LINESTRING', 'MULTILINESTRING', 'POLYGON', 'MULTIPOLYGON')
+        AND ${floatUp(`ST_XMax(${g})`)} - ${floatDown(`ST_XMin(${g})`)} < tile_half
+        AND ${floatUp(`ST_YMax(${g})`)} - ${floatDown(`ST_YMin(${g})`)} < tile_half)`;
+}
+
+/**
+ * ST_AsMVTGeom's steps in plain PostGIS, for the embedded database. For
+ * lines the "no points on straight runs" step is left to tile-simplify.ts
+ * (PGlite's ST_Simplify(g, 0) differs from the server's); polygons take
+ * ST_Simplify(g, 0) here, before the repair that stands in for wagyu.
+ */
 function emulatedGeometry(g: string, layer: TileLayer): string {
+  const snapped = 'ST_SnapToGrid(ST_Affine(o.src, tile_fx, 0, 0, tile_fy, tile_ox, tile_oy), 1)';
+  const polygonGrid = `ST_Simplify(${snapped}, 0, false)`;
+  const grid =
+    layer.geometry === 'polygon' ? polygonGrid : layer.geometry === 'mixed' ? `CASE WHEN ST_Dimension(o.src) = 2 THEN ${polygonGrid} ELSE ${snapped} END` : snapped;
   const clip =
     layer.geometry === 'polygon' ? CLIP_POLYGON : layer.geometry === 'mixed' ? `CASE WHEN ST_Dimension(s.g) = 2 THEN ${CLIP_POLYGON} ELSE ${CLIP_LINEAR} END` : CLIP_LINEAR;
-  return `(SELECT CASE WHEN s.g IS NULL OR ST_IsEmpty(s.g) THEN NULL ELSE ${clip} END
-      FROM (SELECT ST_Simplify(ST_SnapToGrid(ST_Affine(${g}, tile_fx, 0, 0, tile_fy, tile_ox, tile_oy), 1), 0, false) AS g) s)`;
+  const drop = layer.geometry === 'point' ? '' : `WHEN ${belowResolution('o.src')} THEN NULL\n        `;
+  return `(SELECT CASE ${drop}WHEN s.g IS NULL OR ST_IsEmpty(s.g) THEN NULL ELSE ${clip} END
+      FROM (SELECT ${g} AS src) o
+      CROSS JOIN LATERAL (SELECT ${grid} AS g) s)`;
 }
 
 /** Quoted identifier for a field alias (names are constants from layers.ts). */
@@ -66,8 +95,10 @@ function alias(name: string): string {
 
 /**
  * The layer's feature rows: id, typed properties and the tile-space geometry.
+ * Features are those whose geometry meets the buffered tile: `&&` alone
+ * compares float32 index boxes and lets in points up to ~0.1 m outside.
  * Refers to z, query, tile_env, tile_bounds, tile_tol (and tile_fx, tile_fy,
- * tile_ox, tile_oy when emulated), which each path defines.
+ * tile_ox, tile_oy, tile_half when emulated), which each path defines.
  */
 export function featureSelectSql(layer: TileLayer, mode: 'mvt' | 'emulated'): string {
   const geometry = mode === 'mvt' ? mvtGeometry(sourceGeometry(layer)) : emulatedGeometry(sourceGeometry(layer), layer);
@@ -78,7 +109,7 @@ export function featureSelectSql(layer: TileLayer, mode: 'mvt' | 'emulated'): st
   ];
   return `SELECT ${columns.join(',\n         ')}
     FROM ${layer.from}
-    WHERE f.geom && tile_bounds${layer.where ? `\n      AND ${layer.where}` : ''}`;
+    WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)${layer.where ? `\n      AND ${layer.where}` : ''}`;
 }
 
 /** The tolerance in metres at zoom z: the layer's tile units times the tile width over the extent. */
@@ -176,7 +207,7 @@ CROSS JOIN LATERAL (SELECT ST_TileEnvelope(tile_args.z, tile_args.x, tile_args.y
   ST_Transform(ST_TileEnvelope(tile_args.z, tile_args.x, tile_args.y, margin => ${MARGIN}), 4326) AS tile_bounds) AS tile_geom
 CROSS JOIN LATERAL (SELECT ST_XMin(tile_geom.tile_env) AS xmin, ST_YMax(tile_geom.tile_env) AS ymax,
   ST_XMax(tile_geom.tile_env) - ST_XMin(tile_geom.tile_env) AS width, ST_YMax(tile_geom.tile_env) - ST_YMin(tile_geom.tile_env) AS height) AS tile_box
-CROSS JOIN LATERAL (SELECT ${toleranceSql(layer, 'tile_geom.tile_env')} AS tile_tol,
+CROSS JOIN LATERAL (SELECT ${toleranceSql(layer, 'tile_geom.tile_env')} AS tile_tol, tile_box.width / ${TILE_EXTENT} / 2.0 AS tile_half,
   ${TILE_EXTENT} / tile_box.width AS tile_fx, -(${TILE_EXTENT} / tile_box.height) AS tile_fy,
   -tile_box.xmin * (${TILE_EXTENT} / tile_box.width) AS tile_ox, -tile_box.ymax * -(${TILE_EXTENT} / tile_box.height) AS tile_oy) AS tile_scale
 CROSS JOIN LATERAL (

@@ -36,13 +36,13 @@ BEGIN
          (f.parent_code)::text AS "parent_code",
          ST_AsMVTGeom(ST_Simplify(ST_Transform(f.geom, 3857), tile_tol, true), tile_env::box2d, 4096, 64, true) AS geom
     FROM admin_units f
-    WHERE f.geom && tile_bounds
+    WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
       AND f.geom IS NOT NULL AND (f.level IN ('city', 'district') OR (f.level = 'street' AND z >= 10) OR (f.level = 'community' AND z >= 12))
   ) AS t;
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.admin(integer, integer, integer, json) IS '{"description":"Administrative boundaries: city, district, street/town and community, by level","minzoom":6,"maxzoom":16,"vector_layers":[{"id":"admin","minzoom":6,"maxzoom":16,"fields":{"code":"Division code","name":"Name","level":"city, district, street or community","parent_code":"Code of the unit one level up"}}],"x-definition-sha1":"3a989ad8f26644abe75595f2e4d9b9ae614678c1"}';
+COMMENT ON FUNCTION tiles.admin(integer, integer, integer, json) IS '{"description":"Administrative boundaries: city, district, street/town and community, by level","minzoom":6,"maxzoom":16,"vector_layers":[{"id":"admin","minzoom":6,"maxzoom":16,"fields":{"code":"Division code","name":"Name","level":"city, district, street or community","parent_code":"Code of the unit one level up"}}],"x-definition-sha1":"ea0b21d2225274ae0880d4c57df0a3543efa76ff"}';
 
 CREATE OR REPLACE FUNCTION tiles.grids(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
@@ -72,12 +72,12 @@ BEGIN
          (f.coverage_share_15)::real AS "coverage_share",
          ST_AsMVTGeom(ST_Simplify(ST_Transform(f.geom, 3857), tile_tol, true), tile_env::box2d, 4096, 64, true) AS geom
     FROM grids f LEFT JOIN admin_units community ON community.code = f.community_code
-    WHERE f.geom && tile_bounds
+    WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
   ) AS t;
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.grids(integer, integer, integer, json) IS '{"description":"Unit grids with their officers, parent community, households and 15-minute coverage","minzoom":10,"maxzoom":16,"vector_layers":[{"id":"grids","minzoom":10,"maxzoom":16,"fields":{"code":"Grid code","name":"Grid name","community":"Parent community name","community_code":"Parent community code","officers":"Grid officers","households":"Households in the grid","covered_15":"Households within a 15-minute walk of a center (absent until computed)","coverage_share":"Share of households within a 15-minute walk, 0-1 (absent for a grid without households)"}}],"x-definition-sha1":"1a8b2a85b8a5c022c43c85a14429c46899fc9d4c"}';
+COMMENT ON FUNCTION tiles.grids(integer, integer, integer, json) IS '{"description":"Unit grids with their officers, parent community, households and 15-minute coverage","minzoom":10,"maxzoom":16,"vector_layers":[{"id":"grids","minzoom":10,"maxzoom":16,"fields":{"code":"Grid code","name":"Grid name","community":"Parent community name","community_code":"Parent community code","officers":"Grid officers","households":"Households in the grid","covered_15":"Households within a 15-minute walk of a center (absent until computed)","coverage_share":"Share of households within a 15-minute walk, 0-1 (absent for a grid without households)"}}],"x-definition-sha1":"d477219bbd3ac45f5d2839c4e401d853cdbf87f8"}';
 
 CREATE OR REPLACE FUNCTION tiles.centers(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
@@ -103,12 +103,12 @@ BEGIN
          (f.source)::text AS "source",
          ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile_env::box2d, 4096, 64, true) AS geom
     FROM centers f
-    WHERE f.geom && tile_bounds
+    WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
   ) AS t;
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.centers(integer, integer, integer, json) IS '{"description":"Community service centers: neighbourhood (Party Building +), governance (Comprehensive Management +) and other services","minzoom":8,"maxzoom":16,"vector_layers":[{"id":"centers","minzoom":8,"maxzoom":16,"fields":{"name":"Center name","kind":"neighborhood, governance or a service kind from OSM","services":"Services offered, comma-separated","source":"Where the center came from (osm, demo, api, ...)"}}],"x-definition-sha1":"596bf667bf30a4935ea24f43c4e0d53cfce384b9"}';
+COMMENT ON FUNCTION tiles.centers(integer, integer, integer, json) IS '{"description":"Community service centers: neighbourhood (Party Building +), governance (Comprehensive Management +) and other services","minzoom":8,"maxzoom":16,"vector_layers":[{"id":"centers","minzoom":8,"maxzoom":16,"fields":{"name":"Center name","kind":"neighborhood, governance or a service kind from OSM","services":"Services offered, comma-separated","source":"Where the center came from (osm, demo, api, ...)"}}],"x-definition-sha1":"eb8955a41b673742fc0991ba0060248f20489761"}';
 
 CREATE OR REPLACE FUNCTION tiles.households(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
@@ -136,12 +136,12 @@ BEGIN
          (COALESCE(f.walk_seconds <= 900, false))::boolean AS "covered",
          ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile_env::box2d, 4096, 64, true) AS geom
     FROM households f
-    WHERE f.geom && tile_bounds
+    WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
   ) AS t;
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.households(integer, integer, integer, json) IS '{"description":"Household units (a building or address each) with their households, walk time to the nearest center and 15-minute coverage","minzoom":14,"maxzoom":16,"vector_layers":[{"id":"households","minzoom":14,"maxzoom":16,"fields":{"households":"Households in the unit","persons":"Persons, where known","grid_id":"The unit grid it belongs to","walk_seconds":"Walk to the nearest center at 4 km/h, seconds (absent when none is reachable or not yet computed)","nearest_center_id":"Id of the nearest center by walking time","covered":"Within a 15-minute walk of a center"}}],"x-definition-sha1":"6c989c0be40a37c26cec6bdd3ea12b6fb6b7f07b"}';
+COMMENT ON FUNCTION tiles.households(integer, integer, integer, json) IS '{"description":"Household units (a building or address each) with their households, walk time to the nearest center and 15-minute coverage","minzoom":14,"maxzoom":16,"vector_layers":[{"id":"households","minzoom":14,"maxzoom":16,"fields":{"households":"Households in the unit","persons":"Persons, where known","grid_id":"The unit grid it belongs to","walk_seconds":"Walk to the nearest center at 4 km/h, seconds (absent when none is reachable or not yet computed)","nearest_center_id":"Id of the nearest center by walking time","covered":"Within a 15-minute walk of a center"}}],"x-definition-sha1":"708fa4fe5119c7b851bdc5c8a5639a3214dcf37f"}';
 
 CREATE OR REPLACE FUNCTION tiles.streets(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
@@ -165,13 +165,13 @@ BEGIN
          (f.reverse_cost < 0)::boolean AS "oneway",
          ST_AsMVTGeom(ST_Simplify(ST_Transform(f.geom, 3857), tile_tol, true), tile_env::box2d, 4096, 64, true) AS geom
     FROM walk_edges f
-    WHERE f.geom && tile_bounds
+    WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
       AND (z >= 14 OR f.class IN ('trunk','primary','secondary','trunk_link','primary_link','secondary_link') OR (z >= 12 AND f.class IN ('tertiary','tertiary_link','pedestrian')) OR (z >= 13 AND f.class IN ('residential','unclassified','living_street')))
   ) AS t;
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.streets(integer, integer, integer, json) IS '{"description":"The walk network by class: primary and secondary roads from z10, tertiary and pedestrian from z12, residential from z13, the rest (service, footway, path, steps, ...) from z14","minzoom":10,"maxzoom":16,"vector_layers":[{"id":"streets","minzoom":10,"maxzoom":16,"fields":{"class":"Way class (OSM highway value: primary, residential, footway, steps, ...)","oneway":"Walkable in the drawn direction only"}}],"x-definition-sha1":"a6f2b612add9f74abd13f1413a81b7d340f09316"}';
+COMMENT ON FUNCTION tiles.streets(integer, integer, integer, json) IS '{"description":"The walk network by class: primary and secondary roads from z10, tertiary and pedestrian from z12, residential from z13, the rest (service, footway, path, steps, ...) from z14","minzoom":10,"maxzoom":16,"vector_layers":[{"id":"streets","minzoom":10,"maxzoom":16,"fields":{"class":"Way class (OSM highway value: primary, residential, footway, steps, ...)","oneway":"Walkable in the drawn direction only"}}],"x-definition-sha1":"c0ed8b0da6665368d3e869304e190f051638ffb5"}';
 
 CREATE OR REPLACE FUNCTION tiles.buildings(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
@@ -195,12 +195,12 @@ BEGIN
          (f.levels)::real AS "levels",
          ST_AsMVTGeom(ST_Simplify(ST_Transform(f.geom, 3857), tile_tol, true), tile_env::box2d, 4096, 64, true) AS geom
     FROM buildings f
-    WHERE f.geom && tile_bounds
+    WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
   ) AS t;
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.buildings(integer, integer, integer, json) IS '{"description":"Building footprints","minzoom":14,"maxzoom":16,"vector_layers":[{"id":"buildings","minzoom":14,"maxzoom":16,"fields":{"kind":"Building kind (OSM building value)","levels":"Storeys, where known"}}],"x-definition-sha1":"cd122d9cfb99ebe8df0653834913319f7cd3e4eb"}';
+COMMENT ON FUNCTION tiles.buildings(integer, integer, integer, json) IS '{"description":"Building footprints","minzoom":14,"maxzoom":16,"vector_layers":[{"id":"buildings","minzoom":14,"maxzoom":16,"fields":{"kind":"Building kind (OSM building value)","levels":"Storeys, where known"}}],"x-definition-sha1":"aebc21224aa1c6407800f69f4dac1d666f333dd4"}';
 
 CREATE OR REPLACE FUNCTION tiles.water(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
@@ -224,9 +224,9 @@ BEGIN
          (f.name)::text AS "name",
          ST_AsMVTGeom(ST_Simplify(ST_Transform(f.geom, 3857), tile_tol, true), tile_env::box2d, 4096, 64, true) AS geom
     FROM water f
-    WHERE f.geom && tile_bounds
+    WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
   ) AS t;
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.water(integer, integer, integer, json) IS '{"description":"Water areas and waterways","minzoom":8,"maxzoom":16,"vector_layers":[{"id":"water","minzoom":8,"maxzoom":16,"fields":{"kind":"water, riverbank, reservoir, river, stream, canal","name":"Name, where known"}}],"x-definition-sha1":"10ddda8bc092c55d9937ba9f146d37f8a469fadb"}';
+COMMENT ON FUNCTION tiles.water(integer, integer, integer, json) IS '{"description":"Water areas and waterways","minzoom":8,"maxzoom":16,"vector_layers":[{"id":"water","minzoom":8,"maxzoom":16,"fields":{"kind":"water, riverbank, reservoir, river, stream, canal","name":"Name, where known"}}],"x-definition-sha1":"efdd00a4d620f94ca33bce847c57886d89429862"}';

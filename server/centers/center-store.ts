@@ -1,0 +1,141 @@
+/**
+ * Changes to community service centers: add, move or rename, remove. Each
+ * change is one transaction that also bumps the data version, and after it
+ * commits the store publishes a `features` change for the 'centers' layer
+ * with the old and new positions, so the tile cache drops exactly the tiles
+ * that showed (or now show) the center and coverage recomputes. The publish
+ * comes after the commit: a listener that reloads sees the new data.
+ */
+import type { Database, Queryable } from '../db/database.ts';
+import { bumpDataVersion } from '../db/data-state.ts';
+import type { BBox, DataChanges } from '../events/data-changes.ts';
+
+export interface Center {
+  id: number;
+  name: string;
+  kind: string;
+  services: string[];
+  /** Where it came from: 'osm', 'demo', an import's source, or 'api' for centers added here. */
+  source: string;
+  lon: number;
+  lat: number;
+}
+
+export interface NewCenter {
+  name: string;
+  kind: string;
+  services: string[];
+  lon: number;
+  lat: number;
+}
+
+/** Fields to change; absent ones stay. */
+export type CenterPatch = Partial<NewCenter>;
+
+export interface CenterStore {
+  /** All centers, or those of one kind, by id. */
+  list(filter?: { kind?: string }): Promise<Center[]>;
+  get(id: number): Promise<Center | undefined>;
+  /** Adds a center (source 'api') with the next free id. */
+  add(center: NewCenter): Promise<Center>;
+  /** Moves, renames or re-kinds a center; undefined when there is no such id. */
+  update(id: number, patch: CenterPatch): Promise<Center | undefined>;
+  /** Removes a center; returns it, or undefined when there is no such id. */
+  remove(id: number): Promise<Center | undefined>;
+}
+
+/** The layer name a center change publishes. */
+export const CENTERS_LAYER = 'centers';
+
+const COLUMNS = 'id, name, kind, to_json(services) AS services, source, ST_X(geom) AS lon, ST_Y(geom) AS lat';
+
+type CenterRow = Omit<Center, 'services'> & { services: string[] | string };
+
+function toCenter(row: CenterRow): Center {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    kind: row.kind,
+    services: typeof row.services === 'string' ? JSON.parse(row.services) : row.services,
+    source: row.source,
+    lon: Number(row.lon),
+    lat: Number(row.lat),
+  };
+}
+
+const pointBox = (c: { lon: number; lat: number }): BBox => [c.lon, c.lat, c.lon, c.lat];
+
+async function selectOne(q: Queryable, id: number, lock: boolean): Promise<Center | undefined> {
+  const rows = await q.query<CenterRow>(`SELECT ${COLUMNS} FROM centers WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0] ? toCenter(rows[0]) : undefined;
+}
+
+export function createCenterStore(db: Database, changes: DataChanges): CenterStore {
+  /** Runs a change in one transaction with a version bump, then tells the listeners where it happened. */
+  async function change<T>(fn: (tx: Queryable) => Promise<{ result: T; boxes: BBox[] } | undefined>): Promise<T | undefined> {
+    const done = await db.transaction(async (tx) => {
+      const outcome = await fn(tx);
+      if (!outcome) return undefined;
+      const version = await bumpDataVersion(tx);
+      return { ...outcome, version };
+    });
+    if (!done) return undefined;
+    await changes.publish({ type: 'features', version: done.version, layers: [CENTERS_LAYER], boxes: done.boxes });
+    return done.result;
+  }
+
+  return {
+    async list(filter = {}) {
+      const rows = filter.kind === undefined
+        ? await db.query<CenterRow>(`SELECT ${COLUMNS} FROM centers ORDER BY id`)
+        : await db.query<CenterRow>(`SELECT ${COLUMNS} FROM centers WHERE kind = $1 ORDER BY id`, [filter.kind]);
+      return rows.map(toCenter);
+    },
+
+    get: (id) => selectOne(db, id, false),
+
+    async add(center) {
+      const added = await change(async (tx) => {
+        // Ids are max + 1: the lock keeps two adds from taking the same one, and readers are not blocked.
+        await tx.exec('LOCK TABLE centers IN SHARE ROW EXCLUSIVE MODE');
+        const rows = await tx.query<CenterRow>(
+          `INSERT INTO centers (id, name, kind, services, source, source_id, geom)
+           SELECT COALESCE(max(id), 0) + 1, $1, $2, ARRAY(SELECT json_array_elements_text($3::json)), 'api', NULL,
+                  ST_SetSRID(ST_MakePoint($4, $5), 4326)
+           FROM centers
+           RETURNING ${COLUMNS}`,
+          [center.name, center.kind, JSON.stringify(center.services), center.lon, center.lat],
+        );
+        const row = toCenter(rows[0]!);
+        return { result: row, boxes: [pointBox(row)] };
+      });
+      return added!;
+    },
+
+    update(id, patch) {
+      return change(async (tx) => {
+        const old = await selectOne(tx, id, true);
+        if (!old) return undefined;
+        const next = { ...old, ...patch };
+        const rows = await tx.query<CenterRow>(
+          `UPDATE centers SET name = $2, kind = $3, services = ARRAY(SELECT json_array_elements_text($4::json)),
+             geom = ST_SetSRID(ST_MakePoint($5, $6), 4326)
+           WHERE id = $1
+           RETURNING ${COLUMNS}`,
+          [id, next.name, next.kind, JSON.stringify(next.services), next.lon, next.lat],
+        );
+        const row = toCenter(rows[0]!);
+        return { result: row, boxes: [pointBox(old), pointBox(row)] };
+      });
+    },
+
+    remove(id) {
+      return change(async (tx) => {
+        const rows = await tx.query<CenterRow>(`DELETE FROM centers WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+        if (!rows[0]) return undefined;
+        const row = toCenter(rows[0]);
+        return { result: row, boxes: [pointBox(row)] };
+      });
+    },
+  };
+}
