@@ -23,6 +23,7 @@ import { silentLogger } from '../server/logger.ts';
 import { buildEdgeIndex } from '../server/routing/edge-index.ts';
 import { buildIsochrones, reachTreeOf } from '../server/routing/isochrone/build-isochrones.ts';
 import { isochroneGeoJsonText } from '../server/routing/isochrone/isochrone-geojson.ts';
+import { IsochroneWorkspace } from '../server/routing/isochrone/workspace.ts';
 import { createRoutingService, type RoutingService } from '../server/routing/routing-service.ts';
 import { snapToEdge } from '../server/routing/snap.ts';
 import type { WalkGraph } from '../server/routing/walk-graph.ts';
@@ -55,9 +56,9 @@ function seededOrigins(graph: WalkGraph, count: number, seed: number): { lon: nu
   return out;
 }
 
-async function ourIsochrone(routing: RoutingService, lon: number, lat: number, minutes: number[]): Promise<string> {
+async function ourIsochrone(routing: RoutingService, workspace: IsochroneWorkspace, lon: number, lat: number, minutes: number[]): Promise<string> {
   const tree = await routing.searchFrom(lon, lat, { maxSeconds: Math.max(...minutes) * 60 });
-  const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes });
+  const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes }, workspace);
   return isochroneGeoJsonText(result);
 }
 
@@ -87,6 +88,8 @@ export async function runIsochroneBench(ctx: { graph: WalkGraph; db: Database; u
   const target = /monaco/i.test(label) ? 10 : 50;
   const origins = seededOrigins(graph, QUERIES, 2025);
   const routing = createRoutingService({ db, logger: silentLogger, dataDir: undefined });
+  // As the routes do: one workspace for all builds.
+  const workspace = new IsochroneWorkspace();
   try {
     await routing.ready();
     // Polygon size and the breakdown, on the same origins.
@@ -97,7 +100,7 @@ export async function runIsochroneBench(ctx: { graph: WalkGraph; db: Database; u
       const t0 = performance.now();
       const tree = await routing.searchFrom(o.lon, o.lat, { maxSeconds: FIFTEEN_MINUTES });
       const t1 = performance.now();
-      const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes: [15] });
+      const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes: [15] }, workspace);
       polygonMs += performance.now() - t1;
       searchMs += t1 - t0;
       for (const rings of result.contours[0]!.polygons) for (const ring of rings) vertices += ring.length / 2;
@@ -107,9 +110,9 @@ export async function runIsochroneBench(ctx: { graph: WalkGraph; db: Database; u
       `search ${formatMs(searchMs / origins.length)} + polygon ${formatMs(polygonMs / origins.length)} mean; ${Math.round(vertices / origins.length)} vertices per polygon`,
     );
 
-    const ours = summarize(await timeEach(origins, (o) => ourIsochrone(routing, o.lon, o.lat, [15])));
+    const ours = summarize(await timeEach(origins, (o) => ourIsochrone(routing, workspace, o.lon, o.lat, [15])));
     print('ours: 15-min isochrone + polygon', formatSummary(ours));
-    const three = summarize(await timeEach(origins, (o) => ourIsochrone(routing, o.lon, o.lat, [5, 10, 15])));
+    const three = summarize(await timeEach(origins, (o) => ourIsochrone(routing, workspace, o.lon, o.lat, [5, 10, 15])));
     print('ours: 5, 10, 15 min in one call', formatSummary(three));
 
     if (!url) {

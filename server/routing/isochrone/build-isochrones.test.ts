@@ -11,6 +11,7 @@ import { syntheticNetwork, seededRandom } from '../../../test/synthetic-graph.ts
 import { checkIsochrone, PolygonIndex, searchTree } from '../../../test/isochrone-properties.ts';
 import { buildIsochrones, IsochroneExtentError, reachTreeOf, type IsochroneResult } from './build-isochrones.ts';
 import { hasIntersections } from './simplify-rings.ts';
+import { IsochroneWorkspace } from './workspace.ts';
 
 const LON0 = 119.0;
 const LAT0 = 25.45;
@@ -271,6 +272,26 @@ describe('buildIsochrones on seeded synthetic networks', () => {
       expectValid(result);
     });
   }
+});
+
+describe('buildIsochrones with a workspace', () => {
+  it('gives the same polygons as fresh buffers, build after build', () => {
+    const graph = buildWalkGraph(syntheticNetwork({ cols: 30, rows: 30, seed: 21, spacingM: 90, dropShare: 0.25, oneWayShare: 0.1 }));
+    const index = buildEdgeIndex(graph);
+    const random = seededRandom(21);
+    const [minLon, minLat, maxLon, maxLat] = graph.bounds;
+    const workspace = new IsochroneWorkspace();
+    // Alternate small and large builds and several contour counts, so buffers are reused both ways.
+    const plans = [[5], [5, 10, 15], [2], [15, 20], [3, 6], [12]];
+    for (const minutes of plans) {
+      const point: [number, number] = [minLon + random() * (maxLon - minLon), minLat + random() * (maxLat - minLat)];
+      const tree = reachTreeOf(searchTree(graph, index, [point], 4, Math.max(...minutes) * 60));
+      const fresh = buildIsochrones(graph, tree, { minutes });
+      const reused = buildIsochrones(graph, tree, { minutes }, workspace);
+      expect(reused.contours.map((c) => c.geometry)).toEqual(fresh.contours.map((c) => c.geometry));
+      expect(reused.contours.map((c) => c.reachableM)).toEqual(fresh.contours.map((c) => c.reachableM));
+    }
+  });
 });
 
 describe('buildIsochrones limits', () => {

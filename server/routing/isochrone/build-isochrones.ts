@@ -56,6 +56,7 @@ import { reachableSegments, MAX_LEVELS, type ReachTree } from './reachable-segme
 import { ringArea, simplifyPolygons } from './simplify-rings.ts';
 import { traceContour, type CellWindow, type PlanePolygon } from './trace-contours.ts';
 import { geometryOf, type E7Ring, type IsochroneGeometry } from './isochrone-geojson.ts';
+import type { IsochroneWorkspace } from './workspace.ts';
 
 export const defaultIsochroneOptions = {
   /** Contours, minutes. */
@@ -173,9 +174,16 @@ export function rasterPlan(bufferM: number, toleranceM: number, errorM: number, 
 
 /**
  * Isochrone polygons of `tree` for each of `minutes` (any order; deduplicated
- * and sorted ascending). The tree must reach at least the largest limit.
+ * and sorted ascending). The tree must reach at least the largest limit. A
+ * workspace (workspace.ts) lends the big scratch buffers, so repeated builds
+ * make little garbage; the result never refers to it.
  */
-export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Partial<IsochroneOptions> = {}): IsochroneResult {
+export function buildIsochrones(
+  graph: WalkGraph,
+  tree: ReachTree,
+  options: Partial<IsochroneOptions> = {},
+  workspace?: IsochroneWorkspace,
+): IsochroneResult {
   const opts = { ...defaultIsochroneOptions, ...options };
   const minutes = [...new Set(opts.minutes)].sort((a, b) => a - b);
   if (minutes.length < 1 || minutes.length > MAX_LEVELS) throw new RangeError(`between 1 and ${MAX_LEVELS} contours`);
@@ -189,7 +197,7 @@ export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Part
   const proj = centredProjection(tree);
   // Chords within a quarter cell of the network: fewer segments to mark (taken off the radius).
   let chordM = B / opts.cellsPerBuffer / 4;
-  let segments = reachableSegments(graph, tree, limits, proj, chordM);
+  let segments = reachableSegments(graph, tree, limits, proj, chordM, workspace);
   const K = minutes.length;
   const top = 4 * (K - 1);
   const [minX, minY, maxX, maxY] = [segments.bbox[top]!, segments.bbox[top + 1]!, segments.bbox[top + 2]!, segments.bbox[top + 3]!];
@@ -217,7 +225,7 @@ export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Part
   if (!plan && chordM > 0) {
     // Large cells leave no room for chords: mark the network's own segments.
     chordM = 0;
-    segments = reachableSegments(graph, tree, limits, proj, 0);
+    segments = reachableSegments(graph, tree, limits, proj, 0, workspace);
     plan = rasterPlan(B, tolerance, errorFor(cellSize), cellSize, 0);
   }
   if (!plan) {
@@ -230,13 +238,14 @@ export function buildIsochrones(graph: WalkGraph, tree: ReachTree, options: Part
   }
 
   const grid = gridAround(minX, minY, maxX, maxY, plan.radius, plan.cellSize);
-  const raster = emptyRaster(grid);
+  const raster = emptyRaster(grid, workspace);
   markSegments(raster, segments, plan.radius);
+  workspace?.keepSegments(segments.xy, segments.level);
 
   const contours: IsochroneContour[] = [];
   for (let k = 0; k < K; k++) {
     const window = cellWindow(raster, segments.bbox, k, plan.radius);
-    let polygons: PlanePolygon[] = window ? traceContour(raster, k, plan.chamfer, window) : [];
+    let polygons: PlanePolygon[] = window ? traceContour(raster, k, plan.chamfer, window, workspace) : [];
     if (tolerance > 0 && polygons.length > 0) polygons = simplifyPolygons(polygons, tolerance, plan.cellSize / 8);
     let area = 0;
     for (const rings of polygons) for (const ring of rings) area += ringArea(ring);

@@ -15,6 +15,7 @@
  * its edge.
  */
 import type { ReachableSegments } from './reachable-segments.ts';
+import type { IsochroneWorkspace } from './workspace.ts';
 
 /** Level of a cell that no contour reaches. */
 export const UNMARKED = 255;
@@ -61,12 +62,14 @@ export function gridAround(minX: number, minY: number, maxX: number, maxY: numbe
   };
 }
 
-/** An empty raster on grid. */
-export function emptyRaster(grid: CellGrid): CellRaster {
-  const levels = new Uint8Array(grid.width * grid.height);
+/** An empty raster on grid, in the workspace's buffers when one is given. */
+export function emptyRaster(grid: CellGrid, workspace?: IsochroneWorkspace): CellRaster {
+  const size = grid.width * grid.height;
+  const levels = workspace ? workspace.levels(size) : new Uint8Array(size);
   levels.fill(UNMARKED);
   const blocksX = (grid.width + BLOCK - 1) >> BLOCK_SHIFT;
-  const blocks = new Uint8Array(blocksX * ((grid.height + BLOCK - 1) >> BLOCK_SHIFT));
+  const blockCount = blocksX * ((grid.height + BLOCK - 1) >> BLOCK_SHIFT);
+  const blocks = workspace ? workspace.blocks(blockCount) : new Uint8Array(blockCount);
   return { ...grid, levels, blocks, blocksX };
 }
 

@@ -21,6 +21,7 @@ import { parseMinutesList, parseNumber, parseSpeed } from '../routing-params.ts'
 import type { RoutingService, ShortestPathTree } from '../routing-service.ts';
 import { buildIsochrones, defaultIsochroneOptions, IsochroneExtentError, reachTreeOf } from './build-isochrones.ts';
 import { isochroneGeoJsonText } from './isochrone-geojson.ts';
+import { IsochroneWorkspace } from './workspace.ts';
 
 /** Most origins one POST may union (e.g. every center of a city). */
 export const MAX_ORIGINS = 5000;
@@ -68,13 +69,14 @@ function parseOrigins(value: unknown): [number, number][] {
 }
 
 /** Polygons for a tree, with the extent error as a 422 that says what to change. */
-function respond(tree: ShortestPathTree, params: IsochroneParams, origins: number) {
+function respond(tree: ShortestPathTree, params: IsochroneParams, origins: number, workspace: IsochroneWorkspace) {
   try {
-    const result = buildIsochrones(tree.graph, reachTreeOf(tree), {
-      minutes: params.minutes,
-      bufferM: params.bufferM,
-      generalizeM: params.generalizeM,
-    });
+    const result = buildIsochrones(
+      tree.graph,
+      reachTreeOf(tree),
+      { minutes: params.minutes, bufferM: params.bufferM, generalizeM: params.generalizeM },
+      workspace,
+    );
     const body = isochroneGeoJsonText(result, { origins, speed_kmh: params.speedKmh });
     return new Response(body, { headers: { 'content-type': 'application/geo+json; charset=utf-8' } });
   } catch (error) {
@@ -86,6 +88,8 @@ function respond(tree: ShortestPathTree, params: IsochroneParams, origins: numbe
 /** The isochrone routes on the routing service. */
 export function isochroneRoutes(routing: RoutingService) {
   const app = new Hono();
+  // Scratch buffers reused across requests (builds are synchronous: one at a time).
+  const workspace = new IsochroneWorkspace();
 
   app.get('/api/isochrone', async (c) => {
     const lon = parseNumber(c.req.query('lon'), 'lon', -180, 180);
@@ -97,7 +101,7 @@ export function isochroneRoutes(routing: RoutingService) {
       generalize: c.req.query('generalize'),
     });
     const tree = await routing.searchFrom(lon, lat, { speedKmh: params.speedKmh, maxSeconds: Math.max(...params.minutes) * 60 });
-    return respond(tree, params, 1);
+    return respond(tree, params, 1, workspace);
   });
 
   app.post(
@@ -127,7 +131,7 @@ export function isochroneRoutes(routing: RoutingService) {
       const origins = parseOrigins(fields.origins);
       const params = parseParams(fields);
       const tree = await routing.searchFromMany(origins, { speedKmh: params.speedKmh, maxSeconds: Math.max(...params.minutes) * 60 });
-      return respond(tree, params, origins.length);
+      return respond(tree, params, origins.length, workspace);
     },
   );
 

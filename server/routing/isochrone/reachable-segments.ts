@@ -28,6 +28,7 @@
  */
 import { ARC_EDGE_MASK, ARC_REVERSED, type WalkGraph } from '../walk-graph.ts';
 import type { LocalProjection } from './local-projection.ts';
+import type { IsochroneWorkspace } from './workspace.ts';
 
 /** A search origin as the isochrone needs it: the point and where it joins the network. */
 export interface ReachOrigin {
@@ -78,9 +79,10 @@ class SegmentSink {
   readonly box: Float64Array;
   readonly length: Float64Array;
 
-  constructor(levels: number, capacity: number) {
-    this.xy = new Float64Array(4 * capacity);
-    this.level = new Uint8Array(capacity);
+  constructor(levels: number, capacity: number, workspace: IsochroneWorkspace | undefined) {
+    const arrays = workspace ? workspace.segments(capacity) : { xy: new Float64Array(4 * capacity), level: new Uint8Array(capacity) };
+    this.xy = arrays.xy;
+    this.level = arrays.level;
     this.box = new Float64Array(4 * levels);
     for (let k = 0; k < levels; k++) this.box.set([Infinity, Infinity, -Infinity, -Infinity], 4 * k);
     this.length = new Float64Array(levels);
@@ -140,7 +142,8 @@ class SegmentSink {
  * at most MAX_LEVELS), as plane segments in projection `proj`. With
  * `simplifyM` > 0 the segments of each reachable stretch are merged into
  * chords that stay within simplifyM of it (fewer segments to mark; the
- * caller takes simplifyM off its radius); lengths stay exact.
+ * caller takes simplifyM off its radius); lengths stay exact. With a
+ * workspace, the segment arrays are its (valid until its next use).
  */
 export function reachableSegments(
   graph: WalkGraph,
@@ -148,13 +151,14 @@ export function reachableSegments(
   limitsSeconds: ArrayLike<number>,
   proj: LocalProjection,
   simplifyM = 0,
+  workspace?: IsochroneWorkspace,
 ): ReachableSegments {
   const levels = limitsSeconds.length;
   if (levels < 1 || levels > MAX_LEVELS) throw new RangeError(`between 1 and ${MAX_LEVELS} limits, got ${levels}`);
   for (let k = 1; k < levels; k++) {
     if (!(limitsSeconds[k]! > limitsSeconds[k - 1]!)) throw new RangeError('limits must be strictly ascending');
   }
-  return new ReachWalker(graph, tree, Float64Array.from(limitsSeconds), proj, simplifyM).run();
+  return new ReachWalker(graph, tree, Float64Array.from(limitsSeconds), proj, simplifyM, workspace).run();
 }
 
 /** One call's walk over the reached part of the graph. */
@@ -199,6 +203,7 @@ class ReachWalker {
     private readonly limits: Float64Array,
     proj: LocalProjection,
     simplifyM: number,
+    workspace: IsochroneWorkspace | undefined,
   ) {
     this.coords = graph.coords;
     this.geomOffset = graph.geomOffset;
@@ -211,7 +216,7 @@ class ReachWalker {
     this.kx = proj.kx;
     this.ky = proj.ky;
     // About two segments per reached node; the sink grows when there are more.
-    this.sink = new SegmentSink(this.levels, Math.max(64, 2 * (tree.reached?.length ?? 512)));
+    this.sink = new SegmentSink(this.levels, Math.max(64, 2 * (tree.reached?.length ?? 512)), workspace);
     const count = tree.origins.length;
     this.originCount = count;
     const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => tree.origins[a]!.edge - tree.origins[b]!.edge);

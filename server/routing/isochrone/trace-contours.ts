@@ -29,6 +29,7 @@
  * when there is more than one outer ring.
  */
 import { BLOCK, BLOCK_SHIFT, type CellRaster } from './cell-raster.ts';
+import type { IsochroneWorkspace } from './workspace.ts';
 
 /** A polygon in plane metres: rings[0] the outer ring, the rest holes; x,y pairs, not repeated at the end. */
 export type PlaneRing = Float64Array;
@@ -87,16 +88,17 @@ class PointList {
 
 /**
  * The polygons of the cells with level <= `level`, outer rings counter-clockwise,
- * holes clockwise. `window` limits the scan (default: the whole raster).
+ * holes clockwise. `window` limits the scan (default: the whole raster); the
+ * workspace, when given, lends the edge marks.
  */
-export function traceContour(raster: CellRaster, level: number, chamfer: number, window?: CellWindow): PlanePolygon[] {
+export function traceContour(raster: CellRaster, level: number, chamfer: number, window?: CellWindow, workspace?: IsochroneWorkspace): PlanePolygon[] {
   const { width: w, height: h, levels, x0, y0, cellSize: s } = raster;
   const i0 = Math.max(0, window?.i0 ?? 0);
   const i1 = Math.min(w - 1, window?.i1 ?? w - 1);
   const j0 = Math.max(1, window?.j0 ?? 1);
   const j1 = Math.min(h - 1, (window?.j1 ?? h - 1) + 1);
   // Bit 1: horizontal edge at the bottom of cell idx seen; bit 2: vertical edge at its left.
-  const seen = new Uint8Array(w * h);
+  const seen = workspace ? workspace.seen(w * h) : new Uint8Array(w * h);
   const points = new PointList();
   const outers: PlaneRing[] = [];
   const outerCell: number[] = [];

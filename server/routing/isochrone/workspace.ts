@@ -1,0 +1,60 @@
+/**
+ * Reusable buffers for isochrone builds: the raster, its block flags, the
+ * traced-edge marks and the segment list, which a build would otherwise
+ * allocate afresh (some 100-300 kB of typed arrays per request, off-heap
+ * memory that V8 counts towards its collection triggers).
+ *
+ * The owner keeps one workspace per place that builds (the isochrone routes
+ * create one; nothing global) and passes it in; builds are synchronous, so
+ * one workspace never serves two builds at once. Buffers larger than
+ * RETAIN_BYTES (a city-wide union) are handed out but not kept.
+ */
+
+/** Largest buffer a workspace keeps between builds. */
+export const RETAIN_BYTES = 4 << 20;
+
+export class IsochroneWorkspace {
+  private levelBytes: Uint8Array = new Uint8Array(0);
+  private seenBytes: Uint8Array = new Uint8Array(0);
+  private blockBytes: Uint8Array = new Uint8Array(0);
+  private segmentXY: Float64Array = new Float64Array(0);
+  private segmentLevel: Uint8Array = new Uint8Array(0);
+
+  /** `size` bytes for raster levels; contents undefined. */
+  levels(size: number): Uint8Array {
+    if (this.levelBytes.length >= size) return this.levelBytes.subarray(0, size);
+    const bytes = new Uint8Array(size);
+    if (size <= RETAIN_BYTES) this.levelBytes = bytes;
+    return bytes;
+  }
+
+  /** `size` zeroed bytes for traced-edge marks. */
+  seen(size: number): Uint8Array {
+    if (this.seenBytes.length >= size) return this.seenBytes.subarray(0, size).fill(0);
+    const bytes = new Uint8Array(size);
+    if (size <= RETAIN_BYTES) this.seenBytes = bytes;
+    return bytes;
+  }
+
+  /** `size` zeroed bytes for block flags. */
+  blocks(size: number): Uint8Array {
+    if (this.blockBytes.length >= size) return this.blockBytes.subarray(0, size).fill(0);
+    const bytes = new Uint8Array(size);
+    if (size <= RETAIN_BYTES) this.blockBytes = bytes;
+    return bytes;
+  }
+
+  /** Segment arrays with room for at least `capacity` segments (4 doubles and a level each); contents undefined. */
+  segments(capacity: number): { xy: Float64Array; level: Uint8Array } {
+    if (this.segmentLevel.length < capacity) return { xy: new Float64Array(4 * capacity), level: new Uint8Array(capacity) };
+    return { xy: this.segmentXY, level: this.segmentLevel };
+  }
+
+  /** Takes back segment arrays (grown during a build) for the next one. */
+  keepSegments(xy: Float64Array, level: Uint8Array): void {
+    if (level.length > this.segmentLevel.length && xy.byteLength <= RETAIN_BYTES) {
+      this.segmentXY = xy;
+      this.segmentLevel = level;
+    }
+  }
+}
