@@ -27,10 +27,11 @@ function publicOrigin(c: Context): string {
 }
 
 /** A JSON document with an ETag of its content and the tiles' Cache-Control; 304 when the client has it. */
-function jsonResponse(c: Context, body: unknown, maxAgeSeconds: number): Response {
+function jsonResponse(c: Context, body: unknown, maxAgeSeconds: number, vary?: string): Response {
   const text = JSON.stringify(body);
   const etag = createHash('sha256').update(text).digest('base64url').slice(0, 22);
-  const headers = { 'Cache-Control': tileCacheControl(maxAgeSeconds), ETag: `"${etag}"` };
+  const headers: Record<string, string> = { 'Cache-Control': tileCacheControl(maxAgeSeconds), ETag: `"${etag}"` };
+  if (vary) headers.Vary = vary;
   if (matchesIfNoneMatch(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
   return c.body(text, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
 }
@@ -52,7 +53,8 @@ export function tileRoutes(service: TileService): Hono {
     const layers = parseLayerList(file.slice(0, -'.json'.length), service.index);
     const ids = layers.map((l) => l.id).join(',');
     const tilesUrl = `${publicOrigin(c)}/tiles/${ids}/{z}/{x}/{y}.mvt`;
-    return jsonResponse(c, buildTileJson({ layers, tilesUrl, extent: await service.extent() }), service.maxAgeSeconds);
+    // The tile URLs name the host the client used: a shared cache must keep one copy per host.
+    return jsonResponse(c, buildTileJson({ layers, tilesUrl, extent: await service.extent() }), service.maxAgeSeconds, 'Host, X-Forwarded-Host, X-Forwarded-Proto');
   });
 
   app.get('/tiles/:layers/:z/:x/:file', async (c) => {

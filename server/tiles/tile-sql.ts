@@ -47,8 +47,13 @@ const CLIP_BOX = `ST_MakeEnvelope(${-TILE_BUFFER}, ${-TILE_BUFFER}, ${TILE_EXTEN
 
 /** Clip of points and lines as mvt_clip_and_validate_geos does: untouched when inside, else clipped and re-snapped. */
 const CLIP_LINEAR = `CASE WHEN s.g @ ${CLIP_BOX} THEN s.g ELSE ST_SnapToGrid(ST_ClipByBox2D(s.g, ${CLIP_BOX}), 1) END`;
-/** Polygons: clipped, repaired (wagyu's job on the server), back on the grid, polygons only. */
-const CLIP_POLYGON = `ST_CollectionExtract(ST_SnapToGrid(ST_MakeValid(ST_SnapToGrid(ST_ClipByBox2D(ST_MakeValid(s.g), ${CLIP_BOX}), 1)), 1), 3)`;
+/**
+ * Polygons: clipped (repaired first, since GEOS clips only valid input),
+ * repaired (wagyu's job on the server), back on the grid, polygons only.
+ * Polygons inside the clip box skip the clip and its repair.
+ */
+const CLIP_POLYGON = `ST_CollectionExtract(ST_SnapToGrid(ST_MakeValid(CASE WHEN s.g @ ${CLIP_BOX} THEN s.g
+        ELSE ST_SnapToGrid(ST_ClipByBox2D(ST_MakeValid(s.g), ${CLIP_BOX}), 1) END), 1), 3)`;
 
 /** The float32 spacing at a double's magnitude (0 and tiny values: exact enough). */
 const floatUlp = (v: string) => `2 ^ (floor(ln(GREATEST(abs(${v}), 1e-300)) / ln(2)) - 23)`;
@@ -198,6 +203,8 @@ export function serverTileSql(layers: readonly TileLayer[]): string {
 /**
  * A layer's rows on the embedded database: parameters $1..$4 are z, x, y and
  * the query json; columns are id, the fields in order, and `wkb` (tile units).
+ * OFFSET 0 keeps the planner from inlining the geometry expression into the
+ * outer WHERE, which would run it three times per feature.
  */
 export function embeddedLayerSql(layer: TileLayer): string {
   const fields = layer.fields.map((f) => `t.${alias(f.name)}`).join(', ');
@@ -212,6 +219,7 @@ CROSS JOIN LATERAL (SELECT ${toleranceSql(layer, 'tile_geom.tile_env')} AS tile_
   -tile_box.xmin * (${TILE_EXTENT} / tile_box.width) AS tile_ox, -tile_box.ymax * -(${TILE_EXTENT} / tile_box.height) AS tile_oy) AS tile_scale
 CROSS JOIN LATERAL (
     ${featureSelectSql(layer, 'emulated')}
+    OFFSET 0
 ) AS t
 WHERE t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom)`;
 }
