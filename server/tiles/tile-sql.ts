@@ -10,14 +10,17 @@
  *     session: a cached statement per pooled connection.
  *   - the embedded PGlite (no protobuf, so no ST_AsMVTGeom): the same SELECT
  *     with ST_AsMVTGeom replaced by the same steps in plain PostGIS calls
- *     (affine to tile units, snap to the unit grid, drop collinear points,
- *     clip to the buffered tile, repair polygons), returning WKB that
- *     mvt-encoder.ts encodes.
+ *     (drop what is under the resolution, affine to tile units, snap to the
+ *     unit grid, clip to the buffered tile, repair polygons), returning WKB;
+ *     tile-simplify.ts does the two steps PGlite's PostGIS 3.6 cannot do as
+ *     the server's 3.3 does, and mvt-encoder.ts encodes.
  *
- * The steps follow PostGIS's mvt_geom() (postgis/mvt.c, 3.1+): transform,
- * grid, simplify(0), then clip (GEOS for points and lines, wagyu for
- * polygons, which also repairs them; here: ST_ClipByBox2D and ST_MakeValid).
- * Points and lines come out identical; polygons within a tile unit.
+ * The steps follow PostGIS's ST_AsMVTGeom (postgis/mvt.c, 3.1+): resolution
+ * check on the stored box, transform, grid, simplify(0), then clip (GEOS for
+ * points and lines, wagyu for polygons, which snap-rounds and repairs them;
+ * here ST_ClipByBox2D, ST_MakeValid and tile-simplify.ts's snap rounding).
+ * Points and lines come out identical, polygons within a tile unit except
+ * slivers in the buffer that the two clippers cut differently.
  *
  * Run `npx tsx server/tiles/tile-sql.ts > sql/migrations/003_tile_functions.sql`
  * after editing layers.ts; tile-sql.test.ts fails until the file matches.
