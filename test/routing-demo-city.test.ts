@@ -7,9 +7,8 @@
  *   - node routes equal ngraph.path on seeded pairs;
  *   - some units really are outside the 15-minute circle, most are inside.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoCity } from '../data-pipeline/demo-city/generate-demo-city.ts';
 import type { ImportBundle } from '../data-pipeline/import-bundle.ts';
 import { householdCoverage, linkUnits } from '../server/coverage/household-coverage.ts';
 import { buildEdgeIndex } from '../server/routing/edge-index.ts';
@@ -21,17 +20,13 @@ import type { WalkGraph } from '../server/routing/walk-graph.ts';
 import { referenceTime } from './reference-routes.ts';
 import { seededRandom } from './synthetic-graph.ts';
 
-const GENERATOR = fileURLToPath(new URL('../data-pipeline/demo-city/generate-demo-city.ts', import.meta.url));
-const describeDemo = existsSync(GENERATOR) ? describe : describe.skip;
-
-describeDemo(`routing on the demo city${existsSync(GENERATOR) ? '' : ' (skipped: the demo city generator is missing)'}`, () => {
+describe('routing on the demo city', () => {
   let bundle: ImportBundle;
   let graph: WalkGraph;
   let units: SnapColumns;
   let centers: SnapColumns;
 
   beforeAll(async () => {
-    const { generateDemoCity } = (await import(GENERATOR)) as { generateDemoCity(): ImportBundle };
     bundle = generateDemoCity();
     graph = buildWalkGraph(inputFromNetwork(bundle.network, 'demo'));
     const index = buildEdgeIndex(graph);

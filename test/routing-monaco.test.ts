@@ -62,7 +62,8 @@ describeWithData('routing on Monaco', monaco, () => {
       await t?.dispose();
     });
 
-    it.runIf(kind === 'postgis')('bounded search from nodes equals pgr_drivingDistance (times within 0.01 s)', async () => {
+    // pgRouting exists only on the server: the comparison is defined there alone.
+    if (kind === 'postgis') it('bounded search from nodes equals pgr_drivingDistance (times within 0.01 s)', async () => {
       const client = new pg.Client({ connectionString: t.url });
       await client.connect();
       try {
