@@ -33,14 +33,4 @@ export function formatSummary(s: Summary): string {
   return `min ${formatMs(s.min)}  mean ${formatMs(s.mean)}  p50 ${formatMs(s.p50)}  p95 ${formatMs(s.p95)}  (n=${s.n})`;
 }
 
-/** mulberry32: a tiny, fast, seeded PRNG in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../test/seeded-random.ts';

@@ -8,17 +8,8 @@ import type { WalkGraphInput } from '../server/routing/graph-builder.ts';
 import { haversineM, polylineLengthM } from '../server/routing/geo.ts';
 import { edgeSeconds } from '../server/routing/walk-speed.ts';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './seeded-random.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface SyntheticOptions {
   cols: number;

@@ -19,17 +19,8 @@ import { silentLogger } from '../server/logger.ts';
 import { tileRoutes } from '../server/tiles/tile-routes.ts';
 import { createTileService, type TileServiceOptions } from '../server/tiles/tile-service.ts';
 
-/** mulberry32: a tiny seeded generator, so fixtures and fuzz inputs repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random.ts';
+export { seededRandom };
 
 /** The small city's centre, near Putian. */
 export const SMALL_CITY_CENTER: Position = [119.0, 25.45];
