@@ -31,9 +31,14 @@ async function insertBatches(
   columns: (from: number, to: number) => unknown[],
   progress?: WriteProgress,
 ): Promise<void> {
+  // The next batch's parameters are built while the server inserts this one:
+  // the query is on the wire before `columns` runs again.
+  let params = total > 0 ? columns(0, Math.min(total, BATCH)) : undefined;
   for (let from = 0; from < total; from += BATCH) {
     const to = Math.min(total, from + BATCH);
-    await tx.query(sql, columns(from, to));
+    const inserting = tx.query(sql, params);
+    params = to < total ? columns(to, Math.min(total, to + BATCH)) : undefined;
+    await inserting;
     progress?.(table, to, total);
   }
   if (total === 0) progress?.(table, 0, 0);
