@@ -5,6 +5,9 @@
  */
 import createGraph, { type Graph } from 'ngraph.graph';
 import ngraphPath, { type PathFinder } from 'ngraph.path';
+import { expect } from 'vitest';
+import { routeBetween } from '../server/routing/route.ts';
+import { snapAtNode } from '../server/routing/snap.ts';
 import type { WalkGraph } from '../server/routing/walk-graph.ts';
 
 /** The object graph and its finder, built once per graph. */
@@ -39,4 +42,32 @@ export function referenceTime(graph: WalkGraph, from: number, to: number): numbe
     total += best;
   }
   return total;
+}
+
+/**
+ * Routes each node pair with routeBetween and checks it against ngraph.path:
+ * no route where the reference finds none, otherwise the same time within
+ * `tolerance` seconds. Returns how many pairs had a route to compare.
+ */
+export function expectRoutesMatchReference(graph: WalkGraph, pairs: readonly [number, number][], tolerance: number): number {
+  let compared = 0;
+  for (const [a, b] of pairs) {
+    const from = snapAtNode(graph, a);
+    const to = snapAtNode(graph, b);
+    if (!from || !to) continue;
+    const expected = referenceTime(graph, a, b);
+    const route = routeBetween(graph, from, to);
+    if (expected === Infinity) {
+      expect(route, `${a} -> ${b}`).toBeNull();
+      continue;
+    }
+    compared++;
+    expect(Math.abs(route!.cost - expected), `${a} -> ${b}`).toBeLessThan(tolerance);
+  }
+  return compared;
+}
+
+/** `count` seeded random node pairs. */
+export function seededNodePairs(graph: WalkGraph, count: number, random: () => number): [number, number][] {
+  return Array.from({ length: count }, () => [Math.floor(random() * graph.nodeCount), Math.floor(random() * graph.nodeCount)]);
 }

@@ -14,10 +14,10 @@ import { householdCoverage, linkUnits } from '../server/coverage/household-cover
 import { buildEdgeIndex } from '../server/routing/edge-index.ts';
 import { buildWalkGraph, inputFromNetwork } from '../server/routing/graph-builder.ts';
 import { multiSourceSearch } from '../server/routing/multi-source-search.ts';
-import { buildTargetSet, routeBetween, routeToNearest } from '../server/routing/route.ts';
-import { snapAtNode, snapMany, type SnapColumns } from '../server/routing/snap.ts';
+import { buildTargetSet, routeToNearest } from '../server/routing/route.ts';
+import { snapMany, type SnapColumns } from '../server/routing/snap.ts';
 import type { WalkGraph } from '../server/routing/walk-graph.ts';
-import { referenceTime } from './reference-routes.ts';
+import { expectRoutesMatchReference, seededNodePairs } from './reference-routes.ts';
 import { seededRandom } from './synthetic-graph.ts';
 
 describe('routing on the demo city', () => {
@@ -81,22 +81,7 @@ describe('routing on the demo city', () => {
   }, 60_000);
 
   it('node routes equal ngraph.path on seeded pairs', () => {
-    const random = seededRandom(33);
-    let compared = 0;
-    for (let k = 0; k < 6; k++) {
-      const a = Math.floor(random() * graph.nodeCount);
-      const b = Math.floor(random() * graph.nodeCount);
-      const from = snapAtNode(graph, a);
-      const to = snapAtNode(graph, b);
-      if (!from || !to) continue;
-      const expected = referenceTime(graph, a, b);
-      const route = routeBetween(graph, from, to);
-      if (expected === Infinity) expect(route).toBeNull();
-      else {
-        compared++;
-        expect(Math.abs(route!.cost - expected)).toBeLessThan(0.01);
-      }
-    }
+    const compared = expectRoutesMatchReference(graph, seededNodePairs(graph, 6, seededRandom(33)), 0.01);
     expect(compared).toBeGreaterThan(2);
   }, 120_000);
 });

@@ -5,7 +5,7 @@
  * points, follows the edges).
  */
 import { describe, expect, it } from 'vitest';
-import { referenceTime } from '../../test/reference-routes.ts';
+import { expectRoutesMatchReference, seededNodePairs } from '../../test/reference-routes.ts';
 import { seededRandom, syntheticNetwork, randomPointIn } from '../../test/synthetic-graph.ts';
 import { runSearch, searchFromNode, seedFromSnap } from './bounded-search.ts';
 import { buildEdgeIndex } from './edge-index.ts';
@@ -21,24 +21,8 @@ describe('routes', () => {
   const index = buildEdgeIndex(graph);
 
   it('node to node equals ngraph.path on seeded pairs', () => {
-    const random = seededRandom(1);
-    let found = 0;
-    for (let k = 0; k < 40; k++) {
-      const a = Math.floor(random() * graph.nodeCount);
-      const b = Math.floor(random() * graph.nodeCount);
-      const from = snapAtNode(graph, a);
-      const to = snapAtNode(graph, b);
-      if (!from || !to) continue;
-      const expected = referenceTime(graph, a, b);
-      const route = routeBetween(graph, from, to);
-      if (expected === Infinity) {
-        expect(route).toBeNull();
-        continue;
-      }
-      found++;
-      expect(Math.abs(route!.cost - expected), `${a} -> ${b}`).toBeLessThan(1e-3);
-    }
-    expect(found).toBeGreaterThan(25);
+    const compared = expectRoutesMatchReference(graph, seededNodePairs(graph, 40, seededRandom(1)), 1e-3);
+    expect(compared).toBeGreaterThan(25);
   });
 
   it('snapped point to snapped point equals the bounded search time at the target', () => {
