@@ -6,7 +6,7 @@
  * and centers of two kinds.
  */
 import type { AdminUnit, GridRow, ImportBundle, CenterRow } from '../data-pipeline/import-bundle.ts';
-import { seededRandom, syntheticNetwork, type SyntheticOptions } from './synthetic-graph.ts';
+import { networkBounds, seededRandom, syntheticNetwork, type SyntheticOptions } from './synthetic-graph.ts';
 
 export interface SyntheticCityOptions extends Partial<SyntheticOptions> {
   households?: number;
@@ -17,16 +17,7 @@ export function syntheticCity(options: SyntheticCityOptions = {}): ImportBundle 
   const seed = options.seed ?? 1;
   const input = syntheticNetwork({ cols: options.cols ?? 24, rows: options.rows ?? 24, seed, ...options });
   const random = seededRandom(seed * 7 + 1);
-  let minLon = Infinity;
-  let minLat = Infinity;
-  let maxLon = -Infinity;
-  let maxLat = -Infinity;
-  for (let i = 0; i < input.nodeCount; i++) {
-    minLon = Math.min(minLon, input.nodeLon[i]!);
-    maxLon = Math.max(maxLon, input.nodeLon[i]!);
-    minLat = Math.min(minLat, input.nodeLat[i]!);
-    maxLat = Math.max(maxLat, input.nodeLat[i]!);
-  }
+  const [minLon, minLat, maxLon, maxLat] = networkBounds(input);
 
   const admin: AdminUnit[] = [];
   for (let d = 0; d < 2; d++) {

@@ -106,8 +106,8 @@ export function syntheticNetwork(options: SyntheticOptions): WalkGraphInput {
   };
 }
 
-/** A random point within the network's extent (may be off the network near the edges). */
-export function randomPointIn(input: WalkGraphInput, random: () => number): [number, number] {
+/** [minLon, minLat, maxLon, maxLat] of the network's nodes. */
+export function networkBounds(input: WalkGraphInput): [number, number, number, number] {
   let minLon = Infinity;
   let minLat = Infinity;
   let maxLon = -Infinity;
@@ -118,6 +118,12 @@ export function randomPointIn(input: WalkGraphInput, random: () => number): [num
     minLat = Math.min(minLat, input.nodeLat[i]!);
     maxLat = Math.max(maxLat, input.nodeLat[i]!);
   }
+  return [minLon, minLat, maxLon, maxLat];
+}
+
+/** A random point within the network's extent (may be off the network near the edges). */
+export function randomPointIn(input: WalkGraphInput, random: () => number): [number, number] {
+  const [minLon, minLat, maxLon, maxLat] = networkBounds(input);
   return [minLon + random() * (maxLon - minLon), minLat + random() * (maxLat - minLat)];
 }
 
