@@ -21,6 +21,14 @@ import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { createApp, type App } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
 import { openTestDatabase, type TestDatabase } from './backends.ts';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+
+// The client exposes its map for tests (client/app.js sets window.__map).
+declare global {
+  interface Window {
+    __map: MapLibreMap;
+  }
+}
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
@@ -111,7 +119,7 @@ async function jumpAndSettle(page: Page, lon: number, lat: number, zoom: number)
   await page.evaluate(
     ([lon, lat, zoom]) =>
       new Promise<void>((resolve) => {
-        const map = (window as any).__map;
+        const map = window.__map;
         map.once('idle', () => resolve());
         map.jumpTo({ center: [lon, lat], zoom });
       }),
@@ -124,7 +132,7 @@ async function settle(page: Page): Promise<void> {
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {
-        const map = (window as any).__map;
+        const map = window.__map;
         if (map.loaded() && map.areTilesLoaded()) resolve();
         else map.once('idle', () => resolve());
       }),
@@ -133,7 +141,7 @@ async function settle(page: Page): Promise<void> {
 
 /** Rendered features of one style layer in the current view. */
 async function renderedCount(page: Page, layer: string): Promise<number> {
-  return page.evaluate((layer) => (window as any).__map.queryRenderedFeatures({ layers: [layer] }).length, layer);
+  return page.evaluate((layer) => window.__map.queryRenderedFeatures({ layers: [layer] }).length, layer);
 }
 
 /**
@@ -179,7 +187,7 @@ function suite(): void {
     expect(await renderedCount(page, 'households')).toBeGreaterThan(10);
     expect(await renderedCount(page, 'centers')).toBeGreaterThan(0);
     const colours = await page.evaluate(() => {
-      const map = (window as any).__map;
+      const map = window.__map;
       return map.getPaintProperty('households', 'circle-color');
     });
     // The style colours by walk_seconds when the tiles carry it (the legend says which).
@@ -195,7 +203,7 @@ function suite(): void {
     await page.click('#isochrone-button');
     // Polls every frame until the contours are drawn, or an error shows in the panel.
     await page.waitForFunction(
-      () => (window as any).__map.queryRenderedFeatures({ layers: ['isochrone-fill'] }).length > 0 || document.querySelector('#messages .error'),
+      () => window.__map.queryRenderedFeatures({ layers: ['isochrone-fill'] }).length > 0 || document.querySelector('#messages .error'),
       undefined,
       { timeout: 60_000 },
     );
@@ -203,7 +211,7 @@ function suite(): void {
     await settle(page);
     expect(await renderedCount(page, 'route')).toBeGreaterThan(0);
     const minutes = await page.evaluate(() =>
-      [...new Set((window as any).__map.queryRenderedFeatures({ layers: ['isochrone-fill'] }).map((f: any) => f.properties.minutes))].sort(),
+      [...new Set(window.__map.queryRenderedFeatures({ layers: ['isochrone-fill'] }).map((f) => f.properties.minutes))].sort(),
     );
     expect(minutes.length).toBeGreaterThan(0);
     await page.screenshot({ path: SCREENSHOT });
@@ -218,7 +226,7 @@ function suite(): void {
     await page.waitForSelector('#candidates li', { timeout: 60_000 });
     expect(await panelErrors(page)).toEqual([]);
     await page.waitForFunction(
-      () => (window as any).__map.queryRenderedFeatures({ layers: ['centers'] }).some((f: any) => f.properties.source === 'api'),
+      () => window.__map.queryRenderedFeatures({ layers: ['centers'] }).some((f) => f.properties.source === 'api'),
       undefined,
       { timeout: 60_000 },
     );
@@ -232,7 +240,7 @@ function suite(): void {
     const { page } = fixture();
     await page.check('input[name="mode"][value="explore"]');
     // Far out at sea: off the network, the API answers 4xx with a message.
-    await page.evaluate(() => (window as any).__map.jumpTo({ center: [120.5, 24.5], zoom: 12 }));
+    await page.evaluate(() => window.__map.jumpTo({ center: [120.5, 24.5], zoom: 12 }));
     const box = (await page.locator('#map canvas').boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForSelector('#messages .message.error', { timeout: 60_000 });
