@@ -116,26 +116,35 @@ export async function ingest(db: Database | Promise<Database>, options: IngestOp
   const t1 = performance.now();
   options.signal?.throwIfAborted();
 
-  progress?.stage('building the walk network, households, centers and grids');
-  const { bundle, report } = collector.finish({
-    city: options.city ?? cityFromFile(options.osm),
-    source: `osm:${basename(options.osm)}`,
-    households,
-    centers,
-  });
-  if (options.grids) {
-    applyGridsFile(bundle, options.grids, report.skipped);
-    report.counts.grids = bundle.grids.length;
-    report.counts.householdUnits = bundle.households.count;
-    report.counts.officers = bundle.grids.reduce((a, g) => a + g.officers, 0);
-  }
-  const t2 = performance.now();
-  options.signal?.throwIfAborted();
-
-  progress?.stage('writing to the database (one transaction)');
-  const write = await writeBundle(await db, bundle, (table, done, total) => progress?.update(done, total, table));
+  // The bundle is built inside the write transaction, once it has sent the
+  // server the clearing of the old city: both run at once on two cores.
+  const database = await db;
+  let t2 = t1;
+  let report: OsmImportReport | undefined;
+  const build = (): ImportBundle => {
+    progress?.stage('building the walk network, households, centers and grids');
+    const built = collector.finish({
+      city: options.city ?? cityFromFile(options.osm),
+      source: `osm:${basename(options.osm)}`,
+      households,
+      centers,
+    });
+    report = built.report;
+    if (options.grids) {
+      applyGridsFile(built.bundle, options.grids, built.report.skipped);
+      built.report.counts.grids = built.bundle.grids.length;
+      built.report.counts.householdUnits = built.bundle.households.count;
+      built.report.counts.officers = built.bundle.grids.reduce((a, g) => a + g.officers, 0);
+    }
+    t2 = performance.now();
+    options.signal?.throwIfAborted();
+    progress?.stage('writing to the database (one transaction)');
+    return built.bundle;
+  };
+  const write = await writeBundle(database, build, (table, done, total) => progress?.update(done, total, table));
   progress?.done();
   const t3 = performance.now();
+  if (!report) throw new Error('the import wrote no bundle');
   report.ms = { read: t1 - t0, build: t2 - t1, total: t3 - t0 };
   return { report, write, ms: { read: t1 - t0, build: t2 - t1, write: t3 - t2, total: t3 - t0 } };
 }

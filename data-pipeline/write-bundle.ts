@@ -7,11 +7,8 @@
  */
 import type { Database, Queryable } from '../server/db/database.ts';
 import { bumpDataVersion } from '../server/db/data-state.ts';
-import { EwkbBatch, EWKB_SLICE } from '../server/db/ewkb.ts';
+import { BinaryCopyWriter } from '../server/db/binary-copy.ts';
 import type { AdminUnit, ImportBundle } from './import-bundle.ts';
-
-/** Rows per INSERT: large enough to amortise round trips, small enough for PGlite's message size. */
-const BATCH = 5000;
 
 export type WriteProgress = (table: string, done: number, total: number) => void;
 
@@ -23,37 +20,40 @@ export interface WriteResult {
 /** Tables the import replaces, children first so TRUNCATE order never matters. */
 const REPLACED_TABLES = ['households', 'grids', 'centers', 'walk_edges', 'walk_nodes', 'buildings', 'water', 'admin_units'];
 
-async function insertBatches(
-  tx: Queryable,
+/**
+ * Encodes rows lazily: the backend pulls a chunk, the server parses it while
+ * the next one is encoded. Progress is reported as chunks are taken.
+ */
+export function* encodeRows(
   table: string,
   total: number,
-  sql: string,
-  columns: (from: number, to: number) => unknown[],
+  fields: number,
+  encode: (row: BinaryCopyWriter, i: number) => void,
+  progress?: WriteProgress,
+): Generator<Uint8Array<ArrayBuffer>> {
+  const writer = new BinaryCopyWriter();
+  for (let i = 0; i < total; i++) {
+    encode(writer.row(fields), i);
+    const ready = writer.takeChunks();
+    if (ready.length > 0) {
+      progress?.(table, i, total);
+      yield* ready;
+    }
+  }
+  yield* writer.end();
+  progress?.(table, total, total);
+}
+
+/** Loads `total` rows into `table` with binary COPY; `encode` writes one row's fields in `columns` order. */
+function copyRows(
+  tx: Queryable,
+  table: string,
+  columns: readonly string[],
+  total: number,
+  encode: (row: BinaryCopyWriter, i: number) => void,
   progress?: WriteProgress,
 ): Promise<void> {
-  // The next batch's parameters are built while the server inserts this one:
-  // the query is on the wire before `columns` runs again.
-  let params = total > 0 ? columns(0, Math.min(total, BATCH)) : undefined;
-  for (let from = 0; from < total; from += BATCH) {
-    const to = Math.min(total, from + BATCH);
-    const inserting = tx.query(sql, params);
-    params = to < total ? columns(to, Math.min(total, to + BATCH)) : undefined;
-    await inserting;
-    progress?.(table, to, total);
-  }
-  if (total === 0) progress?.(table, 0, 0);
-}
-
-/** A batch's geometries as the three parameters EWKB_SLICE reads: bytes, offsets, lengths. */
-function slices(batch: EwkbBatch, from: number, to: number): unknown[] {
-  const { bytes, offsets, lengths } = batch.take(from, to);
-  return [bytes, offsets, lengths];
-}
-
-/** Same, with other parameters between the bytes and the offsets. */
-function withSlices(batch: EwkbBatch, from: number, to: number, between: unknown[]): unknown[] {
-  const { bytes, offsets, lengths } = batch.take(from, to);
-  return [bytes, ...between, offsets, lengths];
+  return tx.copyBinary(table, columns, encodeRows(table, total, columns.length, encode, progress));
 }
 
 /** A catalog name as a SQL identifier. */
@@ -61,25 +61,34 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function range(from: number, to: number, f: (i: number) => unknown): unknown[] {
-  const out = new Array(to - from);
-  for (let i = from; i < to; i++) out[i - from] = f(i);
-  return out;
-}
+/** A bundle, or the work that builds it: it then runs while the server clears the old city. */
+export type BundleSource = ImportBundle | (() => ImportBundle);
 
-export async function writeBundleIn(tx: Queryable, bundle: ImportBundle, progress?: WriteProgress): Promise<WriteResult> {
-  // Whitelisted identifiers only: the table list is a constant above.
-  await tx.exec(`TRUNCATE ${REPLACED_TABLES.join(', ')}`);
+export async function writeBundleIn(tx: Queryable, source: BundleSource, progress?: WriteProgress): Promise<WriteResult> {
   // Spatial indexes are rebuilt once after the load instead of being updated
   // row by row: about twice as fast for a whole city. (Plain b-tree indexes
   // are cheaper to keep than to rebuild.) Their definitions come from the
   // catalog, so the migrations stay the one place that defines them.
   const spatialIndexes = await tx.query<{ indexname: string; indexdef: string }>(
-    `SELECT indexname, indexdef FROM pg_indexes
-     WHERE schemaname = current_schema() AND tablename = ANY($1::text[]) AND indexdef ILIKE '% USING gist %'`,
+    `SELECT i.relname AS indexname, pg_get_indexdef(i.oid) AS indexdef
+     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am am ON am.oid = i.relam
+     WHERE x.indrelid = ANY($1::text[]::regclass[]) AND am.amname = 'gist'`,
     [REPLACED_TABLES],
   );
-  for (const index of spatialIndexes) await tx.exec(`DROP INDEX ${quoteIdent(index.indexname)}`);
+  // Clearing goes to the server as one script (whitelisted names only) and is
+  // not awaited yet: on the PostGIS server it runs on the other core while
+  // this one builds the bundle.
+  const clearing = tx.exec(
+    [`TRUNCATE ${REPLACED_TABLES.join(', ')}`, ...spatialIndexes.map((index) => `DROP INDEX ${quoteIdent(index.indexname)}`)].join(';\n'),
+  );
+  let bundle: ImportBundle;
+  try {
+    bundle = typeof source === 'function' ? source() : source;
+  } catch (error) {
+    await clearing.catch(() => {}); // the build's error is the one to report
+    throw error;
+  }
+  await clearing;
 
   const admin: AdminUnit[] = [
     { code: bundle.city.code, level: 'city', name: bundle.city.name, parentCode: null, geom: null },
@@ -88,175 +97,89 @@ export async function writeBundleIn(tx: Queryable, bundle: ImportBundle, progres
   // Parents before children: the foreign key checks each row as it goes in.
   const levelOrder = { city: 0, district: 1, street: 2, community: 3 } as const;
   admin.sort((a, b) => levelOrder[a.level] - levelOrder[b.level]);
-  const adminGeoms = new EwkbBatch();
-  for (const unit of admin) unit.geom ? adminGeoms.multiPolygon(unit.geom) : adminGeoms.none();
-  await insertBatches(
-    tx,
-    'admin_units',
-    admin.length,
-    `INSERT INTO admin_units (code, level, name, parent_code, geom)
-     SELECT c, lv, n, p, ${EWKB_SLICE('$5')} FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::int[], $7::int[]) AS t(c, lv, n, p, o, l)`,
-    (a, b) => [
-      range(a, b, (i) => admin[i]!.code),
-      range(a, b, (i) => admin[i]!.level),
-      range(a, b, (i) => admin[i]!.name),
-      range(a, b, (i) => admin[i]!.parentCode),
-      ...slices(adminGeoms, a, b),
-    ],
-    progress,
-  );
+  await copyRows(tx, 'admin_units', ['code', 'level', 'name', 'parent_code', 'geom'], admin.length, (row, i) => {
+    const unit = admin[i]!;
+    row.text(unit.code).text(unit.level).text(unit.name).text(unit.parentCode).multiPolygon(unit.geom);
+  }, progress);
 
   const grids = bundle.grids;
-  const gridGeoms = new EwkbBatch();
-  for (const g of grids) gridGeoms.multiPolygon(g.geom);
-  await insertBatches(
+  const city = bundle.city.code;
+  await copyRows(
     tx,
     'grids',
+    ['id', 'code', 'name', 'city_code', 'district_code', 'street_code', 'community_code', 'officers', 'geom'],
     grids.length,
-    `INSERT INTO grids (id, code, name, city_code, district_code, street_code, community_code, officers, geom)
-     SELECT id, c, n, $9, d, s, cm, officers, ${EWKB_SLICE('$8')}
-     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $10::int[], $11::int[])
-       AS t(id, c, n, d, s, cm, officers, o, l)`,
-    (a, b) => [
-      range(a, b, (i) => i + 1),
-      range(a, b, (i) => grids[i]!.code),
-      range(a, b, (i) => grids[i]!.name),
-      range(a, b, (i) => grids[i]!.districtCode),
-      range(a, b, (i) => grids[i]!.streetCode),
-      range(a, b, (i) => grids[i]!.communityCode),
-      range(a, b, (i) => grids[i]!.officers),
-      ...withSlices(gridGeoms, a, b, [bundle.city.code]),
-    ],
+    (row, i) => {
+      const g = grids[i]!;
+      row.int4(i + 1).text(g.code).text(g.name).text(city).text(g.districtCode).text(g.streetCode).text(g.communityCode);
+      row.int4(g.officers).multiPolygon(g.geom);
+    },
     progress,
   );
 
   const centers = bundle.centers;
-  await insertBatches(
-    tx,
-    'centers',
-    centers.length,
-    `INSERT INTO centers (id, name, kind, services, source, source_id, geom)
-     SELECT id, n, k, COALESCE(string_to_array(NULLIF(s, ''), '|'), '{}'), src, sid, ST_SetSRID(ST_MakePoint(x, y), 4326)
-     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[]) AS t(id, n, k, s, src, sid, x, y)`,
-    (a, b) => [
-      range(a, b, (i) => i + 1),
-      range(a, b, (i) => centers[i]!.name),
-      range(a, b, (i) => centers[i]!.kind),
-      range(a, b, (i) => centers[i]!.services.join('|')),
-      range(a, b, (i) => centers[i]!.source),
-      range(a, b, (i) => centers[i]!.sourceId),
-      range(a, b, (i) => centers[i]!.lon),
-      range(a, b, (i) => centers[i]!.lat),
-    ],
-    progress,
-  );
+  await copyRows(tx, 'centers', ['id', 'name', 'kind', 'services', 'source', 'source_id', 'geom'], centers.length, (row, i) => {
+    const c = centers[i]!;
+    row.int4(i + 1).text(c.name).text(c.kind).textArray(c.services).text(c.source).text(c.sourceId).point(c.lon, c.lat);
+  }, progress);
 
   const h = bundle.households;
   for (let i = 0; i < h.count; i++) {
     const g = h.gridIndex[i]!;
     if (!(g >= 0 && g < grids.length)) throw new Error(`household unit ${h.sourceIds[i] || i} has no grid (grid index ${g})`);
   }
-  // The chain is copied from each unit's grid here rather than joined in SQL: a
-  // join per batch costs more than the arrays.
-  const chain = (i: number, key: 'districtCode' | 'streetCode' | 'communityCode') => grids[h.gridIndex[i]!]![key];
-  // Points travel as EWKB like every other geometry: parsing two float8[]
-  // elements per row costs the server more than slicing one bytea.
-  const householdPoints = new EwkbBatch();
-  for (let i = 0; i < h.count; i++) householdPoints.point(h.lon[i]!, h.lat[i]!);
-  await insertBatches(
+  // Each unit carries its grid's chain, so roll-ups need no join.
+  await copyRows(
     tx,
     'households',
+    ['id', 'households', 'persons', 'grid_id', 'city_code', 'district_code', 'street_code', 'community_code', 'source', 'source_id', 'geom'],
     h.count,
-    `INSERT INTO households (id, households, persons, grid_id, city_code, district_code, street_code, community_code, source, source_id, geom)
-     SELECT id, hh, NULLIF(p, -1), gi, $10, d, s, c, $11, sid, ${EWKB_SLICE('$9')}
-     FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $12::int[], $13::int[])
-       AS t(id, hh, p, gi, d, s, c, sid, o, l)`,
-    (a, b) => [
-      range(a, b, (i) => i + 1),
-      Array.from(h.households.subarray(a, b)),
-      Array.from(h.persons.subarray(a, b)),
-      range(a, b, (i) => h.gridIndex[i]! + 1),
-      range(a, b, (i) => chain(i, 'districtCode')),
-      range(a, b, (i) => chain(i, 'streetCode')),
-      range(a, b, (i) => chain(i, 'communityCode')),
-      range(a, b, (i) => h.sourceIds[i] || null),
-      ...withSlices(householdPoints, a, b, [bundle.city.code, h.source]),
-    ],
+    (row, i) => {
+      const grid = grids[h.gridIndex[i]!]!;
+      const persons = h.persons[i]!;
+      row.int4(i + 1).int4(h.households[i]!);
+      if (persons === -1) row.null();
+      else row.int4(persons);
+      row.int4(h.gridIndex[i]! + 1).text(city).text(grid.districtCode).text(grid.streetCode).text(grid.communityCode);
+      row.text(h.source).text(h.sourceIds[i] || null).point(h.lon[i]!, h.lat[i]!);
+    },
     progress,
   );
 
   const net = bundle.network;
-  const edgeGeoms = new EwkbBatch();
-  for (let e = 0; e < net.edgeCount; e++) edgeGeoms.lineFromFlat(net.coords, net.geomOffset[e]!, net.geomOffset[e + 1]!);
-  const nodePoints = new EwkbBatch();
-  for (let i = 0; i < net.nodeCount; i++) nodePoints.point(net.nodeLon[i]!, net.nodeLat[i]!);
-  await insertBatches(
-    tx,
-    'walk_nodes',
-    net.nodeCount,
-    `INSERT INTO walk_nodes (id, osm_id, geom)
-     SELECT id, NULLIF(osm, -1), ${EWKB_SLICE('$3')}
-     FROM unnest($1::int[], $2::bigint[], $4::int[], $5::int[]) AS t(id, osm, o, l)`,
-    (a, b) => [range(a, b, (i) => i), Array.from(net.nodeOsmId.subarray(a, b)), ...slices(nodePoints, a, b)],
-    progress,
-  );
-  await insertBatches(
+  const osmId = (row: BinaryCopyWriter, id: number) => (id === -1 ? row.null() : row.int8(id));
+  await copyRows(tx, 'walk_nodes', ['id', 'osm_id', 'geom'], net.nodeCount, (row, i) => {
+    osmId(row.int4(i), net.nodeOsmId[i]!).point(net.nodeLon[i]!, net.nodeLat[i]!);
+  }, progress);
+  await copyRows(
     tx,
     'walk_edges',
+    ['id', 'source', 'target', 'cost', 'reverse_cost', 'length_m', 'class', 'osm_id', 'geom'],
     net.edgeCount,
-    `INSERT INTO walk_edges (id, source, target, cost, reverse_cost, length_m, class, osm_id, geom)
-     SELECT id, s, t, c, rc, len, cl, NULLIF(osm, -1), ${EWKB_SLICE('$9')}
-     FROM unnest($1::int[], $2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::text[], $8::bigint[], $10::int[], $11::int[])
-       AS t(id, s, t, c, rc, len, cl, osm, o, l)`,
-    (a, b) => [
-      range(a, b, (i) => i + 1),
-      Array.from(net.source.subarray(a, b)),
-      Array.from(net.target.subarray(a, b)),
-      Array.from(net.cost.subarray(a, b)),
-      Array.from(net.reverseCost.subarray(a, b)),
-      Array.from(net.lengthM.subarray(a, b)),
-      range(a, b, (i) => net.classNames[net.classIndex[i]!]),
-      Array.from(net.edgeOsmId.subarray(a, b)),
-      ...slices(edgeGeoms, a, b),
-    ],
+    (row, e) => {
+      row.int4(e + 1).int4(net.source[e]!).int4(net.target[e]!);
+      row.float8(net.cost[e]!).float8(net.reverseCost[e]!).float8(net.lengthM[e]!).text(net.classNames[net.classIndex[e]!]!);
+      osmId(row, net.edgeOsmId[e]!).lineFromFlat(net.coords, net.geomOffset[e]!, net.geomOffset[e + 1]!);
+    },
     progress,
   );
 
   const buildings = bundle.buildings;
-  const buildingGeoms = new EwkbBatch();
-  for (const b of buildings) buildingGeoms.multiPolygon(b.geom);
-  await insertBatches(
-    tx,
-    'buildings',
-    buildings.length,
-    `INSERT INTO buildings (id, kind, levels, geom)
-     SELECT id, k, lv, ${EWKB_SLICE('$4')} FROM unnest($1::int[], $2::text[], $3::real[], $5::int[], $6::int[]) AS t(id, k, lv, o, l)`,
-    (a, b) => [
-      range(a, b, (i) => i + 1),
-      range(a, b, (i) => buildings[i]!.kind),
-      range(a, b, (i) => buildings[i]!.levels),
-      ...slices(buildingGeoms, a, b),
-    ],
-    progress,
-  );
+  await copyRows(tx, 'buildings', ['id', 'kind', 'levels', 'geom'], buildings.length, (row, i) => {
+    const b = buildings[i]!;
+    row.int4(i + 1).text(b.kind);
+    if (b.levels === null) row.null();
+    else row.float4(b.levels);
+    row.multiPolygon(b.geom);
+  }, progress);
 
   const water = bundle.water;
-  const waterGeoms = new EwkbBatch();
-  for (const w of water) w.geom.type === 'MultiPolygon' ? waterGeoms.multiPolygon(w.geom.coordinates) : waterGeoms.line(w.geom.coordinates);
-  await insertBatches(
-    tx,
-    'water',
-    water.length,
-    `INSERT INTO water (id, kind, name, geom)
-     SELECT id, k, n, ${EWKB_SLICE('$4')} FROM unnest($1::int[], $2::text[], $3::text[], $5::int[], $6::int[]) AS t(id, k, n, o, l)`,
-    (a, b) => [
-      range(a, b, (i) => i + 1),
-      range(a, b, (i) => water[i]!.kind),
-      range(a, b, (i) => water[i]!.name),
-      ...slices(waterGeoms, a, b),
-    ],
-    progress,
-  );
+  await copyRows(tx, 'water', ['id', 'kind', 'name', 'geom'], water.length, (row, i) => {
+    const w = water[i]!;
+    row.int4(i + 1).text(w.kind).text(w.name);
+    if (w.geom.type === 'MultiPolygon') row.multiPolygon(w.geom.coordinates);
+    else row.line(w.geom.coordinates);
+  }, progress);
 
   progress?.('spatial indexes', 0, spatialIndexes.length);
   for (const index of spatialIndexes) await tx.exec(index.indexdef);
@@ -281,6 +204,6 @@ export async function writeBundleIn(tx: Queryable, bundle: ImportBundle, progres
 }
 
 /** Replaces the stored city with the bundle in one transaction; returns the new data version. */
-export function writeBundle(db: Database, bundle: ImportBundle, progress?: WriteProgress): Promise<WriteResult> {
-  return db.transaction((tx) => writeBundleIn(tx, bundle, progress));
+export function writeBundle(db: Database, source: BundleSource, progress?: WriteProgress): Promise<WriteResult> {
+  return db.transaction((tx) => writeBundleIn(tx, source, progress));
 }

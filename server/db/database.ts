@@ -11,6 +11,12 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Bulk-loads rows encoded in binary COPY format (`BinaryCopyWriter`) into a
+   * table's columns. Table and column names are the caller's constants; the
+   * chunks are pulled as the backend takes them, so encoding overlaps loading.
+   */
+  copyBinary(table: string, columns: readonly string[], chunks: Iterable<Uint8Array<ArrayBuffer>>): Promise<void>;
 }
 
 export type BackendKind = 'postgis' | 'pglite';

@@ -3,7 +3,11 @@
  * max_connections (see config) and every connection gets a statement timeout
  * so that one runaway query cannot hold a connection forever.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyStatement } from './binary-copy.ts';
 import type { Database, Queryable } from './database.ts';
 
 export interface PgDatabaseOptions {
@@ -19,8 +23,23 @@ export interface PgDatabaseOptions {
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/** Streams binary COPY chunks through one connection. */
+async function copyBinary(client: pg.PoolClient, table: string, columns: readonly string[], chunks: Iterable<Uint8Array<ArrayBuffer>>): Promise<void> {
+  const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
+  await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+}
+
 function wrap(client: pg.PoolClient | pg.Pool): Queryable {
   return {
+    async copyBinary(table, columns, chunks) {
+      if (!(client instanceof pg.Pool)) return copyBinary(client, table, columns, chunks);
+      const connection = await client.connect();
+      try {
+        await copyBinary(connection, table, columns, chunks);
+      } finally {
+        connection.release();
+      }
+    },
     async query<T>(sql: string, params: readonly unknown[] = []) {
       const result = await client.query(sql, params as unknown[]);
       return result.rows as T[];
@@ -46,6 +65,7 @@ export async function openPgDatabase(options: PgDatabaseOptions): Promise<Databa
     hasMvt: true,
     query: base.query,
     exec: base.exec,
+    copyBinary: base.copyBinary,
     async transaction(fn) {
       const client = await pool.connect();
       try {

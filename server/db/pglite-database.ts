@@ -8,6 +8,7 @@ import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import type { Database, Queryable } from './database.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { copyStatement } from './binary-copy.ts';
 
 export interface PgliteDatabaseOptions {
   /** Folder for the database files; undefined keeps it in memory (tests). */
@@ -31,6 +32,10 @@ function wrap(target: PGlite | Transaction): Queryable {
     async exec(sql: string) {
       await target.exec(sql);
     },
+    async copyBinary(table, columns, chunks) {
+      // PGlite reads COPY input from a Blob mounted as /dev/blob.
+      await target.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([...chunks]) });
+    },
   };
 }
 
@@ -53,6 +58,7 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
     hasMvt: false,
     query: base.query,
     exec: base.exec,
+    copyBinary: base.copyBinary,
     transaction(fn) {
       return db.transaction((tx) => fn(wrap(tx)));
     },
