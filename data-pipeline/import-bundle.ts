@@ -89,6 +89,19 @@ export interface BuildingRow {
   kind: string;
   levels: number | null;
   geom: MultiPolygonCoords;
+  /**
+   * The same footprint as one outer ring in flat lon,lat coordinates, vertices
+   * [from, to), when the importer has it that way (OSM ways): the writer
+   * encodes it without building `geom`'s arrays.
+   */
+  readonly ring?: FlatRing;
+}
+
+/** A ring's vertices [from, to) in a flat lon,lat array; closed by the reader if its ends differ. */
+export interface FlatRing {
+  coords: Float64Array;
+  from: number;
+  to: number;
 }
 
 export interface WaterRow {

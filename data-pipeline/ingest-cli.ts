@@ -12,7 +12,7 @@ import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/open-database.ts';
 import type { Database } from '../server/db/database.ts';
 import { ingest, type IngestOptions, type IngestResult } from './ingest.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, thousands } from './progress.ts';
 
 const USAGE = `usage: npm run ingest -- --osm <file.osm.pbf|file.osm> [--grids file.geojson]
        [--centers file.geojson|file.csv] [--households file.geojson|file.csv] [--city NAME]
@@ -44,16 +44,16 @@ function summary(result: IngestResult, db: Database): string {
   const c = result.report.counts;
   const lines = [
     `imported ${result.report.source} into ${db.kind} as data version ${result.write.version}`,
-    `  walk network   ${c.networkNodes.toLocaleString('en-US')} nodes, ${c.networkEdges.toLocaleString('en-US')} edges (${c.stepsEdges} steps) from ${c.walkableWays.toLocaleString('en-US')} walkable ways`,
-    `  households     ${c.householdsTotal.toLocaleString('en-US')} households in ${c.householdUnits.toLocaleString('en-US')} units`,
+    `  walk network   ${thousands(c.networkNodes)} nodes, ${thousands(c.networkEdges)} edges (${c.stepsEdges} steps) from ${thousands(c.walkableWays)} walkable ways`,
+    `  households     ${thousands(c.householdsTotal)} households in ${thousands(c.householdUnits)} units`,
     `  centers        ${c.centers} (${Object.entries(c.centersByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`,
     `  grids          ${c.grids} with ${c.officers} officers; ${c.communities} communities`,
-    `  basemap        ${c.buildings.toLocaleString('en-US')} buildings, ${c.water} water features`,
+    `  basemap        ${thousands(c.buildings)} buildings, ${c.water} water features`,
   ];
   if (result.report.skipped.length > 0) {
     lines.push('  skipped:');
     for (const s of result.report.skipped) {
-      lines.push(`    ${s.count.toLocaleString('en-US')} ${s.reason}${s.examples.length ? ` (e.g. ${s.examples.join(', ')})` : ''}`);
+      lines.push(`    ${thousands(s.count)} ${s.reason}${s.examples.length ? ` (e.g. ${s.examples.join(', ')})` : ''}`);
     }
   }
   const ms = result.ms;

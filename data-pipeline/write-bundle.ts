@@ -7,7 +7,8 @@
  */
 import type { Database, Queryable } from '../server/db/database.ts';
 import { bumpDataVersion } from '../server/db/data-state.ts';
-import { BinaryCopyWriter } from '../server/db/binary-copy.ts';
+import { BinaryCopyWriter, utf8 } from '../server/db/binary-copy.ts';
+import { createStatements, dropStatements, indexesToRebuild } from './bulk-load-indexes.ts';
 import type { AdminUnit, ImportBundle } from './import-bundle.ts';
 
 export type WriteProgress = (table: string, done: number, total: number) => void;
@@ -56,31 +57,16 @@ function copyRows(
   return tx.copyBinary(table, columns, encodeRows(table, total, columns.length, encode, progress));
 }
 
-/** A catalog name as a SQL identifier. */
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 /** A bundle, or the work that builds it: it then runs while the server clears the old city. */
 export type BundleSource = ImportBundle | (() => ImportBundle);
 
 export async function writeBundleIn(tx: Queryable, source: BundleSource, progress?: WriteProgress): Promise<WriteResult> {
-  // Spatial indexes are rebuilt once after the load instead of being updated
-  // row by row: about twice as fast for a whole city. (Plain b-tree indexes
-  // are cheaper to keep than to rebuild.) Their definitions come from the
-  // catalog, so the migrations stay the one place that defines them.
-  const spatialIndexes = await tx.query<{ indexname: string; indexdef: string }>(
-    `SELECT i.relname AS indexname, pg_get_indexdef(i.oid) AS indexdef
-     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am am ON am.oid = i.relam
-     WHERE x.indrelid = ANY($1::text[]::regclass[]) AND am.amname = 'gist'`,
-    [REPLACED_TABLES],
-  );
+  const indexes = await indexesToRebuild(tx, REPLACED_TABLES);
   // Clearing goes to the server as one script (whitelisted names only) and is
   // not awaited yet: on the PostGIS server it runs on the other core while
-  // this one builds the bundle.
-  const clearing = tx.exec(
-    [`TRUNCATE ${REPLACED_TABLES.join(', ')}`, ...spatialIndexes.map((index) => `DROP INDEX ${quoteIdent(index.indexname)}`)].join(';\n'),
-  );
+  // this one builds the bundle. Indexes go first: TRUNCATE then has fewer
+  // files to replace.
+  const clearing = tx.exec([...dropStatements(indexes), `TRUNCATE ${REPLACED_TABLES.join(', ')}`].join(';\n'));
   let bundle: ImportBundle;
   try {
     bundle = typeof source === 'function' ? source() : source;
@@ -128,20 +114,25 @@ export async function writeBundleIn(tx: Queryable, source: BundleSource, progres
     const g = h.gridIndex[i]!;
     if (!(g >= 0 && g < grids.length)) throw new Error(`household unit ${h.sourceIds[i] || i} has no grid (grid index ${g})`);
   }
-  // Each unit carries its grid's chain, so roll-ups need no join.
+  // Each unit carries its grid's chain, so roll-ups need no join. The chain's
+  // codes and the constant texts are encoded once, not once per unit.
+  const chains = grids.map((g) => [utf8(g.districtCode), utf8(g.streetCode), utf8(g.communityCode)] as const);
+  const cityText = utf8(city);
+  const sourceText = utf8(h.source);
   await copyRows(
     tx,
     'households',
     ['id', 'households', 'persons', 'grid_id', 'city_code', 'district_code', 'street_code', 'community_code', 'source', 'source_id', 'geom'],
     h.count,
     (row, i) => {
-      const grid = grids[h.gridIndex[i]!]!;
+      const grid = h.gridIndex[i]!;
+      const [district, street, community] = chains[grid]!;
       const persons = h.persons[i]!;
       row.int4(i + 1).int4(h.households[i]!);
       if (persons === -1) row.null();
       else row.int4(persons);
-      row.int4(h.gridIndex[i]! + 1).text(city).text(grid.districtCode).text(grid.streetCode).text(grid.communityCode);
-      row.text(h.source).text(h.sourceIds[i] || null).point(h.lon[i]!, h.lat[i]!);
+      row.int4(grid + 1).encodedText(cityText).encodedText(district).encodedText(street).encodedText(community);
+      row.encodedText(sourceText).text(h.sourceIds[i] || null).point(h.lon[i]!, h.lat[i]!);
     },
     progress,
   );
@@ -170,7 +161,8 @@ export async function writeBundleIn(tx: Queryable, source: BundleSource, progres
     row.int4(i + 1).text(b.kind);
     if (b.levels === null) row.null();
     else row.float4(b.levels);
-    row.multiPolygon(b.geom);
+    if (b.ring) row.ringPolygon(b.ring);
+    else row.multiPolygon(b.geom);
   }, progress);
 
   const water = bundle.water;
@@ -181,9 +173,12 @@ export async function writeBundleIn(tx: Queryable, source: BundleSource, progres
     else row.line(w.geom.coordinates);
   }, progress);
 
-  progress?.('spatial indexes', 0, spatialIndexes.length);
-  for (const index of spatialIndexes) await tx.exec(index.indexdef);
-  progress?.('spatial indexes', spatialIndexes.length, spatialIndexes.length);
+  const rebuild = createStatements(indexes);
+  for (let i = 0; i < rebuild.length; i++) {
+    progress?.('indexes', i, rebuild.length);
+    await tx.exec(rebuild[i]!);
+  }
+  progress?.('indexes', rebuild.length, rebuild.length);
   // No ANALYZE here: it costs more than all the inserts of a small city, and
   // autovacuum analyzes tables this changed soon after the commit.
 

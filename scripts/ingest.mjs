@@ -45,6 +45,10 @@ if (stale) {
     // PGlite loads its WASM and data files relative to its own modules, so it
     // stays in node_modules; pg-native is an optional driver we never use.
     external: ['@electric-sql/*', 'pg-native', 'esbuild'],
+    // pg probes for Cloudflare Workers by constructing a fetch Response, which
+    // makes Node load its whole fetch implementation (~10 ms) in a process
+    // that never fetches. The importer has no other use for Response.
+    define: { Response: 'undefined' },
     // pg is CommonJS: give its require() calls a real require.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',

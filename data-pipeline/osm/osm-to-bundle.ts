@@ -24,6 +24,7 @@ import type {
   MultiPolygonCoords,
   Position,
   WaterRow,
+  FlatRing,
 } from '../import-bundle.ts';
 import { assignGrids } from './grid-generator.ts';
 import { buildingInfo, estimateHouseholds, ringAreaCentroid, type BuildingFootprints, type BuildingInfo } from './household-estimate.ts';
@@ -170,23 +171,28 @@ function distinctVertices(coords: Float64Array, from: number, to: number): numbe
 }
 
 /**
- * A building row whose geometry is built from the flat coordinates when read
- * (the writer reads it once). Holding [lon, lat] arrays for every vertex of
- * every building through the import would keep ~10 small objects per building
- * alive and cost more in garbage collection than the rest of the conversion.
- * `geom` is a prototype getter: read it, do not rely on spreading the row.
+ * A building row kept as its flat coordinates: the writer encodes `ring`
+ * directly, and `geom` builds [lon, lat] arrays only for other readers.
+ * Holding such arrays for every vertex of every building through the import
+ * would keep ~10 small objects per building alive and cost more in garbage
+ * collection than the rest of the conversion. `geom` is a prototype getter:
+ * read it, do not rely on spreading the row.
  */
 class FlatPolygonRow implements BuildingRow {
+  readonly ring: FlatRing;
+
   constructor(
     readonly kind: string,
     readonly levels: number | null,
-    private readonly coords: Float64Array,
-    private readonly from: number,
-    private readonly to: number,
-  ) {}
+    coords: Float64Array,
+    from: number,
+    to: number,
+  ) {
+    this.ring = { coords, from, to };
+  }
 
   get geom(): MultiPolygonCoords {
-    return [[ring(this.coords, this.from, this.to)]];
+    return [[ring(this.ring.coords, this.ring.from, this.ring.to)]];
   }
 
   toJSON(): BuildingRow {

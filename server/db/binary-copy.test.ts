@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBackends, openTestDatabase, type TestDatabase } from '../../test/backends.ts';
+import type { MultiPolygonCoords } from '../../data-pipeline/import-bundle.ts';
 import { BinaryCopyWriter, copyStatement } from './binary-copy.ts';
 
 describe('copyStatement', () => {
@@ -19,6 +20,20 @@ describe('BinaryCopyWriter', () => {
     v.row(2).int4(1);
     expect(() => v.row(1)).toThrow(/missing 1 field/);
     expect(() => v.end()).toThrow(/missing 1 field/);
+  });
+
+  it('encodes a flat ring like the same polygon given as arrays, closing open rings once', () => {
+    const bytes = (encode: (w: BinaryCopyWriter) => void) => {
+      const w = new BinaryCopyWriter();
+      encode(w.row(1));
+      return Buffer.concat(w.end());
+    };
+    const closed = new Float64Array([0, 0, 2, 0, 2, 2, 0, 0]);
+    const open = closed.subarray(0, 6);
+    const polygon: MultiPolygonCoords = [[[[0, 0], [2, 0], [2, 2], [0, 0]]]];
+    const expected = bytes((w) => w.multiPolygon(polygon));
+    expect(bytes((w) => w.ringPolygon({ coords: closed, from: 0, to: 4 }))).toEqual(expected);
+    expect(bytes((w) => w.ringPolygon({ coords: open, from: 0, to: 3 }))).toEqual(expected);
   });
 
   it('hands on chunks as it goes, each ending on a row boundary', () => {
@@ -41,20 +56,23 @@ describeBackends('binary COPY', (kind) => {
     t = await openTestDatabase(kind);
     await t.db.exec(`CREATE TABLE copy_probe (
       i int, b bigint, r real, d double precision, s text, a text[],
-      p geometry(Point, 4326), l geometry(LineString, 4326), m geometry(MultiPolygon, 4326), g geometry(Geometry, 4326))`);
+      p geometry(Point, 4326), l geometry(LineString, 4326), m geometry(MultiPolygon, 4326), g geometry(Geometry, 4326), f geometry(MultiPolygon, 4326))`);
   });
   afterAll(() => t?.dispose());
 
   it('round-trips every field type, NULLs and non-ASCII text', async () => {
-    const square = [[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], [[0.2, 0.2], [0.2, 0.4], [0.4, 0.4], [0.2, 0.2]]]];
+    const square: MultiPolygonCoords = [[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], [[0.2, 0.2], [0.2, 0.4], [0.4, 0.4], [0.2, 0.2]]]];
     const w = new BinaryCopyWriter();
-    w.row(10).int4(-7).int8(9_007_199_254_740_991).float4(2.5).float8(Math.PI).text('莆田市 城厢区').textArray(['health', 'market'])
-      .point(119.0077, 25.4541).lineFromFlat(new Float64Array([9, 9, 1, 2, 3, 4, 5, 6]), 1, 4).multiPolygon(square).line([[7, 8], [9, 10]]);
-    w.row(10).null().null().null().null().text(null).textArray([]).null().null().multiPolygon(null).null();
-    await t.db.transaction((tx) => tx.copyBinary('copy_probe', ['i', 'b', 'r', 'd', 's', 'a', 'p', 'l', 'm', 'g'], w.end()));
+    // f: an open ring from flat coordinates (vertices 1..3 of 5), closed by the writer.
+    const flat = new Float64Array([9, 9, 0, 0, 2, 0, 2, 2, 9, 9]);
+    w.row(11).int4(-7).int8(9_007_199_254_740_991).float4(2.5).float8(Math.PI).text('莆田市 城厢区').textArray(['health', 'market'])
+      .point(119.0077, 25.4541).lineFromFlat(new Float64Array([9, 9, 1, 2, 3, 4, 5, 6]), 1, 4).multiPolygon(square).line([[7, 8], [9, 10]])
+      .ringPolygon({ coords: flat, from: 1, to: 4 });
+    w.row(11).null().null().null().null().text(null).textArray([]).null().null().multiPolygon(null).null().null();
+    await t.db.transaction((tx) => tx.copyBinary('copy_probe', ['i', 'b', 'r', 'd', 's', 'a', 'p', 'l', 'm', 'g', 'f'], w.end()));
 
     const rows = await t.db.query<Record<string, unknown>>(
-      `SELECT i, b, r, d, s, a, ST_AsText(p) AS p, ST_AsText(l) AS l, ST_AsText(m) AS m, ST_AsText(g) AS g,
+      `SELECT i, b, r, d, s, a, ST_AsText(p) AS p, ST_AsText(l) AS l, ST_AsText(m) AS m, ST_AsText(g) AS g, ST_AsText(f) AS f,
               ST_SRID(p) AS srid, ST_Area(m) AS area
        FROM copy_probe ORDER BY i NULLS LAST`,
     );
@@ -70,10 +88,11 @@ describeBackends('binary COPY', (kind) => {
         l: 'LINESTRING(1 2,3 4,5 6)',
         m: 'MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0),(0.2 0.2,0.2 0.4,0.4 0.4,0.2 0.2)))',
         g: 'LINESTRING(7 8,9 10)',
+        f: 'MULTIPOLYGON(((0 0,2 0,2 2,0 0)))',
         srid: 4326,
         area: expect.closeTo(1 - 0.02, 9),
       },
-      { i: null, b: null, r: null, d: null, s: null, a: [], p: null, l: null, m: null, g: null, srid: null, area: null },
+      { i: null, b: null, r: null, d: null, s: null, a: [], p: null, l: null, m: null, g: null, f: null, srid: null, area: null },
     ]);
   });
 

@@ -13,7 +13,7 @@
  * integers big-endian; an int16 -1 at the end. EWKB inside a field is little
  * endian, as its first byte says.
  */
-import type { MultiPolygonCoords, Position } from '../../data-pipeline/import-bundle.ts';
+import type { FlatRing, MultiPolygonCoords, Position } from '../../data-pipeline/import-bundle.ts';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TEXT_OID = 25;
@@ -28,6 +28,14 @@ const CHUNK_BYTES = 256 * 1024;
 
 function viewOf(buffer: Buffer): DataView {
   return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** Flat coordinates can be copied byte for byte into little-endian EWKB on little-endian machines (x86, ARM). */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/** UTF-8 bytes of a text value, for values written many times (see `encodedText`). */
+export function utf8(value: string | null): Uint8Array | null {
+  return value === null ? null : Buffer.from(value, 'utf8');
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -53,6 +61,8 @@ export class BinaryCopyWriter {
   private offset = 0;
   private readonly done: Buffer<ArrayBuffer>[] = [];
   private fieldsLeft = 0;
+  private bytesOf: Float64Array | null = null;
+  private valueBytes: Buffer = Buffer.alloc(0);
   private lengthAt = -1;
 
   constructor() {
@@ -134,6 +144,15 @@ export class BinaryCopyWriter {
     return this;
   }
 
+  /** A text value already encoded with `utf8`: one copy instead of an encode per row. */
+  encodedText(bytes: Uint8Array | null): this {
+    if (bytes === null) return this.null();
+    this.field(bytes.length);
+    this.buffer.set(bytes, this.offset);
+    this.offset += bytes.length;
+    return this;
+  }
+
   /** A one-dimensional text[] (no NULL elements). */
   textArray(values: readonly string[]): this {
     const start = this.beginVariable();
@@ -171,7 +190,7 @@ export class BinaryCopyWriter {
     this.field(13 + n * 16);
     this.ewkbHeader(WKB_LINESTRING, true);
     this.uint32(n);
-    for (let i = fromVertex * 2; i < toVertex * 2; i++) this.double(coords[i]!);
+    this.doubles(coords, fromVertex * 2, toVertex * 2);
     return this;
   }
 
@@ -206,6 +225,24 @@ export class BinaryCopyWriter {
           this.double(y);
         }
       }
+    }
+    return this;
+  }
+
+  /** A MultiPolygon of one polygon with one outer ring from flat coordinates, closed if its ends differ. */
+  ringPolygon({ coords, from, to }: FlatRing): this {
+    const open = coords[2 * from] !== coords[2 * to - 2] || coords[2 * from + 1] !== coords[2 * to - 1];
+    const n = to - from + (open ? 1 : 0);
+    this.field(13 + 9 + 4 + n * 16);
+    this.ewkbHeader(WKB_MULTIPOLYGON, true);
+    this.uint32(1);
+    this.ewkbHeader(WKB_POLYGON, false);
+    this.uint32(1);
+    this.uint32(n);
+    this.doubles(coords, 2 * from, 2 * to);
+    if (open) {
+      this.double(coords[2 * from]!);
+      this.double(coords[2 * from + 1]!);
     }
     return this;
   }
@@ -249,6 +286,21 @@ export class BinaryCopyWriter {
   private double(value: number): void {
     this.view.setFloat64(this.offset, value, true);
     this.offset += 8;
+  }
+
+  /** values[from, to) as little-endian doubles: one memory copy where the machine is little-endian. */
+  private doubles(values: Float64Array, from: number, to: number): void {
+    if (LITTLE_ENDIAN) {
+      // Importers keep all coordinates in one big array: its byte view is made once.
+      if (this.bytesOf !== values) {
+        this.bytesOf = values;
+        this.valueBytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+      }
+      this.valueBytes.copy(this.buffer, this.offset, from * 8, to * 8);
+      this.offset += (to - from) * 8;
+    } else {
+      for (let i = from; i < to; i++) this.double(values[i]!);
+    }
   }
 
   /** Grows the current chunk (copying the part written so far) when `bytes` do not fit. */
