@@ -1,9 +1,10 @@
 /**
  * Stores an ImportBundle, replacing the previous city, in ONE transaction:
  * if anything fails (or the process is killed) PostgreSQL rolls back and the
- * data that was there before is still there, whole. Rows go in batches through
- * unnest() over bound array parameters: one round trip per few thousand rows,
- * the same SQL on both backends, no string-built values.
+ * data that was there before is still there, whole. Rows go in as binary
+ * COPY (binary-copy.ts), encoded from the bundle's arrays while the server
+ * parses the previous chunk: the same bytes on both backends, no values in
+ * SQL text. Indexes are set aside for the load and rebuilt after it.
  */
 import type { Database, Queryable } from '../server/db/database.ts';
 import { bumpDataVersion } from '../server/db/data-state.ts';

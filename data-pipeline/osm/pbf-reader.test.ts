@@ -380,6 +380,40 @@ describe('readPbf on a handcrafted file', () => {
     expect(badIndex.message).toMatch(/blob #1 at byte \d+: corrupt PrimitiveBlock.*string index 999/);
   });
 
+  it('reads ahead yet decodes in file order and fails at the bad blob after the good ones', async () => {
+    const data = frame('OSMData', encodeBlock(PLAIN_VARIANT), 'zlib');
+    const badZlib = (() => {
+      const blob = messageBytes((b) => {
+        b.writeVarintField(2, 100);
+        b.writeBytesField(3, Buffer.from('this is not zlib data'));
+      });
+      const header = messageBytes((h) => {
+        h.writeStringField(1, 'OSMData');
+        h.writeVarintField(3, blob.length);
+      });
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(header.length);
+      return Buffer.concat([length, header, blob]);
+    })();
+    // header, 6 data blobs, a blob of an unknown type (skipped), a corrupt one, then more data.
+    const file = Buffer.concat([
+      frame('OSMHeader', headerBlock(['OsmSchema-V0.6', 'DenseNodes']), 'zlib'),
+      ...Array.from({ length: 6 }, () => data),
+      frame('Junk', Buffer.from('whatever'), 'raw'),
+      badZlib,
+      data,
+    ]);
+    const { events, handler } = recorder();
+    const path = writeTmp('ahead.osm.pbf', file);
+    const error = await readPbf(path, handler).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OsmFormatError);
+    expect((error as OsmFormatError).where).toMatch(/^blob #8 at byte \d+$/);
+    expect((error as Error).message).toContain('corrupt zlib data');
+    const one = recorder();
+    await readPbf(writeTmp('one.osm.pbf', tinyPbf()), one.handler);
+    expect(events).toEqual(Array.from({ length: 6 }, () => one.events).flat());
+  });
+
   it('rejects garbage and truncation with the byte offset', async () => {
     const garbage = await pbfError('garbage.osm.pbf', Buffer.from('this is not a protocol buffer at all'));
     expect(garbage.where).toBe('blob #0 at byte 0');
