@@ -18,7 +18,8 @@ import { formatMs, summarize } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MONACO = path.resolve(ROOT, '../shared/data/osm/monaco.osm.pbf');
-const RUNS = 3;
+// Five runs each, alternating: the machine is shared and single runs vary by ±15%.
+const RUNS = 5;
 
 function has(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
