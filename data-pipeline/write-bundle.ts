@@ -8,6 +8,7 @@
  */
 import type { Database, Queryable } from '../server/db/database.ts';
 import { bumpDataVersion } from '../server/db/data-state.ts';
+import { announceChange } from '../server/events/change-notifications.ts';
 import { BinaryCopyWriter, utf8 } from '../server/db/binary-copy.ts';
 import { createStatements, dropStatements, indexesToRebuild } from './bulk-load-indexes.ts';
 import type { AdminUnit, ImportBundle } from './import-bundle.ts';
@@ -18,6 +19,9 @@ export interface WriteResult {
   version: string;
   counts: Record<string, number>;
 }
+
+/** Who announces an import's change: not a server instance, so every instance takes it. */
+const IMPORT_ORIGIN = 'import';
 
 /** Tables the import replaces, children first so TRUNCATE order never matters. */
 const REPLACED_TABLES = ['households', 'grids', 'centers', 'walk_edges', 'walk_nodes', 'buildings', 'water', 'admin_units'];
@@ -184,6 +188,8 @@ export async function writeBundleIn(tx: Queryable, source: BundleSource, progres
   // autovacuum analyzes tables this changed soon after the commit.
 
   const version = await bumpDataVersion(tx, { city: bundle.city.name, source: bundle.source });
+  // Running servers on this database reload as soon as this commits.
+  await announceChange(tx, IMPORT_ORIGIN, { type: 'replaced', version });
   return {
     version,
     counts: {

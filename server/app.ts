@@ -3,6 +3,7 @@
  * feature's routes and mounts them on one Hono app. The only place that knows
  * every feature; no module below reaches for globals or the environment.
  */
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Database } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -11,6 +12,7 @@ import { healthRoutes } from './health/health-routes.ts';
 import { clientRoutes } from './client/client-routes.ts';
 import { readDataState } from './db/data-state.ts';
 import { createDataChanges, watchDataVersion, type DataChanges } from './events/data-changes.ts';
+import { relayAnnouncedChanges } from './events/change-notifications.ts';
 import { createRoutingService } from './routing/routing-service.ts';
 import { nearestRoutes } from './routing/nearest-routes.ts';
 import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
@@ -30,6 +32,8 @@ export interface AppDeps {
   changes?: DataChanges;
   /** Tile cache budget and HTTP cache lifetime (tile-service.ts has the defaults). */
   tiles?: Partial<TileServiceOptions>;
+  /** How often to poll the data version for changes whose announcement was missed (default 2 s). */
+  pollIntervalMs?: number;
 }
 
 export interface App {
@@ -48,9 +52,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.onError(handleError(deps.logger));
   http.notFound(handleNotFound);
   const changes = deps.changes ?? createDataChanges();
-  // Imports by other processes reach this one through the data version in PostgreSQL.
-  const watcher = watchDataVersion(deps.db, changes, (await readDataState(deps.db)).version);
+  // Changes by other processes (imports, other instances) reach this one
+  // through PostgreSQL: at once by LISTEN/NOTIFY on the server backend, and
+  // by polling the data version as the safety net.
+  const origin = randomUUID();
+  const watcher = watchDataVersion(deps.db, changes, (await readDataState(deps.db)).version, deps.pollIntervalMs);
   changes.subscribe((change) => watcher.noteVersion(change.version));
+  const relay = await relayAnnouncedChanges(deps.db, changes, origin, watcher.isCurrent);
 
   const routing = createRoutingService({ db: deps.db, logger: deps.logger, dataDir: deps.dataDir, changes });
   const coverage = createCoverageService({ db: deps.db, logger: deps.logger, routing, changes });
@@ -64,7 +72,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The tile cache drops tiles on every data change from here on (it starts empty).
   const tiles = await createTileService(deps.db, changes, deps.tiles);
   http.route('/', tileRoutes(tiles));
-  http.route('/', centerRoutes(createCenterStore(deps.db, changes)));
+  http.route('/', centerRoutes(createCenterStore(deps.db, changes, origin)));
   return {
     http,
     changes,
@@ -74,6 +82,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     async close() {
       watcher.stop();
+      await relay.stop();
       tiles.close();
       await coverage.close();
       await routing.close();

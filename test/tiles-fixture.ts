@@ -423,6 +423,6 @@ export async function tileTestApp(db: Database, options: Partial<TileServiceOpti
   http.onError(handleError(silentLogger));
   http.notFound(handleNotFound);
   http.route('/', tileRoutes(service));
-  http.route('/', centerRoutes(createCenterStore(db, changes)));
+  http.route('/', centerRoutes(createCenterStore(db, changes, 'tile-test')));
   return { http, changes, service };
 }

@@ -8,7 +8,8 @@
  */
 import type { Database, Queryable } from '../db/database.ts';
 import { bumpDataVersion } from '../db/data-state.ts';
-import type { BBox, DataChanges } from '../events/data-changes.ts';
+import type { BBox, DataChange, DataChanges } from '../events/data-changes.ts';
+import { announceChange } from '../events/change-notifications.ts';
 
 export interface Center {
   id: number;
@@ -70,17 +71,26 @@ async function selectOne(q: Queryable, id: number, lock: boolean): Promise<Cente
   return rows[0] ? toCenter(rows[0]) : undefined;
 }
 
-export function createCenterStore(db: Database, changes: DataChanges): CenterStore {
-  /** Runs a change in one transaction with a version bump, then tells the listeners where it happened. */
+/**
+ * `origin` names this process in its announcements to other processes on the
+ * same database (change-notifications.ts).
+ */
+export function createCenterStore(db: Database, changes: DataChanges, origin: string): CenterStore {
+  /**
+   * Runs a change in one transaction with a version bump and an announcement
+   * to other processes, then tells this process's listeners where it happened.
+   */
   async function change<T>(fn: (tx: Queryable) => Promise<{ result: T; boxes: BBox[] } | undefined>): Promise<T | undefined> {
     const done = await db.transaction(async (tx) => {
       const outcome = await fn(tx);
       if (!outcome) return undefined;
       const version = await bumpDataVersion(tx);
-      return { ...outcome, version };
+      const change: DataChange = { type: 'features', version, layers: [CENTERS_LAYER], boxes: outcome.boxes };
+      await announceChange(tx, origin, change);
+      return { result: outcome.result, change };
     });
     if (!done) return undefined;
-    await changes.publish({ type: 'features', version: done.version, layers: [CENTERS_LAYER], boxes: done.boxes });
+    await changes.publish(done.change);
     return done.result;
   }
 

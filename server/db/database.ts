@@ -30,5 +30,12 @@ export interface Database extends Queryable {
    * rolled back when it throws, so a failed import leaves the old data whole.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel` (a plain
+   * identifier), from any process on the same database, until the returned
+   * function is called. Only where other processes can share the database
+   * (the PostGIS server); the embedded database serves one process.
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -50,6 +50,70 @@ function wrap(client: pg.PoolClient | pg.Pool): Queryable {
   };
 }
 
+/** Milliseconds between attempts to re-establish a lost LISTEN connection: doubling, capped. */
+const LISTEN_RETRY_MS = { first: 500, max: 30_000 };
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other
+ * queries). A lost connection is re-established with backoff; notifications
+ * sent while it was down are lost, which callers cover by also polling.
+ */
+async function listenOn(connectionString: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a plain channel name: ${JSON.stringify(channel)}`);
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = LISTEN_RETRY_MS.first;
+
+  const scheduleReconnect = () => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch(() => scheduleReconnect());
+    }, delay);
+    retry.unref();
+    delay = Math.min(delay * 2, LISTEN_RETRY_MS.max);
+  };
+
+  async function connect(): Promise<void> {
+    const c = new pg.Client({ connectionString });
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      if (client === c) client = undefined;
+      scheduleReconnect();
+    };
+    c.on('error', onLost);
+    c.on('end', onLost);
+    c.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onNotify(message.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+    } catch (error) {
+      onLost();
+      await c.end().catch(() => {});
+      throw error;
+    }
+    if (stopped) {
+      await c.end().catch(() => {});
+      return;
+    }
+    client = c;
+    delay = LISTEN_RETRY_MS.first;
+  }
+
+  // A first failure is not fatal: the caller's polling still works, and we keep trying.
+  await connect().catch(() => {});
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
+  };
+}
+
 export async function openPgDatabase(options: PgDatabaseOptions): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -79,6 +143,9 @@ export async function openPgDatabase(options: PgDatabaseOptions): Promise<Databa
       } finally {
         client.release();
       }
+    },
+    listen(channel, onNotify) {
+      return listenOn(options.connectionString, channel, onNotify);
     },
     async close() {
       await pool.end();

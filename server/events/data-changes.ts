@@ -47,10 +47,11 @@ export function createDataChanges(): DataChanges {
 }
 
 /**
- * Polls data_state so that an import by another process (npm run ingest
- * against the same PostGIS server) reaches this one as a `replaced` change.
- * Changes made through this process are published directly; `noteVersion`
- * tells the watcher about them so it does not publish them twice.
+ * Polls data_state so that a change by another process (npm run ingest
+ * against the same PostGIS server, another instance) reaches this one as a
+ * `replaced` change even when its announcement (change-notifications.ts) was
+ * missed. Changes this process publishes reach `noteVersion`, so the watcher
+ * does not publish them twice.
  */
 export function watchDataVersion(db: Database, changes: DataChanges, initialVersion: string, intervalMs = 2000) {
   let known = initialVersion;
@@ -74,6 +75,10 @@ export function watchDataVersion(db: Database, changes: DataChanges, initialVers
   return {
     noteVersion(version: string) {
       known = version;
+    },
+    /** True for the version this process last saw. */
+    isCurrent(version: string) {
+      return version === known;
     },
     stop() {
       clearInterval(timer);

@@ -1,0 +1,105 @@
+/**
+ * Data changes between processes, through PostgreSQL itself: a writer
+ * announces its change with NOTIFY inside its transaction (delivered only if
+ * it commits), and every server instance on the same database relays what
+ * others announced to its own DataChanges bus. So a center moved through one
+ * instance drops exactly the affected tiles in all of them, and an import by
+ * `npm run ingest` reloads every instance at once instead of at its next poll.
+ *
+ * Notifications are best effort (a listener that was disconnected misses
+ * them): the data-version poller stays as the safety net.
+ */
+import type { Database, Queryable } from '../db/database.ts';
+import type { BBox, DataChange, DataChanges } from './data-changes.ts';
+
+export const CHANGES_CHANNEL = 'living_circle_changes';
+/** PostgreSQL refuses payloads of 8,000 bytes or more. */
+const MAX_PAYLOAD = 7900;
+
+interface Announcement {
+  /** Which process made the change: an instance ignores its own. */
+  origin: string;
+  change: DataChange;
+}
+
+/** All boxes as one covering box: what a too-long payload falls back to. */
+function union(boxes: readonly BBox[]): BBox {
+  const u: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const b of boxes) {
+    u[0] = Math.min(u[0], b[0]);
+    u[1] = Math.min(u[1], b[1]);
+    u[2] = Math.max(u[2], b[2]);
+    u[3] = Math.max(u[3], b[3]);
+  }
+  return u;
+}
+
+export function encodeAnnouncement(origin: string, change: DataChange): string {
+  const payload = JSON.stringify({ origin, change } satisfies Announcement);
+  if (payload.length <= MAX_PAYLOAD || change.type !== 'features') return payload;
+  // Many scattered boxes: listeners drop a little more than needed, never less.
+  return JSON.stringify({ origin, change: { ...change, boxes: [union(change.boxes)] } } satisfies Announcement);
+}
+
+const isBox = (b: unknown): b is BBox => Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v));
+
+/** The announcement in a payload, or undefined for anything malformed (another app on the channel, say). */
+export function decodeAnnouncement(payload: string): Announcement | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { origin, change } = parsed as { origin?: unknown; change?: Record<string, unknown> };
+  if (typeof origin !== 'string' || typeof change !== 'object' || change === null || typeof change.version !== 'string') return undefined;
+  if (change.type === 'replaced') return { origin, change: { type: 'replaced', version: change.version } };
+  if (change.type !== 'features') return undefined;
+  const { layers, boxes } = change;
+  if (!Array.isArray(layers) || !layers.every((l) => typeof l === 'string')) return undefined;
+  if (!Array.isArray(boxes) || !boxes.every(isBox)) return undefined;
+  return { origin, change: { type: 'features', version: change.version, layers, boxes } };
+}
+
+/** Announces a change to the other processes; delivered when `tx` commits, dropped if it rolls back. */
+export async function announceChange(tx: Queryable, origin: string, change: DataChange): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, encodeAnnouncement(origin, change)]);
+}
+
+export interface ChangeRelay {
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes on `changes` what other processes announce on this database.
+ * `isCurrent(version)` tells a version this instance already has (from its
+ * own change or the poller): such an announcement is not published twice.
+ * A no-op where the backend cannot listen (the embedded database).
+ */
+export async function relayAnnouncedChanges(
+  db: Database,
+  changes: DataChanges,
+  origin: string,
+  isCurrent: (version: string) => boolean,
+): Promise<ChangeRelay> {
+  if (!db.listen) return { async stop() {} };
+  // One at a time, in arrival order, like the changes themselves.
+  let queue = Promise.resolve();
+  const unlisten = await db.listen(CHANGES_CHANNEL, (payload) => {
+    const announcement = decodeAnnouncement(payload);
+    if (!announcement || announcement.origin === origin) return;
+    queue = queue.then(async () => {
+      if (isCurrent(announcement.change.version)) return;
+      await changes.publish(announcement.change);
+    }).catch(() => {
+      // A listener failed; it reports its own errors. Keep relaying.
+    });
+  });
+  return {
+    async stop() {
+      await unlisten();
+      await queue;
+    },
+  };
+}
