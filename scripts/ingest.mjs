@@ -6,7 +6,9 @@
 // import.meta.url finds sql/migrations the same way. pg is bundled in (its
 // many small files took ~45 ms to load); modules imported on demand (the
 // PGlite backend, the XML reader) become chunks loaded only when used.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// The bundle is also rebuilt when this script or package-lock.json (a new
+// pg, say) is newer; it is built beside dist/cli and moved into place.
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -27,14 +29,18 @@ function newestSource(dir) {
 
 const stale =
   !existsSync(bundle) ||
-  Math.max(newestSource(path.join(root, 'data-pipeline')), newestSource(path.join(root, 'server'))) > statSync(bundle).mtimeMs;
+  Math.max(
+    newestSource(path.join(root, 'data-pipeline')),
+    newestSource(path.join(root, 'server')),
+    statSync(fileURLToPath(import.meta.url)).mtimeMs,
+    existsSync(path.join(root, 'package-lock.json')) ? statSync(path.join(root, 'package-lock.json')).mtimeMs : 0,
+  ) > statSync(bundle).mtimeMs;
 if (stale) {
   const { build } = await import('esbuild');
-  const { rmSync } = await import('node:fs');
-  rmSync(outdir, { recursive: true, force: true }); // no stale chunks
+  const staging = `${outdir}.${process.pid}`;
   await build({
     entryPoints: { ingest: entry },
-    outdir,
+    outdir: staging,
     bundle: true,
     splitting: true,
     chunkNames: '[name]-[hash]',
@@ -53,5 +59,8 @@ if (stale) {
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+  // Swap in whole: no stale chunks from an older build stay beside the new ones.
+  rmSync(outdir, { recursive: true, force: true });
+  renameSync(staging, outdir);
 }
 await import(pathToFileURL(bundle).href);
