@@ -269,6 +269,11 @@ function frame(type: string, payload: Uint8Array, compression: Compression): Buf
     b.writeVarintField(2, payload.length);
     b.writeBytesField(compression === 'zlib' ? 3 : 4, compression === 'zlib' ? deflateSync(payload) : payload);
   });
+  return frameBlob(type, blob);
+}
+
+/** A serialized Blob message with its BlobHeader and length prefix. */
+function frameBlob(type: string, blob: Uint8Array): Buffer {
   const header = messageBytes((h) => {
     h.writeStringField(1, type);
     h.writeVarintField(3, blob.length);
@@ -382,19 +387,13 @@ describe('readPbf on a handcrafted file', () => {
 
   it('reads ahead yet decodes in file order and fails at the bad blob after the good ones', async () => {
     const data = frame('OSMData', encodeBlock(PLAIN_VARIANT), 'zlib');
-    const badZlib = (() => {
-      const blob = messageBytes((b) => {
+    const badZlib = frameBlob(
+      'OSMData',
+      messageBytes((b) => {
         b.writeVarintField(2, 100);
         b.writeBytesField(3, Buffer.from('this is not zlib data'));
-      });
-      const header = messageBytes((h) => {
-        h.writeStringField(1, 'OSMData');
-        h.writeVarintField(3, blob.length);
-      });
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(header.length);
-      return Buffer.concat([length, header, blob]);
-    })();
+      }),
+    );
     // header, 6 data blobs, a blob of an unknown type (skipped), a corrupt one, then more data.
     const file = Buffer.concat([
       frame('OSMHeader', headerBlock(['OsmSchema-V0.6', 'DenseNodes']), 'zlib'),
