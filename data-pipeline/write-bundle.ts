@@ -40,10 +40,9 @@ export function* encodeRows(
   const writer = new BinaryCopyWriter();
   for (let i = 0; i < total; i++) {
     encode(writer.row(fields), i);
-    const ready = writer.takeChunks();
-    if (ready.length > 0) {
+    if (writer.hasChunks) {
       progress?.(table, i, total);
-      yield* ready;
+      yield* writer.takeChunks();
     }
   }
   yield* writer.end();

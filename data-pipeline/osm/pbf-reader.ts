@@ -213,7 +213,10 @@ async function unpackBlob(file: string, framed: FramedBlob): Promise<Uint8Array 
     raw = fields.data;
   } else if (fields.compression === 'zlib') {
     try {
-      raw = await inflateAsync(fields.data);
+      // Output in one piece when the size is known: zlib's default 16 KB
+      // pieces are concatenated at the end, a copy of the whole block.
+      const chunkSize = fields.rawSize > 0 ? Math.min(Math.max(fields.rawSize, 64 * 1024), MAX_BLOB_BYTES) : undefined;
+      raw = await inflateAsync(fields.data, { chunkSize });
     } catch (err) {
       throw new OsmFormatError(file, at, `corrupt zlib data: ${(err as Error).message}`);
     }

@@ -83,6 +83,11 @@ export class BinaryCopyWriter {
     return this;
   }
 
+  /** True when `takeChunks` has something: checked per row, it allocates nothing. */
+  get hasChunks(): boolean {
+    return this.done.length > 0;
+  }
+
   /** Chunks completed so far (the caller takes ownership). */
   takeChunks(): Buffer<ArrayBuffer>[] {
     return this.done.splice(0, this.done.length);
