@@ -1,0 +1,580 @@
+/**
+ * The OpenAPI document against the app it describes (PGlite, the small test
+ * city): every mounted route is documented and every documented operation is
+ * mounted; real answers, good and bad, validate against the documented
+ * schema of their status (with the documented error codes and required
+ * headers), every documented status is seen at least once; documented
+ * parameter and body limits accept and reject exactly what the routes do;
+ * the document has the shape OpenAPI 3.1 asks for; and /docs is a
+ * self-contained page that renders every operation (in chromium, when there).
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import { Hono } from 'hono';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBundle } from '../../data-pipeline/write-bundle.ts';
+import { openTestDatabase, type TestDatabase } from '../../test/backends.ts';
+import { SMALL_CITY_CENTER, smallCityBundle } from '../../test/tiles-fixture.ts';
+import { createApp, type App } from '../app.ts';
+import type { Database } from '../db/database.ts';
+import { healthRoutes } from '../health/health-routes.ts';
+import { handleError, handleNotFound } from '../http/errors.ts';
+import { silentLogger } from '../logger.ts';
+import { latToTileY, lonToTileX } from '../tiles/tile-envelope.ts';
+import { createOpenApiDocument, OPENAPI_PATH } from './openapi-document.ts';
+import { openApiRoutes } from './openapi-routes.ts';
+
+/** The document is plain JSON, walked by key. */
+type Doc = Record<string, any>;
+interface Route {
+  method: string;
+  path: string;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** The client's static files: served by the app, not part of the API. */
+const CLIENT_ROUTES = new Set(['GET /', 'GET /index.html', 'GET /client/:name', 'GET /vendor/:name']);
+/** Statuses no valid or invalid input can cause: a 500 is a bug (errors.ts). */
+const UNREACHABLE_STATUSES = new Set(['500']);
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const [LON, LAT] = SMALL_CITY_CENTER;
+const tileOf = (z: number, lon = LON, lat = LAT) => `${z}/${Math.floor(lonToTileX(lon, z))}/${Math.floor(latToTileY(lat, z))}`;
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A JSON pointer to a document key, as a URI fragment part. */
+const pointerPart = (key: string) => encodeURIComponent(key.replace(/~/g, '~0').replace(/\//g, '~1'));
+
+/** Method and path of every route the app answers, middleware and client files left out. */
+function mountedRoutes(app: Hono): Route[] {
+  const routes = new Map<string, Route>();
+  for (const r of app.routes) {
+    // app.use() registers middleware for every method on a wildcard path: it answers no request by itself.
+    if (r.method === 'ALL' && r.path.endsWith('*')) continue;
+    const key = `${r.method} ${r.path}`;
+    if (!CLIENT_ROUTES.has(key)) routes.set(key, { method: r.method, path: r.path });
+  }
+  return [...routes.values()];
+}
+
+function documentedOperations(doc: Doc): (Route & { op: any; pathItem: any })[] {
+  return Object.entries(doc.paths as Record<string, any>).flatMap(([path, pathItem]) =>
+    METHODS.filter((m) => pathItem[m]).map((m) => ({ method: m.toUpperCase(), path, op: pathItem[m], pathItem })),
+  );
+}
+
+/**
+ * Whether a Hono path serves an OpenAPI path: literal segments equal; a
+ * `:param` segment stands for a templated one (`{id}`, or `{y}.mvt`, which
+ * Hono routes as `:file`), and where the template is the whole segment the
+ * names must agree.
+ */
+function servedBy(honoPath: string, openApiPath: string): boolean {
+  const h = honoPath.split('/');
+  const o = openApiPath.split('/');
+  if (h.length !== o.length) return false;
+  return h.every((segment, i) => {
+    const other = o[i]!;
+    if (!segment.startsWith(':')) return segment === other;
+    const whole = /^\{([^}]+)\}$/.exec(other);
+    return whole ? whole[1] === segment.slice(1) : other.includes('{');
+  });
+}
+
+/** Routes mounted but not documented, and operations documented but not mounted. */
+function compareRoutes(mounted: Route[], documented: Route[]): { undocumented: string[]; unmounted: string[] } {
+  const match = (a: Route, b: Route) => a.method === b.method && servedBy(a.path, b.path);
+  return {
+    undocumented: mounted.filter((m) => !documented.some((d) => match(m, d))).map((r) => `${r.method} ${r.path}`),
+    unmounted: documented.filter((d) => !mounted.some((m) => match(m, d))).map((r) => `${r.method} ${r.path}`),
+  };
+}
+
+/** Ajv over the whole document, so `#/components/schemas/X` resolves as it does for OpenAPI tools. */
+function createValidator(doc: Doc) {
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+  // The document's own fields are not JSON Schema keywords; declared, Ajv lets them be.
+  for (const key of Object.keys(doc)) ajv.addKeyword(key);
+  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+  ajv.addSchema(doc, 'urn:living-circle:openapi');
+  const compiled = new Map<string, ValidateFunction>();
+  const at = (pointer: string) => {
+    let validate = compiled.get(pointer);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `urn:living-circle:openapi#${pointer}` });
+      compiled.set(pointer, validate);
+    }
+    return validate;
+  };
+  return {
+    /** Errors of `value` against the schema at a JSON pointer ('' when valid). */
+    check(pointer: string, value: unknown): string {
+      const validate = at(pointer);
+      return validate(value) ? '' : ajv.errorsText(validate.errors, { dataVar: 'body' });
+    },
+  };
+}
+
+const resolveRef = (doc: Doc, value: any): any =>
+  value && typeof value.$ref === 'string' ? resolveRef(doc, value.$ref.slice(2).split('/').reduce((o: any, k: string) => o?.[k], doc)) : value;
+
+const templateRegex = (path: string) => new RegExp(`^${path.split(/\{[^}]+\}/).map(escapeRegex).join('[^/]+')}$`);
+
+/** A query or path value as the routes read it: numbers from numeric text, comma lists for explode=false arrays. */
+function coerce(schema: any, raw: string): unknown {
+  if (schema?.type === 'array') return raw.split(',').map((part) => coerce(schema.items, part));
+  if ((schema?.type === 'number' || schema?.type === 'integer') && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim())) return Number(raw);
+  return raw;
+}
+
+describe('OpenAPI document', () => {
+  const doc = createOpenApiDocument() as Doc;
+  const validator = createValidator(doc);
+  const operations = documentedOperations(doc);
+  /** Templates with fewer parameters first, so /tiles/catalog.json wins over /tiles/{layers}.json. */
+  const templates = Object.keys(doc.paths)
+    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
+    .map((path) => ({ path, regex: templateRegex(path) }));
+  /** "operationId status" pairs answered so far. */
+  const seen = new Set<string>();
+  let city: TestDatabase;
+  let empty: TestDatabase;
+  let app: App;
+  let emptyApp: App;
+
+  beforeAll(async () => {
+    [city, empty] = await Promise.all([openTestDatabase('pglite'), openTestDatabase('pglite')]);
+    await writeBundle(city.db, smallCityBundle());
+    app = await createApp({ db: city.db, logger: silentLogger, dataDir: undefined });
+    emptyApp = await createApp({ db: empty.db, logger: silentLogger, dataDir: undefined });
+    // As app.ts mounts it.
+    app.http.route('/', openApiRoutes());
+    emptyApp.http.route('/', openApiRoutes());
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await emptyApp?.close();
+    await city?.dispose();
+    await empty?.dispose();
+  });
+
+  function operationFor(method: string, pathname: string) {
+    const template = templates.find((t) => t.regex.test(pathname) && doc.paths[t.path][method.toLowerCase()]);
+    if (!template) throw new Error(`no documented operation for ${method} ${pathname}`);
+    return { path: template.path, pathItem: doc.paths[template.path], op: doc.paths[template.path][method.toLowerCase()] };
+  }
+
+  /** Checks an answer against the documented response of its status; returns its status, JSON body and error code. */
+  async function checkResponse(method: string, url: string, res: Response) {
+    const pathname = new URL(url, 'http://test').pathname;
+    const { path, op } = operationFor(method, pathname);
+    const where = `${method} ${url} -> ${res.status}`;
+    const spec = op.responses[String(res.status)];
+    expect(spec, `${where}: status not documented`).toBeDefined();
+    const response = resolveRef(doc, spec);
+    for (const [name, header] of Object.entries<any>(response.headers ?? {})) {
+      if (header.required) expect(res.headers.get(name), `${where}: header ${name}`).not.toBeNull();
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    seen.add(`${op.operationId} ${res.status}`);
+    if (!response.content) {
+      expect(bytes.byteLength, `${where}: documented without a body`).toBe(0);
+      return { status: res.status, body: undefined, code: undefined };
+    }
+    const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+    expect(Object.keys(response.content), `${where}: content type`).toContain(type);
+    if (!/json$/.test(type)) return { status: res.status, body: bytes, code: undefined };
+    const body = JSON.parse(new TextDecoder().decode(bytes));
+    const base = typeof spec.$ref === 'string' ? spec.$ref.slice(1) : `/paths/${pointerPart(path)}/${method.toLowerCase()}/responses/${res.status}`;
+    expect(validator.check(`${base}/content/${pointerPart(type)}/schema`, body), where).toBe('');
+    return { status: res.status, body, code: body?.error?.code as string | undefined };
+  }
+
+  async function call(method: string, url: string, options: { body?: unknown; raw?: string; headers?: Record<string, string>; on?: App } = {}) {
+    const init: RequestInit = { method, headers: { ...options.headers } };
+    if (options.body !== undefined || options.raw !== undefined) {
+      init.body = options.raw ?? JSON.stringify(options.body);
+      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    }
+    const res = await (options.on ?? app).http.request(url, init);
+    return { ...(await checkResponse(method, url, res.clone())), headers: res.headers };
+  }
+
+  /** Whether a query or path value is valid by the documented parameter schema. */
+  function documentedValid(method: string, pathname: string, name: string, raw: string): boolean {
+    const { path, pathItem, op } = operationFor(method, pathname);
+    const own = (op.parameters ?? []).findIndex((p: any) => resolveRef(doc, p).name === name);
+    const shared = (pathItem.parameters ?? []).findIndex((p: any) => resolveRef(doc, p).name === name);
+    if (own < 0 && shared < 0) throw new Error(`${method} ${path} documents no parameter ${name}`);
+    const pointer = own >= 0 ? `/paths/${pointerPart(path)}/${method.toLowerCase()}/parameters/${own}` : `/paths/${pointerPart(path)}/parameters/${shared}`;
+    const schema = resolveRef(doc, own >= 0 ? op.parameters[own] : pathItem.parameters[shared]).schema;
+    return validator.check(`${pointer}/schema`, coerce(schema, raw)) === '';
+  }
+
+  function documentedBodyValid(method: string, path: string, body: unknown): boolean {
+    return validator.check(`/paths/${pointerPart(path)}/${method.toLowerCase()}/requestBody/content/application~1json/schema`, body) === '';
+  }
+
+  /** Each value: the documented schema accepts it exactly when the route does not answer 400. */
+  async function expectQueryAgreement(route: string, base: Record<string, string>, name: string, values: string[]) {
+    for (const value of values) {
+      const url = `${route}?${new URLSearchParams({ ...base, [name]: value })}`;
+      const { status, code } = await call('GET', url);
+      const rejected = status === 400 && code !== 'unknown_kind';
+      expect([url, !rejected]).toEqual([url, documentedValid('GET', route, name, value)]);
+    }
+  }
+
+  describe('routes', () => {
+    it('documents every route the app mounts and mounts every documented operation', () => {
+      const mounted = mountedRoutes(app.http);
+      expect(mounted.length).toBeGreaterThan(10);
+      expect(compareRoutes(mounted, operations)).toEqual({ undocumented: [], unmounted: [] });
+    });
+
+    it('would notice an undocumented route or a documented one that is gone', () => {
+      const mounted = mountedRoutes(app.http);
+      const added = compareRoutes([...mounted, { method: 'POST', path: '/api/scenarios' }, { method: 'GET', path: '/api/centers/:centerId' }], operations);
+      expect(added.undocumented).toEqual(['POST /api/scenarios', 'GET /api/centers/:centerId']);
+      const removed = compareRoutes(mounted.filter((r) => r.path !== '/tiles/:file'), operations);
+      expect(removed.unmounted).toEqual(['GET /tiles/{layers}.json']);
+    });
+  });
+
+  describe('answers validate against the documented responses', () => {
+    const [lon, lat] = [LON + 0.0004, LAT + 0.0003];
+
+    it('/health, ready and not, and with the database down', async () => {
+      const ready = await call('GET', '/health');
+      expect(ready.status).toBe(200);
+      expect(ready.body.graph.ready).toBe(true);
+      const bare = await call('GET', '/health', { on: emptyApp });
+      expect(bare.status).toBe(200);
+      expect(bare.body.graph.ready).toBe(false);
+      // The health route alone on a database that fails every query.
+      const down = new Hono();
+      down.onError(handleError(silentLogger));
+      down.notFound(handleNotFound);
+      const failing = { kind: 'pglite', query: () => Promise.reject(new Error('connection refused')) } as unknown as Database;
+      down.route('/', healthRoutes(failing));
+      const res = await checkResponse('GET', '/health', await down.request('/health'));
+      expect(res.status).toBe(503);
+      expect(res.body.database.error).toBe('connection refused');
+    });
+
+    it('/api/nearest', async () => {
+      expect((await call('GET', `/api/nearest?lon=${lon}&lat=${lat}`)).status).toBe(200);
+      expect((await call('GET', `/api/nearest?lon=${lon}&lat=${lat}&kind=governance&speed_kmh=6`)).status).toBe(200);
+      expect((await call('GET', `/api/nearest?lon=${lon}`)).code).toBe('bad_request');
+      expect((await call('GET', `/api/nearest?lon=${lon}&lat=${lat}&kind=library`)).code).toBe('unknown_kind');
+      expect((await call('GET', '/api/nearest?lon=0&lat=0')).code).toBe('outside_data_bounds');
+      // Two hours at 0.1 km/h is 200 m: no center is that close to the south-west corner.
+      expect((await call('GET', `/api/nearest?lon=${LON - 0.015}&lat=${LAT - 0.015}&speed_kmh=0.1`)).code).toBe('no_center_reachable');
+      expect((await call('GET', `/api/nearest?lon=${lon}&lat=${lat}`, { on: emptyApp })).code).toBe('no_walk_network');
+    });
+
+    it('/api/isochrone, GET and POST', async () => {
+      const get = await call('GET', `/api/isochrone?lon=${lon}&lat=${lat}&minutes=5,10`);
+      expect(get.status).toBe(200);
+      expect(get.body.features.map((f: any) => f.properties.minutes)).toEqual([10, 5]);
+      expect((await call('GET', `/api/isochrone?lon=${lon}&lat=${lat}&minutes=0`)).code).toBe('bad_request');
+      expect((await call('GET', '/api/isochrone?lon=0&lat=0')).code).toBe('outside_data_bounds');
+      expect((await call('GET', `/api/isochrone?lon=${lon}&lat=${lat}`, { on: emptyApp })).code).toBe('no_walk_network');
+      const post = await call('POST', '/api/isochrone', { body: { origins: [[lon, lat], [LON - 0.01, LAT - 0.01]], minutes: [5] } });
+      expect(post.status).toBe(200);
+      expect(post.body.properties.origins).toBe(2);
+      expect((await call('POST', '/api/isochrone', { body: { origins: [[lon, lat]], lng: 1 } })).code).toBe('bad_request');
+      expect((await call('POST', '/api/isochrone', { raw: '{"origins": [' })).code).toBe('bad_request');
+      expect((await call('POST', '/api/isochrone', { body: { origins: [[lon, lat], [0, 0]] } })).code).toBe('outside_data_bounds');
+      expect((await call('POST', '/api/isochrone', { raw: `{"origins": [${'[119.0, 25.45],'.repeat(80_000)}[119.0, 25.45]]}` })).code).toBe('payload_too_large');
+      expect((await call('POST', '/api/isochrone', { body: { origins: [[lon, lat]] }, on: emptyApp })).code).toBe('no_walk_network');
+    });
+
+    it('/api/coverage', async () => {
+      for (const query of ['', '?level=grid&minutes=10', '?level=community&kind=governance&speed_kmh=5']) {
+        expect((await call('GET', `/api/coverage${query}`)).status).toBe(200);
+      }
+      expect((await call('GET', '/api/coverage?level=province')).code).toBe('bad_request');
+      expect((await call('GET', '/api/coverage?scenario=1')).code).toBe('bad_request');
+      expect((await call('GET', '/api/coverage?kind=library')).code).toBe('unknown_kind');
+      expect((await call('GET', '/api/coverage', { on: emptyApp })).code).toBe('no_walk_network');
+    });
+
+    it('/api/centers: list, get, add, change, remove and their errors', async () => {
+      expect((await call('GET', '/api/centers')).body.centers.length).toBe(12);
+      expect((await call('GET', '/api/centers?kind=governance')).status).toBe(200);
+      expect((await call('GET', '/api/centers?kind=Not%20a%20kind')).code).toBe('bad_field');
+      expect((await call('GET', '/api/centers/1')).body.id).toBe(1);
+      expect((await call('GET', '/api/centers/abc')).code).toBe('bad_field');
+      expect((await call('GET', '/api/centers/999')).code).toBe('unknown_center');
+      const added = await call('POST', '/api/centers', { body: { name: 'Docs center', kind: 'neighborhood', lon: LON, lat: LAT } });
+      expect(added.status).toBe(201);
+      expect(added.headers.get('location')).toBe(`/api/centers/${added.body.id}`);
+      expect((await call('POST', '/api/centers', { body: { name: 'No place', kind: 'neighborhood' } })).code).toBe('bad_field');
+      expect((await call('POST', '/api/centers', { raw: 'not json' })).code).toBe('bad_body');
+      expect((await call('PATCH', `/api/centers/${added.body.id}`, { body: { services: ['elderly'] } })).body.services).toEqual(['elderly']);
+      expect((await call('PATCH', `/api/centers/${added.body.id}`, { body: {} })).code).toBe('bad_body');
+      expect((await call('PATCH', '/api/centers/999', { body: { name: 'x' } })).code).toBe('unknown_center');
+      expect((await call('DELETE', `/api/centers/${added.body.id}`)).body.name).toBe('Docs center');
+      expect((await call('DELETE', `/api/centers/${added.body.id}`)).code).toBe('unknown_center');
+      expect((await call('DELETE', '/api/centers/0')).code).toBe('bad_field');
+    });
+
+    it('/tiles: catalog, TileJSON and tiles, with 204, 304 and errors', async () => {
+      const catalog = await call('GET', '/tiles/catalog.json');
+      expect(catalog.status).toBe(200);
+      expect((await call('GET', '/tiles/catalog.json', { headers: { 'if-none-match': catalog.headers.get('etag')! } })).status).toBe(304);
+      const tilejson = await call('GET', '/tiles/grids,centers.json');
+      expect(tilejson.status).toBe(200);
+      expect((await call('GET', '/tiles/grids,centers.json', { headers: { 'if-none-match': tilejson.headers.get('etag')! } })).status).toBe(304);
+      expect((await call('GET', '/tiles/nope.json')).code).toBe('unknown_layer');
+      const tile = `/tiles/grids,centers,streets/${tileOf(14)}.mvt`;
+      const plain = await call('GET', tile);
+      expect(plain.status).toBe(200);
+      expect((await call('GET', tile, { headers: { 'accept-encoding': 'gzip' } })).headers.get('content-encoding')).toBe('gzip');
+      expect((await call('GET', tile, { headers: { 'if-none-match': plain.headers.get('etag')! } })).status).toBe(304);
+      expect((await call('GET', '/tiles/grids,centers/14/0/0.mvt')).status).toBe(204);
+      expect((await call('GET', '/tiles/grids/17/0/0.mvt')).code).toBe('bad_tile');
+      expect((await call('GET', '/tiles/nope/3/1/1.mvt')).code).toBe('unknown_layer');
+    });
+
+    it('/api/openapi.json and /docs', async () => {
+      const served = await call('GET', OPENAPI_PATH);
+      expect(served.body).toEqual(JSON.parse(JSON.stringify(doc)));
+      expect(served.headers.get('cache-control')).toMatch(/public/);
+      expect((await call('GET', OPENAPI_PATH, { headers: { 'if-none-match': served.headers.get('etag')! } })).status).toBe(304);
+      expect((await call('GET', '/docs')).status).toBe(200);
+    });
+  });
+
+  describe('documented limits and defaults agree with the routes', () => {
+    const point = { lon: String(LON + 0.0004), lat: String(LAT + 0.0003) };
+
+    it('query parameters of /api/nearest, /api/isochrone and /api/coverage', async () => {
+      await expectQueryAgreement('/api/nearest', point, 'lon', ['-180', '180', '180.5', 'x', '']);
+      await expectQueryAgreement('/api/nearest', point, 'lat', ['-90', '90.01']);
+      await expectQueryAgreement('/api/nearest', point, 'speed_kmh', ['0', '0.5', '20', '20.01', 'fast']);
+      await expectQueryAgreement('/api/nearest', point, 'kind', ['governance', 'Gov-1', 'a b', 'k'.repeat(64), 'k'.repeat(65)]);
+      await expectQueryAgreement('/api/isochrone', point, 'minutes', ['60', '60.5', '1,2,3,4,5,6,7,8,9,10,11,12', '1,2,3,4,5,6,7,8,9,10,11,12,13', '5,x']);
+      await expectQueryAgreement('/api/isochrone', point, 'buffer_m', ['4.9', '5', '500', '501']);
+      await expectQueryAgreement('/api/isochrone', point, 'generalize', ['-1', '0', '500', '500.5']);
+      await expectQueryAgreement('/api/coverage', {}, 'level', ['city', 'district', 'street', 'community', 'grid', 'unit']);
+      await expectQueryAgreement('/api/coverage', {}, 'minutes', ['0', '0.5', '60', '61']);
+      await expectQueryAgreement('/api/centers', {}, 'kind', ['governance', 'a_1', 'Governance', '1a', 'a-b']);
+    });
+
+    it('path parameters of centers and tiles', async () => {
+      const maxId = doc.paths['/api/centers/{id}'].parameters[0].schema.maximum as number;
+      for (const id of ['1', String(maxId), String(maxId + 1), '0', '-1', '1.5']) {
+        const { status } = await call('GET', `/api/centers/${id}`);
+        expect([id, status !== 400]).toEqual([id, documentedValid('GET', `/api/centers/${id}`, 'id', id)]);
+      }
+      const maxZoom = doc.paths['/tiles/{layers}/{z}/{x}/{y}.mvt'].get.parameters[1].schema.maximum as number;
+      for (const z of [String(maxZoom), String(maxZoom + 1)]) {
+        const url = `/tiles/streets/${tileOf(Number(z))}.mvt`;
+        const { status } = await call('GET', url);
+        expect([z, status !== 400]).toEqual([z, documentedValid('GET', url, 'z', z)]);
+      }
+    });
+
+    it('center bodies (checked on a missing id, so nothing changes)', async () => {
+      const fields = doc.components.schemas.NewCenter.properties;
+      const bodies: unknown[] = [
+        { name: 'n'.repeat(fields.name.maxLength) },
+        { name: 'n'.repeat(fields.name.maxLength + 1) },
+        { name: '' },
+        { services: Array.from({ length: fields.services.maxItems }, () => 's') },
+        { services: Array.from({ length: fields.services.maxItems + 1 }, () => 's') },
+        { services: ['s'.repeat(fields.services.items.maxLength)] },
+        { services: ['s'.repeat(fields.services.items.maxLength + 1)] },
+        { lat: fields.lat.maximum },
+        { lat: fields.lat.maximum + 0.0001 },
+        { lon: -180 },
+        { lon: '119' },
+        { kind: 'a_1' },
+        { kind: 'A' },
+        { lng: 119 },
+        {},
+      ];
+      for (const body of bodies) {
+        const { status } = await call('PATCH', '/api/centers/999', { body });
+        expect([body, status === 404]).toEqual([body, documentedBodyValid('PATCH', '/api/centers/{id}', body)]);
+      }
+    });
+
+    it('isochrone bodies', async () => {
+      const origin = [LON + 0.0004, LAT + 0.0003];
+      const bodies: unknown[] = [
+        { origins: [origin] },
+        { origins: [] },
+        { origins: [origin], minutes: [5, 60] },
+        { origins: [origin], minutes: [61] },
+        { origins: [origin], minutes: 5 },
+        { origins: [origin], speed_kmh: 0 },
+        { origins: [origin], buffer_m: 4 },
+        { origins: [origin], generalize: 10 },
+        { origins: [[origin[0], origin[1], 0]] },
+        { origins: [origin], lng: 1 },
+        [origin],
+      ];
+      for (const body of bodies) {
+        const { status } = await call('POST', '/api/isochrone', { body });
+        expect([body, status !== 400]).toEqual([body, documentedBodyValid('POST', '/api/isochrone', body)]);
+      }
+    });
+
+    it('defaults are what the routes use when a parameter is left out', async () => {
+      const isochrone = doc.paths['/api/isochrone'].get.parameters;
+      const defaultOf = (params: any[], name: string) => params.find((p) => p.name === name).schema.default;
+      const iso = await call('GET', `/api/isochrone?lon=${point.lon}&lat=${point.lat}`);
+      expect(iso.body.features.map((f: any) => f.properties.minutes)).toEqual([...defaultOf(isochrone, 'minutes')].reverse());
+      expect(iso.body.properties).toMatchObject({
+        speed_kmh: defaultOf(isochrone, 'speed_kmh'),
+        buffer_m: defaultOf(isochrone, 'buffer_m'),
+        generalize_m: defaultOf(isochrone, 'generalize'),
+      });
+      const coverage = doc.paths['/api/coverage'].get.parameters;
+      const cov = await call('GET', '/api/coverage');
+      expect(cov.body).toMatchObject({ level: defaultOf(coverage, 'level'), minutes: defaultOf(coverage, 'minutes'), speed_kmh: defaultOf(coverage, 'speed_kmh'), kind: null });
+    });
+  });
+
+  it('saw every documented status of every operation (but 500, which only a bug gives)', () => {
+    const documented = operations.flatMap(({ op }) => Object.keys(op.responses).map((status) => `${op.operationId} ${status}`));
+    const missing = documented.filter((key) => !seen.has(key) && !UNREACHABLE_STATUSES.has(key.split(' ')[1]!));
+    expect(missing).toEqual([]);
+  });
+
+  describe('shape', () => {
+    it('is OpenAPI 3.1.0 with info, paths and complete operations', () => {
+      expect(doc.openapi).toBe('3.1.0');
+      expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+      const ids = operations.map(({ op }) => op.operationId);
+      expect(new Set(ids).size).toBe(ids.length);
+      const tags = new Set((doc.tags as { name: string }[]).map((t) => t.name));
+      for (const { method, path, op, pathItem } of operations) {
+        const where = `${method} ${path}`;
+        expect(op.operationId, where).toMatch(/^[a-z][A-Za-z0-9]*$/);
+        expect(op.summary, where).toEqual(expect.stringMatching(/\S/));
+        expect(Object.keys(op.responses).length, where).toBeGreaterThan(0);
+        for (const tag of op.tags ?? []) expect(tags.has(tag), `${where}: tag ${tag}`).toBe(true);
+        for (const [status, response] of Object.entries<any>(op.responses)) {
+          expect(status, where).toMatch(/^[1-5]\d\d$/);
+          const resolved = resolveRef(doc, response);
+          expect(resolved.description, `${where} ${status}`).toEqual(expect.stringMatching(/\S/));
+          // Every error is the one JSON shape; /health's 503 is its readiness report.
+          if (Number(status) >= 400 && op.operationId !== 'getHealth') {
+            expect(JSON.stringify(resolved.content), `${where} ${status}`).toContain('"$ref":"#/components/schemas/Error"');
+          }
+        }
+        const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((p: any) => resolveRef(doc, p));
+        expect(new Set(params.map((p) => `${p.in} ${p.name}`)).size, where).toBe(params.length);
+        for (const p of params) {
+          expect(['query', 'header', 'path', 'cookie'], where).toContain(p.in);
+          expect(p.schema, `${where} ${p.name}`).toBeDefined();
+        }
+        const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+        const inPath = params.filter((p) => p.in === 'path');
+        expect(inPath.map((p) => p.name).sort(), where).toEqual(templated);
+        expect(inPath.every((p) => p.required === true), where).toBe(true);
+      }
+    });
+
+    it('has every $ref resolvable and every schema valid JSON Schema 2020-12 (Ajv strict)', () => {
+      const refs: string[] = [];
+      const walk = (value: unknown): void => {
+        if (Array.isArray(value)) value.forEach(walk);
+        else if (value && typeof value === 'object') {
+          for (const [key, inner] of Object.entries(value)) {
+            if (key === '$ref' && typeof inner === 'string') refs.push(inner);
+            else walk(inner);
+          }
+        }
+      };
+      walk(doc);
+      expect(refs.length).toBeGreaterThan(20);
+      for (const ref of refs) expect(resolveRef(doc, { $ref: ref }), ref).toBeDefined();
+      for (const name of Object.keys(doc.components.schemas)) expect(() => validator.check(`/components/schemas/${name}`, null), name).not.toThrow();
+    });
+
+    it('takes the tile layers from the layer registry', async () => {
+      const catalog = (await (await app.http.request('/tiles/catalog.json')).json()) as { layers: { id: string }[] };
+      expect(doc.components.schemas.CatalogLayer.properties.id.enum).toEqual(catalog.layers.map((l) => l.id));
+    });
+  });
+
+  describe('/docs', () => {
+    it('is self-contained HTML that reads the document', async () => {
+      const res = await app.http.request('/docs');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      const html = await res.text();
+      expect(html).toContain(OPENAPI_PATH);
+      expect(html.match(/https?:\/\/[^\s"'<>]*/gi) ?? []).toEqual([]);
+      expect(html).not.toMatch(/<(script|link|img|iframe)\b[^>]*\b(src|href)=/i);
+    });
+  });
+});
+
+/** The page in a real browser: renders every operation, logs no error (CSP included), fetches only from its origin. */
+function browserSuite() {
+  let server: ServerType;
+  let base: string;
+
+  beforeAll(async () => {
+    const app = new Hono();
+    app.route('/', openApiRoutes());
+    ({ server, base } = await new Promise<{ server: ServerType; base: string }>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({ server: s, base: `http://127.0.0.1:${info.port}` }));
+    }));
+  });
+  afterAll(async () => {
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('renders every operation and every schema', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      const external: string[] = [];
+      page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+      page.on('pageerror', (e) => void problems.push(e.message));
+      page.on('request', (r) => void (r.url().startsWith(base) || external.push(r.url())));
+      await page.goto(`${base}/docs`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      const doc = createOpenApiDocument() as Doc;
+      const ids = documentedOperations(doc).map(({ op }) => op.operationId);
+      expect(await page.$$eval('section.op', (sections) => sections.map((s) => s.id))).toEqual(expect.arrayContaining(ids));
+      expect(await page.$$eval('section.op', (sections) => sections.length)).toBe(ids.length);
+      expect(await page.$$eval('section.schema', (sections) => sections.length)).toBe(Object.keys(doc.components.schemas).length);
+      // A parameter's limits and a response's error codes made it onto the page.
+      const nearest = await page.textContent('#getNearest');
+      expect(nearest).toContain('speed_kmh');
+      expect(nearest).toContain('outside_data_bounds');
+      expect(problems).toEqual([]);
+      expect(external).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+if (existsSync(CHROMIUM)) {
+  describe('/docs in chromium', browserSuite);
+} else if (process.env.CI) {
+  describe('/docs in chromium', () => {
+    it('has a browser', () => {
+      throw new Error(`no chromium at ${CHROMIUM}: CI must install it (apt-get install chromium) or set CHROMIUM_PATH`);
+    });
+  });
+} else {
+  const reason = `no chromium at ${CHROMIUM}; apt-get install chromium, or set CHROMIUM_PATH`;
+  console.warn(`/docs browser test skipped: ${reason}`);
+  describe.skip(`/docs in chromium (skipped: ${reason})`, browserSuite);
+}
