@@ -22,6 +22,7 @@ import { createTileService, type TileServiceOptions } from './tiles/tile-service
 import { tileRoutes } from './tiles/tile-routes.ts';
 import { createCenterStore } from './centers/center-store.ts';
 import { centerRoutes } from './centers/center-routes.ts';
+import { openApiRoutes } from './openapi/openapi-routes.ts';
 
 export interface AppDeps {
   db: Database;
@@ -73,6 +74,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const tiles = await createTileService(deps.db, changes, deps.tiles);
   http.route('/', tileRoutes(tiles));
   http.route('/', centerRoutes(createCenterStore(deps.db, changes, origin)));
+  // GET /api/openapi.json and /docs: the API as other apps see it.
+  http.route('/', openApiRoutes());
   return {
     http,
     changes,

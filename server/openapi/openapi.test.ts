@@ -150,9 +150,6 @@ describe('OpenAPI document', () => {
     await writeBundle(city.db, smallCityBundle());
     app = await createApp({ db: city.db, logger: silentLogger, dataDir: undefined });
     emptyApp = await createApp({ db: empty.db, logger: silentLogger, dataDir: undefined });
-    // As app.ts mounts it.
-    app.http.route('/', openApiRoutes());
-    emptyApp.http.route('/', openApiRoutes());
   }, 180_000);
 
   afterAll(async () => {
