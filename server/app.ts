@@ -20,6 +20,7 @@ import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
 import { createTileService, type TileServiceOptions } from './tiles/tile-service.ts';
 import { tileRoutes } from './tiles/tile-routes.ts';
+import { startTileWarmer } from './tiles/tile-warmer.ts';
 import { createCenterStore } from './centers/center-store.ts';
 import { centerRoutes } from './centers/center-routes.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
@@ -35,6 +36,12 @@ export interface AppDeps {
   tiles?: Partial<TileServiceOptions>;
   /** How often to poll the data version for changes whose announcement was missed (default 2 s). */
   pollIntervalMs?: number;
+  /**
+   * Make the client's first-view tiles in the background, and again after
+   * changes (tile-warmer.ts). Off by default; main.ts turns it on for the
+   * embedded database, where a low-zoom tile takes up to a second to make.
+   */
+  warmTiles?: boolean;
 }
 
 export interface App {
@@ -42,7 +49,7 @@ export interface App {
   http: Hono;
   /** Data changes: publish `replaced` after an import in this process so the graph and caches follow. */
   changes: DataChanges;
-  /** Resolves when background work (graph load, coverage and its write-back) has settled. */
+  /** Resolves when background work (graph load, coverage and its write-back, tile warming) has settled. */
   idle(): Promise<void>;
   /** Releases what the features hold (caches, timers); the caller closes the database. */
   close(): Promise<void>;
@@ -63,16 +70,28 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const routing = createRoutingService({ db: deps.db, logger: deps.logger, dataDir: deps.dataDir, changes });
   const coverage = createCoverageService({ db: deps.db, logger: deps.logger, routing, changes });
+  // The tile cache drops tiles on every data change from here on (it starts empty).
+  const tiles = await createTileService(deps.db, changes, deps.tiles);
 
-  http.route('/', healthRoutes(deps.db, { graph: () => routing.health(), coverage: () => coverage.health() }));
+  http.route(
+    '/',
+    healthRoutes(deps.db, {
+      graph: () => routing.health(),
+      coverage: () => coverage.health(),
+      tiles: () => ({ source: tiles.sourceId, cache: tiles.stats() }),
+    }),
+  );
   // The MapLibre client: /, /client/*, /vendor/* (whitelisted files only).
   http.route('/', clientRoutes());
   http.route('/', nearestRoutes(routing, coverage));
   http.route('/', isochroneRoutes(routing));
   http.route('/', coverageRoutes(coverage));
-  // The tile cache drops tiles on every data change from here on (it starts empty).
-  const tiles = await createTileService(deps.db, changes, deps.tiles);
   http.route('/', tileRoutes(tiles));
+  const settled = async () => {
+    await routing.reload();
+    await coverage.idle();
+  };
+  const warmer = deps.warmTiles ? startTileWarmer(tiles, changes, settled, deps.logger) : undefined;
   http.route('/', centerRoutes(createCenterStore(deps.db, changes, origin)));
   // GET /api/openapi.json and /docs: the API as other apps see it.
   http.route('/', openApiRoutes());
@@ -80,12 +99,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     http,
     changes,
     async idle() {
-      await routing.reload();
-      await coverage.idle();
+      await settled();
+      await warmer?.settled();
     },
     async close() {
       watcher.stop();
       await relay.stop();
+      await warmer?.stop();
       tiles.close();
       await coverage.close();
       await routing.close();

@@ -369,8 +369,8 @@ function schemas(): Json {
     },
     Health: {
       type: 'object',
-      description: 'Ready: the database answers; `graph` and `coverage` say whether routing and coverage are ready yet.',
-      required: ['status', 'database', 'data', 'counts', 'graph', 'coverage'],
+      description: 'Ready: the database answers; `graph` and `coverage` say whether routing and coverage are ready yet; `tiles` counts the tile cache.',
+      required: ['status', 'database', 'data', 'counts', 'graph', 'coverage', 'tiles'],
       additionalProperties: false,
       properties: {
         status: { const: 'ok' },
@@ -420,6 +420,23 @@ function schemas(): Json {
             units: { type: 'integer', minimum: 0 },
             centers: { type: 'integer', minimum: 0 },
             coverage_ms: { type: 'integer', minimum: 0 },
+          },
+        },
+        tiles: {
+          type: 'object',
+          description: 'Where tiles come from (`postgis`: the ST_AsMVT functions on the server; `embedded`: encoded here from PGlite rows) and the tile cache.',
+          required: ['source', 'cache'],
+          additionalProperties: false,
+          properties: {
+            source: { enum: ['postgis', 'embedded'] },
+            cache: {
+              type: 'object',
+              required: ['entries', 'bytes', 'maxBytes', 'hits', 'misses', 'coalesced', 'invalidated'],
+              additionalProperties: false,
+              properties: Object.fromEntries(
+                ['entries', 'bytes', 'maxBytes', 'hits', 'misses', 'coalesced', 'invalidated'].map((k) => [k, { type: 'integer', minimum: 0 }]),
+              ),
+            },
           },
         },
       },
