@@ -25,6 +25,12 @@ export interface Config {
    * the embedded database only (never fills a server database unasked).
    */
   demoOnEmpty: 'auto' | 'always' | 'never';
+  /**
+   * Make the client's first-view tiles ahead (tile-warmer.ts): 'auto' does it
+   * on the embedded database, where a low-zoom tile takes up to a second; a
+   * PostGIS server makes one in milliseconds.
+   */
+  warmTiles: 'auto' | 'on' | 'off';
 }
 
 export const defaultConfig: Config = {
@@ -36,6 +42,7 @@ export const defaultConfig: Config = {
   poolSize: 10,
   statementTimeoutMs: 30_000,
   demoOnEmpty: 'auto',
+  warmTiles: 'auto',
 };
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -64,6 +71,13 @@ function demoSetting(value: string | undefined): Config['demoOnEmpty'] {
   throw new Error(`DEMO_ON_EMPTY must be auto, always or never, got "${value}"`);
 }
 
+function warmSetting(value: string | undefined): Config['warmTiles'] {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'on' || value === 'true' || value === '1') return 'on';
+  if (value === 'off' || value === 'false' || value === '0') return 'off';
+  throw new Error(`WARM_TILES must be auto, on or off, got "${value}"`);
+}
+
 /** Builds the config from environment and flags; flags win. Throws with the bad setting's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const pick = (flagName: string, envName: string) => flag(argv, flagName) ?? env[envName];
@@ -79,5 +93,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     poolSize: integer(pick('pool-size', 'PG_POOL_SIZE'), 'PG_POOL_SIZE', defaultConfig.poolSize, 1),
     statementTimeoutMs: integer(pick('statement-timeout', 'STATEMENT_TIMEOUT_MS'), 'STATEMENT_TIMEOUT_MS', defaultConfig.statementTimeoutMs, 0),
     demoOnEmpty: demoSetting(pick('demo', 'DEMO_ON_EMPTY')),
+    warmTiles: warmSetting(pick('warm-tiles', 'WARM_TILES')),
   };
 }

@@ -31,9 +31,8 @@ async function main(): Promise<void> {
     logger.info('demo city ready', { version: result.version, ...result.counts });
   }
 
-  // The embedded database makes a low-zoom tile in up to a second: the first
-  // view's tiles are made ahead. A PostGIS server makes them in milliseconds.
-  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles: db.kind === 'pglite' });
+  const warmTiles = config.warmTiles === 'on' || (config.warmTiles === 'auto' && db.kind === 'pglite');
+  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles });
   const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', { url: `http://localhost:${info.port}`, readyMs: Math.round(performance.now() - started) });
   });
