@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|tiles|routing ...]: runs the named benchmarks (all
+ * npm run bench [-- ingest|tiles|routing|client ...]: runs the named benchmarks (all
  * when none is named). Each prints its own figures and ratios against a
  * reference measured in the same run. Benchmarks that need a PostGIS server
  * read DATABASE_URL and say so when it is missing.
@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   ingest: async () => (await import('./ingest.ts')).runIngestBench(),
   tiles: async () => (await import('./tiles.ts')).runTilesBench(),
   routing: async () => (await import('./routing.ts')).runRoutingBench(),
+  client: async () => (await import('./first-view.ts')).runFirstViewBench(),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,132 @@
+/**
+ * First view benchmark: `npm start` on the embedded default (the demo city),
+ * then Debian's chromium opens the client and we time how long until the map
+ * is complete (MapLibre idle with every tile loaded), with the tile warmer
+ * off (the reference, same run, same data folder) and on (WARM_TILES).
+ * Each server is measured once it is settled (graph, coverage and warming
+ * done, the tile cache no longer growing), as a visitor who arrives a little
+ * after the start would find it. Needs /usr/bin/chromium (CHROMIUM_PATH).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { formatMs, summarize } from './stats.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const PORT = 18_182;
+const RUNS = 3;
+const VIEWPORT = { width: 1440, height: 900 };
+
+async function health(): Promise<any | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${PORT}/health`);
+    return res.ok ? await res.json() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the server and waits until it is ready and its tile cache has stopped changing for 2 s. */
+async function startSettled(dataDir: string, warmTiles: 'on' | 'off'): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: String(PORT), LOG_LEVEL: 'warn', WARM_TILES: warmTiles },
+    stdio: 'ignore',
+  });
+  let last = '';
+  let stableSince = 0;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const h = await health();
+    if (h?.graph?.ready && h?.coverage?.ready) {
+      const now = JSON.stringify([h.tiles.cache.entries, h.tiles.cache.misses]);
+      if (now !== last) {
+        last = now;
+        stableSince = performance.now();
+      } else if (performance.now() - stableSince > 2000) {
+        return child;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+}
+
+/** Opens the client in a fresh browser page and returns ms until the map is complete, and the slowest tile. */
+async function firstView(): Promise<{ ms: number; slowestTileMs: number; tiles: number }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    const started = new Map<string, number>();
+    const tileMs: number[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('.mvt')) started.set(r.url(), performance.now());
+    });
+    page.on('requestfinished', (r) => {
+      const t = started.get(r.url());
+      if (t !== undefined) tileMs.push(performance.now() - t);
+    });
+    const t0 = performance.now();
+    await page.goto(`http://127.0.0.1:${PORT}/`);
+    await page.waitForFunction('window.__map !== undefined', undefined, { timeout: 60_000 });
+    // A string, not a function: the page must not see tsx's helpers.
+    await page.evaluate(`new Promise((resolve) => {
+      const map = window.__map;
+      const check = () => (map.loaded() && map.areTilesLoaded() ? resolve() : map.once('idle', check));
+      check();
+    })`);
+    return { ms: performance.now() - t0, slowestTileMs: Math.max(0, ...tileMs), tiles: tileMs.length };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function measure(dataDir: string, warmTiles: 'on' | 'off'): Promise<{ ms: number[]; slowest: number[]; tiles: number }> {
+  const ms: number[] = [];
+  const slowest: number[] = [];
+  let tiles = 0;
+  for (let i = 0; i < RUNS; i++) {
+    // A new server each time: its tile cache starts empty, as after a restart.
+    const server = await startSettled(dataDir, warmTiles);
+    try {
+      const view = await firstView();
+      ms.push(view.ms);
+      slowest.push(view.slowestTileMs);
+      tiles = view.tiles;
+    } finally {
+      await stop(server);
+    }
+  }
+  return { ms, slowest, tiles };
+}
+
+export async function runFirstViewBench(): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    console.log(`skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+    return;
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lc-bench-view-'));
+  try {
+    // The first start builds the demo city; not measured.
+    await stop(await startSettled(dataDir, 'off'));
+    const cold = await measure(dataDir, 'off');
+    const warm = await measure(dataDir, 'on');
+    const c = summarize(cold.ms);
+    const w = summarize(warm.ms);
+    console.log(`Client first view of the demo city on the embedded default, ${VIEWPORT.width}x${VIEWPORT.height}, until the map is complete (${warm.tiles} tiles):`);
+    console.log(`tiles made on request (WARM_TILES=off)  min ${formatMs(c.min).padStart(9)}  mean ${formatMs(c.mean).padStart(9)}  slowest tile ${formatMs(Math.max(...cold.slowest))}`);
+    console.log(`tiles made ahead (WARM_TILES=auto/on)   min ${formatMs(w.min).padStart(9)}  mean ${formatMs(w.mean).padStart(9)}  slowest tile ${formatMs(Math.max(...warm.slowest))}`);
+    console.log(`ratio made ahead / on request: ${(w.mean / c.mean).toFixed(2)} (means)`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
