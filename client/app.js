@@ -38,13 +38,20 @@ const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 
 /** Contours drawn by the isochrone button, in minutes. */
 const ISOCHRONE_MINUTES = [5, 10, 15];
-/** Overlay reloads after a center edit, ms: the coverage write-back runs behind the API's answer. */
+/**
+ * Overlay reloads after a center edit when the change stream is not
+ * connected, ms: the coverage write-back runs behind the API's answer.
+ */
 const FOLLOW_UP_RELOADS_MS = [1500, 5000];
+/** Changes come in bursts (a center, then the coverage written after it): one reload per burst. */
+const CHANGE_SETTLE_MS = 150;
 
 /**
  * @typedef {{
  *   map: any,
  *   overlay: any,
+ *   basemap: any,
+ *   events: EventSource | null,
  *   mode: 'explore' | 'plan',
  *   origin: [number, number] | null,
  *   candidates: { id: string | number, name: string, kind: string }[],
@@ -201,15 +208,45 @@ async function removeCandidate(state, id) {
 
 /**
  * After an edit: reload the coverage table, then the overlay tiles (the new
- * center shows at once), then the tiles again a little later: the server
- * writes the households' walk times and the grids' shares, which the tiles
- * show, behind its coverage answer.
+ * center shows at once). The households' walk times and the grids' shares,
+ * which the server writes behind its answer, arrive as a change event
+ * (followChanges); without the event stream, the tiles are reloaded again a
+ * little later instead.
  * @param {AppState} state
  */
 async function centersChanged(state) {
   await loadCoverage(state);
   refreshOverlay(state, Date.now());
+  if (state.events?.readyState === EventSource.OPEN) return;
   for (const delay of FOLLOW_UP_RELOADS_MS) setTimeout(() => refreshOverlay(state, Date.now()), delay);
+}
+
+/**
+ * Follows the data's changes (GET /api/events), whoever makes them: this
+ * planner, another one, another server instance, an import. Centers and
+ * coverage reload the overlay tiles and the coverage table; an import
+ * reloads the basemap too.
+ * @param {AppState} state
+ */
+function followChanges(state) {
+  if (typeof EventSource !== 'function') return;
+  const events = new EventSource('/api/events');
+  state.events = events;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let pending;
+  let replaced = false;
+  events.addEventListener('change', (/** @type {MessageEvent} */ event) => {
+    const change = JSON.parse(event.data);
+    replaced ||= change.type === 'replaced';
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      const version = Date.now();
+      if (replaced && state.basemap) state.map.getSource(SOURCES.basemap)?.setTiles(state.basemap.tiles.map((/** @type {string} */ t) => tileUrl(t, location.origin, version)));
+      replaced = false;
+      refreshOverlay(state, version);
+      loadCoverage(state);
+    }, CHANGE_SETTLE_MS);
+  });
 }
 
 /** @param {AppState} state */
@@ -262,7 +299,7 @@ async function start() {
     reportMapErrors(map);
 
     /** @type {AppState} */
-    const state = { map, overlay, mode: 'explore', origin: null, candidates: [], level: 'district' };
+    const state = { map, overlay, basemap, events: null, mode: 'explore', origin: null, candidates: [], level: 'district' };
     const householdFields = catalog.get('households')?.fields ?? new Set();
     renderLegend({
       householdMode: householdColor(householdFields).mode,
@@ -270,6 +307,7 @@ async function start() {
       householdMinzoom: catalog.get('households')?.minzoom ?? 14,
     });
     wireControls(state);
+    followChanges(state);
     map.once('load', () => map.once('idle', () => (ready.ready = 'true')));
     await loadCoverage(state);
   } catch (error) {

@@ -13,6 +13,7 @@ import { clientRoutes } from './client/client-routes.ts';
 import { readDataState } from './db/data-state.ts';
 import { createDataChanges, watchDataVersion, type DataChanges } from './events/data-changes.ts';
 import { relayAnnouncedChanges } from './events/change-notifications.ts';
+import { eventRoutes } from './events/event-routes.ts';
 import { createRoutingService } from './routing/routing-service.ts';
 import { nearestRoutes } from './routing/nearest-routes.ts';
 import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
@@ -51,6 +52,8 @@ export interface App {
   changes: DataChanges;
   /** Resolves when background work (graph load, coverage and its write-back, tile warming) has settled. */
   idle(): Promise<void>;
+  /** Ends the long-lived responses (event streams), so that the HTTP server can close. */
+  endStreams(): void;
   /** Releases what the features hold (caches, timers); the caller closes the database. */
   close(): Promise<void>;
 }
@@ -93,6 +96,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
   const warmer = deps.warmTiles ? startTileWarmer(tiles, changes, settled, deps.logger) : undefined;
   http.route('/', centerRoutes(createCenterStore(deps.db, changes, origin)));
+  // GET /api/events: every change as Server-Sent Events, for maps that follow the data.
+  const events = eventRoutes(deps.db, changes);
+  http.route('/', events.routes);
   // GET /api/openapi.json and /docs: the API as other apps see it.
   http.route('/', openApiRoutes());
   return {
@@ -102,7 +108,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await settled();
       await warmer?.settled();
     },
+    endStreams: events.end,
     async close() {
+      events.end();
       watcher.stop();
       await relay.stop();
       await warmer?.stop();

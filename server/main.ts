@@ -51,6 +51,8 @@ async function main(): Promise<void> {
       logger.info('stopped');
       process.exit(0);
     });
+    // Event streams never end by themselves: end them so the server can close.
+    app.endStreams();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

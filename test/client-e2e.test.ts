@@ -236,6 +236,28 @@ function suite(): void {
     expect(await panelErrors(page)).toEqual([]);
   });
 
+  it("follows another planner's changes through the event stream, with no action on this page", async () => {
+    const { page, base } = fixture();
+    await page.check('input[name="mode"][value="explore"]');
+    const [lon, lat] = await page.evaluate(() => window.__map.getCenter().toArray() as [number, number]);
+    const shows = (name: string) =>
+      page.evaluate((n) => window.__map.queryRenderedFeatures({ layers: ['centers'] }).some((f) => f.properties.name === n), name);
+    const name = 'Added elsewhere';
+    expect(await shows(name)).toBe(false);
+    // Another planner (here: the test, straight through the API) adds a center where this page looks.
+    const added = await fetch(`${base}/api/centers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, kind: 'neighborhood', lon, lat }),
+    });
+    expect(added.status).toBe(201);
+    const { id } = await added.json();
+    await page.waitForFunction((n) => window.__map.queryRenderedFeatures({ layers: ['centers'] }).some((f) => f.properties.name === n), name, { timeout: 30_000 });
+    expect((await fetch(`${base}/api/centers/${id}`, { method: 'DELETE' })).status).toBe(200);
+    await page.waitForFunction((n) => !window.__map.queryRenderedFeatures({ layers: ['centers'] }).some((f) => f.properties.name === n), name, { timeout: 30_000 });
+    expect(await panelErrors(page)).toEqual([]);
+  });
+
   it('shows API errors in the panel', async () => {
     const { page } = fixture();
     await page.check('input[name="mode"][value="explore"]');

@@ -18,6 +18,7 @@ import { MAX_SNAP_DISTANCE_M } from '../routing/snap.ts';
 import { DEFAULT_SPEED_KMH, STEPS_FACTOR } from '../routing/walk-speed.ts';
 import { FIELD_SQL_TYPE, FIELD_TILEJSON_TYPE, TILE_LAYERS, type GeometryKind } from '../tiles/layers.ts';
 import { MVT_CONTENT_TYPE } from '../tiles/tile-http.ts';
+import { HEARTBEAT_MS } from '../events/event-routes.ts';
 
 type Json = Record<string, unknown>;
 
@@ -441,6 +442,41 @@ function schemas(): Json {
         },
       },
     },
+    DataVersionEvent: {
+      type: 'object',
+      description: 'The data of a `version` event on /api/events.',
+      required: ['version'],
+      additionalProperties: false,
+      properties: { version: { type: 'string' } },
+    },
+    DataChange: {
+      description: 'The data of a `change` event on /api/events.',
+      oneOf: [
+        {
+          type: 'object',
+          description: 'Some features changed: drop the tiles of these layers that meet these boxes.',
+          required: ['type', 'version', 'layers', 'boxes'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'features' },
+            version: { type: 'string' },
+            layers: { type: 'array', items: { enum: LAYER_IDS } },
+            boxes: {
+              type: 'array',
+              description: 'Old and new extents of what changed, [west, south, east, north].',
+              items: { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4 },
+            },
+          },
+        },
+        {
+          type: 'object',
+          description: 'The data was replaced (an import): reload everything.',
+          required: ['type', 'version'],
+          additionalProperties: false,
+          properties: { type: { const: 'replaced' }, version: { type: 'string' } },
+        },
+      ],
+    },
     HealthUnavailable: {
       type: 'object',
       description: 'The database does not answer (this answer is not in the error shape: it is a readiness report).',
@@ -780,6 +816,29 @@ function tilePaths() {
   };
 }
 
+/** GET /api/events (events/event-routes.ts): the data changes as Server-Sent Events. */
+function eventsPath() {
+  return {
+    get: {
+      operationId: 'getEvents',
+      tags: ['events'],
+      summary: 'Data changes as they happen (Server-Sent Events)',
+      description:
+        'A `text/event-stream` that stays open. First a `version` event (`DataVersionEvent`: the current data version, ' +
+        'for a client that reconnects), then a `change` event (`DataChange`) for every change: centers added, moved or ' +
+        'removed through any instance on the same database, the coverage written back after them (layers `households` ' +
+        'and `grids`, with the extents that changed), and imports (`replaced`: reload everything). A map refreshes the ' +
+        `tiles of those layers that meet the boxes. A comment line comes every ${HEARTBEAT_MS / 1000} s when nothing happens.`,
+      responses: {
+        '200': {
+          description: 'The event stream. Each event is `event: version|change` and one `data:` line of JSON.',
+          content: { 'text/event-stream': { schema: { type: 'string' } } },
+        },
+      },
+    },
+  };
+}
+
 function docsPaths() {
   return {
     [OPENAPI_PATH]: {
@@ -832,6 +891,7 @@ export function createOpenApiDocument(): Json {
       { name: 'coverage', description: 'Households within a walk of a center, rolled up by level.' },
       { name: 'centers', description: 'The community service centers.' },
       { name: 'tiles', description: 'Vector tiles, TileJSON and the layer catalog.' },
+      { name: 'events', description: 'Changes to the data, pushed to clients that follow them.' },
       { name: 'health', description: 'Liveness and readiness.' },
       { name: 'docs', description: 'This document and its page.' },
     ],
@@ -841,6 +901,7 @@ export function createOpenApiDocument(): Json {
       '/api/coverage': coveragePath(),
       ...centerPaths(),
       ...tilePaths(),
+      '/api/events': eventsPath(),
       '/health': healthPath(),
       ...docsPaths(),
     },

@@ -339,6 +339,35 @@ describe('OpenAPI document', () => {
       expect((await call('GET', '/tiles/nope/3/1/1.mvt')).code).toBe('unknown_layer');
     });
 
+    it('/api/events: a stream whose first events validate as DataVersionEvent and DataChange', async () => {
+      const res = await app.http.request('/api/events');
+      const { op } = operationFor('GET', '/api/events');
+      expect(op.responses[String(res.status)], 'status documented').toBeDefined();
+      expect(Object.keys(op.responses['200'].content)).toContain((res.headers.get('content-type') ?? '').split(';')[0]!.trim());
+      seen.add(`${op.operationId} ${res.status}`);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      // A center change (added then removed) gives change events after the version.
+      const added = await call('POST', '/api/centers', { body: { name: 'Event probe', kind: 'neighborhood', lon: LON, lat: LAT } });
+      await call('DELETE', `/api/centers/${added.body.id}`);
+      while ((text.match(/^event: change$/gm) ?? []).length < 2) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      await reader.cancel();
+      const events = text.split('\n\n').filter((b) => b.startsWith('event:')).map((b) => ({
+        event: /^event: (.*)$/m.exec(b)![1],
+        data: JSON.parse(/^data: (.*)$/m.exec(b)![1]!),
+      }));
+      expect(events[0]!.event).toBe('version');
+      expect(validator.check('/components/schemas/DataVersionEvent', events[0]!.data)).toBe('');
+      const changes = events.filter((e) => e.event === 'change');
+      expect(changes.length).toBeGreaterThanOrEqual(2);
+      for (const change of changes) expect(validator.check('/components/schemas/DataChange', change.data)).toBe('');
+    });
+
     it('/api/openapi.json and /docs', async () => {
       const served = await call('GET', OPENAPI_PATH);
       expect(served.body).toEqual(JSON.parse(JSON.stringify(doc)));
