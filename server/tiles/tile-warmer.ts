@@ -5,8 +5,8 @@
  * city asks for a dozen at once: about 3 s before the map is complete. The
  * warmer makes them in the background through the ordinary cache, so they
  * are exactly the tiles a request would get, and makes them again after a
- * change dropped them. It works one tile at a time, so a visitor's own
- * request waits behind at most one.
+ * change dropped them. It works one tile at a time and lets the event loop
+ * run between tiles, so a visitor's own request waits behind at most one.
  *
  * Which tiles: those of the client's two sources (basemap and overlay, as
  * client/map-style.js asks for them) around the data's center, at the zoom
@@ -104,12 +104,17 @@ export function startTileWarmer(
 ): TileWarmer {
   const settings = { ...defaultTileWarmerOptions, ...options };
   let stopped = false;
+  // Resolves on stop(): a pass still waiting for `ready` (a coverage write-back
+  // can take seconds) must not hold up a shutdown.
+  let onStop = () => {};
+  const stopping = new Promise<void>((resolve) => (onStop = resolve));
   let generation = 0;
   let timer: NodeJS.Timeout | undefined;
   let pass = Promise.resolve();
 
   async function warm(mine: number): Promise<void> {
-    await ready();
+    await Promise.race([ready(), stopping]);
+    if (stopped) return;
     const { bounds } = await tiles.extent();
     if (!bounds || stopped || mine !== generation) return;
     const sets = FIRST_VIEW_LAYER_SETS.map((text) => text.split(',').filter((id) => tiles.index.has(id)).join(',')).filter(Boolean);
@@ -125,6 +130,9 @@ export function startTileWarmer(
         if (stopped || mine !== generation || made >= settings.maxTiles) return;
         made++;
         await tiles.tile(parseTileRequest(text, String(z), String(x), String(y), tiles.index));
+        // PGlite answers within promise callbacks, without I/O: without this
+        // the whole pass would run before Node looks at a request or a signal.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
     logger.debug('tiles warmed', { tiles: made, ms: Math.round(performance.now() - started) });
@@ -161,6 +169,7 @@ export function startTileWarmer(
     },
     async stop() {
       stopped = true;
+      onStop();
       pending = false;
       clearTimeout(timer);
       unsubscribe();
