@@ -4,7 +4,10 @@ import { openTestDatabase, type TestDatabase } from '../../test/backends.ts';
 import { smallCityBundle } from '../../test/tiles-fixture.ts';
 import { createApp, type App } from '../app.ts';
 import { silentLogger } from '../logger.ts';
-import { FIRST_VIEW_LAYER_SETS, firstViewTiles, fitZoom } from './tile-warmer.ts';
+import { createDataChanges } from '../events/data-changes.ts';
+import { layerIndex, TILE_LAYERS } from './layers.ts';
+import type { TileService } from './tile-service.ts';
+import { FIRST_VIEW_LAYER_SETS, firstViewTiles, fitZoom, startTileWarmer } from './tile-warmer.ts';
 
 /** The client's two sources, read from the client itself (plain JS, loaded as is). */
 const client = (await import(new URL('../../client/map-style.js', import.meta.url).href)) as { BASEMAP_LAYERS: string[]; OVERLAY_LAYERS: string[] };
@@ -40,6 +43,33 @@ describe('first view', () => {
     // A small city opens at its own, deeper zoom.
     const small = firstViewTiles([7.40, 43.72, 7.44, 43.75], 10, 16, { width: 1440, height: 900 });
     expect(small[0]![0]).toBe(13);
+  });
+});
+
+describe('startTileWarmer', () => {
+  it('lets timers, requests and signals run between tiles, and stops at once', async () => {
+    // Like PGlite: each tile is busy work answered in a promise callback, no I/O.
+    let made = 0;
+    const tiles = {
+      index: layerIndex(TILE_LAYERS),
+      extent: async () => ({ bounds: PUTIAN, source: null, city: null, version: 'v' }),
+      async tile() {
+        const until = performance.now() + 10;
+        while (performance.now() < until);
+        made++;
+      },
+    } as unknown as TileService;
+    const warmer = startTileWarmer(tiles, createDataChanges(), async () => {}, silentLogger, { maxTiles: 64 });
+    const started = performance.now();
+    // A timer set now fires long before 64 tiles of 10 ms are made.
+    const firedAfter = await new Promise<number>((resolve) => setTimeout(() => resolve(performance.now() - started), 20));
+    expect(firedAfter).toBeLessThan(200);
+    expect(made).toBeLessThan(30);
+    await warmer.stop();
+    const stoppedAt = made;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(made).toBe(stoppedAt);
+    expect(made).toBeLessThan(64);
   });
 });
 
