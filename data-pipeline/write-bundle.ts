@@ -30,7 +30,7 @@ const REPLACED_TABLES = ['households', 'grids', 'centers', 'walk_edges', 'walk_n
  * Encodes rows lazily: the backend pulls a chunk, the server parses it while
  * the next one is encoded. Progress is reported as chunks are taken.
  */
-export function* encodeRows(
+function* encodeRows(
   table: string,
   total: number,
   fields: number,
