@@ -127,6 +127,22 @@ const layersParam = {
   examples: { one: { value: ['grids'] }, several: { value: ['grids', 'centers'] } },
 };
 
+/** A count or a duration in whole units. */
+const count = { type: 'integer', minimum: 0 };
+/** The tile cache's counters in /health (tile-cache.ts TileCacheStats). */
+const CACHE_COUNTS = ['entries', 'bytes', 'maxBytes', 'hits', 'misses', 'coalesced', 'invalidated'] as const;
+
+/** A part of /health that may not be ready yet: `ready`, `error`, the data version it has, and its own facts. */
+function readiness(description: string, facts: Json): Json {
+  return {
+    type: 'object',
+    description,
+    required: ['ready', 'error'],
+    additionalProperties: false,
+    properties: { ready: { type: 'boolean' }, error: nullable({ type: 'string' }), version: { type: 'string' }, ...facts },
+  };
+}
+
 function schemas(): Json {
   const lonLat = {
     type: 'array',
@@ -394,35 +410,13 @@ function schemas(): Json {
           },
         },
         counts: { type: 'object', description: 'Rows per table.', additionalProperties: { type: 'integer', minimum: 0 } },
-        graph: {
-          type: 'object',
-          description: 'The in-memory walk graph.',
-          required: ['ready', 'error'],
-          additionalProperties: false,
-          properties: {
-            ready: { type: 'boolean' },
-            error: nullable({ type: 'string' }),
-            version: { type: 'string' },
-            source: { enum: ['snapshot', 'table'] },
-            nodes: { type: 'integer', minimum: 0 },
-            edges: { type: 'integer', minimum: 0 },
-            load_ms: { type: 'integer', minimum: 0 },
-          },
-        },
-        coverage: {
-          type: 'object',
-          description: 'Household coverage.',
-          required: ['ready', 'error'],
-          additionalProperties: false,
-          properties: {
-            ready: { type: 'boolean' },
-            error: nullable({ type: 'string' }),
-            version: { type: 'string' },
-            units: { type: 'integer', minimum: 0 },
-            centers: { type: 'integer', minimum: 0 },
-            coverage_ms: { type: 'integer', minimum: 0 },
-          },
-        },
+        graph: readiness('The in-memory walk graph.', {
+          source: { enum: ['snapshot', 'table'] },
+          nodes: count,
+          edges: count,
+          load_ms: count,
+        }),
+        coverage: readiness('Household coverage.', { units: count, centers: count, coverage_ms: count }),
         tiles: {
           type: 'object',
           description: 'Where tiles come from (`postgis`: the ST_AsMVT functions on the server; `embedded`: encoded here from PGlite rows) and the tile cache.',
@@ -432,11 +426,9 @@ function schemas(): Json {
             source: { enum: ['postgis', 'embedded'] },
             cache: {
               type: 'object',
-              required: ['entries', 'bytes', 'maxBytes', 'hits', 'misses', 'coalesced', 'invalidated'],
+              required: [...CACHE_COUNTS],
               additionalProperties: false,
-              properties: Object.fromEntries(
-                ['entries', 'bytes', 'maxBytes', 'hits', 'misses', 'coalesced', 'invalidated'].map((k) => [k, { type: 'integer', minimum: 0 }]),
-              ),
+              properties: Object.fromEntries(CACHE_COUNTS.map((k) => [k, count])),
             },
           },
         },
