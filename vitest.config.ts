@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'data-pipeline/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['kernel/**/*.test.ts', 'server/**/*.test.ts', 'data-pipeline/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',

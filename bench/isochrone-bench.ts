@@ -19,15 +19,15 @@
  * on Monaco, 50x on the demo city).
  */
 import pg from 'pg';
-import type { Database } from '../server/db/database.ts';
+import type { Database } from '../kernel/db/database.ts';
 import { silentLogger } from '../server/logger.ts';
-import { buildEdgeIndex } from '../server/routing/edge-index.ts';
+import { buildEdgeIndex } from '../server/routing/graph/edge-index.ts';
 import { buildIsochrones, reachTreeOf } from '../server/routing/isochrone/build-isochrones.ts';
 import { isochroneGeoJsonText } from '../server/routing/isochrone/isochrone-geojson.ts';
 import { IsochroneWorkspace } from '../server/routing/isochrone/workspace.ts';
 import { createRoutingService, type RoutingService } from '../server/routing/routing-service.ts';
-import { snapToEdge } from '../server/routing/snap.ts';
-import type { WalkGraph } from '../server/routing/walk-graph.ts';
+import { snapToEdge } from '../server/routing/search/snap.ts';
+import type { WalkGraph } from '../server/routing/graph/walk-graph.ts';
 import { formatMs, formatSummary, seededRandom, summarize, type Summary } from './stats.ts';
 
 /** Seeded origins per dataset. */

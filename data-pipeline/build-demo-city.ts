@@ -1,7 +1,7 @@
 /**
  * Generates the demo city and stores it, in one transaction, like any import.
  */
-import type { Database } from '../server/db/database.ts';
+import type { Database } from '../kernel/db/database.ts';
 import { generateDemoCity } from './demo-city/generate-demo-city.ts';
 import { writeBundle, type WriteResult } from './write-bundle.ts';
 

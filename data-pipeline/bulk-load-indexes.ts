@@ -6,7 +6,7 @@
  * costs ~10 ms), and TRUNCATE has fewer files to replace. Definitions come
  * from the catalog, so the migrations stay the one place that defines them.
  */
-import type { Queryable } from '../server/db/database.ts';
+import type { Queryable } from '../kernel/db/database.ts';
 
 export interface LoadIndex {
   table: string;

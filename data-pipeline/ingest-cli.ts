@@ -10,7 +10,7 @@
  */
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/open-database.ts';
-import type { Database } from '../server/db/database.ts';
+import type { Database } from '../kernel/db/database.ts';
 import { ingest, type IngestOptions, type IngestResult } from './ingest.ts';
 import { createProgress, thousands } from './progress.ts';
 

@@ -5,8 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Database } from '../server/db/database.ts';
-import type { HouseholdColumns, ImportBundle, AdminUnit } from './import-bundle.ts';
+import type { Database } from '../kernel/db/database.ts';
+import type { HouseholdColumns, ImportBundle, AdminUnit } from '../kernel/import-bundle.ts';
 import { createOsmCollector, type OsmImportReport, type SkippedEntry } from './osm/osm-to-bundle.ts';
 import { readOsm } from './osm/read-osm.ts';
 import { readCentersFile } from './inputs/centers-file.ts';

@@ -6,12 +6,12 @@
  * parses the previous chunk: the same bytes on both backends, no values in
  * SQL text. Indexes are set aside for the load and rebuilt after it.
  */
-import type { Database, Queryable } from '../server/db/database.ts';
-import { bumpDataVersion } from '../server/db/data-state.ts';
-import { announceChange } from '../server/events/change-notifications.ts';
-import { BinaryCopyWriter, utf8 } from '../server/db/binary-copy.ts';
+import type { Database, Queryable } from '../kernel/db/database.ts';
+import { bumpDataVersion } from '../kernel/db/data-state.ts';
+import { announceChange } from '../kernel/change-announcements.ts';
+import { BinaryCopyWriter, utf8 } from '../kernel/db/binary-copy.ts';
 import { createStatements, dropStatements, indexesToRebuild } from './bulk-load-indexes.ts';
-import type { AdminUnit, ImportBundle } from './import-bundle.ts';
+import type { AdminUnit, ImportBundle } from '../kernel/import-bundle.ts';
 
 export type WriteProgress = (table: string, done: number, total: number) => void;
 

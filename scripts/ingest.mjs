@@ -30,6 +30,7 @@ function newestSource(dir) {
 const stale =
   !existsSync(bundle) ||
   Math.max(
+    newestSource(path.join(root, 'kernel')),
     newestSource(path.join(root, 'data-pipeline')),
     newestSource(path.join(root, 'server')),
     statSync(fileURLToPath(import.meta.url)).mtimeMs,

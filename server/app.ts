@@ -5,17 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import type { Database } from './db/database.ts';
+import type { Database } from '../kernel/db/database.ts';
 import type { Logger } from './logger.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
 import { healthRoutes } from './health/health-routes.ts';
-import { clientRoutes } from './client/client-routes.ts';
-import { readDataState } from './db/data-state.ts';
+import { clientRoutes } from './client-assets/client-asset-routes.ts';
+import { readDataState } from '../kernel/db/data-state.ts';
 import { createDataChanges, watchDataVersion, type DataChanges } from './events/data-changes.ts';
-import { relayAnnouncedChanges } from './events/change-notifications.ts';
+import { relayAnnouncedChanges } from './events/change-relay.ts';
 import { eventRoutes } from './events/event-routes.ts';
 import { createRoutingService } from './routing/routing-service.ts';
-import { nearestRoutes } from './routing/nearest-routes.ts';
+import { nearestRoutes } from './nearest/nearest-routes.ts';
 import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
 import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';

@@ -7,7 +7,7 @@ import { serve } from '@hono/node-server';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { openDatabase } from './db/open-database.ts';
-import { readDataState } from './db/data-state.ts';
+import { readDataState } from '../kernel/db/data-state.ts';
 import { createApp } from './app.ts';
 import { buildDemoCity } from '../data-pipeline/build-demo-city.ts';
 

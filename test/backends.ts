@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describe } from 'vitest';
-import type { BackendKind, Database } from '../server/db/database.ts';
+import type { BackendKind, Database } from '../kernel/db/database.ts';
 import { openDatabase } from '../server/db/open-database.ts';
 import { openPgliteDatabase } from '../server/db/pglite-database.ts';
 import { listMigrations, migrate } from '../server/db/migrate.ts';

@@ -16,7 +16,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCity } from '../data-pipeline/demo-city/generate-demo-city.ts';
-import type { ImportBundle } from '../data-pipeline/import-bundle.ts';
+import type { ImportBundle } from '../kernel/import-bundle.ts';
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { createApp, type App } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';

@@ -13,9 +13,9 @@ import { describeBackends, openTestDatabase, createServerDatabase, serverUrl, ty
 import { describeWithData, sharedData } from './shared-data.ts';
 import { ingest } from '../data-pipeline/ingest.ts';
 import { readCounts } from '../server/health/health-routes.ts';
-import { readDataState } from '../server/db/data-state.ts';
+import { readDataState } from '../kernel/db/data-state.ts';
 import { openDatabase } from '../server/db/open-database.ts';
-import type { BackendKind } from '../server/db/database.ts';
+import type { BackendKind } from '../kernel/db/database.ts';
 
 const neukoelln = sharedData('osm/neukoelln.osm');
 const monaco = sharedData('osm/monaco.osm.pbf');

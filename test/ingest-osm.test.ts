@@ -8,7 +8,7 @@ import { describeBackends, openTestDatabase, serverUrl, type TestDatabase } from
 import { describeWithData, sharedData } from './shared-data.ts';
 import { ingest, type IngestResult } from '../data-pipeline/ingest.ts';
 import { readCounts } from '../server/health/health-routes.ts';
-import { readDataState } from '../server/db/data-state.ts';
+import { readDataState } from '../kernel/db/data-state.ts';
 
 const monaco = sharedData('osm/monaco.osm.pbf');
 const neukoelln = sharedData('osm/neukoelln.osm');

@@ -13,13 +13,13 @@
  *   - the union of every center's 15-minute circle (multi-source search).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ImportBundle } from '../data-pipeline/import-bundle.ts';
+import type { ImportBundle } from '../kernel/import-bundle.ts';
 import { generateDemoCity } from '../data-pipeline/demo-city/generate-demo-city.ts';
-import { buildEdgeIndex, type EdgeIndex } from '../server/routing/edge-index.ts';
-import { buildWalkGraph, inputFromNetwork } from '../server/routing/graph-builder.ts';
+import { buildEdgeIndex, type EdgeIndex } from '../server/routing/graph/edge-index.ts';
+import { buildWalkGraph, inputFromNetwork } from '../server/routing/graph/graph-builder.ts';
 import { buildIsochrones, reachTreeOf, type IsochroneResult } from '../server/routing/isochrone/build-isochrones.ts';
-import { snapToEdge } from '../server/routing/snap.ts';
-import type { WalkGraph } from '../server/routing/walk-graph.ts';
+import { snapToEdge } from '../server/routing/search/snap.ts';
+import type { WalkGraph } from '../server/routing/graph/walk-graph.ts';
 import { checkIsochrone, PolygonIndex, reachableLines, searchTree, SegmentIndex, type TestTree } from './isochrone-properties.ts';
 import { seededRandom } from './synthetic-graph.ts';
 

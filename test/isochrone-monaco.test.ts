@@ -8,13 +8,13 @@
  * do not depend on the storage backend (the HTTP test covers the service path).
  */
 import { beforeAll, expect, it } from 'vitest';
-import type { ImportBundle } from '../data-pipeline/import-bundle.ts';
-import { buildEdgeIndex, type EdgeIndex } from '../server/routing/edge-index.ts';
-import { buildWalkGraph, inputFromNetwork } from '../server/routing/graph-builder.ts';
+import type { ImportBundle } from '../kernel/import-bundle.ts';
+import { buildEdgeIndex, type EdgeIndex } from '../server/routing/graph/edge-index.ts';
+import { buildWalkGraph, inputFromNetwork } from '../server/routing/graph/graph-builder.ts';
 import { buildIsochrones, reachTreeOf } from '../server/routing/isochrone/build-isochrones.ts';
 import { hasIntersections } from '../server/routing/isochrone/simplify-rings.ts';
-import { snapToEdge } from '../server/routing/snap.ts';
-import type { WalkGraph } from '../server/routing/walk-graph.ts';
+import { snapToEdge } from '../server/routing/search/snap.ts';
+import type { WalkGraph } from '../server/routing/graph/walk-graph.ts';
 import { checkIsochrone, searchTree } from './isochrone-properties.ts';
 import { describeWithData, sharedData } from './shared-data.ts';
 import { seededRandom } from './synthetic-graph.ts';

@@ -14,14 +14,14 @@
  * Plus the searches the tests feed to the polygons: `searchTree` runs the
  * routing core without a database.
  */
-import type { WalkGraph } from '../server/routing/walk-graph.ts';
-import type { Snap } from '../server/routing/snap.ts';
-import { snapToEdge } from '../server/routing/snap.ts';
-import type { EdgeIndex } from '../server/routing/edge-index.ts';
-import { runSearch, seedFromSnap, settledTimes } from '../server/routing/bounded-search.ts';
-import { withState } from '../server/routing/search-state.ts';
-import { accessCost } from '../server/routing/partial-edge.ts';
-import { DEFAULT_SPEED_KMH } from '../server/routing/walk-speed.ts';
+import type { WalkGraph } from '../server/routing/graph/walk-graph.ts';
+import type { Snap } from '../server/routing/search/snap.ts';
+import { snapToEdge } from '../server/routing/search/snap.ts';
+import type { EdgeIndex } from '../server/routing/graph/edge-index.ts';
+import { runSearch, seedFromSnap, settledTimes } from '../server/routing/search/bounded-search.ts';
+import { withState } from '../server/routing/search/search-state.ts';
+import { accessCost } from '../server/routing/search/partial-edge.ts';
+import { DEFAULT_SPEED_KMH } from '../kernel/walk-speed.ts';
 import type { IsochroneGeometry, SearchTreeLike } from '../server/routing/isochrone/build-isochrones.ts';
 
 const M_PER_DEG = 6371008.8 * (Math.PI / 180);

@@ -6,9 +6,9 @@
 import createGraph, { type Graph } from 'ngraph.graph';
 import ngraphPath, { type PathFinder } from 'ngraph.path';
 import { expect } from 'vitest';
-import { routeBetween } from '../server/routing/route.ts';
-import { snapAtNode } from '../server/routing/snap.ts';
-import type { WalkGraph } from '../server/routing/walk-graph.ts';
+import { routeBetween } from '../server/routing/search/route.ts';
+import { snapAtNode } from '../server/routing/search/snap.ts';
+import type { WalkGraph } from '../server/routing/graph/walk-graph.ts';
 
 /** The object graph and its finder, built once per graph. */
 const references = new WeakMap<WalkGraph, { g: Graph<unknown, number>; finder: PathFinder<unknown> }>();

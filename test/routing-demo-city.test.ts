@@ -9,14 +9,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoCity } from '../data-pipeline/demo-city/generate-demo-city.ts';
-import type { ImportBundle } from '../data-pipeline/import-bundle.ts';
+import type { ImportBundle } from '../kernel/import-bundle.ts';
 import { householdCoverage, linkUnits } from '../server/coverage/household-coverage.ts';
-import { buildEdgeIndex } from '../server/routing/edge-index.ts';
-import { buildWalkGraph, inputFromNetwork } from '../server/routing/graph-builder.ts';
-import { multiSourceSearch } from '../server/routing/multi-source-search.ts';
-import { buildTargetSet, routeToNearest } from '../server/routing/route.ts';
-import { snapMany, type SnapColumns } from '../server/routing/snap.ts';
-import type { WalkGraph } from '../server/routing/walk-graph.ts';
+import { buildEdgeIndex } from '../server/routing/graph/edge-index.ts';
+import { buildWalkGraph, inputFromNetwork } from '../server/routing/graph/graph-builder.ts';
+import { multiSourceSearch } from '../server/routing/search/multi-source-search.ts';
+import { buildTargetSet, routeToNearest } from '../server/routing/search/route.ts';
+import { snapMany, type SnapColumns } from '../server/routing/search/snap.ts';
+import type { WalkGraph } from '../server/routing/graph/walk-graph.ts';
 import { expectRoutesMatchReference, seededNodePairs } from './reference-routes.ts';
 import { seededRandom } from './synthetic-graph.ts';
 

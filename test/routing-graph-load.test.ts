@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
-import { buildWalkGraph, inputFromNetwork, loadWalkGraph } from '../server/routing/graph-builder.ts';
-import { decodeSnapshot, encodeSnapshot, loadSnapshot, saveSnapshot, snapshotPath } from '../server/routing/graph-snapshot.ts';
-import { GRAPH_ARRAYS, type WalkGraph } from '../server/routing/walk-graph.ts';
+import { buildWalkGraph, inputFromNetwork, loadWalkGraph } from '../server/routing/graph/graph-builder.ts';
+import { decodeSnapshot, encodeSnapshot, loadSnapshot, saveSnapshot, snapshotPath } from '../server/routing/graph/graph-snapshot.ts';
+import { GRAPH_ARRAYS, type WalkGraph } from '../server/routing/graph/walk-graph.ts';
 import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
 import { syntheticCity } from './synthetic-city.ts';
 

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp, type App } from '../server/app.ts';
-import type { DataChange } from '../server/events/data-changes.ts';
+import type { DataChange } from '../kernel/data-change.ts';
 import { silentLogger } from '../server/logger.ts';
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
-import { bumpDataVersion } from '../server/db/data-state.ts';
+import { bumpDataVersion } from '../kernel/db/data-state.ts';
 import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
 import { syntheticCity } from './synthetic-city.ts';
 

@@ -17,12 +17,12 @@ import { expectRoutesMatchReference } from './reference-routes.ts';
 import { ingest } from '../data-pipeline/ingest.ts';
 import { createApp, type App } from '../server/app.ts';
 import { silentLogger } from '../server/logger.ts';
-import { searchFromNode } from '../server/routing/bounded-search.ts';
-import { buildEdgeIndex, type EdgeIndex } from '../server/routing/edge-index.ts';
-import { loadWalkGraph } from '../server/routing/graph-builder.ts';
-import { multiSourceSearch } from '../server/routing/multi-source-search.ts';
-import { snapMany, snapToEdge } from '../server/routing/snap.ts';
-import type { WalkGraph } from '../server/routing/walk-graph.ts';
+import { searchFromNode } from '../server/routing/search/bounded-search.ts';
+import { buildEdgeIndex, type EdgeIndex } from '../server/routing/graph/edge-index.ts';
+import { loadWalkGraph } from '../server/routing/graph/graph-builder.ts';
+import { multiSourceSearch } from '../server/routing/search/multi-source-search.ts';
+import { snapMany, snapToEdge } from '../server/routing/search/snap.ts';
+import type { WalkGraph } from '../server/routing/graph/walk-graph.ts';
 
 const monaco = sharedData('osm/monaco.osm.pbf');
 

@@ -5,7 +5,7 @@
  * household units at random places (some beyond the network, "in the sea"),
  * and centers of two kinds.
  */
-import type { AdminUnit, GridRow, ImportBundle, CenterRow } from '../data-pipeline/import-bundle.ts';
+import type { AdminUnit, GridRow, ImportBundle, CenterRow } from '../kernel/import-bundle.ts';
 import { networkBounds, seededRandom, syntheticNetwork, type SyntheticOptions } from './synthetic-graph.ts';
 
 export interface SyntheticCityOptions extends Partial<SyntheticOptions> {

@@ -4,9 +4,9 @@
  * intermediate vertices and a few steps, near Putian's coordinates. The same
  * seed always gives the same network, so failures reproduce.
  */
-import type { WalkGraphInput } from '../server/routing/graph-builder.ts';
-import { haversineM, polylineLengthM } from '../server/routing/geo.ts';
-import { edgeSeconds } from '../server/routing/walk-speed.ts';
+import type { WalkGraphInput } from '../server/routing/graph/graph-builder.ts';
+import { haversineM, polylineLengthM } from '../kernel/geo.ts';
+import { edgeSeconds } from '../kernel/walk-speed.ts';
 
 export { seededRandom } from './seeded-random.ts';
 import { seededRandom } from './seeded-random.ts';

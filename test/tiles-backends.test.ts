@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { TILE_LAYERS } from '../server/tiles/layers.ts';
-import { createEmbeddedTileSource } from '../server/tiles/embedded-tile-source.ts';
+import { createEmbeddedTileSource } from '../server/tiles/embedded/embedded-tile-source.ts';
 import { createSqlTileSource } from '../server/tiles/sql-tile-source.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import { openTestDatabase, serverUrl, type TestDatabase } from './backends.ts';

@@ -9,10 +9,10 @@
 import { VectorTile } from '@mapbox/vector-tile';
 import { Hono } from 'hono';
 import Pbf from 'pbf';
-import type { ImportBundle, MultiPolygonCoords, Position, WaterRow } from '../data-pipeline/import-bundle.ts';
+import type { ImportBundle, MultiPolygonCoords, Position, WaterRow } from '../kernel/import-bundle.ts';
 import { centerRoutes } from '../server/centers/center-routes.ts';
 import { createCenterStore } from '../server/centers/center-store.ts';
-import type { Database } from '../server/db/database.ts';
+import type { Database } from '../kernel/db/database.ts';
 import { createDataChanges } from '../server/events/data-changes.ts';
 import { handleError, handleNotFound } from '../server/http/errors.ts';
 import { silentLogger } from '../server/logger.ts';

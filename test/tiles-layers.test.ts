@@ -7,10 +7,10 @@
  * have the documented types; ids are unique.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackendKind } from '../server/db/database.ts';
+import type { BackendKind } from '../kernel/db/database.ts';
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { TILE_BUFFER, TILE_EXTENT, TILE_LAYERS, type TileLayer } from '../server/tiles/layers.ts';
-import { createEmbeddedTileSource } from '../server/tiles/embedded-tile-source.ts';
+import { createEmbeddedTileSource } from '../server/tiles/embedded/embedded-tile-source.ts';
 import { createSqlTileSource } from '../server/tiles/sql-tile-source.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import type { TileSource } from '../server/tiles/tile-source.ts';

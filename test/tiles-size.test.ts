@@ -8,10 +8,10 @@
  * tile per layer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackendKind } from '../server/db/database.ts';
+import type { BackendKind } from '../kernel/db/database.ts';
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { TILE_LAYERS, TILE_SIZE_BUDGET_BYTES, type TileLayer } from '../server/tiles/layers.ts';
-import { createEmbeddedTileSource } from '../server/tiles/embedded-tile-source.ts';
+import { createEmbeddedTileSource } from '../server/tiles/embedded/embedded-tile-source.ts';
 import { createSqlTileSource } from '../server/tiles/sql-tile-source.ts';
 import { tileRangeForBox } from '../server/tiles/tile-envelope.ts';
 import type { TileSource } from '../server/tiles/tile-source.ts';

@@ -3,7 +3,7 @@
  * the store stays small): a rectangle per household unit, oriented along its
  * street; apartment blocks get storeys from their household count.
  */
-import type { BuildingRow } from '../import-bundle.ts';
+import type { BuildingRow } from '../../kernel/import-bundle.ts';
 import type { HouseholdUnits } from './households.ts';
 import type { LocalProjection } from './local-projection.ts';
 import type { Patch } from './settlements.ts';

@@ -4,7 +4,7 @@
  * for byte-identical output without writing the bundle anywhere.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { ImportBundle, MultiPolygonCoords } from '../import-bundle.ts';
+import type { ImportBundle, MultiPolygonCoords } from '../../kernel/import-bundle.ts';
 
 function bytes(hash: Hash, array: ArrayBufferView): void {
   hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));

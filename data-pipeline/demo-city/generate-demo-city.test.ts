@@ -2,7 +2,7 @@
 // counts, households inside their grids, the river crossed only by bridges,
 // and a connected, well-formed walk network.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ImportBundle, MultiPolygonCoords, Position } from '../import-bundle.ts';
+import type { ImportBundle, MultiPolygonCoords, Position } from '../../kernel/import-bundle.ts';
 import { demoCityChecksum } from './demo-city-checksum.ts';
 import { buildDemoCity, DEMO_STEPS_FACTOR, type DemoCityStats } from './generate-demo-city.ts';
 

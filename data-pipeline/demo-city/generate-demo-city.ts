@@ -7,7 +7,7 @@
  * crossed by few bridges. Same seed, byte-identical output; runs in a few
  * seconds. Each stage lives in its own module; this one wires them in order.
  */
-import type { AdminUnit, CenterRow, GridRow, ImportBundle } from '../import-bundle.ts';
+import type { AdminUnit, CenterRow, GridRow, ImportBundle } from '../../kernel/import-bundle.ts';
 import { buildAdminAreas } from './admin-areas.ts';
 import { buildingFootprints } from './buildings.ts';
 import { CellLattice } from './cell-lattice.ts';

@@ -8,30 +8,16 @@
  * Output coordinates are rounded to 1e-7 degree (~1 cm) so that byte-identical
  * output does not depend on the last bits of floating point.
  */
-import type { Position } from '../import-bundle.ts';
+import { METRES_PER_DEGREE, RAD } from '../../kernel/geo.ts';
+import type { Position } from '../../kernel/import-bundle.ts';
 import type { SeededRandom } from './seeded-random.ts';
 
 export const ORIGIN_LON = 119.0;
 export const ORIGIN_LAT = 25.44;
-/** Mean Earth radius (IUGG), metres. */
-export const EARTH_RADIUS_M = 6_371_008.8;
-const M_PER_DEG = (EARTH_RADIUS_M * Math.PI) / 180;
-const COS_ORIGIN = Math.cos((ORIGIN_LAT * Math.PI) / 180);
+const COS_ORIGIN = Math.cos(ORIGIN_LAT * RAD);
 
 export function roundDegrees(value: number): number {
   return Math.round(value * 1e7) / 1e7;
-}
-
-/**
- * Length in metres between two lon/lat points by the equirectangular
- * approximation at their mean latitude: error well under 0.1% for the
- * segment lengths used here (< a few km), far below what routing needs.
- */
-export function equirectangularDistanceM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const phi = (((lat1 + lat2) / 2) * Math.PI) / 180;
-  const dx = (lon2 - lon1) * Math.cos(phi) * M_PER_DEG;
-  const dy = (lat2 - lat1) * M_PER_DEG;
-  return Math.sqrt(dx * dx + dy * dy);
 }
 
 interface WaveTerm {
@@ -63,12 +49,12 @@ export class LocalProjection {
 
   lon(x: number, y: number): number {
     const wx = x + this.warp(this.warpX, x, y);
-    return roundDegrees(ORIGIN_LON + wx / (M_PER_DEG * COS_ORIGIN));
+    return roundDegrees(ORIGIN_LON + wx / (METRES_PER_DEGREE * COS_ORIGIN));
   }
 
   lat(x: number, y: number): number {
     const wy = y + this.warp(this.warpY, x, y);
-    return roundDegrees(ORIGIN_LAT + wy / M_PER_DEG);
+    return roundDegrees(ORIGIN_LAT + wy / METRES_PER_DEGREE);
   }
 
   position(x: number, y: number): Position {

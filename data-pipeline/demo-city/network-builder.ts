@@ -6,8 +6,9 @@
  * along the projected geometry, so lengths agree with what a consumer
  * measuring the stored lon/lat would get.
  */
-import type { WalkNetwork } from '../import-bundle.ts';
-import { equirectangularDistanceM, type LocalProjection } from './local-projection.ts';
+import type { WalkNetwork } from '../../kernel/import-bundle.ts';
+import { equirectangularDistanceM } from '../../kernel/geo.ts';
+import type { LocalProjection } from './local-projection.ts';
 
 /** Default walking speed, 4 km/h: 15 minutes = 1,000 m (GB 50180-2018's upper bound). */
 export const DEMO_WALK_SPEED_MPS = 4 / 3.6;

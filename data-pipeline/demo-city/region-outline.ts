@@ -7,7 +7,7 @@
  * separate hole ring (valid OGC) rather than a self-touching ring. Vertices
  * are the projected lattice vertices, shared exactly between neighbours.
  */
-import type { MultiPolygonCoords, Position } from '../import-bundle.ts';
+import type { MultiPolygonCoords, Position } from '../../kernel/import-bundle.ts';
 import type { CellLattice } from './cell-lattice.ts';
 
 // Directions: 0 east, 1 north, 2 west, 3 south (counter-clockwise order).

@@ -1,5 +1,5 @@
 /** Water rows: the Mulan as a polygon of its banks, and the sea east of the coast (islands as holes). */
-import type { PolygonCoords, WaterRow } from '../import-bundle.ts';
+import type { PolygonCoords, WaterRow } from '../../kernel/import-bundle.ts';
 import type { LandMask } from './land.ts';
 import type { LocalProjection } from './local-projection.ts';
 import type { River } from './river.ts';

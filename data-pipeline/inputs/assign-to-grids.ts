@@ -5,7 +5,7 @@
  * grid that contains it (even-odd test), so every unit lands in one grid;
  * units outside every grid get -1 and the caller reports them.
  */
-import type { GridRow, MultiPolygonCoords } from '../import-bundle.ts';
+import type { GridRow, MultiPolygonCoords } from '../../kernel/import-bundle.ts';
 
 function ringContains(ring: [number, number][], x: number, y: number): boolean {
   let inside = false;

@@ -4,7 +4,7 @@
  * string separated by "|", ";" or ",".
  */
 import { readFileSync } from 'node:fs';
-import type { CenterRow } from '../import-bundle.ts';
+import type { CenterRow } from '../../kernel/import-bundle.ts';
 import { parseCsv } from './csv.ts';
 import { featurePoint, readFeatureCollection, checkPosition } from './geojson.ts';
 import { InputError } from './input-error.ts';

@@ -4,7 +4,7 @@
  * not as a crash somewhere downstream.
  */
 import { readFileSync } from 'node:fs';
-import type { MultiPolygonCoords, Position } from '../import-bundle.ts';
+import type { MultiPolygonCoords, Position } from '../../kernel/import-bundle.ts';
 import { InputError } from './input-error.ts';
 
 export interface CheckedFeature {

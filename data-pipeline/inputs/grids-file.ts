@@ -3,7 +3,7 @@
  * (required, unique), `name`, `officers`, and the parent chain
  * `community_code`, `street_code`, `district_code` where known.
  */
-import type { GridRow } from '../import-bundle.ts';
+import type { GridRow } from '../../kernel/import-bundle.ts';
 import { featureMultiPolygon, readFeatureCollection } from './geojson.ts';
 import { InputError } from './input-error.ts';
 

@@ -14,8 +14,8 @@
  * listed row by row from the south. Works for any household source, so it also
  * assigns grids to units from a household file.
  */
-import type { GridRow, MultiPolygonCoords } from '../import-bundle.ts';
-import { EARTH_RADIUS_M } from './network-builder.ts';
+import type { GridRow, MultiPolygonCoords } from '../../kernel/import-bundle.ts';
+import { METRES_PER_DEGREE, RAD } from '../../kernel/geo.ts';
 
 /** Cell edge, metres. 500 m squares: about the 300-500 households of an urban grid at city densities, and half the 15-minute walk. */
 export const GRID_CELL_M = 500;
@@ -27,7 +27,6 @@ export const GRID_CELL_M = 500;
  */
 export const HOUSEHOLDS_PER_OFFICER = 300;
 
-const RAD = Math.PI / 180;
 
 export interface GridAssignment {
   grids: GridRow[];
@@ -71,8 +70,8 @@ export function assignGrids(
     return { grids: [], gridIndex, centerLon: new Float64Array(0), centerLat: new Float64Array(0), households: new Int32Array(0) };
   }
   // Degrees per cell along each axis.
-  const cellLat = cellM / (EARTH_RADIUS_M * RAD);
-  const cellLon = cellM / (EARTH_RADIUS_M * RAD * Math.cos(((minLat + maxLat) / 2) * RAD));
+  const cellLat = cellM / METRES_PER_DEGREE;
+  const cellLon = cellM / (METRES_PER_DEGREE * Math.cos(((minLat + maxLat) / 2) * RAD));
 
   // Cell of every unit; cells keyed col * 2^20 + row (room for 10^6 rows of 500 m).
   const cellKey = new Float64Array(n);

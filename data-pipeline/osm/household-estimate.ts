@@ -19,9 +19,9 @@
  * It is an estimate for planning what-ifs, not a census: a household file
  * (the ingest CLI's --households) replaces it where one exists.
  */
-import type { HouseholdColumns } from '../import-bundle.ts';
+import type { HouseholdColumns } from '../../kernel/import-bundle.ts';
 import type { Tags } from './osm-elements.ts';
-import { EARTH_RADIUS_M } from './network-builder.ts';
+import { localScale } from '../../kernel/geo.ts';
 
 /**
  * Floor area per household, m² (gross dwelling size). China's urban average is
@@ -153,7 +153,6 @@ export interface RingMeasure {
   lat: number;
 }
 
-const RAD = Math.PI / 180;
 
 /**
  * Area (m², unsigned) and area-weighted centroid of a ring given as flat
@@ -168,8 +167,7 @@ export function ringAreaCentroid(coords: Float64Array, start: number, end: numbe
   if (n === 0) return { areaM2: 0, lon: NaN, lat: NaN };
   const lon0 = coords[2 * start]!;
   const lat0 = coords[2 * start + 1]!;
-  const kx = EARTH_RADIUS_M * RAD * Math.cos(lat0 * RAD);
-  const ky = EARTH_RADIUS_M * RAD;
+  const { kx, ky } = localScale(lat0);
   let a2 = 0;
   let cx = 0;
   let cy = 0;

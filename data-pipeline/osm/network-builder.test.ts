@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPEED_KMH, STEPS_FACTOR, edgeSeconds } from '../../server/routing/walk-speed.ts';
-import type { WalkNetwork } from '../import-bundle.ts';
-import { haversineM, NetworkBuilder } from './network-builder.ts';
+import { DEFAULT_SPEED_KMH, STEPS_FACTOR, edgeSeconds } from '../../kernel/walk-speed.ts';
+import type { WalkNetwork } from '../../kernel/import-bundle.ts';
+import { haversineM } from '../../kernel/geo.ts';
+import { NetworkBuilder } from './network-builder.ts';
 import { NodeStore } from './node-store.ts';
 import { walkAccess } from './walk-model.ts';
 

@@ -13,24 +13,11 @@
  * walkers may not take costs -1 (pgRouting's "no travel" convention), and the
  * geometry keeps the way's own direction.
  */
-import type { WalkNetwork } from '../import-bundle.ts';
-import { edgeSeconds } from '../../server/routing/walk-speed.ts';
+import type { WalkNetwork } from '../../kernel/import-bundle.ts';
+import { haversineM } from '../../kernel/geo.ts';
+import { edgeSeconds } from '../../kernel/walk-speed.ts';
 import { ensureCapacity, NodeStore, WayRefs } from './node-store.ts';
 import type { WalkAccess } from './walk-model.ts';
-
-/** Mean Earth radius (IUGG), metres. */
-export const EARTH_RADIUS_M = 6371008.8;
-const RAD = Math.PI / 180;
-
-/** Great-circle distance in metres between two lon/lat points. */
-export function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const dLat = (lat2 - lat1) * RAD;
-  const dLon = (lon2 - lon1) * RAD;
-  const s1 = Math.sin(dLat / 2);
-  const s2 = Math.sin(dLon / 2);
-  const a = s1 * s1 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * s2 * s2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
-}
 
 /** How many example ids a report entry keeps. */
 const EXAMPLES = 5;

@@ -17,7 +17,7 @@
  * A center is a point: a node's position, or a way's centroid. Its name is
  * name=*, else "<kind> node/123".
  */
-import type { CenterRow } from '../import-bundle.ts';
+import type { CenterRow } from '../../kernel/import-bundle.ts';
 import type { Tags } from './osm-elements.ts';
 
 const AMENITY_KINDS: Record<string, string> = {

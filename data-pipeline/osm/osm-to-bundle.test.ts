@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { STEPS_FACTOR } from '../../server/routing/walk-speed.ts';
+import { STEPS_FACTOR } from '../../kernel/walk-speed.ts';
 import { sharedData, describeWithData } from '../../test/shared-data.ts';
-import type { ImportBundle, WalkNetwork } from '../import-bundle.ts';
+import type { ImportBundle, WalkNetwork } from '../../kernel/import-bundle.ts';
 import { CITY_CODE, createOsmCollector, osmToBundle } from './osm-to-bundle.ts';
 
 /** Share of network nodes in the largest connected component (undirected), by union-find. */

@@ -25,7 +25,7 @@ import type {
   Position,
   WaterRow,
   FlatRing,
-} from '../import-bundle.ts';
+} from '../../kernel/import-bundle.ts';
 import { assignGrids } from './grid-generator.ts';
 import { buildingInfo, estimateHouseholds, ringAreaCentroid, type BuildingFootprints, type BuildingInfo } from './household-estimate.ts';
 import { NetworkBuilder, type NetworkBuildResult } from './network-builder.ts';

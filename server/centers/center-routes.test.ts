@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeBundle } from '../../data-pipeline/write-bundle.ts';
 import { describeBackends, openTestDatabase, type TestDatabase } from '../../test/backends.ts';
 import { smallCityBundle, tileTestApp } from '../../test/tiles-fixture.ts';
-import { readDataState } from '../db/data-state.ts';
-import type { DataChange } from '../events/data-changes.ts';
+import { readDataState } from '../../kernel/db/data-state.ts';
+import type { DataChange } from '../../kernel/data-change.ts';
 
 describeBackends('centers API', (kind) => {
   let t: TestDatabase;

@@ -6,10 +6,11 @@
  * that showed (or now show) the center and coverage recomputes. The publish
  * comes after the commit: a listener that reloads sees the new data.
  */
-import type { Database, Queryable } from '../db/database.ts';
-import { bumpDataVersion } from '../db/data-state.ts';
-import type { BBox, DataChange, DataChanges } from '../events/data-changes.ts';
-import { announceChange } from '../events/change-notifications.ts';
+import type { Database, Queryable } from '../../kernel/db/database.ts';
+import { bumpDataVersion } from '../../kernel/db/data-state.ts';
+import type { DataChanges } from '../events/data-changes.ts';
+import type { BBox, DataChange } from '../../kernel/data-change.ts';
+import { announceChange } from '../../kernel/change-announcements.ts';
 
 export interface Center {
   id: number;

@@ -6,7 +6,7 @@
  * resolved here too: each household gets a unit index per level, so a
  * roll-up is one pass over typed arrays.
  */
-import type { Database, Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../../kernel/db/database.ts';
 import { byteaBytes, PackedReader } from '../db/packed-rows.ts';
 
 /** The levels every statistic rolls up to, top down (units below grid are the households themselves). */

@@ -6,7 +6,7 @@
  * city.
  */
 import type { HouseholdData, LevelUnits } from './coverage-data.ts';
-import { DEFAULT_SPEED_KMH } from '../routing/walk-speed.ts';
+import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
 
 export interface RollupUnit {
   code: string | null;

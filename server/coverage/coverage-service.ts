@@ -10,13 +10,13 @@
  * Work runs one job at a time in a queue; readers await the queue and get
  * one consistent state (graph, snaps, results of the same data).
  */
-import type { Database } from '../db/database.ts';
+import type { Database } from '../../kernel/db/database.ts';
 import type { DataChanges } from '../events/data-changes.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
-import { buildTargetSet, type TargetSet } from '../routing/route.ts';
+import { buildTargetSet, type TargetSet } from '../routing/search/route.ts';
 import type { LoadedGraph, RoutingService } from '../routing/routing-service.ts';
-import { snapMany, type SnapColumns } from '../routing/snap.ts';
+import { snapMany, type SnapColumns } from '../routing/search/snap.ts';
 import { loadCenters, loadCoverageData, type CenterData, type CoverageData } from './coverage-data.ts';
 import { writeCoverage, type WriteBackResult } from './coverage-writer.ts';
 import { householdCoverage, linkUnits, maskSnaps, type HouseholdCoverage, type LinkedUnits } from './household-coverage.ts';

@@ -10,12 +10,12 @@
  * import replaced the data since the coverage was computed, nothing is
  * written (the import's reload computes the new coverage).
  */
-import type { Database } from '../db/database.ts';
-import type { BBox } from '../events/data-changes.ts';
+import type { Database } from '../../kernel/db/database.ts';
+import type { BBox } from '../../kernel/data-change.ts';
 import type { CenterData, CoverageData } from './coverage-data.ts';
 import type { HouseholdCoverage } from './household-coverage.ts';
 import { thresholdSeconds } from './coverage-rollup.ts';
-import { DEFAULT_SPEED_KMH } from '../routing/walk-speed.ts';
+import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
 
 /** Rows per UPDATE: one round trip per batch, small enough for PGlite's message size. */
 const BATCH = 5000;

@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom, syntheticNetwork, randomPointIn } from '../../test/synthetic-graph.ts';
-import { buildEdgeIndex } from '../routing/edge-index.ts';
-import { buildWalkGraph } from '../routing/graph-builder.ts';
-import { routeBetween } from '../routing/route.ts';
-import { snapMany, snapToEdge } from '../routing/snap.ts';
+import { buildEdgeIndex } from '../routing/graph/edge-index.ts';
+import { buildWalkGraph } from '../routing/graph/graph-builder.ts';
+import { routeBetween } from '../routing/search/route.ts';
+import { snapMany, snapToEdge } from '../routing/search/snap.ts';
 import { householdCoverage, linkUnits, maskSnaps } from './household-coverage.ts';
 
 describe('householdCoverage', () => {

@@ -10,10 +10,10 @@
  * scales with 1 / speed, the same arrays answer every speed: a unit is within
  * m minutes at speed s when seconds <= m * 60 * s / 4.
  */
-import { multiSourceSearch } from '../routing/multi-source-search.ts';
-import { accessCost, alongEdgeCost, costToSource, costToTarget } from '../routing/partial-edge.ts';
-import type { SnapColumns } from '../routing/snap.ts';
-import type { WalkGraph } from '../routing/walk-graph.ts';
+import { multiSourceSearch } from '../routing/search/multi-source-search.ts';
+import { accessCost, alongEdgeCost, costToSource, costToTarget } from '../routing/search/partial-edge.ts';
+import type { SnapColumns } from '../routing/search/snap.ts';
+import type { WalkGraph } from '../routing/graph/walk-graph.ts';
 
 export interface HouseholdCoverage {
   /** Graph units per household; Infinity where no center is reachable (or the unit is off the network). */

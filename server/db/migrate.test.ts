@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, openTestDatabase, type TestDatabase } from '../../test/backends.ts';
 import { listMigrations, migrate } from './migrate.ts';
-import { readDataState, bumpDataVersion } from './data-state.ts';
+import { readDataState, bumpDataVersion } from '../../kernel/db/data-state.ts';
 
 describeBackends('migrations', (kind) => {
   let t: TestDatabase;

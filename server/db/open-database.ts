@@ -3,7 +3,7 @@
  * embedded PGlite in `<dataDir>/pglite`. Applies the migrations either way.
  */
 import path from 'node:path';
-import type { Database } from './database.ts';
+import type { Database } from '../../kernel/db/database.ts';
 import { migrate } from './migrate.ts';
 
 export interface OpenDatabaseOptions {

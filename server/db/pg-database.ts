@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyStatement } from './binary-copy.ts';
-import type { Database, Queryable } from './database.ts';
+import { copyStatement } from '../../kernel/db/binary-copy.ts';
+import type { Database, Queryable } from '../../kernel/db/database.ts';
 
 export interface PgDatabaseOptions {
   connectionString: string;

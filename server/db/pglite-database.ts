@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
-import type { Database, Queryable } from './database.ts';
+import type { Database, Queryable } from '../../kernel/db/database.ts';
 import { lockDataDir } from './data-dir-lock.ts';
-import { copyStatement } from './binary-copy.ts';
+import { copyStatement } from '../../kernel/db/binary-copy.ts';
 
 export interface PgliteDatabaseOptions {
   /** Folder for the database files; undefined keeps it in memory (tests). */

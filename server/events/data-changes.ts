@@ -1,28 +1,13 @@
 /**
- * Data-change events, so caches and derived state (tile cache, routing graph,
- * coverage) follow the data exactly. One instance per app, created in app.ts
- * and passed to the features that publish or listen; no module-level bus.
- *
- * A change says what it touched as precisely as it can: `replaced` (an import:
- * everything), or a set of places per layer (a center added, moved or removed;
- * household coverage that changed), so listeners drop only what is affected.
+ * The data-change bus, so caches and derived state (tile cache, routing graph,
+ * coverage) follow the data exactly (kernel/data-change.ts says what a change
+ * is). One instance per app, created in app.ts and passed to the features that
+ * publish or listen; no module-level bus. Also the data-version poller, the
+ * safety net for announcements missed between processes.
  */
-import type { Database } from '../db/database.ts';
-import { readDataState } from '../db/data-state.ts';
-
-/** [minLon, minLat, maxLon, maxLat] */
-export type BBox = [number, number, number, number];
-
-export type DataChange =
-  | { type: 'replaced'; version: string }
-  | {
-      type: 'features';
-      version: string;
-      /** Tile layer ids whose features changed (e.g. 'centers', 'households', 'grids'). */
-      layers: string[];
-      /** Where they changed: old and new extents of every changed feature. */
-      boxes: BBox[];
-    };
+import type { Database } from '../../kernel/db/database.ts';
+import { readDataState } from '../../kernel/db/data-state.ts';
+import type { DataChange } from '../../kernel/data-change.ts';
 
 export type DataChangeListener = (change: DataChange) => void | Promise<void>;
 

@@ -15,9 +15,10 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { Database } from '../db/database.ts';
-import { readDataState } from '../db/data-state.ts';
-import type { DataChange, DataChanges } from './data-changes.ts';
+import type { Database } from '../../kernel/db/database.ts';
+import { readDataState } from '../../kernel/db/data-state.ts';
+import type { DataChanges } from './data-changes.ts';
+import type { DataChange } from '../../kernel/data-change.ts';
 
 /** Below the 30-60 s idle timeouts of common proxies and load balancers. */
 export const HEARTBEAT_MS = 25_000;

@@ -5,8 +5,8 @@
  * a load balancer takes the instance out.
  */
 import { Hono } from 'hono';
-import type { Database } from '../db/database.ts';
-import { readDataState } from '../db/data-state.ts';
+import type { Database } from '../../kernel/db/database.ts';
+import { readDataState } from '../../kernel/db/data-state.ts';
 
 /** Extra readiness facts from other features (e.g. the routing graph). */
 export type HealthCheck = () => Promise<Record<string, unknown>> | Record<string, unknown>;

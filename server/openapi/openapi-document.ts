@@ -9,13 +9,13 @@
  * written here and checked against the running routes by openapi.test.ts.
  */
 import { LEVELS } from '../coverage/coverage-data.ts';
-import type { BackendKind } from '../db/database.ts';
+import type { BackendKind } from '../../kernel/db/database.ts';
 import { defaultIsochroneOptions } from '../routing/isochrone/build-isochrones.ts';
 import { MAX_BODY_BYTES, MAX_BUFFER_M, MAX_GENERALIZE_M, MAX_ORIGINS, MIN_BUFFER_M } from '../routing/isochrone/isochrone-routes.ts';
 import { DEFAULT_MINUTES, MAX_MINUTES, MAX_MINUTES_COUNT, MAX_SPEED_KMH } from '../routing/routing-params.ts';
 import { MAX_SEARCH_SECONDS } from '../routing/routing-service.ts';
-import { MAX_SNAP_DISTANCE_M } from '../routing/snap.ts';
-import { DEFAULT_SPEED_KMH, STEPS_FACTOR } from '../routing/walk-speed.ts';
+import { MAX_SNAP_DISTANCE_M } from '../routing/search/snap.ts';
+import { DEFAULT_SPEED_KMH, STEPS_FACTOR } from '../../kernel/walk-speed.ts';
 import { FIELD_SQL_TYPE, FIELD_TILEJSON_TYPE, TILE_LAYERS, type GeometryKind } from '../tiles/layers.ts';
 import { MVT_CONTENT_TYPE } from '../tiles/tile-http.ts';
 import { HEARTBEAT_MS } from '../events/event-routes.ts';

@@ -20,7 +20,7 @@ import { writeBundle } from '../../data-pipeline/write-bundle.ts';
 import { openTestDatabase, type TestDatabase } from '../../test/backends.ts';
 import { SMALL_CITY_CENTER, smallCityBundle } from '../../test/tiles-fixture.ts';
 import { createApp, type App } from '../app.ts';
-import type { Database } from '../db/database.ts';
+import type { Database } from '../../kernel/db/database.ts';
 import { healthRoutes } from '../health/health-routes.ts';
 import { handleError, handleNotFound } from '../http/errors.ts';
 import { silentLogger } from '../logger.ts';

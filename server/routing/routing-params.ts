@@ -5,7 +5,7 @@
  * values alike (`unknown` in), so GET and POST handlers share one set of rules.
  */
 import { badRequest } from '../http/errors.ts';
-import { DEFAULT_SPEED_KMH } from './walk-speed.ts';
+import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
 
 /** Fastest accepted walking speed, km/h: a brisk run; anything above is not walking. */
 export const MAX_SPEED_KMH = 20;

@@ -23,22 +23,22 @@
  * Bad or unreachable points throw ApiError (4xx): outside the data's bounds,
  * or no walkable edge within MAX_SNAP_DISTANCE_M.
  */
-import type { Database } from '../db/database.ts';
-import { readDataState } from '../db/data-state.ts';
+import type { Database } from '../../kernel/db/database.ts';
+import { readDataState } from '../../kernel/db/data-state.ts';
 import type { DataChanges } from '../events/data-changes.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
-import { runSearch, seedFromSnap } from './bounded-search.ts';
-import { buildEdgeIndex, type EdgeIndex } from './edge-index.ts';
-import { METRES_PER_DEGREE } from './geo.ts';
-import { loadWalkGraph } from './graph-builder.ts';
-import { loadSnapshot, saveSnapshot } from './graph-snapshot.ts';
-import { accessCost } from './partial-edge.ts';
+import { runSearch, seedFromSnap } from './search/bounded-search.ts';
+import { buildEdgeIndex, type EdgeIndex } from './graph/edge-index.ts';
+import { METRES_PER_DEGREE } from '../../kernel/geo.ts';
+import { loadWalkGraph } from './graph/graph-builder.ts';
+import { loadSnapshot, saveSnapshot } from './graph/graph-snapshot.ts';
+import { accessCost } from './search/partial-edge.ts';
 import { MAX_SPEED_KMH } from './routing-params.ts';
-import { withState } from './search-state.ts';
-import { MAX_SNAP_DISTANCE_M, snapToEdge, type Snap } from './snap.ts';
-import { DEFAULT_SPEED_KMH } from './walk-speed.ts';
-import type { WalkGraph } from './walk-graph.ts';
+import { withState } from './search/search-state.ts';
+import { MAX_SNAP_DISTANCE_M, snapToEdge, type Snap } from './search/snap.ts';
+import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
+import type { WalkGraph } from './graph/walk-graph.ts';
 
 /** The longest search the service runs, seconds: two hours of walking. */
 export const MAX_SEARCH_SECONDS = 2 * 3600;

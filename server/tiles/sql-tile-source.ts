@@ -6,7 +6,7 @@
  * their plans; the pool (below max_connections) and its statement timeout are
  * the database's (pg-database.ts).
  */
-import type { Database, Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../../kernel/db/database.ts';
 import { TILE_LAYERS, type TileLayer } from './layers.ts';
 import { serverTileSql, TILE_SCHEMA, tileFunctionHash, tileFunctionsSql } from './tile-sql.ts';
 import { layersAtZoom, type TileAddress, type TileSource } from './tile-source.ts';

@@ -13,7 +13,7 @@
  * load, so no tile from before a change is served after it.
  */
 import { createHash } from 'node:crypto';
-import type { BBox, DataChange } from '../events/data-changes.ts';
+import type { BBox, DataChange } from '../../kernel/data-change.ts';
 import { TILE_BUFFER, TILE_EXTENT, type TileLayer } from './layers.ts';
 import { tileRangeForBox, type TileRange } from './tile-envelope.ts';
 

@@ -5,7 +5,7 @@
  * of a tile. Used by cache invalidation and TileJSON; the tile queries
  * themselves use ST_TileEnvelope in SQL.
  */
-import type { BBox } from '../events/data-changes.ts';
+import type { BBox } from '../../kernel/data-change.ts';
 
 /** Latitude limit of Web Mercator tiles. */
 export const MAX_LATITUDE = 85.0511287798066;

@@ -6,10 +6,10 @@
  */
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
-import type { Database } from '../db/database.ts';
+import type { Database } from '../../kernel/db/database.ts';
 import type { DataChanges } from '../events/data-changes.ts';
 import { layerIndex, TILE_LAYERS, type TileLayer } from './layers.ts';
-import { createEmbeddedTileSource } from './embedded-tile-source.ts';
+import { createEmbeddedTileSource } from './embedded/embedded-tile-source.ts';
 import { createSqlTileSource, installTileFunctions } from './sql-tile-source.ts';
 import { makeCachedTile, TileCache, type CachedTile, type TileCacheStats, type TileEncoding } from './tile-cache.ts';
 import type { TileRequest } from './tile-request.ts';

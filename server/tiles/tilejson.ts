@@ -4,8 +4,8 @@
  * came from an OSM import (then every layer is drawn from it: the streets,
  * buildings and water directly, households, grids and centers derived).
  */
-import type { Queryable } from '../db/database.ts';
-import type { BBox } from '../events/data-changes.ts';
+import type { Queryable } from '../../kernel/db/database.ts';
+import type { BBox } from '../../kernel/data-change.ts';
 import { FIELD_TILEJSON_TYPE, type TileLayer } from './layers.ts';
 import { MAX_LATITUDE } from './tile-envelope.ts';
 

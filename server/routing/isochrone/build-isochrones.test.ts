@@ -3,10 +3,10 @@
 // test/isochrone-properties.ts, partial edges, one-way edges, a river
 // without a bridge in reach, several origins, and generalization.
 import { describe, expect, it } from 'vitest';
-import { buildWalkGraph, type WalkGraphInput } from '../graph-builder.ts';
-import { buildEdgeIndex } from '../edge-index.ts';
-import { edgeSeconds } from '../walk-speed.ts';
-import type { WalkGraph } from '../walk-graph.ts';
+import { buildWalkGraph, type WalkGraphInput } from '../graph/graph-builder.ts';
+import { buildEdgeIndex } from '../graph/edge-index.ts';
+import { edgeSeconds } from '../../../kernel/walk-speed.ts';
+import type { WalkGraph } from '../graph/walk-graph.ts';
 import { syntheticNetwork, seededRandom } from '../../../test/synthetic-graph.ts';
 import { checkIsochrone, PolygonIndex, searchTree } from '../../../test/isochrone-properties.ts';
 import { buildIsochrones, IsochroneExtentError, reachTreeOf, type IsochroneResult } from './build-isochrones.ts';

@@ -49,9 +49,9 @@
  * `maxCells` cells; when even the largest admissible side (B / (sqrt2 +
  * 1/8)) is not enough, IsochroneExtentError says how to ask again.
  */
-import type { WalkGraph } from '../walk-graph.ts';
+import type { WalkGraph } from '../graph/walk-graph.ts';
 import { emptyRaster, gridAround, gridCellCount, markSegments, type CellRaster } from './cell-raster.ts';
-import { localProjection, relativeError, toLat, type LocalProjection } from './local-projection.ts';
+import { localProjection, relativeError, toLat, type LocalProjection } from '../../../kernel/geo.ts';
 import { reachableSegments, MAX_LEVELS, type ReachTree } from './reachable-segments.ts';
 import { ringArea, simplifyPolygons } from './simplify-rings.ts';
 import { traceContour, type CellWindow, type PlanePolygon } from './trace-contours.ts';

@@ -26,8 +26,8 @@
  * each once. One ReachWalker per call keeps the graph's arrays and the scratch
  * in fields that the loops copy into locals (no per-call closures).
  */
-import { ARC_EDGE_MASK, ARC_REVERSED, type WalkGraph } from '../walk-graph.ts';
-import type { LocalProjection } from './local-projection.ts';
+import { ARC_EDGE_MASK, ARC_REVERSED, type WalkGraph } from '../graph/walk-graph.ts';
+import type { LocalProjection } from '../../../kernel/geo.ts';
 import type { IsochroneWorkspace } from './workspace.ts';
 
 /** A search origin as the isochrone needs it: the point and where it joins the network. */

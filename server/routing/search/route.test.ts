@@ -5,11 +5,11 @@
  * points, follows the edges).
  */
 import { describe, expect, it } from 'vitest';
-import { expectRoutesMatchReference, seededNodePairs } from '../../test/reference-routes.ts';
-import { seededRandom, syntheticNetwork, randomPointIn } from '../../test/synthetic-graph.ts';
+import { expectRoutesMatchReference, seededNodePairs } from '../../../test/reference-routes.ts';
+import { seededRandom, syntheticNetwork, randomPointIn } from '../../../test/synthetic-graph.ts';
 import { runSearch, searchFromNode, seedFromSnap } from './bounded-search.ts';
-import { buildEdgeIndex } from './edge-index.ts';
-import { buildWalkGraph } from './graph-builder.ts';
+import { buildEdgeIndex } from '../graph/edge-index.ts';
+import { buildWalkGraph } from '../graph/graph-builder.ts';
 import { accessCost, costFromSource, costFromTarget, alongEdgeCost } from './partial-edge.ts';
 import { routeBetween, routeLine, lineLengthM } from './route.ts';
 import { withState } from './search-state.ts';

@@ -9,7 +9,7 @@
  * Only edges a walker may use in some direction are indexed: snapping to an
  * edge nobody can walk would start a search that goes nowhere.
  */
-import { localScale } from './geo.ts';
+import { localScale } from '../../../kernel/geo.ts';
 import type { WalkGraph } from './walk-graph.ts';
 
 /** Cell size bounds, metres: small enough for few segments per cell, large enough for few rings. */

@@ -9,11 +9,11 @@
 import { Hono } from 'hono';
 import { ApiError } from '../http/errors.ts';
 import type { CoverageService } from '../coverage/coverage-service.ts';
-import { parseKind, parseLonLat, parseSpeed } from './routing-params.ts';
-import { MAX_SEARCH_SECONDS, type RoutingService } from './routing-service.ts';
-import { lineLengthM, routeLine, routeToNearest } from './route.ts';
-import type { Snap } from './snap.ts';
-import { DEFAULT_SPEED_KMH } from './walk-speed.ts';
+import { parseKind, parseLonLat, parseSpeed } from '../routing/routing-params.ts';
+import { MAX_SEARCH_SECONDS, type RoutingService } from '../routing/routing-service.ts';
+import { lineLengthM, routeLine, routeToNearest } from '../routing/search/route.ts';
+import type { Snap } from '../routing/search/snap.ts';
+import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
 
 /** Rounds coordinates to 7 decimals (about 1 cm): smaller responses, no false precision. */
 const round7 = (v: number) => Math.round(v * 1e7) / 1e7;

@@ -4,10 +4,10 @@
  * with the snapped edge really split and the access leg added as an edge.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom, syntheticNetwork, randomPointIn } from '../../test/synthetic-graph.ts';
+import { seededRandom, syntheticNetwork, randomPointIn } from '../../../test/synthetic-graph.ts';
 import { runSearch, searchFromNode, seedFromSnap } from './bounded-search.ts';
-import { buildEdgeIndex } from './edge-index.ts';
-import { buildWalkGraph, type WalkGraphInput } from './graph-builder.ts';
+import { buildEdgeIndex } from '../graph/edge-index.ts';
+import { buildWalkGraph, type WalkGraphInput } from '../graph/graph-builder.ts';
 import { accessCost } from './partial-edge.ts';
 import { withState } from './search-state.ts';
 import { snapToEdge } from './snap.ts';

@@ -14,7 +14,7 @@ import type { SearchState } from './search-state.ts';
 import { withState } from './search-state.ts';
 import { accessCost, costFromSource, costFromTarget, costToSource, costToTarget } from './partial-edge.ts';
 import type { Snap } from './snap.ts';
-import type { WalkGraph } from './walk-graph.ts';
+import type { WalkGraph } from '../graph/walk-graph.ts';
 
 /** 'from': the search leaves the point; 'to': the search finds times to reach the point. */
 export type SearchDirection = 'from' | 'to';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBackends, openTestDatabase, type TestDatabase } from '../../test/backends.ts';
-import type { MultiPolygonCoords } from '../../data-pipeline/import-bundle.ts';
+import type { MultiPolygonCoords } from '../import-bundle.ts';
 import { BinaryCopyWriter, copyStatement } from './binary-copy.ts';
 
 describe('copyStatement', () => {

@@ -15,7 +15,7 @@
  * both backends.
  */
 import Pbf from 'pbf';
-import type { FieldType } from './layers.ts';
+import type { FieldType } from '../layers.ts';
 
 /** MVT geometry types. */
 export const GEOM_POINT = 1;

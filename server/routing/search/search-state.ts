@@ -5,7 +5,7 @@
  * the arrays: starting a search is O(1), not O(nodes).
  */
 import { IndexedMinHeap } from './binary-heap.ts';
-import type { WalkGraph } from './walk-graph.ts';
+import type { WalkGraph } from '../graph/walk-graph.ts';
 
 export class SearchState {
   readonly nodeCount: number;

@@ -9,9 +9,9 @@
  * (packed-rows.ts): binary doubles parse faster than any text form, with no
  * object per row, and work the same on both backends.
  */
-import type { Database } from '../db/database.ts';
-import { byteaBytes, PackedReader } from '../db/packed-rows.ts';
-import type { WalkNetwork } from '../../data-pipeline/import-bundle.ts';
+import type { Database } from '../../../kernel/db/database.ts';
+import { byteaBytes, PackedReader } from '../../db/packed-rows.ts';
+import type { WalkNetwork } from '../../../kernel/import-bundle.ts';
 import { ARC_REVERSED, type WalkGraph } from './walk-graph.ts';
 
 /** Columns a graph is built from; node references are node INDICES (0..nodeCount-1). */

@@ -4,9 +4,9 @@
  * length from its source; searches start from that partial edge. The
  * straight access leg from the point to the edge is walked too, and counts.
  */
-import { nearestSegment, type EdgeIndex } from './edge-index.ts';
-import { haversineM } from './geo.ts';
-import type { WalkGraph } from './walk-graph.ts';
+import { nearestSegment, type EdgeIndex } from '../graph/edge-index.ts';
+import { haversineM } from '../../../kernel/geo.ts';
+import type { WalkGraph } from '../graph/walk-graph.ts';
 
 /**
  * How far a point may be from the nearest walkable edge, metres. Beyond this

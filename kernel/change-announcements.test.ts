@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BBox } from './data-changes.ts';
-import { decodeAnnouncement, encodeAnnouncement } from './change-notifications.ts';
+import type { BBox } from './data-change.ts';
+import { decodeAnnouncement, encodeAnnouncement } from './change-announcements.ts';
 
 describe('announcements', () => {
   it('round-trip both kinds of change', () => {

@@ -12,7 +12,7 @@ import { runSearch, type SearchDirection } from './bounded-search.ts';
 import { accessCost, costFromSource, costFromTarget, costToSource, costToTarget } from './partial-edge.ts';
 import { withState } from './search-state.ts';
 import type { SnapColumns } from './snap.ts';
-import type { WalkGraph } from './walk-graph.ts';
+import type { WalkGraph } from '../graph/walk-graph.ts';
 
 export interface MultiSourceResult {
   /** Graph units (seconds at the default speed) per node; Infinity where no source is within the limit. */

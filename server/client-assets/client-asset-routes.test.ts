@@ -13,7 +13,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { handleNotFound } from '../http/errors.ts';
-import { clientRoutes } from './client-routes.ts';
+import { clientRoutes } from './client-asset-routes.ts';
 
 /** The routes mounted like app.ts does, with the app's JSON 404. */
 function app(options?: Parameters<typeof clientRoutes>[0]): Hono {

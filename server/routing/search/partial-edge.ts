@@ -4,8 +4,8 @@
  * edge's length, respect one-way edges, and are in the graph's units
  * (seconds at the default speed); -1 means "walkers may not go that way".
  */
-import { DEFAULT_SPEED_KMH, metresPerSecond } from './walk-speed.ts';
-import type { WalkGraph } from './walk-graph.ts';
+import { DEFAULT_SPEED_KMH, metresPerSecond } from '../../../kernel/walk-speed.ts';
+import type { WalkGraph } from '../graph/walk-graph.ts';
 
 /** Seconds (at the default speed) to walk `metres` of straight access leg. */
 export function accessCost(metres: number): number {

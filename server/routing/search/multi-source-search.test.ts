@@ -4,9 +4,9 @@
  * edges), both in time and in which source is nearest.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom, syntheticNetwork, randomPointIn } from '../../test/synthetic-graph.ts';
-import { buildEdgeIndex } from './edge-index.ts';
-import { buildWalkGraph } from './graph-builder.ts';
+import { seededRandom, syntheticNetwork, randomPointIn } from '../../../test/synthetic-graph.ts';
+import { buildEdgeIndex } from '../graph/edge-index.ts';
+import { buildWalkGraph } from '../graph/graph-builder.ts';
 import { multiSourceSearch } from './multi-source-search.ts';
 import { snapMany } from './snap.ts';
 

@@ -3,10 +3,10 @@
  * distance as scanning every segment, for seeded random points.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom, syntheticNetwork, randomPointIn } from '../../test/synthetic-graph.ts';
-import { buildEdgeIndex } from './edge-index.ts';
-import { localScale } from './geo.ts';
-import { buildWalkGraph } from './graph-builder.ts';
+import { seededRandom, syntheticNetwork, randomPointIn } from '../../../test/synthetic-graph.ts';
+import { buildEdgeIndex } from '../graph/edge-index.ts';
+import { localScale } from '../../../kernel/geo.ts';
+import { buildWalkGraph } from '../graph/graph-builder.ts';
 import { snapToEdge } from './snap.ts';
 
 describe('snapToEdge', () => {

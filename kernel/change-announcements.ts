@@ -1,16 +1,16 @@
 /**
- * Data changes between processes, through PostgreSQL itself: a writer
- * announces its change with NOTIFY inside its transaction (delivered only if
- * it commits), and every server instance on the same database relays what
- * others announced to its own DataChanges bus. So a center moved through one
- * instance drops exactly the affected tiles in all of them, and an import by
- * `npm run ingest` reloads every instance at once instead of at its next poll.
+ * Data changes between processes, through PostgreSQL itself: a writer (an
+ * import, a center edit) announces its change with NOTIFY inside its
+ * transaction, so it is delivered only if the transaction commits. This is
+ * the announcement's channel and wire format, shared by the writers and by
+ * the server's relay (server/events/change-relay.ts), which publishes what
+ * other processes announced on its own bus.
  *
  * Notifications are best effort (a listener that was disconnected misses
- * them): the data-version poller stays as the safety net.
+ * them): the server's data-version poller stays as the safety net.
  */
-import type { Database, Queryable } from '../db/database.ts';
-import type { BBox, DataChange, DataChanges } from './data-changes.ts';
+import type { Queryable } from './db/database.ts';
+import type { BBox, DataChange } from './data-change.ts';
 
 export const CHANGES_CHANNEL = 'living_circle_changes';
 /** PostgreSQL refuses payloads of 8,000 bytes or more. */
@@ -65,41 +65,4 @@ export function decodeAnnouncement(payload: string): Announcement | undefined {
 /** Announces a change to the other processes; delivered when `tx` commits, dropped if it rolls back. */
 export async function announceChange(tx: Queryable, origin: string, change: DataChange): Promise<void> {
   await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, encodeAnnouncement(origin, change)]);
-}
-
-export interface ChangeRelay {
-  stop(): Promise<void>;
-}
-
-/**
- * Publishes on `changes` what other processes announce on this database.
- * `isCurrent(version)` tells a version this instance already has (from its
- * own change or the poller): such an announcement is not published twice.
- * A no-op where the backend cannot listen (the embedded database).
- */
-export async function relayAnnouncedChanges(
-  db: Database,
-  changes: DataChanges,
-  origin: string,
-  isCurrent: (version: string) => boolean,
-): Promise<ChangeRelay> {
-  if (!db.listen) return { async stop() {} };
-  // One at a time, in arrival order, like the changes themselves.
-  let queue = Promise.resolve();
-  const unlisten = await db.listen(CHANGES_CHANNEL, (payload) => {
-    const announcement = decodeAnnouncement(payload);
-    if (!announcement || announcement.origin === origin) return;
-    queue = queue.then(async () => {
-      if (isCurrent(announcement.change.version)) return;
-      await changes.publish(announcement.change);
-    }).catch(() => {
-      // A listener failed; it reports its own errors. Keep relaying.
-    });
-  });
-  return {
-    async stop() {
-      await unlisten();
-      await queue;
-    },
-  };
 }

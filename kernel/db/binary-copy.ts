@@ -13,7 +13,7 @@
  * integers big-endian; an int16 -1 at the end. EWKB inside a field is little
  * endian, as its first byte says.
  */
-import type { FlatRing, MultiPolygonCoords, Position } from '../../data-pipeline/import-bundle.ts';
+import type { FlatRing, MultiPolygonCoords, Position } from '../import-bundle.ts';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TEXT_OID = 25;

@@ -10,11 +10,11 @@
  * also joined directly along it when one-way rules allow.
  */
 import { seedFromSnap } from './bounded-search.ts';
-import { haversineM, localScale } from './geo.ts';
+import { haversineM, localScale } from '../../../kernel/geo.ts';
 import { accessCost, alongEdgeCost, costFromSource, costFromTarget, costToSource, costToTarget } from './partial-edge.ts';
 import { withState } from './search-state.ts';
 import type { Snap, SnapColumns } from './snap.ts';
-import { ARC_EDGE_MASK, ARC_REVERSED, arcTail, type WalkGraph } from './walk-graph.ts';
+import { ARC_EDGE_MASK, ARC_REVERSED, arcTail, type WalkGraph } from '../graph/walk-graph.ts';
 
 /** Snapped targets grouped by edge, so the search finds the ones on a node's edges quickly. */
 export interface TargetSet {

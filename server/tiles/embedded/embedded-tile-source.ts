@@ -5,13 +5,13 @@
  * tile-simplify.ts for lines), and mvt-encoder.ts writes the MVT. A tile decoded from here has the same
  * layers, features, ids, properties and geometry as one from the server.
  */
-import type { Queryable } from '../db/database.ts';
-import { TILE_EXTENT, TILE_LAYERS, type TileLayer } from './layers.ts';
+import type { Queryable } from '../../../kernel/db/database.ts';
+import { TILE_EXTENT, TILE_LAYERS, type TileLayer } from '../layers.ts';
 import { encodeTile, MvtLayerWriter } from './mvt-encoder.ts';
-import { embeddedLayerSql } from './tile-sql.ts';
+import { embeddedLayerSql } from '../tile-sql.ts';
 import { removeCollinearPoints, snapRoundPolygons } from './tile-simplify.ts';
 import { readTileWkb } from './tile-wkb.ts';
-import { layersAtZoom, type TileAddress, type TileSource } from './tile-source.ts';
+import { layersAtZoom, type TileAddress, type TileSource } from '../tile-source.ts';
 
 type Row = Record<string, unknown> & { id: number | null; wkb: Uint8Array };
 
