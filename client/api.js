@@ -2,7 +2,37 @@
  * The client's HTTP calls: one `requestJson` that turns the API's error shape
  * `{ error: { code, message } }` (and network failures, and non-JSON bodies)
  * into an ApiError the panel can show, plus one small function per endpoint.
+ * The response types are the parts of the API's schemas (GET /api/openapi.json)
+ * the client reads; they are not checked at run time.
  */
+
+/**
+ * TileJSON 3.0.0 of one or several tile layers.
+ * @typedef {{
+ *   tiles: string[],
+ *   minzoom?: number,
+ *   maxzoom?: number,
+ *   bounds?: [west: number, south: number, east: number, north: number],
+ *   center?: [lon: number, lat: number, zoom: number],
+ *   attribution?: string,
+ *   vector_layers?: { id: string, minzoom?: number, maxzoom?: number, fields?: Record<string, string> }[],
+ * }} TileJson
+ */
+/** @typedef {{ households: number, covered: number, share: number | null }} CoverageCounts */
+/**
+ * GET /api/coverage: every unit of a level and the total.
+ * @typedef {{ level: string, units: (CoverageCounts & { code: string | null, name: string })[], total: CoverageCounts }} Coverage
+ */
+/**
+ * GET /api/nearest: the nearest center by walking time, and the route to it.
+ * @typedef {{
+ *   center: { id: number, name: string, kind: string },
+ *   walk_seconds: number,
+ *   distance_m: number,
+ *   route: import('geojson').Feature<import('geojson').LineString>,
+ * }} Nearest
+ */
+/** @typedef {{ id: number, name: string, kind: string, lon: number, lat: number, source: string }} Center a stored center */
 
 /** An API failure with the server's code and message, or a client-side one. */
 export class ApiError extends Error {
@@ -22,8 +52,9 @@ export class ApiError extends Error {
 /**
  * Fetches a URL and parses its JSON; throws ApiError for any failure.
  * @param {string} url
- * @param {RequestInit} [init]
- * @returns {Promise<any>}
+ * @param {Omit<RequestInit, 'headers'> & { headers?: Record<string, string> }} [init] headers as a plain
+ *   object: they are spread into the defaults, which would drop a Headers instance's entries
+ * @returns {Promise<any>} the parsed body; each endpoint function below says its type
  */
 export async function requestJson(url, init) {
   let response;
@@ -58,25 +89,25 @@ function query(params) {
   return search.toString();
 }
 
-/** @returns {Promise<any>} the tile catalog: `{ layers: [...] }` or a bare list */
+/** @returns {Promise<unknown>} the tile catalog: `{ layers: [...] }` or a bare list (read by normalizeCatalog) */
 export const fetchCatalog = () => requestJson('/tiles/catalog.json');
 
 /**
  * @param {string[]} layers layer ids, one TileJSON for all of them
- * @returns {Promise<any>} TileJSON 3.0.0
+ * @returns {Promise<TileJson>}
  */
 export const fetchTileJson = (layers) => requestJson(`/tiles/${layers.join(',')}.json`);
 
 /**
  * @param {string} level city, district, street, community or grid
- * @returns {Promise<any>} `{ level, units: [...], total }`
+ * @returns {Promise<Coverage>}
  */
 export const fetchCoverage = (level) => requestJson(`/api/coverage?${query({ level, minutes: 15 })}`);
 
 /**
  * @param {number} lon
  * @param {number} lat
- * @returns {Promise<any>} `{ center, walk_seconds, distance_m, route }`
+ * @returns {Promise<Nearest>}
  */
 export const fetchNearest = (lon, lat) => requestJson(`/api/nearest?${query({ lon: lon.toFixed(7), lat: lat.toFixed(7) })}`);
 
@@ -84,20 +115,20 @@ export const fetchNearest = (lon, lat) => requestJson(`/api/nearest?${query({ lo
  * @param {number} lon
  * @param {number} lat
  * @param {number[]} minutes
- * @returns {Promise<any>} a GeoJSON FeatureCollection, property `minutes`
+ * @returns {Promise<import('geojson').FeatureCollection>} one feature per contour, property `minutes`
  */
 export const fetchIsochrone = (lon, lat, minutes) =>
   requestJson(`/api/isochrone?${query({ lon: lon.toFixed(7), lat: lat.toFixed(7), minutes: minutes.join(',') })}`);
 
 /**
  * @param {{ name: string, kind: string, lon: number, lat: number }} center
- * @returns {Promise<any>} the stored center (with its id)
+ * @returns {Promise<Center>} the stored center (with its id)
  */
 export const createCenter = (center) =>
   requestJson('/api/centers', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(center) });
 
 /**
  * @param {string | number} id
- * @returns {Promise<any>}
+ * @returns {Promise<unknown>}
  */
 export const deleteCenter = (id) => requestJson(`/api/centers/${encodeURIComponent(String(id))}`, { method: 'DELETE' });

@@ -33,7 +33,7 @@ import {
   showNote,
 } from './panel.js';
 
-/** @type {any} MapLibre's UMD global, loaded by index.html from /vendor/. */
+/** @type {typeof import('maplibre-gl') | undefined} MapLibre's UMD global, loaded by index.html from /vendor/. */
 const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 
 /** Contours drawn by the isochrone button, in minutes. */
@@ -47,10 +47,17 @@ const FOLLOW_UP_RELOADS_MS = [1500, 5000];
 const CHANGE_SETTLE_MS = 150;
 
 /**
+ * @typedef {import('maplibre-gl').Map} MapLibreMap
+ * @typedef {import('maplibre-gl').VectorTileSource} VectorTileSource
+ * @typedef {import('./api.js').TileJson} TileJson
+ * @typedef {import('geojson').GeoJSON} GeoJSON
+ */
+
+/**
  * @typedef {{
- *   map: any,
- *   overlay: any,
- *   basemap: any,
+ *   map: MapLibreMap,
+ *   overlay: TileJson | null,
+ *   basemap: TileJson | null,
  *   events: EventSource | null,
  *   mode: 'explore' | 'plan',
  *   origin: [number, number] | null,
@@ -75,7 +82,8 @@ async function loadTileInfo() {
 
 /**
  * The first view: the data's bounds when a TileJSON has them, else its center.
- * @param {any} tileJson
+ * @param {TileJson | null} tileJson
+ * @returns {Pick<import('maplibre-gl').MapOptions, 'bounds' | 'fitBoundsOptions' | 'center' | 'zoom'>}
  */
 function initialView(tileJson) {
   const bounds = tileJson?.bounds;
@@ -91,7 +99,7 @@ function initialView(tileJson) {
  * Zooms in to where the grids appear when fitting the whole city left the
  * map below that zoom: a slightly cropped city with its grids and streets
  * tells more than the whole city with points only.
- * @param {any} map
+ * @param {MapLibreMap} map
  * @param {import('./map-style.js').Catalog} catalog
  */
 function zoomToDetail(map, catalog) {
@@ -100,14 +108,15 @@ function zoomToDetail(map, catalog) {
 }
 
 /**
- * @param {any} map
+ * @param {MapLibreMap} map
  * @param {string} id
- * @param {any} data a GeoJSON object
+ * @param {GeoJSON} data
  */
 function setGeoJson(map, id, data) {
-  map.getSource(id)?.setData(data);
+  /** @type {import('maplibre-gl').GeoJSONSource | undefined} */ (map.getSource(id))?.setData(data);
 }
 
+/** @type {import('geojson').FeatureCollection} */
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /**
@@ -117,9 +126,9 @@ const EMPTY = { type: 'FeatureCollection', features: [] };
  * @param {string | number} version
  */
 function refreshOverlay(state, version) {
-  const source = state.map.getSource(SOURCES.overlay);
+  const source = /** @type {VectorTileSource | undefined} */ (state.map.getSource(SOURCES.overlay));
   if (!source || !state.overlay) return;
-  source.setTiles(state.overlay.tiles.map((/** @type {string} */ t) => tileUrl(t, location.origin, version)));
+  source.setTiles(state.overlay.tiles.map((t) => tileUrl(t, location.origin, version)));
 }
 
 /** @param {AppState} state */
@@ -241,7 +250,10 @@ function followChanges(state) {
     clearTimeout(pending);
     pending = setTimeout(() => {
       const version = Date.now();
-      if (replaced && state.basemap) state.map.getSource(SOURCES.basemap)?.setTiles(state.basemap.tiles.map((/** @type {string} */ t) => tileUrl(t, location.origin, version)));
+      if (replaced && state.basemap) {
+        const basemap = /** @type {VectorTileSource | undefined} */ (state.map.getSource(SOURCES.basemap));
+        basemap?.setTiles(state.basemap.tiles.map((t) => tileUrl(t, location.origin, version)));
+      }
       replaced = false;
       refreshOverlay(state, version);
       loadCoverage(state);
@@ -263,7 +275,7 @@ function wireControls(state) {
     state.level = /** @type {HTMLSelectElement} */ (event.target).value;
     loadCoverage(state);
   });
-  state.map.on('click', (/** @type {any} */ event) => {
+  state.map.on('click', (event) => {
     const point = /** @type {[number, number]} */ ([event.lngLat.lng, event.lngLat.lat]);
     clearMessages();
     if (state.mode === 'plan') addCandidate(state, point);
@@ -273,11 +285,11 @@ function wireControls(state) {
 
 /**
  * Shows map errors (a tile that failed, a bad style) once per message.
- * @param {any} map
+ * @param {MapLibreMap} map
  */
 function reportMapErrors(map) {
   const seen = new Set();
-  map.on('error', (/** @type {any} */ event) => {
+  map.on('error', (event) => {
     const message = event?.error?.message ?? String(event?.error ?? 'unknown map error');
     if (seen.has(message)) return;
     seen.add(message);
@@ -295,7 +307,7 @@ async function start() {
     zoomToDetail(map, catalog);
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
-    /** @type {any} */ (window).__map = map;
+    window.__map = map;
     reportMapErrors(map);
 
     /** @type {AppState} */

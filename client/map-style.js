@@ -49,6 +49,12 @@ const SHARE_FIELDS = ['share', 'covered_share', 'coverage_share'];
 /**
  * @typedef {{ id: string, minzoom: number, maxzoom: number, fields: Set<string> }} CatalogLayer
  * @typedef {Map<string, CatalogLayer>} Catalog
+ * @typedef {import('maplibre-gl').ExpressionSpecification} Expression
+ * @typedef {import('maplibre-gl').LayerSpecification} Layer
+ * @typedef {Omit<import('maplibre-gl').FillLayerSpecification, 'id' | 'source' | 'source-layer'>
+ *   | Omit<import('maplibre-gl').LineLayerSpecification, 'id' | 'source' | 'source-layer'>
+ *   | Omit<import('maplibre-gl').CircleLayerSpecification, 'id' | 'source' | 'source-layer'>} TileLayerBody
+ *   a style layer drawn from a vector source, without its id and source
  */
 
 /**
@@ -105,15 +111,16 @@ export function tileUrl(template, origin, version) {
 
 /**
  * A vector source from a TileJSON.
- * @param {any} tileJson
+ * @param {import('./api.js').TileJson} tileJson
  * @param {string} origin
  * @param {string | number | undefined} version
+ * @returns {import('maplibre-gl').VectorSourceSpecification}
  */
 export function vectorSource(tileJson, origin, version) {
-  /** @type {Record<string, any>} */
+  /** @type {import('maplibre-gl').VectorSourceSpecification} */
   const source = {
     type: 'vector',
-    tiles: (tileJson.tiles ?? []).map((/** @type {string} */ t) => tileUrl(t, origin, version)),
+    tiles: (tileJson.tiles ?? []).map((t) => tileUrl(t, origin, version)),
     minzoom: tileJson.minzoom ?? 0,
     maxzoom: tileJson.maxzoom ?? 16,
   };
@@ -127,11 +134,13 @@ export function vectorSource(tileJson, origin, version) {
  * Household colour: by walk time band when the tiles carry `walk_seconds`,
  * else covered / not covered, else one neutral colour.
  * @param {Set<string>} fields
- * @returns {{ color: any, mode: 'walk' | 'covered' | 'plain' }}
+ * @returns {{ color: import('maplibre-gl').DataDrivenPropertyValueSpecification<string>, mode: 'walk' | 'covered' | 'plain' }}
  */
 export function householdColor(fields) {
   if (fields.has('walk_seconds')) {
+    /** @type {Expression} */
     const seconds = ['to-number', ['get', 'walk_seconds'], -1];
+    /** @type {Expression} */
     const color = ['case',
       ['any', ['!', ['has', 'walk_seconds']], ['<', seconds, 0]], COLORS.unreachable,
       ['<=', seconds, WALK_BANDS[0]], COLORS.walk[0],
@@ -150,19 +159,23 @@ export function householdColor(fields) {
  * The grids' coverage share (0..1) as an expression, or null when the tiles
  * carry neither a share nor covered and households counts.
  * @param {Set<string>} fields
- * @returns {any}
+ * @returns {Expression | null}
  */
 export function gridShareExpression(fields) {
   const name = SHARE_FIELDS.find((f) => fields.has(f));
   if (name) return ['to-number', ['get', name], -1];
   if (fields.has('covered') && fields.has('households')) {
+    /** @type {Expression} */
     const households = ['to-number', ['get', 'households'], 0];
     return ['case', ['>', households, 0], ['/', ['to-number', ['get', 'covered'], 0], households], -1];
   }
   return null;
 }
 
-/** Centers coloured by kind. */
+/**
+ * Centers coloured by kind.
+ * @returns {Expression}
+ */
 function centerColor() {
   return ['match', ['get', 'kind'],
     'neighborhood', COLORS.centers.neighborhood,
@@ -172,16 +185,22 @@ function centerColor() {
 
 /**
  * A style layer over one tile layer, from the overlay or the basemap source.
- * @param {string} id @param {string} sourceLayer @param {Record<string, any>} rest
+ * @param {string} id @param {string} sourceLayer @param {TileLayerBody} rest
+ * @returns {Layer}
  */
 function vectorLayer(id, sourceLayer, rest) {
   const source = OVERLAY_LAYERS.includes(sourceLayer) ? SOURCES.overlay : SOURCES.basemap;
   return { id, source, 'source-layer': sourceLayer, ...rest };
 }
 
-/** Water areas and waterways. */
+/**
+ * Water areas and waterways.
+ * @returns {Layer[]}
+ */
 function waterLayers() {
+  /** @type {Expression} */
   const polygon = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+  /** @type {Expression} */
   const line = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
   return [
     vectorLayer('water-fill', 'water', { type: 'fill', filter: polygon, paint: { 'fill-color': COLORS.water } }),
@@ -193,16 +212,23 @@ function waterLayers() {
   ];
 }
 
+/** @returns {Layer[]} */
 function buildingLayers() {
   return [vectorLayer('buildings', 'buildings', { type: 'fill', paint: { 'fill-color': COLORS.building, 'fill-outline-color': '#c5bdb0' } })];
 }
 
-/** Streets: a casing and a white line, wider for main roads. */
+/**
+ * Streets: a casing and a white line, wider for main roads.
+ * @returns {Layer[]}
+ */
 function streetLayers() {
+  /** @type {Expression} */
   const major = ['match', ['get', 'class'], ['trunk', 'primary', 'secondary', 'tertiary', 'primary_link', 'secondary_link', 'tertiary_link'], true, false];
-  const width = (/** @type {number} */ scale) => ['interpolate', ['exponential', 1.6], ['zoom'],
+  /** @type {(scale: number) => Expression} */
+  const width = (scale) => ['interpolate', ['exponential', 1.6], ['zoom'],
     10, ['case', major, 1 * scale, 0.3 * scale],
     16, ['case', major, 9 * scale, 4 * scale]];
+  /** @type {import('maplibre-gl').LineLayerSpecification['layout']} */
   const layout = { 'line-cap': 'round', 'line-join': 'round' };
   return [
     vectorLayer('streets-casing', 'streets', { type: 'line', layout, paint: { 'line-color': COLORS.streetCasing, 'line-width': width(1.4) } }),
@@ -210,6 +236,7 @@ function streetLayers() {
   ];
 }
 
+/** @returns {Layer[]} */
 function adminLayers() {
   return [
     vectorLayer('admin', 'admin', {
@@ -225,9 +252,14 @@ function adminLayers() {
   ];
 }
 
-/** Grid outlines, and the coverage choropleth when the share is known. */
-function gridLayers(/** @type {Set<string>} */ fields) {
+/**
+ * Grid outlines, and the coverage choropleth when the share is known.
+ * @param {Set<string>} fields
+ * @returns {Layer[]}
+ */
+function gridLayers(fields) {
   const share = gridShareExpression(fields);
+  /** @type {Layer[]} */
   const layers = [];
   if (share) {
     const [c0, c1, c2, c3, c4] = COLORS.share;
@@ -247,7 +279,12 @@ function gridLayers(/** @type {Set<string>} */ fields) {
   return layers;
 }
 
-function householdLayers(/** @type {Set<string>} */ fields) {
+/**
+ * @param {Set<string>} fields
+ * @returns {Layer[]}
+ */
+function householdLayers(fields) {
+  /** @type {Expression} */
   const radius = ['interpolate', ['linear'], ['zoom'], 14, 2.2, 16, 4.5, 18, 8];
   return [vectorLayer('households', 'households', {
     type: 'circle',
@@ -260,7 +297,10 @@ function householdLayers(/** @type {Set<string>} */ fields) {
   })];
 }
 
-/** Centers; candidates added through the API stand out by their amber ring. */
+/**
+ * Centers; candidates added through the API stand out by their amber ring.
+ * @returns {Layer[]}
+ */
 function centerLayers() {
   return [vectorLayer('centers', 'centers', {
     type: 'circle',
@@ -273,8 +313,12 @@ function centerLayers() {
   })];
 }
 
-/** Nested isochrone fills: 15 minutes first so 10 and 5 draw on top. */
+/**
+ * Nested isochrone fills: 15 minutes first so 10 and 5 draw on top.
+ * @returns {Layer[]}
+ */
 function isochroneLayers() {
+  /** @type {Expression} */
   const color = ['match', ['to-number', ['get', 'minutes'], 0], 5, COLORS.isochrone[5], 10, COLORS.isochrone[10], COLORS.isochrone[15]];
   return [
     { id: 'isochrone-fill', type: 'fill', source: SOURCES.isochrone, paint: { 'fill-color': color, 'fill-opacity': 0.28 } },
@@ -282,6 +326,7 @@ function isochroneLayers() {
   ];
 }
 
+/** @returns {Layer[]} */
 function routeLayers() {
   return [
     { id: 'route-casing', type: 'line', source: SOURCES.route, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 7 } },
@@ -295,18 +340,22 @@ function routeLayers() {
   ];
 }
 
-/** An empty GeoJSON source, filled by the app (a new object each: MapLibre keeps a reference). */
+/**
+ * An empty GeoJSON source, filled by the app (a new object each: MapLibre keeps a reference).
+ * @returns {import('maplibre-gl').GeoJSONSourceSpecification}
+ */
 const emptyGeoJson = () => ({ type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
 
 /**
  * The whole style. A layer is drawn when the catalog lists it and its
  * TileJSON (basemap or overlay; null when none of its layers exist) is given.
- * @param {{ catalog: Catalog, basemap: any, overlay: any, origin: string, version?: string | number }} input
- * @returns {any} a MapLibre style specification
+ * @param {{ catalog: Catalog, basemap: import('./api.js').TileJson | null, overlay: import('./api.js').TileJson | null, origin: string, version?: string | number }} input
+ * @returns {import('maplibre-gl').StyleSpecification}
  */
 export function buildStyle({ catalog, basemap, overlay, origin, version }) {
   const has = (/** @type {string} */ id) => catalog.has(id) && Boolean(OVERLAY_LAYERS.includes(id) ? overlay : basemap);
   const fields = (/** @type {string} */ id) => catalog.get(id)?.fields ?? new Set();
+  /** @type {Layer[]} */
   const layers = [
     { id: 'background', type: 'background', paint: { 'background-color': COLORS.land } },
     ...(has('water') ? waterLayers() : []),

@@ -1,0 +1,9 @@
+/**
+ * Browser globals the client adds, for the type check of client/*.js
+ * (tsconfig.client.json). Not served: the server serves only .html, .js,
+ * .css, .svg, .png, .ico, .json and .map files from client/.
+ */
+interface Window {
+  /** The map, for tests and debugging (app.js sets it once the map is made). */
+  __map?: import('maplibre-gl').Map;
+}
