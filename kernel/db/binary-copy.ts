@@ -17,12 +17,11 @@ import type { FlatRing, MultiPolygonCoords, Position } from '../import-bundle.ts
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TEXT_OID = 25;
-const SRID = 4326;
-const WKB_POINT = 1;
-const WKB_LINESTRING = 2;
-const WKB_POLYGON = 3;
-const WKB_MULTIPOLYGON = 6;
+/** WKB geometry type codes (OGC simple features), of the types written here. */
+const WKB = { point: 1, lineString: 2, polygon: 3, multiPolygon: 6 } as const;
+/** EWKB: this flag in the type code says an SRID follows; ours is always 4326. */
 const SRID_FLAG = 0x20000000;
+const SRID = 4326;
 /** Finished chunks are handed on at about this size, so the server works while we encode. */
 const CHUNK_BYTES = 256 * 1024;
 
@@ -109,31 +108,23 @@ export class BinaryCopyWriter {
   }
 
   int4(value: number): this {
-    this.field(4);
-    this.view.setInt32(this.offset, value);
-    this.offset += 4;
+    this.view.setInt32(this.fixed(4), value);
     return this;
   }
 
   /** A bigint column from a JS number (OSM ids fit in 53 bits). */
   int8(value: number): this {
-    this.field(8);
-    this.view.setBigInt64(this.offset, BigInt(value));
-    this.offset += 8;
+    this.view.setBigInt64(this.fixed(8), BigInt(value));
     return this;
   }
 
   float4(value: number): this {
-    this.field(4);
-    this.view.setFloat32(this.offset, value);
-    this.offset += 4;
+    this.view.setFloat32(this.fixed(4), value);
     return this;
   }
 
   float8(value: number): this {
-    this.field(8);
-    this.view.setFloat64(this.offset, value);
-    this.offset += 8;
+    this.view.setFloat64(this.fixed(8), value);
     return this;
   }
 
@@ -183,7 +174,7 @@ export class BinaryCopyWriter {
 
   point(lon: number, lat: number): this {
     this.field(25);
-    this.ewkbHeader(WKB_POINT, true);
+    this.ewkbHeader(WKB.point, true);
     this.double(lon);
     this.double(lat);
     return this;
@@ -193,7 +184,7 @@ export class BinaryCopyWriter {
   lineFromFlat(coords: Float64Array, fromVertex: number, toVertex: number): this {
     const n = toVertex - fromVertex;
     this.field(13 + n * 16);
-    this.ewkbHeader(WKB_LINESTRING, true);
+    this.ewkbHeader(WKB.lineString, true);
     this.uint32(n);
     this.doubles(coords, fromVertex * 2, toVertex * 2);
     return this;
@@ -201,7 +192,7 @@ export class BinaryCopyWriter {
 
   line(points: readonly Position[]): this {
     this.field(13 + points.length * 16);
-    this.ewkbHeader(WKB_LINESTRING, true);
+    this.ewkbHeader(WKB.lineString, true);
     this.uint32(points.length);
     for (const [x, y] of points) {
       this.double(x);
@@ -218,10 +209,10 @@ export class BinaryCopyWriter {
       for (const ring of rings) size += 4 + ring.length * 16;
     }
     this.field(size);
-    this.ewkbHeader(WKB_MULTIPOLYGON, true);
+    this.ewkbHeader(WKB.multiPolygon, true);
     this.uint32(polygons.length);
     for (const rings of polygons) {
-      this.ewkbHeader(WKB_POLYGON, false);
+      this.ewkbHeader(WKB.polygon, false);
       this.uint32(rings.length);
       for (const ring of rings) {
         this.uint32(ring.length);
@@ -239,9 +230,9 @@ export class BinaryCopyWriter {
     const open = coords[2 * from] !== coords[2 * to - 2] || coords[2 * from + 1] !== coords[2 * to - 1];
     const n = to - from + (open ? 1 : 0);
     this.field(13 + 9 + 4 + n * 16);
-    this.ewkbHeader(WKB_MULTIPOLYGON, true);
+    this.ewkbHeader(WKB.multiPolygon, true);
     this.uint32(1);
-    this.ewkbHeader(WKB_POLYGON, false);
+    this.ewkbHeader(WKB.polygon, false);
     this.uint32(1);
     this.uint32(n);
     this.doubles(coords, 2 * from, 2 * to);
@@ -258,6 +249,14 @@ export class BinaryCopyWriter {
     this.reserve(4 + Math.max(bytes, 0));
     this.view.setInt32(this.offset, bytes);
     this.offset += 4;
+  }
+
+  /** Writes a fixed-size field's length and returns where its value goes, moving past it. */
+  private fixed(bytes: number): number {
+    this.field(bytes);
+    const at = this.offset;
+    this.offset += bytes;
+    return at;
   }
 
   /** For fields whose length is known only after writing: returns where the length goes. */

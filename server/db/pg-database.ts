@@ -123,13 +123,10 @@ export async function openPgDatabase(options: PgDatabaseOptions): Promise<Databa
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
   await pool.query('SELECT 1');
-  const base = wrap(pool);
   return {
+    ...wrap(pool),
     kind: 'postgis',
     hasMvt: true,
-    query: base.query,
-    exec: base.exec,
-    copyBinary: base.copyBinary,
     async transaction(fn) {
       const client = await pool.connect();
       try {

@@ -52,13 +52,10 @@ export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promis
     unlock();
     throw error;
   }
-  const base = wrap(db);
   return {
+    ...wrap(db),
     kind: 'pglite',
     hasMvt: false,
-    query: base.query,
-    exec: base.exec,
-    copyBinary: base.copyBinary,
     transaction(fn) {
       return db.transaction((tx) => fn(wrap(tx)));
     },

@@ -7,9 +7,10 @@
  * catalog and TileJSON all read it.
  *
  * To add a property (e.g. coverage columns once they exist), add one entry to
- * the layer's `fields`: name, type, description and the SQL expression over
- * the feature row `f`. Then `npm run tiles:sql` (or the command in
- * tile-sql.ts) re-renders the migration; a test fails until it matches.
+ * the layer's `fields`: `column(name, type, description)` for a column of the
+ * feature row `f`, or a TileField with its own SQL expression. Then
+ * `npx tsx server/tiles/tile-sql.ts > sql/migrations/003_tile_functions.sql`
+ * re-renders the migration; tile-sql.test.ts fails until it matches.
  *
  * Every identifier and SQL piece here is a constant: requests only ever pick
  * layers by id from this list, nothing from a request reaches the SQL text.
@@ -102,46 +103,59 @@ export interface TileLayer {
   params?: readonly string[];
 }
 
+/** A field that is the feature row's column of the same name. */
+function column(name: string, type: FieldType, description: string): TileField {
+  return { name, type, description, sql: `f.${name}` };
+}
+
+/** What a layer below spells out: the rest has the defaults `layer` gives. */
+type LayerSpec = Omit<TileLayer, 'maxzoom' | 'idSql' | 'dependsOn'> & Partial<Pick<TileLayer, 'maxzoom' | 'idSql' | 'dependsOn'>>;
+
+/**
+ * A layer with the defaults most share: served up to MAX_ZOOM, its feature
+ * id the table's integer `f.id`, and its tiles changed by the data-change
+ * layer of its own name.
+ */
+function layer(spec: LayerSpec): TileLayer {
+  return { maxzoom: MAX_ZOOM, idSql: 'f.id', dependsOn: [spec.id], ...spec };
+}
+
 /** The walk-network classes shown from each zoom: main roads early, paths late (everything from z14). */
 const STREETS_FROM_Z10 = "'trunk','primary','secondary','trunk_link','primary_link','secondary_link'";
 const STREETS_FROM_Z12 = "'tertiary','tertiary_link','pedestrian'";
 const STREETS_FROM_Z13 = "'residential','unclassified','living_street'";
 
 export const TILE_LAYERS: readonly TileLayer[] = [
-  {
+  layer({
     id: 'admin',
     description: 'Administrative boundaries: city, district, street/town and community, by level',
     geometry: 'polygon',
     minzoom: 6,
-    maxzoom: MAX_ZOOM,
     from: 'admin_units f',
     // Admin codes are text: a stable integer id from their hash (52 bits, safe in JS).
     idSql: "('x' || substr(md5(f.code), 1, 13))::bit(52)::bigint",
     fields: [
-      { name: 'code', type: 'string', description: 'Division code', sql: 'f.code' },
-      { name: 'name', type: 'string', description: 'Name', sql: 'f.name' },
-      { name: 'level', type: 'string', description: 'city, district, street or community', sql: 'f.level' },
-      { name: 'parent_code', type: 'string', description: 'Code of the unit one level up', sql: 'f.parent_code' },
+      column('code', 'string', 'Division code'),
+      column('name', 'string', 'Name'),
+      column('level', 'string', 'city, district, street or community'),
+      column('parent_code', 'string', 'Code of the unit one level up'),
     ],
     // Finer levels appear as the map zooms in; units without a boundary are not drawn.
     where: "f.geom IS NOT NULL AND (f.level IN ('city', 'district') OR (f.level = 'street' AND z >= 10) OR (f.level = 'community' AND z >= 12))",
     simplify: 2,
-    dependsOn: ['admin'],
-  },
-  {
+  }),
+  layer({
     id: 'grids',
     description: 'Unit grids with their officers, parent community, households and 15-minute coverage',
     geometry: 'polygon',
     minzoom: 10,
-    maxzoom: MAX_ZOOM,
     from: 'grids f LEFT JOIN admin_units community ON community.code = f.community_code',
-    idSql: 'f.id',
     fields: [
-      { name: 'code', type: 'string', description: 'Grid code', sql: 'f.code' },
-      { name: 'name', type: 'string', description: 'Grid name', sql: 'f.name' },
+      column('code', 'string', 'Grid code'),
+      column('name', 'string', 'Grid name'),
       { name: 'community', type: 'string', description: 'Parent community name', sql: 'community.name' },
-      { name: 'community_code', type: 'string', description: 'Parent community code', sql: 'f.community_code' },
-      { name: 'officers', type: 'integer', description: 'Grid officers', sql: 'f.officers' },
+      column('community_code', 'string', 'Parent community code'),
+      column('officers', 'integer', 'Grid officers'),
       // households_total is written by the coverage service; until then the sum is taken here (only then: COALESCE is lazy).
       {
         name: 'households',
@@ -149,95 +163,74 @@ export const TILE_LAYERS: readonly TileLayer[] = [
         description: 'Households in the grid',
         sql: 'COALESCE(f.households_total, (SELECT sum(h.households) FROM households h WHERE h.grid_id = f.id), 0)',
       },
-      { name: 'covered_15', type: 'integer', description: 'Households within a 15-minute walk of a center (absent until computed)', sql: 'f.covered_15' },
+      column('covered_15', 'integer', 'Households within a 15-minute walk of a center (absent until computed)'),
       { name: 'coverage_share', type: 'float', description: 'Share of households within a 15-minute walk, 0-1 (absent for a grid without households)', sql: 'f.coverage_share_15' },
     ],
     simplify: 2,
     dependsOn: ['grids', 'households'],
-  },
-  {
+  }),
+  layer({
     id: 'centers',
     description: 'Community service centers: neighbourhood (Party Building +), governance (Comprehensive Management +) and other services',
     geometry: 'point',
     minzoom: 8,
-    maxzoom: MAX_ZOOM,
     from: 'centers f',
-    idSql: 'f.id',
     fields: [
-      { name: 'name', type: 'string', description: 'Center name', sql: 'f.name' },
-      { name: 'kind', type: 'string', description: 'neighborhood, governance or a service kind from OSM', sql: 'f.kind' },
+      column('name', 'string', 'Center name'),
+      column('kind', 'string', 'neighborhood, governance or a service kind from OSM'),
       { name: 'services', type: 'string', description: 'Services offered, comma-separated', sql: "array_to_string(f.services, ',')" },
-      { name: 'source', type: 'string', description: 'Where the center came from (osm, demo, api, ...)', sql: 'f.source' },
+      column('source', 'string', 'Where the center came from (osm, demo, api, ...)'),
     ],
     simplify: 0,
-    dependsOn: ['centers'],
-  },
-  {
+  }),
+  layer({
     id: 'households',
     description: 'Household units (a building or address each) with their households, walk time to the nearest center and 15-minute coverage',
     geometry: 'point',
     minzoom: 14,
-    maxzoom: MAX_ZOOM,
     from: 'households f',
-    idSql: 'f.id',
     fields: [
-      { name: 'households', type: 'integer', description: 'Households in the unit', sql: 'f.households' },
-      { name: 'persons', type: 'integer', description: 'Persons, where known', sql: 'f.persons' },
-      { name: 'grid_id', type: 'integer', description: 'The unit grid it belongs to', sql: 'f.grid_id' },
-      { name: 'walk_seconds', type: 'float', description: 'Walk to the nearest center at 4 km/h, seconds (absent when none is reachable or not yet computed)', sql: 'f.walk_seconds' },
-      { name: 'nearest_center_id', type: 'integer', description: 'Id of the nearest center by walking time', sql: 'f.nearest_center_id' },
+      column('households', 'integer', 'Households in the unit'),
+      column('persons', 'integer', 'Persons, where known'),
+      column('grid_id', 'integer', 'The unit grid it belongs to'),
+      column('walk_seconds', 'float', 'Walk to the nearest center at 4 km/h, seconds (absent when none is reachable or not yet computed)'),
+      column('nearest_center_id', 'integer', 'Id of the nearest center by walking time'),
       // 900 s is 15 minutes at the default 4 km/h; no reachable center is not covered.
       { name: 'covered', type: 'boolean', description: 'Within a 15-minute walk of a center', sql: 'COALESCE(f.walk_seconds <= 900, false)' },
     ],
     simplify: 0,
-    dependsOn: ['households'],
-  },
-  {
+  }),
+  layer({
     id: 'streets',
     description: 'The walk network by class: primary and secondary roads from z10, tertiary and pedestrian from z12, residential from z13, the rest (service, footway, path, steps, ...) from z14',
     geometry: 'line',
     minzoom: 10,
-    maxzoom: MAX_ZOOM,
     from: 'walk_edges f',
-    idSql: 'f.id',
     fields: [
-      { name: 'class', type: 'string', description: 'Way class (OSM highway value: primary, residential, footway, steps, ...)', sql: 'f.class' },
+      column('class', 'string', 'Way class (OSM highway value: primary, residential, footway, steps, ...)'),
       { name: 'oneway', type: 'boolean', description: 'Walkable in the drawn direction only', sql: 'f.reverse_cost < 0' },
     ],
     where: `(z >= 14 OR f.class IN (${STREETS_FROM_Z10}) OR (z >= 12 AND f.class IN (${STREETS_FROM_Z12})) OR (z >= 13 AND f.class IN (${STREETS_FROM_Z13})))`,
     simplify: 1,
-    dependsOn: ['streets'],
-  },
-  {
+  }),
+  layer({
     id: 'buildings',
     description: 'Building footprints',
     geometry: 'polygon',
     minzoom: 14,
-    maxzoom: MAX_ZOOM,
     from: 'buildings f',
-    idSql: 'f.id',
-    fields: [
-      { name: 'kind', type: 'string', description: 'Building kind (OSM building value)', sql: 'f.kind' },
-      { name: 'levels', type: 'float', description: 'Storeys, where known', sql: 'f.levels' },
-    ],
+    fields: [column('kind', 'string', 'Building kind (OSM building value)'), column('levels', 'float', 'Storeys, where known')],
     simplify: 1,
-    dependsOn: ['buildings'],
-  },
-  {
+  }),
+  layer({
     id: 'water',
     description: 'Water areas and waterways',
     geometry: 'mixed',
     minzoom: 8,
-    maxzoom: MAX_ZOOM,
     from: 'water f',
-    idSql: 'f.id',
-    fields: [
-      { name: 'kind', type: 'string', description: 'water, riverbank, reservoir, river, stream, canal', sql: 'f.kind' },
-      { name: 'name', type: 'string', description: 'Name, where known', sql: 'f.name' },
-    ],
+    fields: [column('kind', 'string', 'water, riverbank, reservoir, river, stream, canal'), column('name', 'string', 'Name, where known')],
     simplify: 2,
-    dependsOn: ['water'],
-  },
+  }),
 ];
 
 /** Layers by id. */

@@ -1,6 +1,7 @@
 import { VectorTile } from '@mapbox/vector-tile';
 import Pbf from 'pbf';
 import { describe, expect, it } from 'vitest';
+import type { FieldType } from '../layers.ts';
 import { encodeGeometry, encodeTile, GEOM_LINESTRING, GEOM_POINT, GEOM_POLYGON, MvtLayerWriter, type TileGeometry } from './mvt-encoder.ts';
 
 const decode = (bytes: Uint8Array) => new VectorTile(new Pbf(bytes) as never);
@@ -18,6 +19,12 @@ function polygon(rings: number[][][], ringsPerPolygon?: number[]): TileGeometry 
     partEnds: Uint32Array.from(ends),
     ringsPerPolygon: Uint32Array.from(ringsPerPolygon ?? [rings.length]),
   };
+}
+
+/** Fields of every MVT value type, named in the order string, integer, number, float, boolean. */
+function everyType(...names: [string, string, string, string, string]): { name: string; type: FieldType }[] {
+  const types: FieldType[] = ['string', 'integer', 'number', 'float', 'boolean'];
+  return types.map((type, i) => ({ name: names[i]!, type }));
 }
 
 /** Twice the surveyor's area of a decoded ring (positive: exterior in MVT). */
@@ -38,13 +45,7 @@ describe('MVT encoder', () => {
   });
 
   it('writes ids, typed properties and leaves out nulls', () => {
-    const layer = new MvtLayerWriter('centers', [
-      { name: 'name', type: 'string' },
-      { name: 'n', type: 'integer' },
-      { name: 'share', type: 'number' },
-      { name: 'levels', type: 'float' },
-      { name: 'open', type: 'boolean' },
-    ]);
+    const layer = new MvtLayerWriter('centers', everyType('name', 'n', 'share', 'levels', 'open'));
     const point = (x: number, y: number): TileGeometry => ({ type: GEOM_POINT, coords: Int32Array.of(x, y), partEnds: Uint32Array.of(1) });
     layer.addFeature(7, ['A', 3, 0.25, 1.1, true], point(10, 20));
     layer.addFeature(8, ['B', -4, 1, null, false], point(4096, 0));
@@ -115,13 +116,7 @@ describe('MVT encoder', () => {
     // ) t(id, k, n, d, r, b, geom)   -- on PostGIS 3.3
     const postgis =
       '1a86010a016c121d0805120a000001010202030304041803220b0900001a1400001413000f12220806120800050106020204071803221209282812140000140f09141412140000140f1a016b1a016e1a01641a01721a016222030a01782202280322091900000000000004402205150000c03f2202380122030a017922023003220238002880207802';
-    const layer = new MvtLayerWriter('l', [
-      { name: 'k', type: 'string' },
-      { name: 'n', type: 'integer' },
-      { name: 'd', type: 'number' },
-      { name: 'r', type: 'float' },
-      { name: 'b', type: 'boolean' },
-    ]);
+    const layer = new MvtLayerWriter('l', everyType('k', 'n', 'd', 'r', 'b'));
     layer.addFeature(5, ['x', 3, 2.5, 1.5, true], polygon([[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]));
     layer.addFeature(6, ['y', -2, 2.5, null, false], polygon([[[20, 20], [30, 20], [30, 30], [20, 20]], [[40, 40], [50, 40], [50, 50], [40, 40]]], [1, 1]));
     expect(Buffer.from(encodeTile([layer])).toString('hex')).toBe(postgis);

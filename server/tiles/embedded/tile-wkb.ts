@@ -67,16 +67,12 @@ function maxDimension(cursor: WkbCursor): number {
     return dim;
   }
   if (type === 2) {
-    const n = cursor.uint32(le);
-    cursor.offset += 16 * n;
+    skipRun(cursor, le);
     return dim;
   }
   if (type === 3) {
     const rings = cursor.uint32(le);
-    for (let r = 0; r < rings; r++) {
-      const n = cursor.uint32(le);
-      cursor.offset += 16 * n;
-    }
+    for (let r = 0; r < rings; r++) skipRun(cursor, le);
     return dim;
   }
   let best = dim;
@@ -85,11 +81,21 @@ function maxDimension(cursor: WkbCursor): number {
   return best;
 }
 
-function readRun(cursor: WkbCursor, le: boolean, out: Collector, n: number): void {
+/** Passes over a run of points (a linestring or a ring): its count, then 16 bytes a point. */
+function skipRun(cursor: WkbCursor, le: boolean): void {
+  const n = cursor.uint32(le);
+  cursor.offset += 16 * n;
+}
+
+/** A run of points as one part of `out`; passed over when `keep` is false (another dimension). */
+function readRun(cursor: WkbCursor, le: boolean, out: Collector, keep: boolean): void {
+  if (!keep) return skipRun(cursor, le);
+  const n = cursor.uint32(le);
   for (let i = 0; i < n; i++) {
     // Tile coordinates are whole numbers after ST_SnapToGrid; round away float noise.
     out.coords.push(Math.round(cursor.double(le)), Math.round(cursor.double(le)));
   }
+  out.partEnds.push(out.points);
 }
 
 function readInto(cursor: WkbCursor, out: Collector): void {
@@ -108,27 +114,12 @@ function readInto(cursor: WkbCursor, out: Collector): void {
       }
       return;
     }
-    case 2: {
-      const n = cursor.uint32(le);
-      if (!keep) {
-        cursor.offset += 16 * n;
-        return;
-      }
-      readRun(cursor, le, out, n);
-      out.partEnds.push(out.points);
+    case 2:
+      readRun(cursor, le, out, keep);
       return;
-    }
     case 3: {
       const rings = cursor.uint32(le);
-      for (let r = 0; r < rings; r++) {
-        const n = cursor.uint32(le);
-        if (!keep) {
-          cursor.offset += 16 * n;
-          continue;
-        }
-        readRun(cursor, le, out, n);
-        out.partEnds.push(out.points);
-      }
+      for (let r = 0; r < rings; r++) readRun(cursor, le, out, keep);
       if (keep && rings > 0) out.ringsPerPolygon.push(rings);
       return;
     }
