@@ -24,7 +24,7 @@ import { silentLogger } from '../server/logger.ts';
 import { buildEdgeIndex } from '../server/routing/graph/edge-index.ts';
 import { buildIsochrones, reachTreeOf } from '../server/routing/isochrone/build-isochrones.ts';
 import { isochroneGeoJsonText } from '../server/routing/isochrone/isochrone-geojson.ts';
-import { IsochroneWorkspace } from '../server/routing/isochrone/workspace.ts';
+import { IsochroneScratch } from '../server/routing/isochrone/isochrone-scratch.ts';
 import { createRoutingService, type RoutingService } from '../server/routing/routing-service.ts';
 import { snapToEdge } from '../server/routing/search/snap.ts';
 import type { WalkGraph } from '../server/routing/graph/walk-graph.ts';
@@ -57,7 +57,7 @@ function seededOrigins(graph: WalkGraph, count: number, seed: number): { lon: nu
   return out;
 }
 
-async function ourIsochrone(routing: RoutingService, workspace: IsochroneWorkspace, lon: number, lat: number, minutes: number[]): Promise<string> {
+async function ourIsochrone(routing: RoutingService, workspace: IsochroneScratch, lon: number, lat: number, minutes: number[]): Promise<string> {
   const tree = await routing.searchFrom(lon, lat, { maxSeconds: Math.max(...minutes) * 60 });
   const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes }, workspace);
   return isochroneGeoJsonText(result);
@@ -90,7 +90,7 @@ export async function runIsochroneBench(ctx: { graph: WalkGraph; db: Database; u
   const origins = seededOrigins(graph, QUERIES, 2025);
   const routing = createRoutingService({ db, logger: silentLogger, dataDir: undefined });
   // As the routes do: one workspace for all builds.
-  const workspace = new IsochroneWorkspace();
+  const workspace = new IsochroneScratch();
   try {
     await routing.ready();
     // Polygon size and the breakdown, on the same origins.

@@ -37,7 +37,7 @@ import { loadSnapshot, saveSnapshot } from '../server/routing/graph/graph-snapsh
 import { multiSourceSearch } from '../server/routing/search/multi-source-search.ts';
 import { buildTargetSet, routeBetween, routeToNearest } from '../server/routing/search/route.ts';
 import { createRoutingService } from '../server/routing/routing-service.ts';
-import { withState } from '../server/routing/search/search-state.ts';
+import { SearchScratch } from '../server/routing/search/search-state.ts';
 import { snapMany, snapToEdge, type Snap } from '../server/routing/search/snap.ts';
 import { directedEdgeCount, graphBytes, GRAPH_ARRAYS, type WalkGraph } from '../server/routing/graph/walk-graph.ts';
 import { formatMs, formatSummary, seededRandom, summarize } from './stats.ts';
@@ -195,12 +195,14 @@ function benchSearches(graph: WalkGraph, centers: { lon: Float64Array; lat: Floa
   }
   print('snap a point', formatSummary(summarize(snapTimes)));
 
+  // The graph's search scratch, as the routing service keeps one per loaded graph.
+  const scratch = new SearchScratch(graph);
   const bounded: number[] = [];
   let settled = 0;
   for (const origin of origins) {
     bounded.push(
       time(() =>
-        withState(graph, (state) => {
+        scratch.use((state) => {
           seedFromSnap(graph, state, origin, 0);
           runSearch(graph, state, FIFTEEN_MINUTES);
           settled += state.settledCount;
@@ -213,12 +215,12 @@ function benchSearches(graph: WalkGraph, centers: { lon: Float64Array; lat: Floa
   const centerSnaps = snapMany(graph, index, centers.lon, centers.lat);
   const targets = buildTargetSet(centerSnaps);
   const nearest: number[] = [];
-  for (const origin of origins) nearest.push(time(() => routeToNearest(graph, origin, targets, 7200))[1]);
+  for (const origin of origins) nearest.push(time(() => routeToNearest(graph, origin, targets, 7200, scratch))[1]);
   print('nearest center route', formatSummary(summarize(nearest)));
 
   const to = seededSnaps(graph, index, QUERIES, 13);
   const routes: number[] = [];
-  for (let i = 0; i < origins.length && i < to.length; i++) routes.push(time(() => routeBetween(graph, origins[i]!, to[i]!))[1]);
+  for (let i = 0; i < origins.length && i < to.length; i++) routes.push(time(() => routeBetween(graph, origins[i]!, to[i]!, Infinity, scratch))[1]);
   const ours = summarize(routes);
   print('point-to-point route', formatSummary(ours));
 
@@ -241,7 +243,8 @@ function benchSearches(graph: WalkGraph, centers: { lon: Float64Array; lat: Floa
 
 async function benchCoverage(db: Database, graph: WalkGraph): Promise<void> {
   const index = buildEdgeIndex(graph);
-  const data = await loadCoverageData(db);
+  const scratch = new SearchScratch(graph);
+  const { data } = await loadCoverageData(db);
   const centers = await loadCenters(db);
   const [householdSnaps, snapMs] = time(() => linkUnits(graph, snapMany(graph, index, data.households.lon, data.households.lat)));
   const centerSnaps = snapMany(graph, index, centers.lon, centers.lat);
@@ -249,13 +252,13 @@ async function benchCoverage(db: Database, graph: WalkGraph): Promise<void> {
   print('snap + link every unit (once per graph)', formatMs(snapMs));
 
   // Warm both paths once, then alternate so neither gets a warmer machine.
-  multiSourceSearch(graph, centerSnaps, { direction: 'to' });
-  householdCoverage(graph, householdSnaps, centerSnaps);
+  multiSourceSearch(graph, centerSnaps, { direction: 'to', scratch });
+  householdCoverage(graph, householdSnaps, centerSnaps, scratch);
   const bare: number[] = [];
   const ours: number[] = [];
   for (let i = 0; i < COVERAGE_RUNS; i++) {
-    bare.push(time(() => multiSourceSearch(graph, centerSnaps, { direction: 'to' }))[1]);
-    ours.push(time(() => householdCoverage(graph, householdSnaps, centerSnaps))[1]);
+    bare.push(time(() => multiSourceSearch(graph, centerSnaps, { direction: 'to', scratch }))[1]);
+    ours.push(time(() => householdCoverage(graph, householdSnaps, centerSnaps, scratch))[1]);
   }
   const b = summarize(bare);
   const o = summarize(ours);
@@ -269,7 +272,7 @@ async function benchCoverage(db: Database, graph: WalkGraph): Promise<void> {
 
   const perKind: number[] = [];
   for (const kind of centers.kinds) {
-    perKind.push(time(() => householdCoverage(graph, householdSnaps, maskSnaps(centerSnaps, (i) => centers.kind[i] === kind)))[1]);
+    perKind.push(time(() => householdCoverage(graph, householdSnaps, maskSnaps(centerSnaps, (i) => centers.kind[i] === kind), scratch))[1]);
   }
   if (perKind.length > 0) print('coverage per kind (each kind)', formatSummary(summarize(perKind)));
 

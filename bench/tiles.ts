@@ -28,7 +28,7 @@ import { generateDemoCity } from '../data-pipeline/demo-city/generate-demo-city.
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { openDatabase } from '../server/db/open-database.ts';
 import { createDataChanges } from '../server/events/data-changes.ts';
-import { handleError, handleNotFound } from '../server/http/errors.ts';
+import { handleError, handleNotFound } from '../server/http/error-mapping.ts';
 import { silentLogger } from '../server/logger.ts';
 import { TILE_LAYERS } from '../server/tiles/layers.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';

@@ -7,7 +7,10 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Database } from '../kernel/db/database.ts';
 import type { HouseholdColumns, ImportBundle, AdminUnit } from '../kernel/import-bundle.ts';
-import { createOsmCollector, type OsmImportReport, type SkippedEntry } from './osm/osm-to-bundle.ts';
+import type { OsmImportReport } from './osm/assemble-bundle.ts';
+import { createOsmCollector } from './osm/osm-collector.ts';
+import { cityFromFile } from './osm/osm-to-bundle.ts';
+import type { SkippedEntry } from './osm/skipped-features.ts';
 import { readOsm } from './osm/read-osm.ts';
 import { readCentersFile } from './inputs/centers-file.ts';
 import { readHouseholdsFile } from './inputs/households-file.ts';
@@ -36,12 +39,6 @@ export interface IngestResult {
 function requireFile(file: string, flag: string): void {
   if (!existsSync(file)) throw new InputError(file, flag, 'file not found');
   if (!statSync(file).isFile()) throw new InputError(file, flag, 'is not a file');
-}
-
-/** A readable city name from a file name: "monaco.osm.pbf" -> "Monaco". */
-export function cityFromFile(file: string): string {
-  const base = basename(file).replace(/\.(osm\.pbf|pbf|osm|xml)$/i, '').replace(/[-_]+/g, ' ').trim();
-  return base ? base.charAt(0).toUpperCase() + base.slice(1) : 'City';
 }
 
 /** Replaces the generated grids with the user's and puts every unit into one of them. */

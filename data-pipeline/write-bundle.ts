@@ -26,6 +26,30 @@ const IMPORT_ORIGIN = 'import';
 /** Tables the import replaces, children first so TRUNCATE order never matters. */
 const REPLACED_TABLES = ['households', 'grids', 'centers', 'walk_edges', 'walk_nodes', 'buildings', 'water', 'admin_units'];
 
+/** A table the import fills, and the columns each row's encoder writes, in that order. */
+interface CopyTarget {
+  table: string;
+  columns: readonly string[];
+}
+
+const ADMIN_UNITS: CopyTarget = { table: 'admin_units', columns: ['code', 'level', 'name', 'parent_code', 'geom'] };
+const GRIDS: CopyTarget = {
+  table: 'grids',
+  columns: ['id', 'code', 'name', 'city_code', 'district_code', 'street_code', 'community_code', 'officers', 'geom'],
+};
+const CENTERS: CopyTarget = { table: 'centers', columns: ['id', 'name', 'kind', 'services', 'source', 'source_id', 'geom'] };
+const HOUSEHOLDS: CopyTarget = {
+  table: 'households',
+  columns: ['id', 'households', 'persons', 'grid_id', 'city_code', 'district_code', 'street_code', 'community_code', 'source', 'source_id', 'geom'],
+};
+const WALK_NODES: CopyTarget = { table: 'walk_nodes', columns: ['id', 'osm_id', 'geom'] };
+const WALK_EDGES: CopyTarget = {
+  table: 'walk_edges',
+  columns: ['id', 'source', 'target', 'cost', 'reverse_cost', 'length_m', 'class', 'osm_id', 'geom'],
+};
+const BUILDINGS: CopyTarget = { table: 'buildings', columns: ['id', 'kind', 'levels', 'geom'] };
+const WATER: CopyTarget = { table: 'water', columns: ['id', 'kind', 'name', 'geom'] };
+
 /**
  * Encodes rows lazily: the backend pulls a chunk, the server parses it while
  * the next one is encoded. Progress is reported as chunks are taken.
@@ -49,11 +73,10 @@ function* encodeRows(
   progress?.(table, total, total);
 }
 
-/** Loads `total` rows into `table` with binary COPY; `encode` writes one row's fields in `columns` order. */
+/** Loads `total` rows into the target table with binary COPY; `encode` writes one row's fields in its columns' order. */
 function copyRows(
   tx: Queryable,
-  table: string,
-  columns: readonly string[],
+  { table, columns }: CopyTarget,
   total: number,
   encode: (row: BinaryCopyWriter, i: number) => void,
   progress?: WriteProgress,
@@ -87,28 +110,21 @@ export async function writeBundleIn(tx: Queryable, source: BundleSource, progres
   // Parents before children: the foreign key checks each row as it goes in.
   const levelOrder = { city: 0, district: 1, street: 2, community: 3 } as const;
   admin.sort((a, b) => levelOrder[a.level] - levelOrder[b.level]);
-  await copyRows(tx, 'admin_units', ['code', 'level', 'name', 'parent_code', 'geom'], admin.length, (row, i) => {
+  await copyRows(tx, ADMIN_UNITS, admin.length, (row, i) => {
     const unit = admin[i]!;
     row.text(unit.code).text(unit.level).text(unit.name).text(unit.parentCode).multiPolygon(unit.geom);
   }, progress);
 
   const grids = bundle.grids;
   const city = bundle.city.code;
-  await copyRows(
-    tx,
-    'grids',
-    ['id', 'code', 'name', 'city_code', 'district_code', 'street_code', 'community_code', 'officers', 'geom'],
-    grids.length,
-    (row, i) => {
-      const g = grids[i]!;
-      row.int4(i + 1).text(g.code).text(g.name).text(city).text(g.districtCode).text(g.streetCode).text(g.communityCode);
-      row.int4(g.officers).multiPolygon(g.geom);
-    },
-    progress,
-  );
+  await copyRows(tx, GRIDS, grids.length, (row, i) => {
+    const g = grids[i]!;
+    row.int4(i + 1).text(g.code).text(g.name).text(city).text(g.districtCode).text(g.streetCode).text(g.communityCode);
+    row.int4(g.officers).multiPolygon(g.geom);
+  }, progress);
 
   const centers = bundle.centers;
-  await copyRows(tx, 'centers', ['id', 'name', 'kind', 'services', 'source', 'source_id', 'geom'], centers.length, (row, i) => {
+  await copyRows(tx, CENTERS, centers.length, (row, i) => {
     const c = centers[i]!;
     row.int4(i + 1).text(c.name).text(c.kind).textArray(c.services).text(c.source).text(c.sourceId).point(c.lon, c.lat);
   }, progress);
@@ -123,44 +139,30 @@ export async function writeBundleIn(tx: Queryable, source: BundleSource, progres
   const chains = grids.map((g) => [utf8(g.districtCode), utf8(g.streetCode), utf8(g.communityCode)] as const);
   const cityText = utf8(city);
   const sourceText = utf8(h.source);
-  await copyRows(
-    tx,
-    'households',
-    ['id', 'households', 'persons', 'grid_id', 'city_code', 'district_code', 'street_code', 'community_code', 'source', 'source_id', 'geom'],
-    h.count,
-    (row, i) => {
-      const grid = h.gridIndex[i]!;
-      const [district, street, community] = chains[grid]!;
-      const persons = h.persons[i]!;
-      row.int4(i + 1).int4(h.households[i]!);
-      if (persons === -1) row.null();
-      else row.int4(persons);
-      row.int4(grid + 1).encodedText(cityText).encodedText(district).encodedText(street).encodedText(community);
-      row.encodedText(sourceText).text(h.sourceIds[i] || null).point(h.lon[i]!, h.lat[i]!);
-    },
-    progress,
-  );
+  await copyRows(tx, HOUSEHOLDS, h.count, (row, i) => {
+    const grid = h.gridIndex[i]!;
+    const [district, street, community] = chains[grid]!;
+    const persons = h.persons[i]!;
+    row.int4(i + 1).int4(h.households[i]!);
+    if (persons === -1) row.null();
+    else row.int4(persons);
+    row.int4(grid + 1).encodedText(cityText).encodedText(district).encodedText(street).encodedText(community);
+    row.encodedText(sourceText).text(h.sourceIds[i] || null).point(h.lon[i]!, h.lat[i]!);
+  }, progress);
 
   const net = bundle.network;
   const osmId = (row: BinaryCopyWriter, id: number) => (id === -1 ? row.null() : row.int8(id));
-  await copyRows(tx, 'walk_nodes', ['id', 'osm_id', 'geom'], net.nodeCount, (row, i) => {
+  await copyRows(tx, WALK_NODES, net.nodeCount, (row, i) => {
     osmId(row.int4(i), net.nodeOsmId[i]!).point(net.nodeLon[i]!, net.nodeLat[i]!);
   }, progress);
-  await copyRows(
-    tx,
-    'walk_edges',
-    ['id', 'source', 'target', 'cost', 'reverse_cost', 'length_m', 'class', 'osm_id', 'geom'],
-    net.edgeCount,
-    (row, e) => {
-      row.int4(e + 1).int4(net.source[e]!).int4(net.target[e]!);
-      row.float8(net.cost[e]!).float8(net.reverseCost[e]!).float8(net.lengthM[e]!).text(net.classNames[net.classIndex[e]!]!);
-      osmId(row, net.edgeOsmId[e]!).lineFromFlat(net.coords, net.geomOffset[e]!, net.geomOffset[e + 1]!);
-    },
-    progress,
-  );
+  await copyRows(tx, WALK_EDGES, net.edgeCount, (row, e) => {
+    row.int4(e + 1).int4(net.source[e]!).int4(net.target[e]!);
+    row.float8(net.cost[e]!).float8(net.reverseCost[e]!).float8(net.lengthM[e]!).text(net.classNames[net.classIndex[e]!]!);
+    osmId(row, net.edgeOsmId[e]!).lineFromFlat(net.coords, net.geomOffset[e]!, net.geomOffset[e + 1]!);
+  }, progress);
 
   const buildings = bundle.buildings;
-  await copyRows(tx, 'buildings', ['id', 'kind', 'levels', 'geom'], buildings.length, (row, i) => {
+  await copyRows(tx, BUILDINGS, buildings.length, (row, i) => {
     const b = buildings[i]!;
     row.int4(i + 1).text(b.kind);
     if (b.levels === null) row.null();
@@ -170,7 +172,7 @@ export async function writeBundleIn(tx: Queryable, source: BundleSource, progres
   }, progress);
 
   const water = bundle.water;
-  await copyRows(tx, 'water', ['id', 'kind', 'name', 'geom'], water.length, (row, i) => {
+  await copyRows(tx, WATER, water.length, (row, i) => {
     const w = water[i]!;
     row.int4(i + 1).text(w.kind).text(w.name);
     if (w.geom.type === 'MultiPolygon') row.multiPolygon(w.geom.coordinates);

@@ -4,12 +4,12 @@
  * every feature; no module below reaches for globals or the environment.
  */
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Database } from '../kernel/db/database.ts';
 import type { Logger } from './logger.ts';
-import { handleError, handleNotFound } from './http/errors.ts';
+import { handleError, handleNotFound } from './http/error-mapping.ts';
 import { healthRoutes } from './health/health-routes.ts';
-import { clientRoutes } from './client-assets/client-asset-routes.ts';
+import { clientAssetRoutes } from './client-assets/client-asset-routes.ts';
 import { readDataState } from '../kernel/db/data-state.ts';
 import { createDataChanges, watchDataVersion, type DataChanges } from './events/data-changes.ts';
 import { relayAnnouncedChanges } from './events/change-relay.ts';
@@ -25,6 +25,7 @@ import { startTileWarmer } from './tiles/tile-warmer.ts';
 import { createCenterStore } from './centers/center-store.ts';
 import { centerRoutes } from './centers/center-routes.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
+import { createOpenApiDocument } from './openapi/openapi-document.ts';
 
 export interface AppDeps {
   db: Database;
@@ -46,8 +47,8 @@ export interface AppDeps {
 }
 
 export interface App {
-  /** The HTTP app: `app.fetch` for a server, `app.request` for tests. */
-  http: Hono;
+  /** The HTTP app: `app.fetch` for a server, `app.request` for tests; its OpenAPI registry holds every operation. */
+  http: OpenAPIHono;
   /** Data changes: publish `replaced` after an import in this process so the graph and caches follow. */
   changes: DataChanges;
   /** Resolves when background work (graph load, coverage and its write-back, tile warming) has settled. */
@@ -59,7 +60,7 @@ export interface App {
 }
 
 export async function createApp(deps: AppDeps): Promise<App> {
-  const http = new Hono();
+  const http = new OpenAPIHono();
   http.onError(handleError(deps.logger));
   http.notFound(handleNotFound);
   const changes = deps.changes ?? createDataChanges();
@@ -85,8 +86,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }),
   );
   // The MapLibre client: /, /client/*, /vendor/* (whitelisted files only).
-  http.route('/', clientRoutes());
-  http.route('/', nearestRoutes(routing, coverage));
+  http.route('/', clientAssetRoutes());
+  http.route('/', nearestRoutes(coverage));
   http.route('/', isochroneRoutes(routing));
   http.route('/', coverageRoutes(coverage));
   http.route('/', tileRoutes(tiles));
@@ -100,7 +101,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const events = eventRoutes(deps.db, changes);
   http.route('/', events.routes);
   // GET /api/openapi.json and /docs: the API as other apps see it.
-  http.route('/', openApiRoutes());
+  http.route('/', openApiRoutes(() => createOpenApiDocument(http)));
   return {
     http,
     changes,

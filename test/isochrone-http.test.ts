@@ -158,7 +158,7 @@ describe('isochrone API', () => {
       [{ origins: [[mid[0], 'x']] }, undefined, 400, /origins\[0\]\[1\] \(lat\) must be a number/],
       [{ origins: [mid, [200, 10]] }, undefined, 400, /origins\[1\]\[0\] \(lon\) must be between/],
       [{ origins: Array.from({ length: MAX_ORIGINS + 1 }, () => mid) }, undefined, 400, /at most 5000/],
-      [{ origins: o, minutes: [0] }, undefined, 400, /minutes must be/],
+      [{ origins: o, minutes: [0] }, undefined, 400, /minutes\[0\] must be/],
       [{ origins: o, minutes: 'x' }, undefined, 400, /minutes must be/],
       [{ origins: o, speed_kmh: 0 }, undefined, 400, /speed_kmh must be/],
       [{ origins: o, buffer_m: 0 }, undefined, 400, /buffer_m must be between/],

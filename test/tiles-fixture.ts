@@ -10,11 +10,12 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { Hono } from 'hono';
 import Pbf from 'pbf';
 import type { ImportBundle, MultiPolygonCoords, Position, WaterRow } from '../kernel/import-bundle.ts';
+import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { centerRoutes } from '../server/centers/center-routes.ts';
 import { createCenterStore } from '../server/centers/center-store.ts';
 import type { Database } from '../kernel/db/database.ts';
 import { createDataChanges } from '../server/events/data-changes.ts';
-import { handleError, handleNotFound } from '../server/http/errors.ts';
+import { handleError, handleNotFound } from '../server/http/error-mapping.ts';
 import { silentLogger } from '../server/logger.ts';
 import { tileRoutes } from '../server/tiles/tile-routes.ts';
 import { createTileService, type TileServiceOptions } from '../server/tiles/tile-service.ts';
@@ -242,6 +243,15 @@ export function smallCityBundle(seed = 7): ImportBundle {
 }
 
 /** A decoded feature, plain data. */
+/**
+ * Stores the small city as an import would (one transaction, version bump):
+ * tests in server/ get their city from here, since server/ never imports
+ * the import pipeline itself.
+ */
+export async function storeSmallCity(db: Database, seed = 7): Promise<void> {
+  await writeBundle(db, smallCityBundle(seed));
+}
+
 export interface DecodedFeature {
   id: number | undefined;
   type: number;

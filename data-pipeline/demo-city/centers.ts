@@ -25,6 +25,8 @@ export interface LocalCenter {
 }
 
 const NEIGHBOURHOOD_SERVICES = ['elderly_care', 'childcare', 'health', 'culture', 'employment', 'volunteer', 'legal_aid', 'library'];
+/** What every governance center offers, before its optional GOVERNANCE_SERVICES. */
+const GOVERNANCE_CORE = ['comprehensive_management', 'grid_management'];
 const GOVERNANCE_SERVICES = ['mediation', 'legal_aid', 'petition', 'public_security', 'emergency'];
 
 function services(base: string[], optional: string[], rng: SeededRandom, atLeast: number): string[] {
@@ -64,30 +66,25 @@ export function placeCenters(
       .sort((a, b) => a.d - b.d || a.u - b.u);
     return ranked[Math.min(skip, ranked.length - 1)].u;
   };
+  // A governance center at unit u, for `area` (district, town or community):
+  // the bigger the area, the more optional services it has at least.
+  const governance = (area: string, u: number, atLeast: number): LocalCenter => ({
+    name: `${area}综治中心`,
+    kind: 'governance',
+    services: services(GOVERNANCE_CORE, GOVERNANCE_SERVICES, rng, atLeast),
+    ...at(u),
+  });
 
   // District governance centers, at the district's first unit (its seat).
   PUTIAN_DISTRICTS.forEach((d) => {
     const s = PUTIAN_STREETS.findIndex((st) => st.districtCode === d.code);
     const u = nearSeed(s, 2);
-    if (u < 0) return;
-    centers.push({
-      name: `${d.name}综治中心`,
-      kind: 'governance',
-      services: services(['comprehensive_management', 'grid_management'], GOVERNANCE_SERVICES, rng, 3),
-      ...at(u),
-    });
+    if (u >= 0) centers.push(governance(d.name, u, 3));
   });
 
   PUTIAN_STREETS.forEach((street, s) => {
     const u = nearSeed(s, 0);
-    if (u >= 0) {
-      centers.push({
-        name: `${street.name}综治中心`,
-        kind: 'governance',
-        services: services(['comprehensive_management', 'grid_management'], GOVERNANCE_SERVICES, rng, 2),
-        ...at(u),
-      });
-    }
+    if (u >= 0) centers.push(governance(street.name, u, 2));
     communities.forEach((comm, c) => {
       if (comm.streetIndex !== s) return;
       const members = unitsOf[c];
@@ -111,12 +108,7 @@ export function placeCenters(
       });
       if (comm.kind === 'community' && rng.chance(0.33)) {
         const other = members[rng.int(members.length)];
-        centers.push({
-          name: `${comm.name}综治中心`,
-          kind: 'governance',
-          services: services(['comprehensive_management', 'grid_management'], GOVERNANCE_SERVICES, rng, 1),
-          ...at(other),
-        });
+        centers.push(governance(comm.name, other, 1));
       }
     });
   });

@@ -10,7 +10,8 @@
  * one component; only the islands stay on their own.
  */
 import type { NetworkBuilder, RoadClass } from './network-builder.ts';
-import { segmentsIntersect, type River } from './river.ts';
+import { pointSegmentDistance2, segmentsIntersect } from '../../kernel/plane-geometry.ts';
+import type { River } from './river.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import { patchRadius, type Patch } from './settlements.ts';
 
@@ -111,7 +112,7 @@ export function connectSettlements(
       if (o === p || o === q) continue;
       const r = radius[o.index] + 120;
       if (o.cx < xLo - r || o.cx > xHi + r || o.cy < yLo - r || o.cy > yHi + r) continue;
-      if (distToSegment(o.cx, o.cy, ax, ay, bx, by) < r) return null;
+      if (Math.sqrt(pointSegmentDistance2(o.cx, o.cy, ax, ay, bx, by)) < r) return null;
     }
     const samples = Math.ceil(length / 80);
     for (let k = 1; k < samples; k++) {
@@ -295,15 +296,6 @@ function straight(ax: number, ay: number, bx: number, by: number, length: number
   const via: number[] = [];
   for (let k = 1; k < m; k++) via.push(ax + ((bx - ax) * k) / m, ay + ((by - ay) * k) / m);
   return via;
-}
-
-function distToSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const len2 = dx * dx + dy * dy;
-  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
-  t = Math.max(0, Math.min(1, t));
-  return Math.hypot(ax + t * dx - px, ay + t * dy - py);
 }
 
 /** Shortest path length between patches over accepted links, giving up past `limit`. */

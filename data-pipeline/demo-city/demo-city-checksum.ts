@@ -6,14 +6,16 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { ImportBundle, MultiPolygonCoords } from '../../kernel/import-bundle.ts';
 
-function bytes(hash: Hash, array: ArrayBufferView): void {
-  hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+function bytes(hash: Hash, ...arrays: ArrayBufferView[]): void {
+  for (const array of arrays) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
 }
 
-function text(hash: Hash, value: string | null): void {
-  // Length-prefixed so field boundaries are unambiguous.
-  const s = value === null ? '\u0000null' : value;
-  hash.update(`${s.length}:${s}|`);
+function text(hash: Hash, ...values: (string | null)[]): void {
+  for (const value of values) {
+    // Length-prefixed so field boundaries are unambiguous.
+    const s = value === null ? '\u0000null' : value;
+    hash.update(`${s.length}:${s}|`);
+  }
 }
 
 function multiPolygon(hash: Hash, geom: MultiPolygonCoords | null): void {
@@ -36,65 +38,34 @@ function multiPolygon(hash: Hash, geom: MultiPolygonCoords | null): void {
 
 export function demoCityChecksum(bundle: ImportBundle): string {
   const hash = createHash('sha256');
-  text(hash, bundle.city.code);
-  text(hash, bundle.city.name);
-  text(hash, bundle.source);
+  text(hash, bundle.city.code, bundle.city.name, bundle.source);
   for (const a of bundle.admin) {
-    text(hash, a.code);
-    text(hash, a.level);
-    text(hash, a.name);
-    text(hash, a.parentCode);
+    text(hash, a.code, a.level, a.name, a.parentCode);
     multiPolygon(hash, a.geom);
   }
   for (const g of bundle.grids) {
-    text(hash, g.code);
-    text(hash, g.name);
-    text(hash, g.districtCode);
-    text(hash, g.streetCode);
-    text(hash, g.communityCode);
-    text(hash, String(g.officers));
+    text(hash, g.code, g.name, g.districtCode, g.streetCode, g.communityCode, String(g.officers));
     multiPolygon(hash, g.geom);
   }
   for (const c of bundle.centers) {
-    text(hash, c.name);
-    text(hash, c.kind);
-    text(hash, c.services.join(','));
-    text(hash, c.source);
-    text(hash, c.sourceId);
+    text(hash, c.name, c.kind, c.services.join(','), c.source, c.sourceId);
     bytes(hash, Float64Array.of(c.lon, c.lat));
   }
   const h = bundle.households;
   text(hash, String(h.count));
-  bytes(hash, h.lon);
-  bytes(hash, h.lat);
-  bytes(hash, h.households);
-  bytes(hash, h.persons);
-  bytes(hash, h.gridIndex);
-  text(hash, h.source);
-  text(hash, h.sourceIds.join(','));
+  bytes(hash, h.lon, h.lat, h.households, h.persons, h.gridIndex);
+  text(hash, h.source, h.sourceIds.join(','));
   const n = bundle.network;
   text(hash, `${n.nodeCount}/${n.edgeCount}`);
-  bytes(hash, n.nodeLon);
-  bytes(hash, n.nodeLat);
-  bytes(hash, n.nodeOsmId);
-  bytes(hash, n.source);
-  bytes(hash, n.target);
-  bytes(hash, n.lengthM);
-  bytes(hash, n.cost);
-  bytes(hash, n.reverseCost);
-  bytes(hash, n.classIndex);
+  bytes(hash, n.nodeLon, n.nodeLat, n.nodeOsmId, n.source, n.target, n.lengthM, n.cost, n.reverseCost, n.classIndex);
   text(hash, n.classNames.join(','));
-  bytes(hash, n.edgeOsmId);
-  bytes(hash, n.geomOffset);
-  bytes(hash, n.coords);
+  bytes(hash, n.edgeOsmId, n.geomOffset, n.coords);
   for (const b of bundle.buildings) {
-    text(hash, b.kind);
-    text(hash, b.levels === null ? null : String(b.levels));
+    text(hash, b.kind, b.levels === null ? null : String(b.levels));
     multiPolygon(hash, b.geom);
   }
   for (const w of bundle.water) {
-    text(hash, w.kind);
-    text(hash, w.name);
+    text(hash, w.kind, w.name);
     if (w.geom.type === 'MultiPolygon') multiPolygon(hash, w.geom.coordinates);
     else bytes(hash, Float64Array.from(w.geom.coordinates.flat()));
   }

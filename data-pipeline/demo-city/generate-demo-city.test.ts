@@ -3,8 +3,9 @@
 // and a connected, well-formed walk network.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportBundle, MultiPolygonCoords, Position } from '../../kernel/import-bundle.ts';
+import { STEPS_FACTOR } from '../../kernel/walk-speed.ts';
 import { demoCityChecksum } from './demo-city-checksum.ts';
-import { buildDemoCity, DEMO_STEPS_FACTOR, type DemoCityStats } from './generate-demo-city.ts';
+import { buildDemoCity, type DemoCityStats } from './generate-demo-city.ts';
 
 const SPEED_MPS = 4 / 3.6;
 
@@ -331,7 +332,7 @@ describe('generateDemoCity', () => {
       for (let k = 0; k + 1 < vs.length; k++) len += equirectangularM(vs[k], vs[k + 1]);
       if (!(n.lengthM[e] > 0.5)) problem(e, `length ${n.lengthM[e]}`);
       if (Math.abs(n.lengthM[e] - len) > 1e-6 * len) problem(e, `length ${n.lengthM[e]} vs geometry ${len}`);
-      const factor = n.classIndex[e] === stepsIndex ? DEMO_STEPS_FACTOR : 1;
+      const factor = n.classIndex[e] === stepsIndex ? STEPS_FACTOR : 1;
       if (Math.abs(n.cost[e] - (n.lengthM[e] / SPEED_MPS) * factor) > 1e-6) problem(e, `cost ${n.cost[e]}`);
       if (n.reverseCost[e] !== n.cost[e]) problem(e, 'one-way');
       classes.add(n.classNames[n.classIndex[e]]);

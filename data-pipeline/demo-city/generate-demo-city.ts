@@ -30,8 +30,6 @@ import { SegmentGrid } from './spatial-index.ts';
 import { buildPatchNetwork } from './street-network.ts';
 import { waterRows } from './water.ts';
 
-export { DEMO_STEPS_FACTOR, DEMO_WALK_SPEED_MPS } from './network-builder.ts';
-
 /** Putian's city code as the default seed. */
 export const DEFAULT_DEMO_SEED = 3503;
 /** Fine cell size of the admin lattice, metres. */
@@ -123,7 +121,7 @@ export function buildDemoCity(options: DemoCityOptions = {}): { bundle: ImportBu
   const { network, local } = finished;
   stage('network');
 
-  const segments = new SegmentGrid(local.xy, local.offsets, EXTENT_M.xMin, EXTENT_M.yMin, EXTENT_M.xMax, EXTENT_M.yMax, 50);
+  const segments = new SegmentGrid(local.xy, local.offsets, EXTENT_M, 50);
   const units = placeHouseholds(local, patches, { lattice, land, river, streetOfCell: areas.streetOfCell, segments }, root.fork('households'));
   stage('households');
 

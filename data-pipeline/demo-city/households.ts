@@ -82,7 +82,10 @@ const STYLES: Record<PatchKind, UnitStyle> = {
 
 export function placeHouseholds(edges: LocalEdges, patches: readonly Patch[], ctx: HouseholdContext, rng: SeededRandom): HouseholdUnits {
   const { lattice, land, river, streetOfCell, segments } = ctx;
-  const circles = new CircleHash(lattice.x0, lattice.y0, lattice.x0 + lattice.nx * lattice.size, lattice.y0 + lattice.ny * lattice.size, 40);
+  const circles = new CircleHash(
+    { xMin: lattice.x0, yMin: lattice.y0, xMax: lattice.x0 + lattice.nx * lattice.size, yMax: lattice.y0 + lattice.ny * lattice.size },
+    40,
+  );
   const aptNoise = new NoiseField(rng.fork('apartment-noise').seed, 700, 2);
   const densityNoise = new NoiseField(rng.fork('density-noise').seed, 500, 2);
   const cand = {

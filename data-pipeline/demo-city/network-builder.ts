@@ -6,19 +6,11 @@
  * along the projected geometry, so lengths agree with what a consumer
  * measuring the stored lon/lat would get.
  */
-import type { WalkNetwork } from '../../kernel/import-bundle.ts';
 import { equirectangularDistanceM } from '../../kernel/geo.ts';
+import type { WalkNetwork } from '../../kernel/import-bundle.ts';
+import { edgeSeconds } from '../../kernel/walk-speed.ts';
+import { edgeColumns, nodeColumns, walkNetwork } from '../walk-network-columns.ts';
 import type { LocalProjection } from './local-projection.ts';
-
-/** Default walking speed, 4 km/h: 15 minutes = 1,000 m (GB 50180-2018's upper bound). */
-export const DEMO_WALK_SPEED_MPS = 4 / 3.6;
-
-/**
- * Steps take twice as long as level ground for the same length (a common
- * routing assumption: ~0.5 m/s on stairs against ~1.1 m/s). Kept here until
- * the walking model's own constant replaces it.
- */
-export const DEMO_STEPS_FACTOR = 2;
 
 /** Highway classes of generated edges; classIndex refers to this list. */
 export const DEMO_CLASS_NAMES = [
@@ -175,8 +167,10 @@ export class NetworkBuilder {
     for (let i = 0; i < nodeTotal; i++) {
       if (degree[i] > 0 && compSize[find(i)] >= minComponentNodes) newId[i] = nodeCount++;
     }
-    const nodeLon = new Float64Array(nodeCount);
-    const nodeLat = new Float64Array(nodeCount);
+    // Generated nodes and edges have no OSM id.
+    const nodes = nodeColumns(nodeCount);
+    const { nodeLon, nodeLat } = nodes;
+    nodes.nodeOsmId.fill(-1);
     const nodeX = new Float64Array(nodeCount);
     const nodeY = new Float64Array(nodeCount);
     for (let i = 0; i < nodeTotal; i++) {
@@ -191,19 +185,13 @@ export class NetworkBuilder {
     const kept: number[] = [];
     for (let e = 0; e < edgeTotal; e++) if (!duplicate[e] && newId[this.edgeA[e]] >= 0) kept.push(e);
     const edgeCount = kept.length;
-    const source = new Int32Array(edgeCount);
-    const target = new Int32Array(edgeCount);
-    const lengthM = new Float64Array(edgeCount);
-    const cost = new Float64Array(edgeCount);
-    const reverseCost = new Float64Array(edgeCount);
-    const cls = new Uint8Array(edgeCount);
+    const edges = edgeColumns(edgeCount);
+    const { source, target, lengthM, cost, reverseCost, classIndex: cls, geomOffset } = edges;
+    edges.edgeOsmId.fill(-1);
     const patch = new Int32Array(edgeCount);
     const bridge = new Uint8Array(edgeCount);
-    const edgeOsmId = new Float64Array(edgeCount).fill(-1);
-    const geomOffset = new Int32Array(edgeCount + 1);
     const coords: number[] = [];
     const localXY: number[] = [];
-    const stepsIndex = classIndex('steps');
     let bridges = 0;
     for (let k = 0; k < edgeCount; k++) {
       const e = kept[k];
@@ -240,30 +228,13 @@ export class NetworkBuilder {
       }
       if (!(len > 0)) throw new Error(`demo network: zero-length edge ${e}`);
       lengthM[k] = len;
-      const seconds = (len / DEMO_WALK_SPEED_MPS) * (cls[k] === stepsIndex ? DEMO_STEPS_FACTOR : 1);
+      const seconds = edgeSeconds(len, DEMO_CLASS_NAMES[cls[k]]);
       cost[k] = seconds;
       reverseCost[k] = seconds;
     }
     geomOffset[edgeCount] = coords.length / 2;
-    const nodeOsmId = new Float64Array(nodeCount).fill(-1);
     return {
-      network: {
-        nodeCount,
-        nodeLon,
-        nodeLat,
-        nodeOsmId,
-        edgeCount,
-        source,
-        target,
-        lengthM,
-        cost,
-        reverseCost,
-        classIndex: cls,
-        classNames: [...DEMO_CLASS_NAMES],
-        edgeOsmId,
-        geomOffset,
-        coords: Float64Array.from(coords),
-      },
+      network: walkNetwork(nodeCount, nodes, edgeCount, edges, [...DEMO_CLASS_NAMES], Float64Array.from(coords)),
       local: {
         count: edgeCount,
         offsets: geomOffset.slice(),

@@ -81,7 +81,8 @@ export const STREET_SITES_KM: Readonly<Record<string, { x: number; y: number; si
   '350322204': { x: -17.0, y: 7.0, size: 0.9 }, // 菜溪乡
 };
 
-export interface UrbanPatchLayout {
+/** A named ellipse on the map, km: centre, semi-axes and rotation. */
+export interface EllipseLayout {
   name: string;
   x: number;
   y: number;
@@ -89,6 +90,9 @@ export interface UrbanPatchLayout {
   rx: number;
   ry: number;
   rotationDeg: number;
+}
+
+export interface UrbanPatchLayout extends EllipseLayout {
   /** Street lattice spacing, metres. */
   spacing: number;
   households: number;
@@ -153,16 +157,7 @@ export const COAST_CONTROL_KM: readonly (readonly [number, number])[] = [
   [23, 16.0],
 ];
 
-export interface IslandLayout {
-  name: string;
-  x: number;
-  y: number;
-  rx: number;
-  ry: number;
-  rotationDeg: number;
-}
-
-export const ISLANDS_KM: readonly IslandLayout[] = [
+export const ISLANDS_KM: readonly EllipseLayout[] = [
   { name: '南日岛', x: 27.0, y: -12.5, rx: 2.6, ry: 1.3, rotationDeg: 10 },
   { name: '湄洲岛', x: 16.5, y: -21.5, rx: 0.8, ry: 2.3, rotationDeg: 20 },
 ];

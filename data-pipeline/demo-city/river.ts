@@ -5,78 +5,13 @@
  * generator needs to keep streets and houses out of it: is a point or a
  * segment within the banks plus a margin, and which bank is a point on.
  */
+import { pointSegmentDistance2, segmentSegmentDistance } from '../../kernel/plane-geometry.ts';
 import { MULAN_CONTROL_KM } from './putian-layout.ts';
 import type { SeededRandom } from './seeded-random.ts';
 
 const STEP_M = 40;
 const HALF_WIDTH_WEST_M = 45;
 const HALF_WIDTH_MOUTH_M = 85;
-
-/** Squared distance from point p to segment ab. */
-function pointSegmentDist2(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const len2 = dx * dx + dy * dy;
-  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
-  if (t < 0) t = 0;
-  else if (t > 1) t = 1;
-  const ex = ax + t * dx - px;
-  const ey = ay + t * dy - py;
-  return ex * ex + ey * ey;
-}
-
-function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-}
-
-function onSegment(px: number, py: number, qx: number, qy: number, rx: number, ry: number): boolean {
-  return Math.min(px, qx) <= rx && rx <= Math.max(px, qx) && Math.min(py, qy) <= ry && ry <= Math.max(py, qy);
-}
-
-/** Whether segments ab and cd properly cross or touch. */
-export function segmentsIntersect(
-  ax: number,
-  ay: number,
-  bx: number,
-  by: number,
-  cx: number,
-  cy: number,
-  dx: number,
-  dy: number,
-): boolean {
-  const d1 = orient(cx, cy, dx, dy, ax, ay);
-  const d2 = orient(cx, cy, dx, dy, bx, by);
-  const d3 = orient(ax, ay, bx, by, cx, cy);
-  const d4 = orient(ax, ay, bx, by, dx, dy);
-  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
-  if (d1 === 0 && onSegment(cx, cy, dx, dy, ax, ay)) return true;
-  if (d2 === 0 && onSegment(cx, cy, dx, dy, bx, by)) return true;
-  if (d3 === 0 && onSegment(ax, ay, bx, by, cx, cy)) return true;
-  if (d4 === 0 && onSegment(ax, ay, bx, by, dx, dy)) return true;
-  return false;
-}
-
-/** Distance between segments ab and cd. */
-export function segmentSegmentDistance(
-  ax: number,
-  ay: number,
-  bx: number,
-  by: number,
-  cx: number,
-  cy: number,
-  dx: number,
-  dy: number,
-): number {
-  if (segmentsIntersect(ax, ay, bx, by, cx, cy, dx, dy)) return 0;
-  return Math.sqrt(
-    Math.min(
-      pointSegmentDist2(ax, ay, cx, cy, dx, dy),
-      pointSegmentDist2(bx, by, cx, cy, dx, dy),
-      pointSegmentDist2(cx, cy, ax, ay, bx, by),
-      pointSegmentDist2(dx, dy, ax, ay, bx, by),
-    ),
-  );
-}
 
 export class River {
   readonly name = '木兰溪';
@@ -154,7 +89,7 @@ export class River {
       const yb = this.ys[i + 1];
       if (y > Math.max(ya, yb) + reach || y < Math.min(ya, yb) - reach) continue;
       const lim = this.halfWidths[i] + margin;
-      if (pointSegmentDist2(x, y, this.xAt(i), ya, this.xAt(i + 1), yb) < lim * lim) return true;
+      if (pointSegmentDistance2(x, y, this.xAt(i), ya, this.xAt(i + 1), yb) < lim * lim) return true;
     }
     return false;
   }

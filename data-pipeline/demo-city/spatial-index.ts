@@ -4,84 +4,75 @@
  * (does a new building overlap an earlier one). Buckets keep each query to a
  * handful of candidates.
  */
+import { buildGridIndex, columnOf, rowOf, type GridIndex } from '../../kernel/grid-index.ts';
+import { ensureCapacity } from '../../kernel/growable-array.ts';
+import { pointSegmentDistance2 } from '../../kernel/plane-geometry.ts';
 
+/** An axis-aligned extent in local metres. */
+export interface Extent {
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** Columns and rows of `cell`-sized buckets from the extent's south-west corner, with a spare one on each axis. */
+function bucketCounts(extent: Extent, cell: number): { cols: number; rows: number } {
+  return { cols: Math.ceil((extent.xMax - extent.xMin) / cell) + 1, rows: Math.ceil((extent.yMax - extent.yMin) / cell) + 1 };
+}
+
+/**
+ * The segments of polylines, bucketed by their boxes (kernel/grid-index.ts).
+ * Segment v runs from vertex v to vertex v + 1 of the flat xy array; the
+ * last vertex of each polyline starts none.
+ */
 export class SegmentGrid {
-  private readonly offsets: Int32Array;
-  private readonly items: Int32Array;
-  private readonly nx: number;
-  private readonly ny: number;
+  private readonly index: GridIndex;
 
   /** Segments from polylines: vertex offsets (per polyline) over flat xy. */
   constructor(
     private readonly xy: Float64Array,
-    private readonly polylineOffsets: Int32Array,
-    private readonly x0: number,
-    private readonly y0: number,
-    xMax: number,
-    yMax: number,
-    private readonly cell: number,
+    polylineOffsets: Int32Array,
+    extent: Extent,
+    cell: number,
   ) {
-    this.nx = Math.ceil((xMax - x0) / cell) + 1;
-    this.ny = Math.ceil((yMax - y0) / cell) + 1;
-    const counts = new Int32Array(this.nx * this.ny + 1);
-    this.forEachSegmentBucket((b) => counts[b + 1]++);
-    for (let b = 0; b < this.nx * this.ny; b++) counts[b + 1] += counts[b];
-    this.offsets = counts;
-    this.items = new Int32Array(counts[this.nx * this.ny]);
-    const fill = counts.slice(0, this.nx * this.ny);
-    this.forEachSegmentBucket((b, seg) => {
-      this.items[fill[b]++] = seg;
-    });
-  }
-
-  /** Segment id = index of its first vertex in xy / 2. */
-  private forEachSegmentBucket(emit: (bucket: number, seg: number) => void): void {
-    const lines = this.polylineOffsets.length - 1;
-    for (let l = 0; l < lines; l++) {
-      for (let v = this.polylineOffsets[l]; v < this.polylineOffsets[l + 1] - 1; v++) {
-        const ax = this.xy[2 * v];
-        const ay = this.xy[2 * v + 1];
-        const bx = this.xy[2 * v + 2];
-        const by = this.xy[2 * v + 3];
-        const i0 = this.bx(Math.min(ax, bx));
-        const i1 = this.bx(Math.max(ax, bx));
-        const j0 = this.by(Math.min(ay, by));
-        const j1 = this.by(Math.max(ay, by));
-        for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) emit(j * this.nx + i, v);
-      }
-    }
-  }
-
-  private bx(x: number): number {
-    return Math.max(0, Math.min(this.nx - 1, Math.floor((x - this.x0) / this.cell)));
-  }
-
-  private by(y: number): number {
-    return Math.max(0, Math.min(this.ny - 1, Math.floor((y - this.y0) / this.cell)));
+    const vertices = polylineOffsets[polylineOffsets.length - 1]!;
+    const startsSegment = new Uint8Array(vertices);
+    for (let l = 0; l + 1 < polylineOffsets.length; l++) startsSegment.fill(1, polylineOffsets[l], polylineOffsets[l + 1]! - 1);
+    const { cols, rows } = bucketCounts(extent, cell);
+    this.index = buildGridIndex(
+      vertices,
+      (v, box) => {
+        if (!startsSegment[v]) return false;
+        box[0] = Math.min(xy[2 * v]!, xy[2 * v + 2]!);
+        box[1] = Math.min(xy[2 * v + 1]!, xy[2 * v + 3]!);
+        box[2] = Math.max(xy[2 * v]!, xy[2 * v + 2]!);
+        box[3] = Math.max(xy[2 * v + 1]!, xy[2 * v + 3]!);
+      },
+      extent.xMin,
+      extent.yMin,
+      cell,
+      cols,
+      rows,
+    );
   }
 
   /** Distance from (x, y) to the nearest segment, if within `radius` (<= cell); else Infinity. */
   nearestDistance(x: number, y: number, radius: number): number {
+    const index = this.index;
+    const { cols, cellOffset, cellItems } = index;
+    const xy = this.xy;
     let best = Infinity;
-    const i0 = this.bx(x - radius);
-    const i1 = this.bx(x + radius);
-    const j0 = this.by(y - radius);
-    const j1 = this.by(y + radius);
+    const i0 = columnOf(index, x - radius);
+    const i1 = columnOf(index, x + radius);
+    const j0 = rowOf(index, y - radius);
+    const j1 = rowOf(index, y + radius);
     for (let j = j0; j <= j1; j++) {
       for (let i = i0; i <= i1; i++) {
-        const b = j * this.nx + i;
-        for (let k = this.offsets[b]; k < this.offsets[b + 1]; k++) {
-          const v = this.items[k];
-          const ax = this.xy[2 * v];
-          const ay = this.xy[2 * v + 1];
-          const dx = this.xy[2 * v + 2] - ax;
-          const dy = this.xy[2 * v + 3] - ay;
-          const len2 = dx * dx + dy * dy;
-          let t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
-          t = t < 0 ? 0 : t > 1 ? 1 : t;
-          const ex = ax + t * dx - x;
-          const ey = ay + t * dy - y;
-          const d = Math.sqrt(ex * ex + ey * ey);
+        const b = j * cols + i;
+        for (let k = cellOffset[b]!, end = cellOffset[b + 1]!; k < end; k++) {
+          const v = cellItems[k]!;
+          const d = Math.sqrt(pointSegmentDistance2(x, y, xy[2 * v]!, xy[2 * v + 1]!, xy[2 * v + 2]!, xy[2 * v + 3]!));
           if (d < best) best = d;
         }
       }
@@ -92,26 +83,30 @@ export class SegmentGrid {
 
 /**
  * Circles inserted one by one; overlap queries against those inserted so far.
- * A fixed bucket grid over the extent with linked lists in typed arrays.
+ * A fixed bucket grid over the extent with linked lists in typed arrays: the
+ * static grid index does not fit, as every query must see the circles
+ * inserted just before it.
  */
 export class CircleHash {
   private readonly head: Int32Array;
   private next = new Int32Array(1024);
   private circles = new Float64Array(3 * 1024);
   private count = 0;
+  private readonly x0: number;
+  private readonly y0: number;
   private readonly nx: number;
   private readonly ny: number;
 
   /** `cell` must be at least twice the largest radius. */
   constructor(
-    private readonly x0: number,
-    private readonly y0: number,
-    xMax: number,
-    yMax: number,
+    extent: Extent,
     private readonly cell: number,
   ) {
-    this.nx = Math.ceil((xMax - x0) / cell) + 1;
-    this.ny = Math.ceil((yMax - y0) / cell) + 1;
+    this.x0 = extent.xMin;
+    this.y0 = extent.yMin;
+    const { cols, rows } = bucketCounts(extent, cell);
+    this.nx = cols;
+    this.ny = rows;
     this.head = new Int32Array(this.nx * this.ny).fill(-1);
   }
 
@@ -141,14 +136,8 @@ export class CircleHash {
   insert(x: number, y: number, r: number): void {
     const b = this.bucket(Math.floor((x - this.x0) / this.cell), Math.floor((y - this.y0) / this.cell));
     if (b < 0) throw new Error('CircleHash: point outside the extent');
-    if (this.count === this.next.length) {
-      const next = new Int32Array(this.count * 2);
-      next.set(this.next);
-      this.next = next;
-      const circles = new Float64Array(this.count * 6);
-      circles.set(this.circles);
-      this.circles = circles;
-    }
+    this.next = ensureCapacity(this.next, this.count + 1);
+    this.circles = ensureCapacity(this.circles, 3 * (this.count + 1));
     const k = this.count++;
     this.circles[3 * k] = x;
     this.circles[3 * k + 1] = y;

@@ -9,14 +9,13 @@
  * river except a few bridges. The result stays planar: every edge keeps
  * inside its own block or runs along a block side.
  */
-import { NoiseField } from './noise.ts';
-import type { Patch } from './settlements.ts';
-import { insidePatch } from './settlements.ts';
 import type { NetworkBuilder, RoadClass } from './network-builder.ts';
+import { NoiseField } from './noise.ts';
 import type { River } from './river.ts';
 import type { SeededRandom } from './seeded-random.ts';
-
-export { DEMO_STEPS_FACTOR, DEMO_WALK_SPEED_MPS } from './network-builder.ts';
+import { insidePatch, type Patch } from './settlements.ts';
+import { addBridges } from './street-bridges.ts';
+import { COMPOUND_ROADS, HILL_PATHS, STYLES, type CornerAlleyStyle, type LineClass } from './street-styles.ts';
 
 export interface PatchNetworkContext {
   builder: NetworkBuilder;
@@ -25,66 +24,11 @@ export interface PatchNetworkContext {
   inCity: (x: number, y: number) => boolean;
 }
 
-interface PatchStyle {
-  arterialPeriod: number;
-  dropLocal: number;
-  dropCollector: number;
-  alleyChance: number;
-  throughShare: number;
-  jitter: number;
-  alleyClasses: readonly (readonly [RoadClass, number])[];
-}
-
-const STYLES: Record<Patch['kind'], PatchStyle> = {
-  urban: {
-    arterialPeriod: 6,
-    dropLocal: 0.17,
-    dropCollector: 0.05,
-    alleyChance: 0.6,
-    throughShare: 0.55,
-    jitter: 0.17,
-    alleyClasses: [
-      ['footway', 0.34],
-      ['service', 0.3],
-      ['path', 0.1],
-      ['pedestrian', 0.1],
-      ['steps', 0.04],
-      ['residential', 0.12],
-    ],
-  },
-  town: {
-    arterialPeriod: 5,
-    dropLocal: 0.2,
-    dropCollector: 0.06,
-    alleyChance: 0.45,
-    throughShare: 0.5,
-    jitter: 0.18,
-    alleyClasses: [
-      ['service', 0.4],
-      ['footway', 0.32],
-      ['path', 0.22],
-      ['steps', 0.06],
-    ],
-  },
-  village: {
-    arterialPeriod: 0,
-    dropLocal: 0.28,
-    dropCollector: 0.28,
-    alleyChance: 0.35,
-    throughShare: 0.5,
-    jitter: 0.2,
-    alleyClasses: [
-      ['path', 0.45],
-      ['footway', 0.35],
-      ['track', 0.2],
-    ],
-  },
-};
-
 /** Clearance kept between streets and the river banks, metres. */
 const RIVER_MARGIN_M = 20;
 
 export interface PatchNetworkResult {
+  /** Network nodes made for this patch. */
   nodes: number[];
   bridges: number;
 }
@@ -93,6 +37,7 @@ function mod(a: number, m: number): number {
   return ((a % m) + m) % m;
 }
 
+/** Adds the patch's streets, alleys and bridges to the network builder. */
 export function buildPatchNetwork(patch: Patch, ctx: PatchNetworkContext, rng: SeededRandom): PatchNetworkResult {
   const { builder, river } = ctx;
   const style = STYLES[patch.kind];
@@ -126,7 +71,7 @@ export function buildPatchNetwork(patch: Patch, ctx: PatchNetworkContext, rng: S
   const period = style.arterialPeriod;
   const offI = period > 0 ? rng.int(period) : 0;
   const offJ = period > 0 ? rng.int(period) : 0;
-  const lineClass = (line: number, off: number): { cls: RoadClass; rank: 0 | 1 | 2 } => {
+  const lineClass = (line: number, off: number): LineClass => {
     if (patch.kind === 'village') return line === 0 ? { cls: 'residential', rank: 1 } : { cls: 'service', rank: 2 };
     const m = mod(line - off, period);
     if (m === 0) {
@@ -156,7 +101,7 @@ export function buildPatchNetwork(patch: Patch, ctx: PatchNetworkContext, rng: S
   // h(i,j) joins (i,j)-(i+1,j) on line j; v(i,j) joins (i,j)-(i,j+1) on line i.
   const hCls: (RoadClass | null)[] = new Array(size).fill(null);
   const vCls: (RoadClass | null)[] = new Array(size).fill(null);
-  const decideEdge = (a: number, b: number, line: { cls: RoadClass; rank: 0 | 1 | 2 }): RoadClass | null => {
+  const decideEdge = (a: number, b: number, line: LineClass): RoadClass | null => {
     if (!included[a] || !included[b]) return null;
     if (river.segmentNear(px[a], py[a], px[b], py[b], RIVER_MARGIN_M)) return null;
     if (line.rank > 0 && inHill(a) && inHill(b)) {
@@ -235,6 +180,22 @@ export function buildPatchNetwork(patch: Patch, ctx: PatchNetworkContext, rng: S
     cls: RoadClass;
   }
   const alleys: Alley[] = [];
+  /**
+   * Maybe a curving path across block c00-c10-c01-c11 between opposite
+   * corners (a diagonal picked at random), as `paths` says, unless it would
+   * come near the river.
+   */
+  const addCornerAlley = (c00: number, c10: number, c01: number, c11: number, paths: CornerAlleyStyle): void => {
+    if (!rng.chance(paths.chance)) return;
+    const useMain = rng.chance(0.5);
+    const a = useMain ? c00 : c10;
+    const b = useMain ? c11 : c01;
+    const bend = rng.range(-paths.maxBend, paths.maxBend) * s;
+    const via = curve(px[a], py[a], px[b], py[b], bend, 5);
+    if (river.polylineNear([px[a], py[a], ...via, px[b], py[b]], RIVER_MARGIN_M)) return;
+    const cls = rng.chance(paths.firstShare) ? paths.first : paths.second;
+    alleys.push({ kind: 'corner', aKey: a, aT: 0, bKey: b, bT: 0, endX: 0, endY: 0, bend, cls });
+  };
   for (let j = -n; j < n; j++) {
     for (let i = -n; i < n; i++) {
       const c00 = idx(i, j);
@@ -244,30 +205,14 @@ export function buildPatchNetwork(patch: Patch, ctx: PatchNetworkContext, rng: S
       if (!included[c00] || !included[c10] || !included[c01] || !included[c11] || diagCell[c00]) continue;
       const hillCell = inHill(c00) && inHill(c11);
       if (hillCell) {
-        // Winding corner-to-corner paths over the hill.
-        if (!rng.chance(0.5)) continue;
-        const useMain = rng.chance(0.5);
-        const a = useMain ? c00 : c10;
-        const b = useMain ? c11 : c01;
-        const bend = rng.range(-0.18, 0.18) * s;
-        const via = curve(px[a], py[a], px[b], py[b], bend, 5);
-        if (river.polylineNear([px[a], py[a], ...via, px[b], py[b]], RIVER_MARGIN_M)) continue;
-        alleys.push({ kind: 'corner', aKey: a, aT: 0, bKey: b, bT: 0, endX: 0, endY: 0, bend, cls: rng.chance(0.4) ? 'steps' : 'path' });
+        addCornerAlley(c00, c10, c01, c11, HILL_PATHS);
         continue;
       }
       const cx = (px[c00] + px[c10] + px[c01] + px[c11]) / 4;
       const cy = (py[c00] + py[c10] + py[c01] + py[c11]) / 4;
       const zone = zoneAt(cx, cy);
       if (zone === 'compound') {
-        // Internal compound roads: curving corner-to-corner paths.
-        if (!rng.chance(0.55)) continue;
-        const useMain = rng.chance(0.5);
-        const a = useMain ? c00 : c10;
-        const b = useMain ? c11 : c01;
-        const bend = rng.range(-0.2, 0.2) * s;
-        const via = curve(px[a], py[a], px[b], py[b], bend, 5);
-        if (river.polylineNear([px[a], py[a], ...via, px[b], py[b]], RIVER_MARGIN_M)) continue;
-        alleys.push({ kind: 'corner', aKey: a, aT: 0, bKey: b, bT: 0, endX: 0, endY: 0, bend, cls: rng.chance(0.55) ? 'footway' : 'service' });
+        addCornerAlley(c00, c10, c01, c11, COMPOUND_ROADS);
         continue;
       }
       if (!rng.chance(zone === 'old' ? Math.min(0.9, style.alleyChance * 1.5) : style.alleyChance)) continue;
@@ -384,74 +329,4 @@ export function curve(ax: number, ay: number, bx: number, by: number, bend: numb
     out.push(u * u * ax + 2 * u * t * cx + t * t * bx, u * u * ay + 2 * u * t * cy + t * t * by);
   }
   return out;
-}
-
-interface LatticeView {
-  n: number;
-  idx: (i: number, j: number) => number;
-  px: Float64Array;
-  py: Float64Array;
-  inPatch: Uint8Array;
-  included: Uint8Array;
-  lineClass: (line: number, off: number) => { cls: RoadClass; rank: 0 | 1 | 2 };
-  offI: number;
-  latticeNode: (k: number) => number;
-}
-
-/**
- * Bridges on a few lattice lines that meet the river: each joins the last
- * node before the water to the first one after it, over the dropped nodes.
- * Arterial lines are preferred and the chosen lines are spread evenly.
- */
-function addBridges(patch: Patch, ctx: PatchNetworkContext, view: LatticeView): number {
-  const { n, idx, px, py, inPatch, included, river } = { ...view, river: ctx.river };
-  interface Candidate {
-    line: number;
-    from: number;
-    to: number;
-    rank: number;
-  }
-  const candidates: Candidate[] = [];
-  for (let i = -n; i <= n; i++) {
-    // j of the last included node on this line since leaving the patch (NaN: none).
-    let last = NaN;
-    for (let j = -n; j <= n; j++) {
-      const k = idx(i, j);
-      if (!inPatch[k]) {
-        last = NaN;
-        continue;
-      }
-      if (!included[k]) continue;
-      if (j - last >= 2 && j - last <= 5) {
-        const a = idx(i, last);
-        if (river.side(px[a], py[a]) !== river.side(px[k], py[k])) {
-          candidates.push({ line: i, from: a, to: k, rank: view.lineClass(i, view.offI).rank });
-        }
-      }
-      last = j;
-    }
-  }
-  if (candidates.length === 0) return 0;
-  const arterials = candidates.filter((c) => c.rank === 0);
-  const pool = arterials.length >= patch.bridges ? arterials : candidates;
-  const chosen: Candidate[] = [];
-  for (let b = 0; b < patch.bridges && b < pool.length; b++) {
-    const at = Math.round(((b + 0.5) * pool.length) / patch.bridges - 0.5);
-    const c = pool[Math.min(pool.length - 1, Math.max(0, at))];
-    if (!chosen.includes(c)) chosen.push(c);
-  }
-  let count = 0;
-  for (const c of chosen) {
-    // Intermediate vertices: the lattice positions over the water.
-    const via: number[] = [];
-    const ja = Math.round((c.from - idx(c.line, -n)) / (2 * n + 1)) - n;
-    const jb = Math.round((c.to - idx(c.line, -n)) / (2 * n + 1)) - n;
-    for (let j = ja + 1; j < jb; j++) {
-      const k = idx(c.line, j);
-      via.push(px[k], py[k]);
-    }
-    const cls: RoadClass = view.lineClass(c.line, view.offI).cls === 'primary' ? 'primary' : 'secondary';
-    if (ctx.builder.addEdge(view.latticeNode(c.from), view.latticeNode(c.to), cls, patch.index, via, true)) count++;
-  }
-  return count;
 }

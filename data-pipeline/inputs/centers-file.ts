@@ -3,9 +3,8 @@
  * file, replacing the centers found in OSM. Services are a JSON array or a
  * string separated by "|", ";" or ",".
  */
-import { readFileSync } from 'node:fs';
 import type { CenterRow } from '../../kernel/import-bundle.ts';
-import { parseCsv } from './csv.ts';
+import { readCsvFile } from './csv.ts';
 import { featurePoint, readFeatureCollection, checkPosition } from './geojson.ts';
 import { InputError } from './input-error.ts';
 
@@ -23,13 +22,7 @@ function text(value: unknown, file: string, where: string, field: string): strin
 
 export function readCentersFile(file: string): CenterRow[] {
   if (/\.csv$/i.test(file)) {
-    let content: string;
-    try {
-      content = readFileSync(file, 'utf8');
-    } catch {
-      throw new InputError(file, 'file', 'not found or unreadable');
-    }
-    return parseCsv(content, file).map(({ line, values }) => {
+    return readCsvFile(file).map(({ line, values }) => {
       const where = `line ${line}`;
       const [lon, lat] = checkPosition([Number(values.lon), Number(values.lat)], file, where);
       return {

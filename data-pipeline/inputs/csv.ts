@@ -3,6 +3,7 @@
  * center and household tables planners export from spreadsheets. Rows come
  * back with their 1-based line number so errors can point at them.
  */
+import { readFileSync } from 'node:fs';
 import { InputError } from './input-error.ts';
 
 export interface CsvRow {
@@ -61,4 +62,15 @@ export function parseCsv(text: string, file: string): CsvRow[] {
     header.forEach((h, i) => (values[h] = f[i]!.trim()));
     return { line: l, values };
   });
+}
+
+/** Reads and parses a CSV file; a file that cannot be read is an InputError like bad content. */
+export function readCsvFile(file: string): CsvRow[] {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(file, 'file', 'not found or unreadable');
+  }
+  return parseCsv(content, file);
 }

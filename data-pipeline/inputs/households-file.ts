@@ -3,8 +3,7 @@
  * or CSV (lon,lat,households[,persons,id]) file, replacing the estimate from
  * OSM buildings. Grid assignment happens later, as for any households.
  */
-import { readFileSync } from 'node:fs';
-import { parseCsv } from './csv.ts';
+import { readCsvFile } from './csv.ts';
 import { featurePoint, readFeatureCollection, checkPosition } from './geojson.ts';
 import { InputError } from './input-error.ts';
 
@@ -29,13 +28,7 @@ function count(value: unknown, file: string, where: string, field: string, requi
 export function readHouseholdsFile(file: string): HouseholdPoints {
   const rows: { lon: number; lat: number; households: number; persons: number; id: string }[] = [];
   if (/\.csv$/i.test(file)) {
-    let content: string;
-    try {
-      content = readFileSync(file, 'utf8');
-    } catch {
-      throw new InputError(file, 'file', 'not found or unreadable');
-    }
-    for (const { line, values } of parseCsv(content, file)) {
+    for (const { line, values } of readCsvFile(file)) {
       const where = `line ${line}`;
       const [lon, lat] = checkPosition([Number(values.lon), Number(values.lat)], file, where);
       rows.push({

@@ -13,14 +13,15 @@
  * walkers may not take costs -1 (pgRouting's "no travel" convention), and the
  * geometry keeps the way's own direction.
  */
-import type { WalkNetwork } from '../../kernel/import-bundle.ts';
 import { haversineM } from '../../kernel/geo.ts';
+import { ensureCapacity, trimmed } from '../../kernel/growable-array.ts';
+import type { WalkNetwork } from '../../kernel/import-bundle.ts';
 import { edgeSeconds } from '../../kernel/walk-speed.ts';
-import { ensureCapacity, NodeStore, WayRefs } from './node-store.ts';
+import { edgeColumns, growEdgeColumns, growNodeColumns, nodeColumns, trimColumns, walkNetwork } from '../walk-network-columns.ts';
+import { NodeStore, WayRefs } from './node-store.ts';
+import { EXAMPLES } from './skipped-features.ts';
 import type { WalkAccess } from './walk-model.ts';
 
-/** How many example ids a report entry keeps. */
-const EXAMPLES = 5;
 
 export interface NetworkBuildResult {
   network: WalkNetwork;
@@ -43,6 +44,24 @@ export interface NetworkBuildResult {
 /** Direction bits per way. */
 const FORWARD = 1;
 const BACKWARD = 2;
+
+/*
+ * A way's refs fall into parts: runs of refs that resolved to a stored node
+ * (resolved[r] >= 0), cut where the extract lost a node. These two find the
+ * runs; steps 2 and 3 of build() walk them the same way.
+ */
+
+/** The first ref at or after r that resolved, or end. */
+function nextResolved(resolved: Int32Array, r: number, end: number): number {
+  while (r < end && resolved[r]! < 0) r++;
+  return r;
+}
+
+/** Just past the run of resolved refs that starts at r. */
+function runEnd(resolved: Int32Array, r: number, end: number): number {
+  while (r < end && resolved[r]! >= 0) r++;
+  return r;
+}
 
 export class NetworkBuilder {
   private readonly ways = new WayRefs();
@@ -114,19 +133,13 @@ export class NetworkBuilder {
     for (let k = 0; k < wayCount; k++) {
       const end = ways.end(k);
       let edgeful = false;
-      let r = ways.start(k);
-      while (r < end) {
-        if (resolved[r]! < 0) {
-          r++;
-          continue;
-        }
-        const first = r;
-        while (r < end && resolved[r]! >= 0) r++;
-        if (r - first >= 2) {
-          usage[resolved[first]!] = 2;
-          usage[resolved[r - 1]!] = 2;
-          edgeful = true;
-        }
+      let partEnd = 0;
+      for (let first = nextResolved(resolved, ways.start(k), end); first < end; first = nextResolved(resolved, partEnd, end)) {
+        partEnd = runEnd(resolved, first, end);
+        if (partEnd - first < 2) continue;
+        usage[resolved[first]!] = 2;
+        usage[resolved[partEnd - 1]!] = 2;
+        edgeful = true;
       }
       if (!edgeful) {
         shortWays++;
@@ -138,36 +151,23 @@ export class NetworkBuilder {
     // split into a few edges each.
     const netIndex = new Int32Array(store.count).fill(-1);
     let nodeCount = 0;
-    let nodeLon = new Float64Array(wayCount * 2 + 16);
-    let nodeLat = new Float64Array(wayCount * 2 + 16);
-    let nodeOsmId = new Float64Array(wayCount * 2 + 16);
+    const nodes = nodeColumns(wayCount * 2 + 16);
     const networkNode = (s: number): number => {
       let v = netIndex[s]!;
       if (v < 0) {
         v = nodeCount++;
         netIndex[s] = v;
-        if (v >= nodeLon.length) {
-          nodeLon = ensureCapacity(nodeLon, v + 1);
-          nodeLat = ensureCapacity(nodeLat, v + 1);
-          nodeOsmId = ensureCapacity(nodeOsmId, v + 1);
-        }
-        nodeLon[v] = store.lon(s);
-        nodeLat[v] = store.lat(s);
-        nodeOsmId[v] = store.id(s);
+        if (v >= nodes.nodeLon.length) growNodeColumns(nodes, v + 1);
+        nodes.nodeLon[v] = store.lon(s);
+        nodes.nodeLat[v] = store.lat(s);
+        nodes.nodeOsmId[v] = store.id(s);
       }
       return v;
     };
 
     const edgeCap = wayCount * 3 + 16;
     let edgeCount = 0;
-    let source = new Int32Array(edgeCap);
-    let target = new Int32Array(edgeCap);
-    let lengthM = new Float64Array(edgeCap);
-    let cost = new Float64Array(edgeCap);
-    let reverseCost = new Float64Array(edgeCap);
-    let classIndex = new Uint8Array(edgeCap);
-    let edgeOsmId = new Float64Array(edgeCap);
-    let geomOffset = new Int32Array(edgeCap + 1);
+    const edges = edgeColumns(edgeCap);
     let coords = new Float64Array((totalRefs + edgeCap) * 2);
     let vertexCount = 0;
     let zeroLengthDropped = 0;
@@ -187,16 +187,9 @@ export class NetworkBuilder {
       const className = this.classNames[cls]!;
       const dirs = this.wayDirs[k]!;
       const osmId = ways.id(k);
-      let r = ways.start(k);
-      while (r < end) {
-        if (resolved[r]! < 0) {
-          r++;
-          continue;
-        }
-        const first = r;
-        let partEnd = r;
-        while (partEnd < end && resolved[partEnd]! >= 0) partEnd++;
-        r = partEnd;
+      let partEnd = 0;
+      for (let first = nextResolved(resolved, ways.start(k), end); first < end; first = nextResolved(resolved, partEnd, end)) {
+        partEnd = runEnd(resolved, first, end);
         if (partEnd - first < 2) continue;
 
         // Walk the part, cutting at split points.
@@ -220,28 +213,18 @@ export class NetworkBuilder {
             zeroLengthDropped++;
             vertexCount = edgeStartVertex;
           } else {
-            if (edgeCount + 1 >= source.length) {
-              const need = edgeCount + 2;
-              source = ensureCapacity(source, need);
-              target = ensureCapacity(target, need);
-              lengthM = ensureCapacity(lengthM, need);
-              cost = ensureCapacity(cost, need);
-              reverseCost = ensureCapacity(reverseCost, need);
-              classIndex = ensureCapacity(classIndex, need);
-              edgeOsmId = ensureCapacity(edgeOsmId, need);
-              geomOffset = ensureCapacity(geomOffset, need + 1);
-            }
+            if (edgeCount + 1 >= edges.source.length) growEdgeColumns(edges, edgeCount + 2);
             const e = edgeCount++;
-            source[e] = networkNode(from);
-            target[e] = networkNode(s);
-            lengthM[e] = length;
+            edges.source[e] = networkNode(from);
+            edges.target[e] = networkNode(s);
+            edges.lengthM[e] = length;
             const seconds = edgeSeconds(length, className);
-            cost[e] = dirs & FORWARD ? seconds : -1;
-            reverseCost[e] = dirs & BACKWARD ? seconds : -1;
-            classIndex[e] = cls;
-            edgeOsmId[e] = osmId;
-            geomOffset[e] = edgeStartVertex;
-            geomOffset[e + 1] = vertexCount;
+            edges.cost[e] = dirs & FORWARD ? seconds : -1;
+            edges.reverseCost[e] = dirs & BACKWARD ? seconds : -1;
+            edges.classIndex[e] = cls;
+            edges.edgeOsmId[e] = osmId;
+            edges.geomOffset[e] = edgeStartVertex;
+            edges.geomOffset[e + 1] = vertexCount;
             if (cls === stepsClass) stepsEdges++;
           }
           from = s;
@@ -252,25 +235,10 @@ export class NetworkBuilder {
         // The last vertex of a part is a split point, so no stretch is left open.
       }
     }
-    geomOffset[edgeCount] = vertexCount;
+    edges.geomOffset[edgeCount] = vertexCount;
 
-    const network: WalkNetwork = {
-      nodeCount,
-      nodeLon: nodeLon.slice(0, nodeCount),
-      nodeLat: nodeLat.slice(0, nodeCount),
-      nodeOsmId: nodeOsmId.slice(0, nodeCount),
-      edgeCount,
-      source: source.slice(0, edgeCount),
-      target: target.slice(0, edgeCount),
-      lengthM: lengthM.slice(0, edgeCount),
-      cost: cost.slice(0, edgeCount),
-      reverseCost: reverseCost.slice(0, edgeCount),
-      classIndex: classIndex.slice(0, edgeCount),
-      classNames: this.classNames.slice(),
-      edgeOsmId: edgeOsmId.slice(0, edgeCount),
-      geomOffset: geomOffset.slice(0, edgeCount + 1),
-      coords: coords.slice(0, 2 * vertexCount),
-    };
+    const trim = trimColumns(nodes, nodeCount, edges, edgeCount);
+    const network = walkNetwork(nodeCount, trim.nodes, edgeCount, trim.edges, this.classNames.slice(), trimmed(coords, 2 * vertexCount));
     return {
       network,
       ways: wayCount,

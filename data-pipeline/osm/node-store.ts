@@ -10,19 +10,10 @@
  * or a Map per node would need about ten times that.
  */
 
+import { ensureCapacity, trimmed } from '../../kernel/growable-array.ts';
+
 /** Fixed-point scale: OSM stores coordinates to 1e-7 degrees, so Int32 at this scale is lossless. */
 const FIXED = 1e7;
-
-/** Returns `array` or a larger copy of it that holds at least `need` elements. */
-export function ensureCapacity<T extends Float64Array | Float32Array | Int32Array | Uint8Array>(array: T, need: number): T {
-  if (need <= array.length) return array;
-  let size = Math.max(16, array.length);
-  while (size < need) size *= 2;
-  const Ctor = array.constructor as new (n: number) => T;
-  const next = new Ctor(size);
-  next.set(array);
-  return next;
-}
 
 /**
  * Node id -> lon/lat. Ids are appended in file order (ascending in a sorted
@@ -66,9 +57,9 @@ export class NodeStore {
     if (this.sealed) return;
     this.sealed = true;
     if (this.ids.length > this.n + (this.n >>> 4) + 1024) {
-      this.ids = this.ids.slice(0, this.n);
-      this.lons = this.lons.slice(0, this.n);
-      this.lats = this.lats.slice(0, this.n);
+      this.ids = trimmed(this.ids, this.n);
+      this.lons = trimmed(this.lons, this.n);
+      this.lats = trimmed(this.lats, this.n);
     }
     if (this.sorted) return;
     const n = this.n;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { STEPS_FACTOR } from '../../kernel/walk-speed.ts';
 import { sharedData, describeWithData } from '../../test/shared-data.ts';
 import type { ImportBundle, WalkNetwork } from '../../kernel/import-bundle.ts';
-import { CITY_CODE, createOsmCollector, osmToBundle } from './osm-to-bundle.ts';
+import { CITY_CODE } from './assemble-bundle.ts';
+import { createOsmCollector } from './osm-collector.ts';
+import { osmToBundle } from './osm-to-bundle.ts';
 
 /** Share of network nodes in the largest connected component (undirected), by union-find. */
 function largestComponentShare(net: WalkNetwork): number {

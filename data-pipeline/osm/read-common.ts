@@ -1,9 +1,10 @@
 /**
  * Pieces shared by the PBF and XML readers: the options and result types they
- * both expose, and the reusable way-refs buffer. Kept apart from read-osm.ts so
- * the readers do not import their own dispatcher.
+ * both expose, the reusable way-refs buffer and safe tag assignment. Kept
+ * apart from read-osm.ts so the readers do not import their own dispatcher.
  */
 
+import { GrowableArray } from '../../kernel/growable-array.ts';
 import type { ReadProgress } from './osm-elements.ts';
 
 export interface ReadOptions {
@@ -21,30 +22,14 @@ export interface ReadStats {
 }
 
 /**
- * Growable Float64Array holding one way's node refs at a time. Ways are read
+ * The buffer a reader keeps one way's node refs in at a time. Ways are read
  * by the million, so handing out a view of one buffer (instead of a fresh
  * array per way) keeps the garbage collector out of the hot loop; the handler
  * contract in osm-elements.ts says refs are only valid during the callback.
  * Float64 because node ids exceed 2^31.
  */
-export class RefBuffer {
-  private data = new Float64Array(2048);
-  length = 0;
-
-  push(ref: number): void {
-    if (this.length === this.data.length) this.grow();
-    this.data[this.length++] = ref;
-  }
-
-  view(): Float64Array {
-    return this.data.subarray(0, this.length);
-  }
-
-  private grow(): void {
-    const bigger = new Float64Array(this.data.length * 2);
-    bigger.set(this.data);
-    this.data = bigger;
-  }
+export function wayRefsBuffer(): GrowableArray<Float64Array> {
+  return new GrowableArray(new Float64Array(2048));
 }
 
 /**

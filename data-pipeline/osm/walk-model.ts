@@ -1,7 +1,8 @@
 /**
  * The walking model's first half: which OSM ways a pedestrian may use and in
- * which directions (the second half, how fast, is server/routing/walk-speed.ts).
- * Rules follow docs/design.md "Walking model"; every decision is made from the
+ * which directions (the second half, how fast, is kernel/walk-speed.ts).
+ * The rules are the walking model below (walkable classes, foot and access
+ * permissions, `oneway:foot` only); every decision is made from the
  * way's own tags, so it is a pure function that the importer calls per way.
  */
 import type { Tags } from './osm-elements.ts';
@@ -42,7 +43,7 @@ const WALKABLE = new Set([
 
 /**
  * Walkable only with an explicit foot permission: motorways and trunk roads
- * (usually forbidden to walkers, design.md), and cycleways and bridleways
+ * (usually forbidden to walkers, by the design's walking model), and cycleways and bridleways
  * (other users' ways; walkers may use them where foot=yes|designated|permissive says so).
  */
 const WALKABLE_WITH_FOOT_PERMISSION = new Set([

@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { OsmFormatError, type OsmHandler, type OsmMember, type Tags } from './osm-elements.ts';
-import { RefBuffer, setTag, type ReadOptions, type ReadStats } from './read-common.ts';
+import { setTag, wayRefsBuffer, type ReadOptions, type ReadStats } from './read-common.ts';
 
 const CHUNK_BYTES = 256 * 1024;
 const INTEGER = /^-?\d+$/;
@@ -62,7 +62,7 @@ class ElementBuilder {
   private lat = 0;
   private tags: Tags | null = null;
   private members: OsmMember[] = [];
-  private readonly refs = new RefBuffer();
+  private readonly refs = wayRefsBuffer();
   private readonly wantRelations: boolean;
 
   constructor(
@@ -112,7 +112,7 @@ class ElementBuilder {
       this.lat = this.decimal(attrs, 'lat', 'node');
       this.lon = this.decimal(attrs, 'lon', 'node');
     } else if (kind === 'way') {
-      this.refs.length = 0;
+      this.refs.clear();
     } else {
       this.members = [];
     }

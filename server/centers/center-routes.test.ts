@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { writeBundle } from '../../data-pipeline/write-bundle.ts';
 import { describeBackends, openTestDatabase, type TestDatabase } from '../../test/backends.ts';
-import { smallCityBundle, tileTestApp } from '../../test/tiles-fixture.ts';
+import { tileTestApp, storeSmallCity } from '../../test/tiles-fixture.ts';
 import { readDataState } from '../../kernel/db/data-state.ts';
 import type { DataChange } from '../../kernel/data-change.ts';
 
@@ -18,7 +17,7 @@ describeBackends('centers API', (kind) => {
 
   beforeAll(async () => {
     t = await openTestDatabase(kind);
-    await writeBundle(t.db, smallCityBundle());
+    await storeSmallCity(t.db);
     app = await tileTestApp(t.db);
     app.changes.subscribe((c) => {
       changes.push(c);
@@ -90,7 +89,7 @@ describeBackends('centers API', (kind) => {
       ['POST', '/api/centers', { name: 'a', kind: 'governance', lat: 25 }, 'lon is required'],
       ['POST', '/api/centers', { name: '', kind: 'governance', lon: 119, lat: 25 }, 'name must be'],
       ['POST', '/api/centers', { name: 'a', kind: 'Gov ernance', lon: 119, lat: 25 }, 'kind must be'],
-      ['POST', '/api/centers', { name: 'a', kind: 'governance', lon: 200, lat: 25 }, 'lon must be a number from -180 to 180'],
+      ['POST', '/api/centers', { name: 'a', kind: 'governance', lon: 200, lat: 25 }, 'lon must be between -180 and 180'],
       ['POST', '/api/centers', { name: 'a', kind: 'governance', lon: 119, lat: 89 }, 'lat must be'],
       ['POST', '/api/centers', { name: 'a', kind: 'governance', lon: '119', lat: 25 }, 'lon must be'],
       ['POST', '/api/centers', { name: 'a', kind: 'governance', lon: 119, lat: 25, services: 'x' }, 'services must be'],

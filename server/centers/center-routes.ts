@@ -1,64 +1,123 @@
 /**
  * The centers API:
  *   GET    /api/centers?kind=      the centers (all, or of one kind)
- *   GET    /api/centers/:id        one center
+ *   GET    /api/centers/{id}       one center
  *   POST   /api/centers            add {name, kind, services?, lon, lat} -> 201
- *   PATCH  /api/centers/:id        move, rename, change kind or services
- *   DELETE /api/centers/:id        remove; answers the removed center
- * Bodies are checked in center-input.ts (400 naming the field); an unknown
- * id is 404. Changes go through the store, which publishes them to the tile
- * cache and coverage.
+ *   PATCH  /api/centers/{id}       move, rename, change kind or services
+ *   DELETE /api/centers/{id}       remove; answers the removed center
+ * Bodies and ids are checked by the schemas (center-schemas.ts); an unknown
+ * id is UnknownCenter. Changes go through the store, which publishes them
+ * to the tile cache and coverage.
  */
-import { Hono, type Context } from 'hono';
-import { badRequest, notFound } from '../http/errors.ts';
-import { checkKind, parseCenterId, parseCenterPatch, parseNewCenter } from './center-input.ts';
-import type { CenterStore } from './center-store.ts';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { UnknownCenter } from '../domain-errors.ts';
+import { defineRoute } from '../http/define-route.ts';
+import { badRequest, errorResponse, internalError, json } from '../http/responses.ts';
+import { kindFilter } from '../http/schemas.ts';
+import { Center, CenterIdParams, CenterList, CenterPatch, NewCenter } from './center-schemas.ts';
+import type { CenterStore, Center as StoredCenter } from './center-store.ts';
 
-async function jsonBody(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw badRequest('the body must be a JSON object (Content-Type: application/json)', 'bad_body');
-  }
+/** A center is a few hundred bytes; 64 kB leaves room for long service lists. */
+const CENTER_BODY_LIMIT = 64 * 1024;
+const CHANGES = 'Each change is one transaction that bumps the data version; tiles and coverage follow.';
+const BODY_EXAMPLE = '{"name": "...", "kind": "neighborhood", "lon": 119.0, "lat": 25.45}';
+const one = (description: string) => ({ description, content: json(Center) });
+const badId = badRequest('The id is not a positive whole number.');
+const badBody = errorResponse('The body is not a JSON object, or a field is unknown, missing or invalid (the message and `field` name it).', ['bad_request', 'bad_body']);
+const missing = errorResponse('No center has this id.', ['unknown_center']);
+
+function found(center: StoredCenter | undefined, id: number): StoredCenter {
+  if (!center) throw new UnknownCenter(id);
+  return center;
 }
 
-const noSuchCenter = (id: number) => notFound(`no center with id ${id}`, 'unknown_center');
+export function centerRoutes(store: CenterStore) {
+  const app = new OpenAPIHono();
+  const tags = ['centers'];
 
-export function centerRoutes(store: CenterStore): Hono {
-  const app = new Hono();
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/api/centers',
+      operationId: 'listCenters',
+      tags,
+      summary: 'List the centers',
+      query: z.object({ kind: kindFilter.openapi({ description: 'Only centers of this kind (an empty value lists all).' }) }),
+      responses: { 200: { description: 'The centers, by id.', content: json(CenterList) }, 400: badRequest('The kind is not a center kind.'), 500: internalError },
+    },
+    async (c, { query }) => c.json({ centers: await store.list(query.kind === undefined ? {} : { kind: query.kind }) }),
+  );
 
-  app.get('/api/centers', async (c) => {
-    const kind = c.req.query('kind');
-    const centers = await store.list(kind === undefined || kind === '' ? {} : { kind: checkKind(kind) });
-    return c.json({ centers });
-  });
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/api/centers',
+      operationId: 'createCenter',
+      tags,
+      summary: 'Add a center',
+      description: `Added with source \`api\` and the next free id. ${CHANGES}`,
+      body: NewCenter,
+      bodyExample: BODY_EXAMPLE,
+      bodyLimitBytes: CENTER_BODY_LIMIT,
+      responses: {
+        201: { ...one('The new center.'), headers: { Location: { description: "The new center's URL.", required: true, schema: { type: 'string', examples: ['/api/centers/13'] } } } },
+        400: badBody,
+        413: errorResponse(`The body is larger than ${CENTER_BODY_LIMIT} bytes.`, ['payload_too_large']),
+        500: internalError,
+      },
+    },
+    async (c, { body }) => {
+      const center = await store.add(body);
+      return c.json(center, 201, { Location: `/api/centers/${center.id}` });
+    },
+  );
 
-  app.get('/api/centers/:id', async (c) => {
-    const id = parseCenterId(c.req.param('id'));
-    const center = await store.get(id);
-    if (!center) throw noSuchCenter(id);
-    return c.json(center);
-  });
+  defineRoute(
+    app,
+    { method: 'get', path: '/api/centers/{id}', operationId: 'getCenter', tags, summary: 'One center', params: CenterIdParams, responses: { 200: one('The center.'), 400: badId, 404: missing, 500: internalError } },
+    async (c, { params }) => c.json(found(await store.get(params.id), params.id)),
+  );
 
-  app.post('/api/centers', async (c) => {
-    const center = await store.add(parseNewCenter(await jsonBody(c)));
-    return c.json(center, 201, { Location: `/api/centers/${center.id}` });
-  });
+  defineRoute(
+    app,
+    {
+      method: 'patch',
+      path: '/api/centers/{id}',
+      operationId: 'updateCenter',
+      tags,
+      summary: 'Move, rename, re-kind a center or change its services',
+      description: CHANGES,
+      params: CenterIdParams,
+      body: CenterPatch,
+      bodyExample: '{"lon": 119.0, "lat": 25.45}',
+      bodyLimitBytes: CENTER_BODY_LIMIT,
+      responses: {
+        200: one('The center as it is now.'),
+        400: badBody,
+        404: missing,
+        413: errorResponse(`The body is larger than ${CENTER_BODY_LIMIT} bytes.`, ['payload_too_large']),
+        500: internalError,
+      },
+    },
+    async (c, { params, body }) => c.json(found(await store.update(params.id, body), params.id)),
+  );
 
-  app.patch('/api/centers/:id', async (c) => {
-    const id = parseCenterId(c.req.param('id'));
-    const patch = parseCenterPatch(await jsonBody(c));
-    const center = await store.update(id, patch);
-    if (!center) throw noSuchCenter(id);
-    return c.json(center);
-  });
-
-  app.delete('/api/centers/:id', async (c) => {
-    const id = parseCenterId(c.req.param('id'));
-    const center = await store.remove(id);
-    if (!center) throw noSuchCenter(id);
-    return c.json(center);
-  });
+  defineRoute(
+    app,
+    {
+      method: 'delete',
+      path: '/api/centers/{id}',
+      operationId: 'deleteCenter',
+      tags,
+      summary: 'Remove a center',
+      description: CHANGES,
+      params: CenterIdParams,
+      responses: { 200: one('The removed center.'), 400: badId, 404: missing, 500: internalError },
+    },
+    async (c, { params }) => c.json(found(await store.remove(params.id), params.id)),
+  );
 
   return app;
 }

@@ -12,14 +12,14 @@ import { gunzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { handleNotFound } from '../http/errors.ts';
-import { clientRoutes } from './client-asset-routes.ts';
+import { handleNotFound } from '../http/error-mapping.ts';
+import { clientAssetRoutes } from './client-asset-routes.ts';
 
 /** The routes mounted like app.ts does, with the app's JSON 404. */
-function app(options?: Parameters<typeof clientRoutes>[0]): Hono {
+function app(options?: Parameters<typeof clientAssetRoutes>[0]): Hono {
   const http = new Hono();
   http.notFound(handleNotFound);
-  http.route('/', clientRoutes(options));
+  http.route('/', clientAssetRoutes(options));
   return http;
 }
 
@@ -179,6 +179,6 @@ describe('client routes (whitelist of a folder)', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'lc-vendor-'));
     mkdirSync(path.join(empty, 'dist'));
     writeFileSync(path.join(empty, 'package.json'), '{"version":"0.0.0"}');
-    expect(() => clientRoutes({ vendorDir: path.join(empty, 'dist') })).toThrow(/npm ci/);
+    expect(() => clientAssetRoutes({ vendorDir: path.join(empty, 'dist') })).toThrow(/npm ci/);
   });
 });

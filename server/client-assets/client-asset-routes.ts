@@ -49,7 +49,7 @@ const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
 /** index.html's placeholder for the MapLibre version (cache-busting query of the vendor URLs). */
 const VERSION_PLACEHOLDER = /__MAPLIBRE_VERSION__/g;
 
-export interface ClientRoutesOptions {
+export interface ClientAssetRoutesOptions {
   /** The client folder; default `<repo>/client`. */
   clientDir?: string;
   /** MapLibre's dist folder; default resolved from node_modules. */
@@ -143,7 +143,7 @@ function sendFile(c: Context, file: StaticFile): Response {
 }
 
 /** GET `/`, `/index.html`, `/client/{file}` and `/vendor/{file}`; anything else falls through to the app's 404. */
-export function clientRoutes(options: ClientRoutesOptions = {}): Hono {
+export function clientAssetRoutes(options: ClientAssetRoutesOptions = {}): Hono {
   const vendorDir = options.vendorDir ?? defaultVendorDir();
   const client = readClientFiles(options.clientDir ?? defaultClientDir(), maplibreVersion(vendorDir));
   const vendor = readVendorFiles(vendorDir);

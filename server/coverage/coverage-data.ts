@@ -1,10 +1,11 @@
 /**
- * What coverage needs from the database, loaded once per data version into
- * typed arrays: household units (position, household count, grid, and the
- * coverage values last written back), grids (chain codes, extent, stored
- * roll-up), the admin units' names, and the centers. The roll-up levels are
- * resolved here too: each household gets a unit index per level, so a
- * roll-up is one pass over typed arrays.
+ * What coverage needs from the database, loaded once per walk graph into
+ * typed arrays: household units (position, household count, grid), grids
+ * (codes, names, extent), the admin units' names, and the centers. The
+ * roll-up levels are resolved here too: each household gets a unit index per
+ * level, so a roll-up is one pass over typed arrays. The coverage values the
+ * tables hold now (what the last write-back stored) come with the same read,
+ * apart from the data: they are the write-back's memory (coverage-writer.ts).
  */
 import type { Database, Queryable } from '../../kernel/db/database.ts';
 import { byteaBytes, PackedReader } from '../db/packed-rows.ts';
@@ -22,9 +23,6 @@ export interface HouseholdData {
   gridIndex: Int32Array;
   lon: Float64Array;
   lat: Float64Array;
-  /** walk_seconds / nearest_center_id as stored now (NaN / -1 for NULL), so write-back skips unchanged rows. */
-  storedSeconds: Float32Array;
-  storedCenter: Int32Array;
 }
 
 export interface GridData {
@@ -34,10 +32,20 @@ export interface GridData {
   name: string[];
   /** minLon, minLat, maxLon, maxLat per grid. */
   bbox: Float64Array;
-  /** Stored roll-up columns (-1 / NaN for NULL): households_total, covered_5/10/15, coverage_share_15. */
-  storedTotal: Int32Array;
-  storedCovered: [Int32Array, Int32Array, Int32Array];
-  storedShare: Float32Array;
+}
+
+/**
+ * The coverage columns as the tables hold them now, indexed like the data
+ * (NULL as NaN or -1), so a write-back sends only the rows that change.
+ */
+export interface StoredCoverage {
+  /** Per household unit: walk_seconds and nearest_center_id. */
+  seconds: Float32Array;
+  center: Int32Array;
+  /** Per grid: households_total, covered_5/10/15, coverage_share_15. */
+  gridTotal: Int32Array;
+  gridCovered: [Int32Array, Int32Array, Int32Array];
+  gridShare: Float32Array;
 }
 
 /** The units of one level and which unit each household belongs to. */
@@ -134,8 +142,8 @@ function unitIndexer(ids: Int32Array): (id: number) => number {
   return (id) => map.get(id)!;
 }
 
-/** Loads households, grids and admin names in one consistent snapshot. */
-export async function loadCoverageData(db: Database): Promise<CoverageData> {
+/** Loads households, grids and admin names, and the stored coverage columns, in one consistent snapshot. */
+export async function loadCoverageData(db: Database): Promise<{ data: CoverageData; stored: StoredCoverage }> {
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const [state] = await tx.query<{ version: string }>('SELECT version FROM data_state WHERE id = 1');
@@ -164,9 +172,14 @@ export async function loadCoverageData(db: Database): Promise<CoverageData> {
       code: [],
       name: [],
       bbox: new Float64Array(4 * g),
-      storedTotal: new Int32Array(g),
-      storedCovered: [new Int32Array(g), new Int32Array(g), new Int32Array(g)],
-      storedShare: new Float32Array(g),
+    };
+    const n = packed!.n;
+    const stored: StoredCoverage = {
+      seconds: new Float32Array(n),
+      center: new Int32Array(n),
+      gridTotal: new Int32Array(g),
+      gridCovered: [new Int32Array(g), new Int32Array(g), new Int32Array(g)],
+      gridShare: new Float32Array(g),
     };
     const gridIndexById = new Map<number, number>();
     gridRows.forEach((row, i) => {
@@ -174,15 +187,14 @@ export async function loadCoverageData(db: Database): Promise<CoverageData> {
       grids.code.push(row.code);
       grids.name.push(row.name);
       grids.bbox.set([row.x0, row.y0, row.x1, row.y1], 4 * i);
-      grids.storedTotal[i] = row.households_total ?? -1;
-      grids.storedCovered[0][i] = row.covered_5 ?? -1;
-      grids.storedCovered[1][i] = row.covered_10 ?? -1;
-      grids.storedCovered[2][i] = row.covered_15 ?? -1;
-      grids.storedShare[i] = row.coverage_share_15 ?? NaN;
+      stored.gridTotal[i] = row.households_total ?? -1;
+      stored.gridCovered[0][i] = row.covered_5 ?? -1;
+      stored.gridCovered[1][i] = row.covered_10 ?? -1;
+      stored.gridCovered[2][i] = row.covered_15 ?? -1;
+      stored.gridShare[i] = row.coverage_share_15 ?? NaN;
       gridIndexById.set(row.id, i);
     });
 
-    const n = packed!.n;
     const households: HouseholdData = {
       count: n,
       id: new Int32Array(n),
@@ -190,8 +202,6 @@ export async function loadCoverageData(db: Database): Promise<CoverageData> {
       gridIndex: new Int32Array(n),
       lon: new Float64Array(n),
       lat: new Float64Array(n),
-      storedSeconds: new Float32Array(n),
-      storedCenter: new Int32Array(n),
     };
     const reader = new PackedReader(byteaBytes(packed!.rows));
     for (let i = 0; i < n; i++) {
@@ -200,8 +210,8 @@ export async function loadCoverageData(db: Database): Promise<CoverageData> {
       households.gridIndex[i] = gridIndexById.get(reader.int32()) ?? -1;
       households.lon[i] = reader.float64();
       households.lat[i] = reader.float64();
-      households.storedSeconds[i] = reader.float32();
-      households.storedCenter[i] = reader.int32();
+      stored.seconds[i] = reader.float32();
+      stored.center[i] = reader.int32();
     }
 
     // Unit index per level from the chains: each chain's units get its codes' units.
@@ -234,7 +244,16 @@ export async function loadCoverageData(db: Database): Promise<CoverageData> {
       community: levelUnits('community', chains, chainOf, 'community_code', admin),
       grid: { level: 'grid', codes: gridCodes, names: gridNames, unitOf: gridUnitOf },
     };
-    return { version: state?.version ?? 'empty', households, grids, levels };
+    return { data: { version: state?.version ?? 'empty', households, grids, levels }, stored };
+  });
+}
+
+/** The centers and the data version they were read at, in one snapshot. */
+export async function loadCentersAt(db: Database): Promise<{ version: string | undefined; centers: CenterData }> {
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    const [row] = await tx.query<{ version: string }>('SELECT version FROM data_state WHERE id = 1');
+    return { version: row?.version, centers: await loadCenters(tx) };
   });
 }
 

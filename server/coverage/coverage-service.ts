@@ -1,28 +1,28 @@
 /**
- * Keeps household coverage current: after every new graph (an import) it
- * loads households, grids and centers, snaps them once, runs the
- * multi-source search from all centers, writes the changed rows back and
+ * The live coverage, as a thin loop around the access model: after every new
+ * walk graph (an import) and every change to the centers it builds the
+ * model (access-model.ts), evaluates the live centers (evaluate-coverage.ts),
+ * serves that state, writes the changed rows back (coverage-writer.ts) and
  * tells the tile caches where coverage changed (a `features` change for the
- * 'households' and 'grids' layers). A `features` change to the 'centers'
- * layer reloads the centers and recomputes. Per-kind coverage is computed on
- * first request and kept until the next recomputation.
+ * 'households' and 'grids' layers). Coverage per center kind is evaluated on
+ * first request and kept with the state it belongs to.
  *
  * Work runs one job at a time in a queue; readers await the queue and get
- * one consistent state (graph, snaps, results of the same data).
+ * one consistent state (graph, households, centers and results of the same
+ * data). Only this loop writes; other evaluations never do.
  */
 import type { Database } from '../../kernel/db/database.ts';
+import { CoverageNotReady, DomainError } from '../domain-errors.ts';
 import type { DataChanges } from '../events/data-changes.ts';
-import { ApiError } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
-import { buildTargetSet, type TargetSet } from '../routing/search/route.ts';
-import type { LoadedGraph, RoutingService } from '../routing/routing-service.ts';
-import { snapMany, type SnapColumns } from '../routing/search/snap.ts';
-import { loadCenters, loadCoverageData, type CenterData, type CoverageData } from './coverage-data.ts';
+import type { RoutingService } from '../routing/routing-service.ts';
+import { buildAccessModel, centerSnapsOf, linkHouseholds, type AccessModel } from './access-model.ts';
+import { loadCentersAt, loadCoverageData, type StoredCoverage } from './coverage-data.ts';
 import { writeCoverage, type WriteBackResult } from './coverage-writer.ts';
-import { householdCoverage, linkUnits, maskSnaps, type HouseholdCoverage, type LinkedUnits } from './household-coverage.ts';
+import { evaluateCoverage, type CoverageEvaluation } from './evaluate-coverage.ts';
 
 export interface CoverageTimings {
-  /** Loading households, grids and admin names (once per data version). */
+  /** Loading households, grids and admin names (once per graph). */
   loadMs: number;
   /** Snapping and linking every household unit (once per graph). */
   snapHouseholdsMs: number;
@@ -36,35 +36,25 @@ export interface CoverageTimings {
   writeMs: number;
 }
 
-/** One consistent coverage state. */
-export interface CoverageState {
-  loaded: LoadedGraph;
-  data: CoverageData;
-  centers: CenterData;
-  /** Household units snapped and linked to the network (once per graph). */
-  units: LinkedUnits;
-  centerSnaps: SnapColumns;
+/** The live coverage at one moment: the model, the live centers' evaluation, and how it was made. */
+export interface LiveCoverage {
+  model: AccessModel;
   /** Coverage by the nearest center of any kind. */
-  all: HouseholdCoverage;
+  all: CoverageEvaluation;
   timings: CoverageTimings;
   /** The last write-back of this state, once done. */
   lastWrite: WriteBackResult | undefined;
-  /** Per-kind coverage and route targets, filled on demand. */
-  byKind: Map<string, HouseholdCoverage>;
-  targets: Map<string, TargetSet>;
+  /** Coverage by the nearest center of `kind` (every kind when undefined); UnknownKind for a kind no center has. */
+  forKind(kind: string | undefined): CoverageEvaluation;
 }
 
 export interface CoverageService {
-  /** The current state, after any queued recomputation; ApiError 503 when there is none. */
-  ready(): Promise<CoverageState>;
-  /** Coverage by the nearest center of `kind` (all kinds when undefined); ApiError 400 for an unknown kind. */
-  forKind(state: CoverageState, kind: string | undefined): HouseholdCoverage;
-  /** Route targets: the centers of `kind` (all when undefined). */
-  targetsFor(state: CoverageState, kind: string | undefined): TargetSet;
+  /** The current state, after any queued recomputation; CoverageNotReady (or GraphNotReady) when there is none. */
+  ready(): Promise<LiveCoverage>;
   /** Resolves when queued computations and their write-backs are done. */
   idle(): Promise<void>;
   /** Reloads the centers and recomputes (what a `centers` change does). */
-  recompute(): Promise<CoverageState | undefined>;
+  recompute(): Promise<LiveCoverage | undefined>;
   health(): Record<string, unknown>;
   close(): Promise<void>;
 }
@@ -78,68 +68,87 @@ export interface CoverageServiceOptions {
   writeBack?: boolean;
 }
 
-const ALL = '';
+/** The live state around a model: per-kind evaluations memoised with it. */
+function liveCoverage(model: AccessModel, all: CoverageEvaluation, timings: CoverageTimings): LiveCoverage {
+  const byKind = new Map<string, CoverageEvaluation>();
+  return {
+    model,
+    all,
+    timings,
+    lastWrite: undefined,
+    forKind(kind) {
+      if (kind === undefined) return all;
+      let evaluation = byKind.get(kind);
+      if (!evaluation) {
+        evaluation = evaluateCoverage(model, centerSnapsOf(model, kind));
+        byKind.set(kind, evaluation);
+      }
+      return evaluation;
+    },
+  };
+}
 
-/** 400 naming the kinds there are, for a kind with no centers. */
-function checkKind(centers: CenterData, kind: string | undefined): void {
-  if (kind !== undefined && !centers.kinds.includes(kind)) {
-    throw new ApiError(400, 'unknown_kind', `no centers of kind "${kind}"; kinds: ${centers.kinds.join(', ') || '(none)'}`);
-  }
+function countOffNetwork(model: AccessModel): number {
+  let n = 0;
+  for (let i = 0; i < model.units.count; i++) if (model.units.snaps.edge[i]! < 0) n++;
+  return n;
 }
 
 export function createCoverageService(options: CoverageServiceOptions): CoverageService {
   const { db, logger, routing, changes } = options;
   const writeBack = options.writeBack ?? true;
-  let state: CoverageState | undefined;
+  let state: LiveCoverage | undefined;
+  /** What the tables hold (the write-back's memory), loaded with the households. */
+  let stored: StoredCoverage | undefined;
   let lastError: string | undefined;
   let closed = false;
-  let queue: Promise<CoverageState | undefined> = Promise.resolve(undefined);
+  let queue: Promise<LiveCoverage | undefined> = Promise.resolve(undefined);
   let writes: Promise<void> = Promise.resolve();
 
-  async function refresh(reason: 'graph' | 'centers', centersVersion?: string): Promise<CoverageState | undefined> {
+  async function refresh(reason: 'graph' | 'centers', centersVersion?: string): Promise<LiveCoverage | undefined> {
     if (closed) return state;
     const loaded = await routing.ready();
-    if (reason === 'graph' && state?.loaded === loaded) return state;
+    const previous = state?.model;
+    if (reason === 'graph' && previous?.loaded === loaded) return state;
 
     const timings: CoverageTimings = { loadMs: 0, snapHouseholdsMs: 0, centersMs: 0, coverageMs: 0, searchMs: 0, writeMs: 0 };
-    let data = state?.data;
-    let units = state?.units;
-    if (!data || data.version !== loaded.version) {
-      const t = performance.now();
-      data = await loadCoverageData(db);
+    // Households change only with an import, which brings a new graph: reload and relink them then.
+    let data = previous?.data;
+    let units = previous?.units;
+    let householdsVersion = previous?.version;
+    if (!previous || previous.loaded !== loaded) {
+      let t = performance.now();
+      const loadedData = await loadCoverageData(db);
+      data = loadedData.data;
+      stored = loadedData.stored;
+      householdsVersion = data.version;
       timings.loadMs = performance.now() - t;
-      units = undefined;
-    }
-    if (!units || state?.loaded !== loaded) {
-      const t = performance.now();
-      units = linkUnits(loaded.graph, snapMany(loaded.graph, loaded.index, data.households.lon, data.households.lat));
+      t = performance.now();
+      units = linkHouseholds(loaded, data);
       timings.snapHouseholdsMs = performance.now() - t;
     }
-    let t = performance.now();
-    const { centers, version } = await db.transaction(async (tx) => {
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const [row] = await tx.query<{ version: string }>('SELECT version FROM data_state WHERE id = 1');
-      return { version: row?.version, centers: await loadCenters(tx) };
-    });
-    // A center edit bumps the data version without touching households: when the
-    // version now is the one that edit announced, the loaded households are still
-    // current at it (the write-back guard compares against data.version).
-    if (centersVersion !== undefined && version === centersVersion) data.version = version;
-    const centerSnaps = snapMany(loaded.graph, loaded.index, centers.lon, centers.lat);
+    const t = performance.now();
+    const { version, centers } = await loadCentersAt(db);
+    // A center edit bumps the data version without touching households: when
+    // the version now is the one that edit announced, the households are
+    // still current at it. Otherwise the model keeps the households' version,
+    // and the write-back (which compares versions) waits for the next change.
+    const current = version !== undefined && (version === householdsVersion || version === centersVersion);
+    const model = buildAccessModel(current ? version : householdsVersion!, loaded, data!, units!, centers);
     timings.centersMs = performance.now() - t;
 
-    const all = householdCoverage(loaded.graph, units, centerSnaps);
+    const all = evaluateCoverage(model, model.centerSnaps);
     timings.coverageMs = all.totalMs;
     timings.searchMs = all.searchMs;
 
-    state = { loaded, data, centers, units, centerSnaps, all, timings, lastWrite: undefined, byKind: new Map(), targets: new Map() };
+    state = liveCoverage(model, all, timings);
     lastError = undefined;
     logger.info('coverage computed', {
       reason,
-      version: data.version,
-      units: data.households.count,
+      version: model.version,
+      units: model.data.households.count,
       centers: centers.count,
-      offNetworkUnits: countMissing(units.snaps),
+      offNetworkUnits: countOffNetwork(model),
       ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
     });
     // Write-back runs behind the answer: readers need the memory state, not the tables.
@@ -152,26 +161,27 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
     return state;
   }
 
-  async function writeBackAndPublish(computed: CoverageState): Promise<void> {
+  async function writeBackAndPublish(computed: LiveCoverage): Promise<void> {
     // A newer computation supersedes this one; its own write follows.
-    if (state !== computed) return;
+    if (state !== computed || !stored) return;
     const t = performance.now();
-    const result = await writeCoverage(db, computed.data, computed.centers, computed.all);
+    const { model } = computed;
+    const result = await writeCoverage(db, stored, { version: model.version, data: model.data, centers: model.centers, coverage: computed.all });
     computed.lastWrite = result;
     computed.timings.writeMs = performance.now() - t;
     logger.info('coverage written back', { households: result.householdsChanged, grids: result.gridsChanged, ms: Math.round(computed.timings.writeMs), written: result.written });
     if (result.boxes.length > 0 && changes) {
-      await changes.publish({ type: 'features', version: computed.data.version, layers: ['households', 'grids'], boxes: result.boxes });
+      await changes.publish({ type: 'features', version: model.version, layers: ['households', 'grids'], boxes: result.boxes });
     }
   }
 
-  function enqueue(reason: 'graph' | 'centers', centersVersion?: string): Promise<CoverageState | undefined> {
+  function enqueue(reason: 'graph' | 'centers', centersVersion?: string): Promise<LiveCoverage | undefined> {
     queue = queue
       .catch(() => undefined)
       .then(() => refresh(reason, centersVersion))
       .catch((error: Error) => {
         lastError = error.message;
-        if (!(error instanceof ApiError)) logger.error('coverage failed', { error: error.stack ?? String(error) });
+        if (!(error instanceof DomainError)) logger.error('coverage failed', { error: error.stack ?? String(error) });
         return state;
       });
     return queue;
@@ -187,31 +197,10 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
     async ready() {
       // A graph (re)load may have just finished without our job queued yet: catch up first.
       const loaded = await routing.ready();
-      if (!state || state.loaded !== loaded) await enqueue('graph');
+      if (!state || state.model.loaded !== loaded) await enqueue('graph');
       const current = (await queue) ?? state;
-      if (!current) throw new ApiError(503, 'coverage_unavailable', `coverage is not available${lastError ? `: ${lastError}` : ''}`);
+      if (!current) throw new CoverageNotReady(lastError);
       return current;
-    },
-    forKind(current, kind) {
-      if (kind === undefined) return current.all;
-      checkKind(current.centers, kind);
-      let coverage = current.byKind.get(kind);
-      if (!coverage) {
-        const centers = maskSnaps(current.centerSnaps, (i) => current.centers.kind[i] === kind);
-        coverage = householdCoverage(current.loaded.graph, current.units, centers);
-        current.byKind.set(kind, coverage);
-      }
-      return coverage;
-    },
-    targetsFor(current, kind) {
-      checkKind(current.centers, kind);
-      const key = kind ?? ALL;
-      let targets = current.targets.get(key);
-      if (!targets) {
-        targets = buildTargetSet(current.centerSnaps, kind === undefined ? undefined : (i) => current.centers.kind[i] === kind);
-        current.targets.set(key, targets);
-      }
-      return targets;
     },
     recompute: () => enqueue('centers'),
     async idle() {
@@ -222,9 +211,9 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       if (!state) return { ready: false, error: lastError ?? null };
       return {
         ready: true,
-        version: state.data.version,
-        units: state.data.households.count,
-        centers: state.centers.count,
+        version: state.model.version,
+        units: state.model.data.households.count,
+        centers: state.model.centers.count,
         coverage_ms: Math.round(state.timings.coverageMs),
         error: lastError ?? null,
       };
@@ -237,10 +226,4 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       await writes;
     },
   };
-}
-
-function countMissing(snaps: SnapColumns): number {
-  let n = 0;
-  for (let i = 0; i < snaps.count; i++) if (snaps.edge[i]! < 0) n++;
-  return n;
 }

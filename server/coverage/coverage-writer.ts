@@ -6,13 +6,15 @@
  * transaction with batched `UPDATE ... FROM unnest(...)`; the result names the
  * places that changed, for the tile caches.
  *
- * The transaction reads the data version first (REPEATABLE READ): if an
- * import replaced the data since the coverage was computed, nothing is
- * written (the import's reload computes the new coverage).
+ * The transaction reads the data version first (REPEATABLE READ): if the
+ * data changed since the version the coverage describes, nothing is written
+ * (the change's own recomputation writes). What the tables hold is kept in a
+ * StoredCoverage (the write-back's memory, loaded with the data and updated
+ * after every write), so unchanged rows are never sent.
  */
 import type { Database } from '../../kernel/db/database.ts';
 import type { BBox } from '../../kernel/data-change.ts';
-import type { CenterData, CoverageData } from './coverage-data.ts';
+import type { CenterData, CoverageData, StoredCoverage } from './coverage-data.ts';
 import type { HouseholdCoverage } from './household-coverage.ts';
 import { thresholdSeconds } from './coverage-rollup.ts';
 import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
@@ -35,8 +37,17 @@ export interface WriteBackResult {
 /** NULL-aware float4 comparison: NaN means NULL. */
 const same32 = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
-export async function writeCoverage(db: Database, data: CoverageData, centers: CenterData, coverage: HouseholdCoverage): Promise<WriteBackResult> {
+/** What to write: the coverage of `centers` over `data`, valid at data version `version`. */
+export interface CoverageToWrite {
+  version: string;
+  data: CoverageData;
+  centers: CenterData;
+  coverage: HouseholdCoverage;
+}
+
+export async function writeCoverage(db: Database, stored: StoredCoverage, input: CoverageToWrite): Promise<WriteBackResult> {
   const started = performance.now();
+  const { data, centers, coverage } = input;
   const { households, grids } = data;
 
   // Household rows whose values differ from what is stored.
@@ -50,7 +61,7 @@ export async function writeCoverage(db: Database, data: CoverageData, centers: C
     const s = coverage.seconds[i]!;
     newSeconds[i] = Number.isFinite(s) ? s : NaN;
     newCenter[i] = coverage.nearest[i]! >= 0 ? centers.id[coverage.nearest[i]!]! : -1;
-    if (same32(newSeconds[i]!, households.storedSeconds[i]!) && newCenter[i] === households.storedCenter[i]) continue;
+    if (same32(newSeconds[i]!, stored.seconds[i]!) && newCenter[i] === stored.center[i]) continue;
     changedIndex.push(i);
     changedIds.push(households.id[i]!);
     changedSeconds.push(Number.isNaN(newSeconds[i]!) ? null : newSeconds[i]!);
@@ -77,9 +88,9 @@ export async function writeCoverage(db: Database, data: CoverageData, centers: C
   for (let k = 0; k < g; k++) {
     newShare[k] = total[k]! > 0 ? covered[2]![k]! / total[k]! : NaN;
     const unchanged =
-      grids.storedTotal[k] === total[k] &&
-      grids.storedCovered.every((stored, t) => stored[k] === covered[t]![k]) &&
-      same32(grids.storedShare[k]!, newShare[k]!);
+      stored.gridTotal[k] === total[k] &&
+      stored.gridCovered.every((column, t) => column[k] === covered[t]![k]) &&
+      same32(stored.gridShare[k]!, newShare[k]!);
     if (unchanged) continue;
     gridChanged[k] = 1;
     gridRows.id.push(grids.id[k]!);
@@ -97,7 +108,7 @@ export async function writeCoverage(db: Database, data: CoverageData, centers: C
   const written = await db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const [state] = await tx.query<{ version: string }>('SELECT version FROM data_state WHERE id = 1');
-    if (state?.version !== data.version) return false;
+    if (state?.version !== input.version) return false;
     for (let from = 0; from < changedIds.length; from += BATCH) {
       const to = Math.min(changedIds.length, from + BATCH);
       await tx.query(
@@ -119,11 +130,11 @@ export async function writeCoverage(db: Database, data: CoverageData, centers: C
   if (!written) return { written: false, householdsChanged: 0, gridsChanged: 0, boxes: [], ms: performance.now() - started };
 
   // What is stored now, so the next write compares against it.
-  households.storedSeconds.set(newSeconds);
-  households.storedCenter.set(newCenter);
-  grids.storedTotal.set(total);
-  GRID_MINUTES.forEach((_, t) => grids.storedCovered[t]!.set(covered[t]!));
-  grids.storedShare.set(newShare);
+  stored.seconds.set(newSeconds);
+  stored.center.set(newCenter);
+  stored.gridTotal.set(total);
+  GRID_MINUTES.forEach((_, t) => stored.gridCovered[t]!.set(covered[t]!));
+  stored.gridShare.set(newShare);
 
   // One box per touched grid: its extent, widened by its changed households (which may lie outside it).
   const box = new Float64Array(4 * g);

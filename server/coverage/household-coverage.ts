@@ -12,6 +12,7 @@
  */
 import { multiSourceSearch } from '../routing/search/multi-source-search.ts';
 import { accessCost, alongEdgeCost, costToSource, costToTarget } from '../routing/search/partial-edge.ts';
+import type { SearchScratch } from '../routing/search/search-state.ts';
 import type { SnapColumns } from '../routing/search/snap.ts';
 import type { WalkGraph } from '../routing/graph/walk-graph.ts';
 
@@ -81,11 +82,11 @@ export function maskSnaps(snaps: SnapColumns, include: (i: number) => boolean): 
 
 /**
  * Computes every household's time to its nearest center among `centers`
- * (snapped; edge -1 means left out).
+ * (snapped; edge -1 means left out). Pure: reads its inputs, returns new arrays.
  */
-export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers: SnapColumns): HouseholdCoverage {
+export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers: SnapColumns, scratch?: SearchScratch): HouseholdCoverage {
   const started = performance.now();
-  const tree = multiSourceSearch(graph, centers, { direction: 'to' });
+  const tree = multiSourceSearch(graph, centers, { direction: 'to', scratch });
   const searchMs = performance.now() - started;
   const nodeTime = tree.time;
   const nodeSource = tree.source;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBundle } from '../../data-pipeline/write-bundle.ts';
 import { openTestDatabase, type TestDatabase } from '../../test/backends.ts';
-import { smallCityBundle } from '../../test/tiles-fixture.ts';
+import { storeSmallCity } from '../../test/tiles-fixture.ts';
 import { createApp, type App } from '../app.ts';
 import { silentLogger } from '../logger.ts';
 import { createDataChanges } from './data-changes.ts';
@@ -47,7 +46,7 @@ describe('GET /api/events', () => {
 
   beforeAll(async () => {
     t = await openTestDatabase('pglite');
-    await writeBundle(t.db, smallCityBundle());
+    await storeSmallCity(t.db);
     app = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined });
     await app.idle();
   }, 120_000);

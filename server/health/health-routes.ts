@@ -1,12 +1,15 @@
 /**
  * GET /health: liveness and readiness in one answer: the database (backend,
  * reachable), the data version and row counts, and whatever other parts
- * (graph, tiles) register a check. 503 when the database does not answer, so
- * a load balancer takes the instance out.
+ * (graph, coverage, tiles) register a check. 503 when the database does not
+ * answer, so a load balancer takes the instance out.
  */
-import { Hono } from 'hono';
-import type { Database } from '../../kernel/db/database.ts';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { BackendKind, Database } from '../../kernel/db/database.ts';
 import { readDataState } from '../../kernel/db/data-state.ts';
+import { defineRoute } from '../http/define-route.ts';
+import { json } from '../http/responses.ts';
+import type { TileCacheStats } from '../tiles/tile-cache.ts';
 
 /** Extra readiness facts from other features (e.g. the routing graph). */
 export type HealthCheck = () => Promise<Record<string, unknown>> | Record<string, unknown>;
@@ -20,23 +23,87 @@ export async function readCounts(db: Database): Promise<Record<string, number>> 
   return row!;
 }
 
+/** Every backend by name: a Record, so TypeScript fails here when BackendKind gains or loses one. */
+const BACKENDS: Record<BackendKind, string> = { pglite: 'embedded PGlite', postgis: 'a PostGIS server' };
+const Backend = z
+  .enum(Object.keys(BACKENDS) as [BackendKind, ...BackendKind[]])
+  .openapi('Backend', { description: Object.entries(BACKENDS).map(([k, v]) => `\`${k}\`: ${v}`).join('; ') });
+
+const count = z.int().min(0);
+/** The tile cache's counters, one entry per field of TileCacheStats (TypeScript keeps them in step). */
+const CACHE_COUNTS: Record<keyof TileCacheStats, z.ZodInt> = { entries: count, bytes: count, maxBytes: count, hits: count, misses: count, coalesced: count, invalidated: count };
+
+/** A part of /health that may not be ready yet: `ready`, `error`, the data version it has, and its own facts. */
+function readiness(description: string, facts: z.ZodRawShape) {
+  return z.strictObject({ ready: z.boolean(), error: z.string().nullable(), version: z.string().optional(), ...facts }).openapi({ description });
+}
+const optionalCount = count.optional();
+
+const Health = z
+  .strictObject({
+    status: z.literal('ok'),
+    database: z.strictObject({ backend: Backend, ok: z.literal(true) }),
+    data: z.strictObject({
+      version: z.string().openapi({ description: 'Changes with every change to the data; keys snapshots and ETags.' }),
+      revision: z.int().min(0),
+      city: z.string().nullable(),
+      source: z.string().nullable().openapi({ examples: ['demo:putian', 'osm:monaco.osm.pbf'] }),
+      changed_at: z.string().openapi({ format: 'date-time' }),
+    }),
+    counts: z.record(z.string(), count).openapi({ description: 'Rows per table.' }),
+    graph: readiness('The in-memory walk graph.', {
+      source: z.enum(['snapshot', 'table']).optional(),
+      nodes: optionalCount,
+      edges: optionalCount,
+      load_ms: optionalCount,
+    }),
+    coverage: readiness('Household coverage.', { units: optionalCount, centers: optionalCount, coverage_ms: optionalCount }),
+    tiles: z
+      .strictObject({ source: z.enum(['postgis', 'embedded']), cache: z.strictObject(CACHE_COUNTS) })
+      .openapi({ description: 'Where tiles come from (`postgis`: the ST_AsMVT functions on the server; `embedded`: encoded here from PGlite rows) and the tile cache.' }),
+  })
+  .openapi('Health', { description: 'Ready: the database answers; `graph` and `coverage` say whether routing and coverage are ready yet; `tiles` counts the tile cache.' });
+
+const HealthUnavailable = z
+  .strictObject({
+    status: z.literal('unavailable'),
+    database: z.strictObject({ backend: Backend, ok: z.literal(false), error: z.string() }),
+  })
+  .openapi('HealthUnavailable', { description: 'The database does not answer (this answer is not in the error shape: it is a readiness report).' });
+
 export function healthRoutes(db: Database, checks: Record<string, HealthCheck> = {}) {
-  const app = new Hono();
-  app.get('/health', async (c) => {
-    try {
-      const [state, counts] = await Promise.all([readDataState(db), readCounts(db)]);
-      const extra: Record<string, unknown> = {};
-      for (const [name, check] of Object.entries(checks)) extra[name] = await check();
-      return c.json({
-        status: 'ok',
-        database: { backend: db.kind, ok: true },
-        data: { version: state.version, revision: state.revision, city: state.city, source: state.source, changed_at: state.changedAt },
-        counts,
-        ...extra,
-      });
-    } catch (error) {
-      return c.json({ status: 'unavailable', database: { backend: db.kind, ok: false, error: (error as Error).message } }, 503);
-    }
-  });
+  const app = new OpenAPIHono();
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/health',
+      operationId: 'getHealth',
+      tags: ['health'],
+      summary: 'Liveness and readiness',
+      description:
+        'The database (backend, reachable), the data version and row counts, and the readiness of the walk graph and coverage. 503 when the database does not answer, so a load balancer takes the instance out.',
+      responses: {
+        200: { description: 'The database answers.', content: json(Health) },
+        503: { description: 'The database does not answer.', content: json(HealthUnavailable) },
+      },
+    },
+    async (c) => {
+      try {
+        const [state, counts] = await Promise.all([readDataState(db), readCounts(db)]);
+        const extra: Record<string, unknown> = {};
+        for (const [name, check] of Object.entries(checks)) extra[name] = await check();
+        return c.json({
+          status: 'ok',
+          database: { backend: db.kind, ok: true },
+          data: { version: state.version, revision: state.revision, city: state.city, source: state.source, changed_at: state.changedAt },
+          counts,
+          ...extra,
+        });
+      } catch (error) {
+        return c.json({ status: 'unavailable', database: { backend: db.kind, ok: false, error: (error as Error).message } }, 503);
+      }
+    },
+  );
   return app;
 }

@@ -16,17 +16,15 @@ import type { ValidateFunction } from 'ajv';
 import { Hono } from 'hono';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBundle } from '../../data-pipeline/write-bundle.ts';
 import { openTestDatabase, type TestDatabase } from '../../test/backends.ts';
-import { SMALL_CITY_CENTER, smallCityBundle } from '../../test/tiles-fixture.ts';
+import { SMALL_CITY_CENTER, storeSmallCity } from '../../test/tiles-fixture.ts';
 import { createApp, type App } from '../app.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import { healthRoutes } from '../health/health-routes.ts';
-import { handleError, handleNotFound } from '../http/errors.ts';
+import { handleError, handleNotFound } from '../http/error-mapping.ts';
 import { silentLogger } from '../logger.ts';
 import { latToTileY, lonToTileX } from '../tiles/tile-envelope.ts';
 import { createOpenApiDocument, OPENAPI_PATH } from './openapi-document.ts';
-import { openApiRoutes } from './openapi-routes.ts';
 
 /** The document is plain JSON, walked by key. */
 type Doc = Record<string, any>;
@@ -49,7 +47,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const pointerPart = (key: string) => encodeURIComponent(key.replace(/~/g, '~0').replace(/\//g, '~1'));
 
 /** Method and path of every route the app answers, middleware and client files left out. */
-function mountedRoutes(app: Hono): Route[] {
+function mountedRoutes(app: { routes: readonly { method: string; path: string }[] }): Route[] {
   const routes = new Map<string, Route>();
   for (const r of app.routes) {
     // app.use() registers middleware for every method on a wildcard path: it answers no request by itself.
@@ -131,13 +129,12 @@ function coerce(schema: any, raw: string): unknown {
 }
 
 describe('OpenAPI document', () => {
-  const doc = createOpenApiDocument() as Doc;
-  const validator = createValidator(doc);
-  const operations = documentedOperations(doc);
+  // The document is generated from the routes the app mounts, so it exists once the app does.
+  let doc: Doc;
+  let validator: ReturnType<typeof createValidator>;
+  let operations: ReturnType<typeof documentedOperations>;
   /** Templates with fewer parameters first, so /tiles/catalog.json wins over /tiles/{layers}.json. */
-  const templates = Object.keys(doc.paths)
-    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
-    .map((path) => ({ path, regex: templateRegex(path) }));
+  let templates: { path: string; regex: RegExp }[];
   /** "operationId status" pairs answered so far. */
   const seen = new Set<string>();
   let city: TestDatabase;
@@ -147,9 +144,15 @@ describe('OpenAPI document', () => {
 
   beforeAll(async () => {
     [city, empty] = await Promise.all([openTestDatabase('pglite'), openTestDatabase('pglite')]);
-    await writeBundle(city.db, smallCityBundle());
+    await storeSmallCity(city.db);
     app = await createApp({ db: city.db, logger: silentLogger, dataDir: undefined });
     emptyApp = await createApp({ db: empty.db, logger: silentLogger, dataDir: undefined });
+    doc = createOpenApiDocument(app.http) as Doc;
+    validator = createValidator(doc);
+    operations = documentedOperations(doc);
+    templates = Object.keys(doc.paths)
+      .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
+      .map((path) => ({ path, regex: templateRegex(path) }));
   }, 180_000);
 
   afterAll(async () => {
@@ -285,7 +288,7 @@ describe('OpenAPI document', () => {
       expect(post.status).toBe(200);
       expect(post.body.properties.origins).toBe(2);
       expect((await call('POST', '/api/isochrone', { body: { origins: [[lon, lat]], lng: 1 } })).code).toBe('bad_request');
-      expect((await call('POST', '/api/isochrone', { raw: '{"origins": [' })).code).toBe('bad_request');
+      expect((await call('POST', '/api/isochrone', { raw: '{"origins": [' })).code).toBe('bad_body');
       expect((await call('POST', '/api/isochrone', { body: { origins: [[lon, lat], [0, 0]] } })).code).toBe('outside_data_bounds');
       expect((await call('POST', '/api/isochrone', { raw: `{"origins": [${'[119.0, 25.45],'.repeat(80_000)}[119.0, 25.45]]}` })).code).toBe('payload_too_large');
       expect((await call('POST', '/api/isochrone', { body: { origins: [[lon, lat]] }, on: emptyApp })).code).toBe('no_walk_network');
@@ -304,21 +307,24 @@ describe('OpenAPI document', () => {
     it('/api/centers: list, get, add, change, remove and their errors', async () => {
       expect((await call('GET', '/api/centers')).body.centers.length).toBe(12);
       expect((await call('GET', '/api/centers?kind=governance')).status).toBe(200);
-      expect((await call('GET', '/api/centers?kind=Not%20a%20kind')).code).toBe('bad_field');
+      expect((await call('GET', '/api/centers?kind=Not%20a%20kind')).code).toBe('bad_request');
       expect((await call('GET', '/api/centers/1')).body.id).toBe(1);
-      expect((await call('GET', '/api/centers/abc')).code).toBe('bad_field');
+      expect((await call('GET', '/api/centers/abc')).code).toBe('bad_request');
       expect((await call('GET', '/api/centers/999')).code).toBe('unknown_center');
       const added = await call('POST', '/api/centers', { body: { name: 'Docs center', kind: 'neighborhood', lon: LON, lat: LAT } });
       expect(added.status).toBe(201);
       expect(added.headers.get('location')).toBe(`/api/centers/${added.body.id}`);
-      expect((await call('POST', '/api/centers', { body: { name: 'No place', kind: 'neighborhood' } })).code).toBe('bad_field');
+      expect((await call('POST', '/api/centers', { body: { name: 'No place', kind: 'neighborhood' } })).code).toBe('bad_request');
       expect((await call('POST', '/api/centers', { raw: 'not json' })).code).toBe('bad_body');
+      const oversized = JSON.stringify({ name: 'Too long', kind: 'neighborhood', lon: LON, lat: LAT, services: ['s'.repeat(70_000)] });
+      expect((await call('POST', '/api/centers', { raw: oversized })).code).toBe('payload_too_large');
+      expect((await call('PATCH', '/api/centers/1', { raw: oversized })).code).toBe('payload_too_large');
       expect((await call('PATCH', `/api/centers/${added.body.id}`, { body: { services: ['elderly'] } })).body.services).toEqual(['elderly']);
-      expect((await call('PATCH', `/api/centers/${added.body.id}`, { body: {} })).code).toBe('bad_body');
+      expect((await call('PATCH', `/api/centers/${added.body.id}`, { body: {} })).code).toBe('bad_request');
       expect((await call('PATCH', '/api/centers/999', { body: { name: 'x' } })).code).toBe('unknown_center');
       expect((await call('DELETE', `/api/centers/${added.body.id}`)).body.name).toBe('Docs center');
       expect((await call('DELETE', `/api/centers/${added.body.id}`)).code).toBe('unknown_center');
-      expect((await call('DELETE', '/api/centers/0')).code).toBe('bad_field');
+      expect((await call('DELETE', '/api/centers/0')).code).toBe('bad_request');
     });
 
     it('/tiles: catalog, TileJSON and tiles, with 204, 304 and errors', async () => {
@@ -335,7 +341,7 @@ describe('OpenAPI document', () => {
       expect((await call('GET', tile, { headers: { 'accept-encoding': 'gzip' } })).headers.get('content-encoding')).toBe('gzip');
       expect((await call('GET', tile, { headers: { 'if-none-match': plain.headers.get('etag')! } })).status).toBe(304);
       expect((await call('GET', '/tiles/grids,centers/14/0/0.mvt')).status).toBe(204);
-      expect((await call('GET', '/tiles/grids/17/0/0.mvt')).code).toBe('bad_tile');
+      expect((await call('GET', '/tiles/grids/17/0/0.mvt')).code).toBe('bad_request');
       expect((await call('GET', '/tiles/nope/3/1/1.mvt')).code).toBe('unknown_layer');
     });
 
@@ -394,7 +400,7 @@ describe('OpenAPI document', () => {
     });
 
     it('path parameters of centers and tiles', async () => {
-      const maxId = doc.paths['/api/centers/{id}'].parameters[0].schema.maximum as number;
+      const maxId = doc.paths['/api/centers/{id}'].get.parameters.find((p: any) => p.name === 'id').schema.maximum as number;
       for (const id of ['1', String(maxId), String(maxId + 1), '0', '-1', '1.5']) {
         const { status } = await call('GET', `/api/centers/${id}`);
         expect([id, status !== 400]).toEqual([id, documentedValid('GET', `/api/centers/${id}`, 'id', id)]);
@@ -552,16 +558,24 @@ function browserSuite() {
   let server: ServerType;
   let base: string;
 
+  let test: TestDatabase;
+  let app: App;
+  let doc: Doc;
+
   beforeAll(async () => {
-    const app = new Hono();
-    app.route('/', openApiRoutes());
+    // The page of the whole API, served by an app on an empty database.
+    test = await openTestDatabase('pglite');
+    app = await createApp({ db: test.db, logger: silentLogger, dataDir: undefined });
+    doc = createOpenApiDocument(app.http) as Doc;
     ({ server, base } = await new Promise<{ server: ServerType; base: string }>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({ server: s, base: `http://127.0.0.1:${info.port}` }));
+      const s = serve({ fetch: app.http.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({ server: s, base: `http://127.0.0.1:${info.port}` }));
     }));
   });
   afterAll(async () => {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+    await app?.close();
+    await test?.dispose();
+  }, 60_000);
 
   it('renders every operation and every schema', async () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -574,7 +588,6 @@ function browserSuite() {
       page.on('request', (r) => void (r.url().startsWith(base) || external.push(r.url())));
       await page.goto(`${base}/docs`);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-      const doc = createOpenApiDocument() as Doc;
       const ids = documentedOperations(doc).map(({ op }) => op.operationId);
       expect(await page.$$eval('section.op', (sections) => sections.map((s) => s.id))).toEqual(expect.arrayContaining(ids));
       expect(await page.$$eval('section.op', (sections) => sections.length)).toBe(ids.length);

@@ -20,50 +20,38 @@
  *     starting at origin.accessSeconds (the access leg). The tree already
  *     holds the resulting times at the edge's two end nodes.
  *
- * Bad or unreachable points throw ApiError (4xx): outside the data's bounds,
- * or no walkable edge within MAX_SNAP_DISTANCE_M.
+ * Bad or unreachable points throw domain errors (domain-errors.ts): outside
+ * the data's bounds, or no walkable edge within MAX_SNAP_DISTANCE_M.
+ * Every loaded graph comes with its search scratch (search-state.ts), which
+ * the searches here and the coverage built on the graph reuse.
  */
 import type { Database } from '../../kernel/db/database.ts';
 import { readDataState } from '../../kernel/db/data-state.ts';
+import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
+import { GraphNotReady, InvalidOption } from '../domain-errors.ts';
 import type { DataChanges } from '../events/data-changes.ts';
-import { ApiError } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
-import { runSearch, seedFromSnap } from './search/bounded-search.ts';
 import { buildEdgeIndex, type EdgeIndex } from './graph/edge-index.ts';
-import { METRES_PER_DEGREE } from '../../kernel/geo.ts';
 import { loadWalkGraph } from './graph/graph-builder.ts';
 import { loadSnapshot, saveSnapshot } from './graph/graph-snapshot.ts';
-import { accessCost } from './search/partial-edge.ts';
-import { MAX_SPEED_KMH } from './routing-params.ts';
-import { withState } from './search/search-state.ts';
-import { MAX_SNAP_DISTANCE_M, snapToEdge, type Snap } from './search/snap.ts';
-import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
 import type { WalkGraph } from './graph/walk-graph.ts';
-
-/** The longest search the service runs, seconds: two hours of walking. */
-export const MAX_SEARCH_SECONDS = 2 * 3600;
+import { MAX_SEARCH_SECONDS, MAX_SPEED_KMH } from './routing-limits.ts';
+import { runSearch, seedFromSnap } from './search/bounded-search.ts';
+import { SearchScratch } from './search/search-state.ts';
+import { snapOrigin, type SnappedOrigin } from './snap-origin.ts';
 
 /** The graph and everything derived from it for one data version. */
 export interface LoadedGraph {
   graph: WalkGraph;
   index: EdgeIndex;
+  /** Reusable search states for this graph; every search on it takes them from here. */
+  scratch: SearchScratch;
   version: string;
   /** Where the graph came from this time. */
   source: 'snapshot' | 'table';
   /** Milliseconds to get the graph (read snapshot or build from the table), and to build the index. */
   loadMs: number;
   indexMs: number;
-}
-
-/** An input point and where it joined the network. */
-export interface SnappedOrigin {
-  /** The point as given. */
-  lon: number;
-  lat: number;
-  /** The nearest point on the nearest walkable edge. */
-  snap: Snap;
-  /** Seconds of the straight access leg (snap.distanceM) at the search's speed. */
-  accessSeconds: number;
 }
 
 export interface SearchOptions {
@@ -94,7 +82,7 @@ export interface ShortestPathTree {
 export type GraphListener = (loaded: LoadedGraph) => void | Promise<void>;
 
 export interface RoutingService {
-  /** The current graph, waiting for the first load; throws ApiError 503 when there is none. */
+  /** The current graph, waiting for the first load; throws GraphNotReady when there is none. */
   ready(): Promise<LoadedGraph>;
   /** The current graph if one is loaded. */
   current(): LoadedGraph | undefined;
@@ -102,8 +90,6 @@ export interface RoutingService {
   onGraph(listener: GraphListener): () => void;
   /** Loads the graph for the data version now in the database (no-op when it is current). */
   reload(): Promise<LoadedGraph | undefined>;
-  /** Snaps a point; ApiError 422 when it is outside the data or off the network. */
-  snap(loaded: LoadedGraph, lon: number, lat: number, speedKmh?: number, label?: string): SnappedOrigin;
   /** The shortest-path tree from one point. */
   searchFrom(lon: number, lat: number, options: SearchOptions): Promise<ShortestPathTree>;
   /** The shortest-path tree from several points at once: each node's time from the nearest of them. */
@@ -122,15 +108,15 @@ export interface RoutingServiceOptions {
   changes?: DataChanges;
 }
 
-/** Checks a search's options; ApiError 400 on nonsense (routes validate first; this guards other callers). */
+/** Checks a search's options (routes validate first; this guards other callers). */
 function checkOptions(options: SearchOptions): { speedKmh: number; maxSeconds: number } {
   const speedKmh = options.speedKmh ?? DEFAULT_SPEED_KMH;
   if (!(speedKmh > 0 && speedKmh <= MAX_SPEED_KMH)) {
-    throw new ApiError(400, 'bad_request', `speed_kmh must be above 0 and at most ${MAX_SPEED_KMH}, got ${speedKmh}`);
+    throw new InvalidOption('speed_kmh', `speed_kmh must be above 0 and at most ${MAX_SPEED_KMH}, got ${speedKmh}`);
   }
   const maxSeconds = options.maxSeconds;
   if (!(maxSeconds > 0 && maxSeconds <= MAX_SEARCH_SECONDS)) {
-    throw new ApiError(400, 'bad_request', `the time limit must be above 0 and at most ${MAX_SEARCH_SECONDS} s, got ${maxSeconds}`);
+    throw new InvalidOption('maxSeconds', `the time limit must be above 0 and at most ${MAX_SEARCH_SECONDS} s, got ${maxSeconds}`);
   }
   return { speedKmh, maxSeconds };
 }
@@ -160,7 +146,7 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
     if (source === 'table' && dataDir && graph.edgeCount > 0) {
       await saveSnapshot(dataDir, graph).catch((error: Error) => logger.warn('graph snapshot not saved', { error: error.message }));
     }
-    const next: LoadedGraph = { graph, index, version: graph.version, source, loadMs, indexMs };
+    const next: LoadedGraph = { graph, index, scratch: new SearchScratch(graph), version: graph.version, source, loadMs, indexMs };
     loaded = next;
     lastError = undefined;
     logger.info('walk graph loaded', {
@@ -203,45 +189,21 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
 
   async function ready(): Promise<LoadedGraph> {
     const current = (await queue) ?? loaded;
-    if (!current) {
-      throw new ApiError(503, 'graph_unavailable', `the walk graph could not be loaded${lastError ? `: ${lastError}` : ''}`);
-    }
-    if (current.graph.edgeCount === 0) {
-      throw new ApiError(503, 'no_walk_network', 'the database has no walk network yet; import a city first (npm run ingest)');
-    }
+    if (!current) throw new GraphNotReady('unavailable', lastError);
+    if (current.graph.edgeCount === 0) throw new GraphNotReady('no_network');
     return current;
-  }
-
-  function snap(current: LoadedGraph, lon: number, lat: number, speedKmh = DEFAULT_SPEED_KMH, label = 'the point'): SnappedOrigin {
-    const [minLon, minLat, maxLon, maxLat] = current.graph.bounds;
-    // The data's bounds, widened by the snap distance (in degrees, generously at this latitude).
-    const marginLat = MAX_SNAP_DISTANCE_M / METRES_PER_DEGREE;
-    const marginLon = marginLat / Math.max(0.01, Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180));
-    if (lon < minLon - marginLon || lon > maxLon + marginLon || lat < minLat - marginLat || lat > maxLat + marginLat) {
-      const box = [minLon, minLat, maxLon, maxLat].map((v) => v.toFixed(4)).join(', ');
-      throw new ApiError(422, 'outside_data_bounds', `${label} (${lon}, ${lat}) is outside the data's bounds [${box}]`);
-    }
-    const snapped = snapToEdge(current.graph, current.index, lon, lat, MAX_SNAP_DISTANCE_M);
-    if (!snapped) {
-      throw new ApiError(
-        422,
-        'off_network',
-        `${label} (${lon}, ${lat}) is more than ${MAX_SNAP_DISTANCE_M} m from any walkable way (in the sea, or outside the walk network)`,
-      );
-    }
-    return { lon, lat, snap: snapped, accessSeconds: accessCost(snapped.distanceM) * (DEFAULT_SPEED_KMH / speedKmh) };
   }
 
   async function searchFromMany(points: readonly (readonly [number, number])[], searchOptions: SearchOptions): Promise<ShortestPathTree> {
     const { speedKmh, maxSeconds } = checkOptions(searchOptions);
-    if (points.length === 0) throw new ApiError(400, 'bad_request', 'at least one origin is needed');
+    if (points.length === 0) throw new InvalidOption('origins', 'at least one origin is needed');
     const current = await ready();
     const graph = current.graph;
-    const origins = points.map(([lon, lat], i) => snap(current, lon, lat, speedKmh, points.length > 1 ? `origin ${i}` : 'the point'));
+    const origins = points.map(([lon, lat], i) => snapOrigin(graph, current.index, lon, lat, speedKmh, points.length > 1 ? `origin ${i}` : 'the point'));
     const costScale = DEFAULT_SPEED_KMH / speedKmh;
     // Search in graph units (default speed) and scale once at the end: same tree, fewer multiplications.
     const limit = maxSeconds / costScale;
-    return withState(graph, (state) => {
+    return current.scratch.use((state) => {
       origins.forEach((origin, i) => seedFromSnap(graph, state, origin.snap, i, 'from'));
       runSearch(graph, state, limit, 'from');
       const n = graph.nodeCount;
@@ -267,7 +229,6 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
       return () => listeners.delete(listener);
     },
     reload: enqueue,
-    snap,
     searchFrom: (lon, lat, searchOptions) => searchFromMany([[lon, lat]], searchOptions),
     searchFromMany,
     health() {

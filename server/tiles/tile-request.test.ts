@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../http/errors.ts';
+import { httpErrorOf } from '../http/error-mapping.ts';
 import { layerIndex, type TileLayer } from './layers.ts';
 import { parseLayerList, parseTileRequest } from './tile-request.ts';
 
@@ -10,7 +10,8 @@ function status(fn: () => unknown): number | 'ok' {
     fn();
     return 'ok';
   } catch (error) {
-    if (error instanceof ApiError) return error.status;
+    const known = httpErrorOf(error);
+    if (known) return known.status;
     throw error;
   }
 }

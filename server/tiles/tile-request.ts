@@ -1,17 +1,23 @@
 /**
- * Parses a tile URL's parts into a checked request, or throws the caller's
- * error: an unknown layer is 404 (there is no such resource), a malformed or
- * out-of-range z/x/y is 400. Checks happen here, at the entry, so everything
- * below may trust its input; nothing a caller sends can reach SQL text
- * (layers are picked from the registry, numbers are bound parameters).
+ * A tile URL's parts as a checked request: the schema of the tile route's
+ * path (layers, z, x, y) and of the query parameters the layers read. An
+ * unknown layer is UnknownLayer (404: there is no such resource); a
+ * malformed or out-of-range z/x/y is a 400 naming it. Nothing a caller
+ * sends reaches SQL text: layers are picked from the registry, numbers are
+ * bound parameters.
  */
-import { badRequest, notFound } from '../http/errors.ts';
-import type { TileLayer } from './layers.ts';
+import { z } from '@hono/zod-openapi';
+import { UnknownLayer } from '../domain-errors.ts';
+import { checkInput } from '../http/define-route.ts';
+import { numberIn, shown } from '../http/schema-rules.ts';
+import { MAX_ZOOM, type TileLayer } from './layers.ts';
 
 /** The deepest zoom any tile scheme uses; beyond it 2^z overflows tile math. */
 const MAX_ANY_ZOOM = 30;
 /** Longest layer list accepted, in characters (every layer once is far shorter). */
 const MAX_LAYERS_LENGTH = 256;
+/** Longest query parameter value a layer may receive. */
+const MAX_PARAM_LENGTH = 128;
 
 export interface TileRequest {
   /** Requested layers, in request order, each once. */
@@ -25,22 +31,17 @@ export interface TileRequest {
   key: string;
 }
 
-/** Longest query parameter value a layer may receive. */
-const MAX_PARAM_LENGTH = 128;
-
 /**
- * The layers of a comma list such as "grids,centers". Unknown names are a
- * 404 that lists the known ones; a repeated layer counts once.
+ * The layers of a comma list such as "grids,centers", in order, each once.
+ * Unknown names are UnknownLayer, which lists the known ones.
  */
 export function parseLayerList(text: string, index: ReadonlyMap<string, TileLayer>): TileLayer[] {
-  if (text.length === 0 || text.length > MAX_LAYERS_LENGTH) {
-    throw notFound(`no tile layer "${text.slice(0, 64)}"; known layers: ${[...index.keys()].join(', ')}`, 'unknown_layer');
-  }
+  if (text.length === 0 || text.length > MAX_LAYERS_LENGTH) throw new UnknownLayer(text, [...index.keys()]);
   const seen = new Set<string>();
   const layers: TileLayer[] = [];
   for (const name of text.split(',')) {
     const layer = index.get(name);
-    if (!layer) throw notFound(`no tile layer "${name.slice(0, 64)}"; known layers: ${[...index.keys()].join(', ')}`, 'unknown_layer');
+    if (!layer) throw new UnknownLayer(name, [...index.keys()]);
     if (seen.has(name)) continue;
     seen.add(name);
     layers.push(layer);
@@ -48,15 +49,77 @@ export function parseLayerList(text: string, index: ReadonlyMap<string, TileLaye
   return layers;
 }
 
-function integer(text: string, name: string, max: number): number {
-  // Digits only: no signs, exponents, hex or spaces, which Number() would accept.
-  if (!/^\d{1,10}$/.test(text)) throw badRequest(`${name} must be a whole number from 0 to ${max}, got "${text.slice(0, 32)}"`, 'bad_tile');
-  const value = Number(text);
-  if (value > max) throw badRequest(`${name} must be a whole number from 0 to ${max}, got ${text}`, 'bad_tile');
-  return value;
+/** A tile coordinate in a path: digits only (no signs, exponents, hex or spaces, which Number() would accept). */
+function tileNumber(name: string, max: number, documentedMax?: number) {
+  const what = `a whole number from 0 to ${max}`;
+  return z
+    .string()
+    .regex(/^\d{1,10}$/, { error: (iss) => `must be ${what}, got ${shown(iss.input)}` })
+    .transform(Number)
+    .pipe(numberIn({ min: 0, max, integer: true, what, text: false }))
+    .openapi({ type: 'integer', minimum: 0, ...(documentedMax === undefined ? {} : { maximum: documentedMax }), description: name });
 }
 
-/** Parses and checks z/x/y for the layers: 0 <= x, y < 2^z and z within the layers' zooms (at most their maxzoom). */
+/** The layer list of a path, documented as the enum of layer ids. */
+export function layerListParam(index: ReadonlyMap<string, TileLayer>) {
+  const ids = [...index.keys()] as [string, ...string[]];
+  return z
+    .string()
+    .transform((text) => parseLayerList(text, index))
+    .openapi({
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string', enum: ids },
+      param: { style: 'simple', explode: false },
+      description: `One layer or a comma list (a repeated layer counts once): ${ids.map((id) => `\`${id}\``).join(', ')}. An unknown layer is a 404 \`unknown_layer\`.`,
+    });
+}
+
+/**
+ * The tile path's schema: z at most the largest maxzoom of the layers asked
+ * for, and 0 <= x, y < 2^z.
+ */
+export function tilePathParams(index: ReadonlyMap<string, TileLayer>) {
+  const zoomMax = Math.min(MAX_ANY_ZOOM, Math.max(...[...index.values()].map((l) => l.maxzoom), MAX_ZOOM));
+  return z
+    .object({
+      layers: layerListParam(index),
+      z: tileNumber('Zoom, at most the largest maxzoom of the layers.', MAX_ANY_ZOOM, zoomMax),
+      x: tileNumber('Column, 0 to 2^z - 1.', 2 ** MAX_ANY_ZOOM),
+      y: tileNumber('Row from the north, 0 to 2^z - 1 (XYZ scheme).', 2 ** MAX_ANY_ZOOM),
+    })
+    .superRefine((tile, ctx) => {
+      const maxzoom = Math.min(MAX_ANY_ZOOM, Math.max(...tile.layers.map((l) => l.maxzoom)));
+      if (tile.z > maxzoom) {
+        ctx.addIssue({ code: 'custom', path: ['z'], message: `must be a whole number from 0 to ${maxzoom}, got ${tile.z}` });
+        return;
+      }
+      const last = 2 ** tile.z - 1;
+      for (const axis of ['x', 'y'] as const) {
+        if (tile[axis] > last) ctx.addIssue({ code: 'custom', path: [axis], message: `must be a whole number from 0 to ${last}, got ${tile[axis]}` });
+      }
+    });
+}
+
+/** The values of the query parameters the layers read (their `params`), checked. */
+function layerQuery(layers: readonly TileLayer[], urlQuery: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const name of [...new Set(layers.flatMap((l) => l.params ?? []))].sort()) {
+    const value = urlQuery[name];
+    if (value === undefined || value === '') continue;
+    query[name] = checkInput(z.string().max(MAX_PARAM_LENGTH, { error: `must be at most ${MAX_PARAM_LENGTH} characters` }), value, 'query', name);
+  }
+  return query;
+}
+
+/** A checked tile request with its cache key, from a path already parsed by tilePathParams. */
+export function tileRequest(path: { layers: TileLayer[]; z: number; x: number; y: number }, urlQuery: Readonly<Record<string, string | undefined>> = {}): TileRequest {
+  const query = layerQuery(path.layers, urlQuery);
+  const suffix = Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : '';
+  return { ...path, query, key: `${path.layers.map((l) => l.id).join(',')}/${path.z}/${path.x}/${path.y}${suffix}` };
+}
+
+/** Parses and checks a tile URL's parts (what the tile route does with its path and query). */
 export function parseTileRequest(
   layersText: string,
   zText: string,
@@ -65,19 +128,6 @@ export function parseTileRequest(
   index: ReadonlyMap<string, TileLayer>,
   urlQuery: Readonly<Record<string, string | undefined>> = {},
 ): TileRequest {
-  const layers = parseLayerList(layersText, index);
-  const maxzoom = Math.min(MAX_ANY_ZOOM, Math.max(...layers.map((l) => l.maxzoom)));
-  const z = integer(zText, 'z', maxzoom);
-  const last = 2 ** z - 1;
-  const x = integer(xText, 'x', last);
-  const y = integer(yText, 'y', last);
-  const query: Record<string, string> = {};
-  for (const name of [...new Set(layers.flatMap((l) => l.params ?? []))].sort()) {
-    const value = urlQuery[name];
-    if (value === undefined || value === '') continue;
-    if (value.length > MAX_PARAM_LENGTH) throw badRequest(`${name} must be at most ${MAX_PARAM_LENGTH} characters`, 'bad_tile');
-    query[name] = value;
-  }
-  const suffix = Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : '';
-  return { layers, z, x, y, query, key: `${layers.map((l) => l.id).join(',')}/${z}/${x}/${y}${suffix}` };
+  const path = checkInput(tilePathParams(index), { layers: layersText, z: zText, x: xText, y: yText }, 'params');
+  return tileRequest(path, urlQuery);
 }

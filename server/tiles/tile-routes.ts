@@ -1,20 +1,25 @@
 /**
- * The tile endpoints of design.md:
+ * The tile endpoints:
  *   GET /tiles/catalog.json                  the layers with zooms and fields
  *   GET /tiles/{layers}.json                 TileJSON 3.0.0 (one layer or a comma list)
  *   GET /tiles/{layers}/{z}/{x}/{y}.mvt      one tile with those layers
- * CORS is open for reads so other apps can embed the tiles. Input is checked
- * in tile-request.ts: unknown layers 404, bad z/x/y 400; nothing a caller
- * sends reaches SQL text.
+ * CORS is open for reads so other apps can embed the tiles. The path is
+ * checked by tile-request.ts's schema: unknown layers 404, bad z/x/y 400;
+ * nothing a caller sends reaches SQL text.
  */
 import { createHash } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { cors } from 'hono/cors';
-import { notFound } from '../http/errors.ts';
-import { parseLayerList, parseTileRequest } from './tile-request.ts';
-import { matchesIfNoneMatch, tileCacheControl, tileResponse } from './tile-http.ts';
+import { HttpError } from '../http/error-codes.ts';
+import { defineRoute } from '../http/define-route.ts';
+import { badRequest, cacheControlHeader, errorResponse, etagHeader, ifNoneMatchHeader, internalError, json, notModified } from '../http/responses.ts';
+import { TILE_LAYERS, type TileLayer } from './layers.ts';
+import { layerListParam, tilePathParams, tileRequest } from './tile-request.ts';
+import { matchesIfNoneMatch, MVT_CONTENT_TYPE, tileCacheControl, tileResponse } from './tile-http.ts';
 import type { TileService } from './tile-service.ts';
 import { buildTileJson, catalogEntry } from './tilejson.ts';
+import { catalogSchemas, tileJsonSchema } from './tile-schemas.ts';
 
 /** The origin clients reached us by, honouring a proxy's X-Forwarded-* headers. */
 function publicOrigin(c: Context): string {
@@ -36,34 +41,127 @@ function jsonResponse(c: Context, body: unknown, maxAgeSeconds: number, vary?: s
   return c.body(text, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
 }
 
-export function tileRoutes(service: TileService): Hono {
-  const app = new Hono();
-  app.use(
-    '/tiles/*',
-    cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag', 'Content-Encoding'], maxAge: 86_400 }),
-  );
+/** The part of the last path segment before `suffix`, or a 404 that says where the resource is. */
+function withoutSuffix(c: Context, name: string, suffix: string, hint: string): string {
+  const file = c.req.param(name) ?? '';
+  if (!file.endsWith(suffix)) throw new HttpError('not_found', `no route for GET ${c.req.path}; ${hint}`);
+  return file.slice(0, -suffix.length);
+}
 
-  app.get('/tiles/catalog.json', (c) =>
-    jsonResponse(c, { tiles: '/tiles/{layers}/{z}/{x}/{y}.mvt', tilejson: '/tiles/{layers}.json', layers: service.layers.map(catalogEntry) }, service.maxAgeSeconds),
-  );
+const CORS_TEXT = 'CORS is open for reads (GET, HEAD, OPTIONS from any origin).';
 
-  app.get('/tiles/:file', async (c) => {
-    const file = c.req.param('file');
-    if (!file.endsWith('.json')) throw notFound(`no route for GET ${c.req.path}; TileJSON is /tiles/{layers}.json`);
-    const layers = parseLayerList(file.slice(0, -'.json'.length), service.index);
-    const ids = layers.map((l) => l.id).join(',');
-    const tilesUrl = `${publicOrigin(c)}/tiles/${ids}/{z}/{x}/{y}.mvt`;
-    // The tile URLs name the host the client used: a shared cache must keep one copy per host.
-    return jsonResponse(c, buildTileJson({ layers, tilesUrl, extent: await service.extent() }), service.maxAgeSeconds, 'Host, X-Forwarded-Host, X-Forwarded-Proto');
+export function tileRoutes(service: TileService) {
+  const app = new OpenAPIHono();
+  app.use('/tiles/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag', 'Content-Encoding'], maxAge: 86_400 }));
+  const tags = ['tiles'];
+  const { Catalog } = catalogSchemas(service.layers);
+  const TileJson = tileJsonSchema(service.layers);
+  const unknownLayer = errorResponse('A layer is unknown (the message lists the known ones), or the file name does not end as the path says.', ['unknown_layer', 'not_found']);
+  const cachedJson = (schema: z.ZodType, vary?: string) => ({
+    description: 'The document.',
+    headers: { ETag: etagHeader, 'Cache-Control': cacheControlHeader, ...(vary ? { Vary: { description: vary, required: true, schema: { type: 'string' as const } } } : {}) },
+    content: json(schema),
   });
 
-  app.get('/tiles/:layers/:z/:x/:file', async (c) => {
-    const file = c.req.param('file');
-    if (!file.endsWith('.mvt')) throw notFound(`no route for GET ${c.req.path}; tiles are /tiles/{layers}/{z}/{x}/{y}.mvt`);
-    const request = parseTileRequest(c.req.param('layers'), c.req.param('z'), c.req.param('x'), file.slice(0, -'.mvt'.length), service.index, c.req.query());
-    const tile = await service.tile(request);
-    return tileResponse(c, tile, service);
-  });
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/tiles/catalog.json',
+      operationId: 'getTileCatalog',
+      tags,
+      summary: 'The tile layers',
+      description: `Every layer with its geometry, zooms and typed fields. ${CORS_TEXT}\n\n${layerTable(service.layers)}`,
+      extraParameters: ifNoneMatchHeader,
+      responses: { 200: cachedJson(Catalog), 304: notModified, 500: internalError },
+    },
+    (c) => jsonResponse(c, { tiles: '/tiles/{layers}/{z}/{x}/{y}.mvt', tilejson: '/tiles/{layers}.json', layers: service.layers.map(catalogEntry) }, service.maxAgeSeconds),
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/tiles/{layers}.json',
+      honoPath: '/tiles/:file',
+      paramsFrom: (c) => ({ layers: withoutSuffix(c, 'file', '.json', 'TileJSON is /tiles/{layers}.json') }),
+      operationId: 'getTileJson',
+      tags,
+      summary: 'TileJSON 3.0.0 for one layer or a comma list',
+      description: `Bounds and center come from the stored data; the tile URL names the host the client used. ${CORS_TEXT}`,
+      params: z.object({ layers: layerListParam(service.index) }),
+      extraParameters: ifNoneMatchHeader,
+      responses: {
+        200: cachedJson(TileJson, 'Host, X-Forwarded-Host, X-Forwarded-Proto: the tile URL depends on them.'),
+        304: notModified,
+        404: unknownLayer,
+        500: internalError,
+      },
+    },
+    async (c, { params }) => {
+      const ids = params.layers.map((l) => l.id).join(',');
+      const tilesUrl = `${publicOrigin(c)}/tiles/${ids}/{z}/{x}/{y}.mvt`;
+      // The tile URLs name the host the client used: a shared cache must keep one copy per host.
+      return jsonResponse(c, buildTileJson({ layers: params.layers, tilesUrl, extent: await service.extent() }), service.maxAgeSeconds, 'Host, X-Forwarded-Host, X-Forwarded-Proto');
+    },
+  );
+
+  const layerParams = [...new Set(service.layers.flatMap((l) => l.params ?? []))].sort();
+  const tileHeaders = {
+    ETag: { description: "Strong, from the tile's content, one per encoding (`-gz`, `-br` suffix).", required: true, schema: { type: 'string' as const } },
+    'Cache-Control': cacheControlHeader,
+    Vary: { description: '`Accept-Encoding`.', required: true, schema: { type: 'string' as const } },
+  };
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/tiles/{layers}/{z}/{x}/{y}.mvt',
+      honoPath: '/tiles/:layers/:z/:x/:file',
+      paramsFrom: (c) => ({
+        layers: c.req.param('layers') ?? '',
+        z: c.req.param('z') ?? '',
+        x: c.req.param('x') ?? '',
+        y: withoutSuffix(c, 'file', '.mvt', 'tiles are /tiles/{layers}/{z}/{x}/{y}.mvt'),
+      }),
+      operationId: 'getTile',
+      tags,
+      summary: 'A Mapbox Vector Tile with the layers',
+      description:
+        `One MVT layer per requested layer; a layer is empty below its minzoom. No layer is served beyond its maxzoom (clients overzoom). ` +
+        `Compressed with br or gzip as Accept-Encoding allows (when it pays). ${CORS_TEXT}` +
+        (layerParams.length ? ` Layer query parameters: ${layerParams.join(', ')}.` : ' No layer reads query parameters yet; others are ignored.'),
+      params: tilePathParams(service.index),
+      query: z.object(Object.fromEntries(layerParams.map((name) => [name, z.string().optional().openapi({ description: 'Read by the layers that declare it; part of the cache key.' })]))),
+      extraParameters: ifNoneMatchHeader.extend({
+        'Accept-Encoding': z.string().optional().openapi({ description: '`br` or `gzip` (the higher q wins, br on a tie); identity otherwise.' }),
+      }),
+      responses: {
+        200: {
+          description: 'The tile.',
+          headers: { ...tileHeaders, 'Content-Encoding': { description: '`br` or `gzip` when compressed; absent otherwise.', schema: { type: 'string', enum: ['br', 'gzip'] } } },
+          // A plain schema object: OpenAPI 3.1 has contentMediaType, the 3.0 types zod-openapi uses do not.
+          content: { [MVT_CONTENT_TYPE]: { schema: { type: 'string', contentMediaType: MVT_CONTENT_TYPE } as never } },
+        },
+        204: { description: 'The tile has no features. No body.', headers: tileHeaders },
+        304: { ...notModified, headers: tileHeaders },
+        400: badRequest('z, x or y is not a whole number in range.'),
+        404: unknownLayer,
+        500: internalError,
+      },
+    },
+    async (c, { params }) => tileResponse(c, await service.tile(tileRequest(params, c.req.query())), service),
+  );
 
   return app;
 }
+
+/** The layers as a Markdown table: what the catalog lists, for readers of the document. */
+function layerTable(layers: readonly TileLayer[] = TILE_LAYERS): string {
+  const geometries: Record<TileLayer['geometry'], string> = { point: 'points', line: 'lines', polygon: 'polygons', mixed: 'areas and lines' };
+  const rows = layers.map(
+    (l) => `| \`${l.id}\` | ${geometries[l.geometry]} | ${l.minzoom}-${l.maxzoom} | ${l.fields.map((f) => `\`${f.name}\` (${f.type})`).join(', ')} | ${l.description} |`,
+  );
+  return ['| layer | geometry | zooms | fields | what |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBundle } from '../../data-pipeline/write-bundle.ts';
 import { openTestDatabase, type TestDatabase } from '../../test/backends.ts';
-import { smallCityBundle } from '../../test/tiles-fixture.ts';
+import { storeSmallCity } from '../../test/tiles-fixture.ts';
 import { createApp, type App } from '../app.ts';
 import { silentLogger } from '../logger.ts';
 import { createDataChanges } from '../events/data-changes.ts';
@@ -79,7 +78,7 @@ describe('tile warming on the embedded database', () => {
 
   beforeAll(async () => {
     t = await openTestDatabase('pglite');
-    await writeBundle(t.db, smallCityBundle());
+    await storeSmallCity(t.db);
     app = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined, warmTiles: true });
     await app.idle();
   }, 120_000);

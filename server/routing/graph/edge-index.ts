@@ -1,15 +1,16 @@
 /**
- * A static spatial index over the graph's edge segments: a uniform grid in
- * local metres whose cells list the segments their bounding boxes touch, as
- * CSR typed arrays (cellOffset / cellSegments). For street networks segments
- * are short and evenly spread, so a grid answers "nearest segment" by
- * scanning a few rings of cells, with none of an R-tree's bookkeeping; it is
- * built in two linear passes (count, fill).
+ * A static spatial index over the graph's edge segments: the kernel's bucket
+ * grid (kernel/grid-index.ts) in local metres, whose cells list the segments
+ * their bounding boxes touch (cellOffset / cellSegments). For street networks
+ * segments are short and evenly spread, so the grid answers "nearest segment"
+ * by scanning a few rings of cells outwards from the point (nearestSegment,
+ * below), with none of an R-tree's bookkeeping.
  *
  * Only edges a walker may use in some direction are indexed: snapping to an
  * edge nobody can walk would start a search that goes nowhere.
  */
 import { localScale } from '../../../kernel/geo.ts';
+import { buildGridIndex, gridSize } from '../../../kernel/grid-index.ts';
 import type { WalkGraph } from './walk-graph.ts';
 
 /** Cell size bounds, metres: small enough for few segments per cell, large enough for few rings. */
@@ -88,30 +89,32 @@ export function buildEdgeIndex(graph: WalkGraph): EdgeIndex {
   }
   let cellSize = Math.min(MAX_CELL_M, Math.max(MIN_CELL_M, (2 * totalLength) / Math.max(1, segmentCount)));
   const maxCells = Math.min(MAX_CELLS, Math.max(1024, CELLS_PER_SEGMENT * segmentCount));
-  while ((Math.floor(width / cellSize) + 1) * (Math.floor(height / cellSize) + 1) > maxCells) cellSize *= 1.25;
-  const cols = Math.floor(width / cellSize) + 1;
-  const rows = Math.floor(height / cellSize) + 1;
+  let size = gridSize(0, 0, width, height, cellSize);
+  while (size.cols * size.rows > maxCells) size = gridSize(0, 0, width, height, (cellSize *= 1.25));
+  const { cols, rows } = size;
 
-  const cellRange = (seg: number, visit: (cell: number) => void) => {
-    const k = segVertex[seg]!;
-    const x1 = (coords[2 * k]! - lon0) * kx - minX;
-    const y1 = (coords[2 * k + 1]! - lat0) * ky - minY;
-    const x2 = (coords[2 * k + 2]! - lon0) * kx - minX;
-    const y2 = (coords[2 * k + 3]! - lat0) * ky - minY;
-    const c0 = Math.max(0, Math.floor(Math.min(x1, x2) / cellSize));
-    const c1 = Math.min(cols - 1, Math.floor(Math.max(x1, x2) / cellSize));
-    const r0 = Math.max(0, Math.floor(Math.min(y1, y2) / cellSize));
-    const r1 = Math.min(rows - 1, Math.floor(Math.max(y1, y2) / cellSize));
-    for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) visit(r * cols + c);
-  };
-
-  // Two passes: count per cell, then fill (CSR).
-  const cellOffset = new Uint32Array(cols * rows + 1);
-  for (let seg = 0; seg < segmentCount; seg++) cellRange(seg, (cell) => cellOffset[cell + 1]!++);
-  for (let c = 0; c < cols * rows; c++) cellOffset[c + 1]! += cellOffset[c]!;
-  const cellSegments = new Uint32Array(cellOffset[cols * rows]!);
-  const cursor = cellOffset.slice(0, cols * rows);
-  for (let seg = 0; seg < segmentCount; seg++) cellRange(seg, (cell) => (cellSegments[cursor[cell]!++] = seg));
+  // Each segment's box in grid metres (relative to minX, minY).
+  const grid = buildGridIndex(
+    segmentCount,
+    (seg, box) => {
+      const k = segVertex[seg]!;
+      const x1 = (coords[2 * k]! - lon0) * kx - minX;
+      const y1 = (coords[2 * k + 1]! - lat0) * ky - minY;
+      const x2 = (coords[2 * k + 2]! - lon0) * kx - minX;
+      const y2 = (coords[2 * k + 3]! - lat0) * ky - minY;
+      box[0] = Math.min(x1, x2);
+      box[1] = Math.min(y1, y2);
+      box[2] = Math.max(x1, x2);
+      box[3] = Math.max(y1, y2);
+    },
+    0,
+    0,
+    cellSize,
+    cols,
+    rows,
+  );
+  const cellOffset = grid.cellOffset;
+  const cellSegments = grid.cellItems;
 
   return { lon0, lat0, kx, ky, minX, minY, cellSize, cols, rows, cellOffset, cellSegments, segVertex, segEdge };
 }

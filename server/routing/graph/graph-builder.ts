@@ -12,6 +12,7 @@
 import type { Database } from '../../../kernel/db/database.ts';
 import { byteaBytes, PackedReader } from '../../db/packed-rows.ts';
 import type { WalkNetwork } from '../../../kernel/import-bundle.ts';
+import { GrowableArray } from '../../../kernel/growable-array.ts';
 import { ARC_REVERSED, type WalkGraph } from './walk-graph.ts';
 
 /** Columns a graph is built from; node references are node INDICES (0..nodeCount-1). */
@@ -182,26 +183,11 @@ export function buildWalkGraph(input: WalkGraphInput): WalkGraph {
   };
 }
 
-/** Growable Float64Array for coordinates of unknown total size. */
-class CoordBuffer {
-  data = new Float64Array(1 << 16);
-  length = 0;
-  push(x: number, y: number): void {
-    if (this.length + 2 > this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
-    this.data[this.length++] = y;
-  }
-}
-
 /**
  * Appends the vertices of the WKB LineString at `offset` in `view` (either
  * byte order, optional EWKB SRID) to `out`; returns the WKB's length in bytes.
  */
-export function readWkbLineString(view: DataView, offset: number, out: CoordBuffer): number {
+export function readWkbLineString(view: DataView, offset: number, out: GrowableArray<Float64Array>): number {
   const start = offset;
   const little = view.getUint8(offset) === 1;
   const type = view.getUint32(offset + 1, little);
@@ -210,7 +196,7 @@ export function readWkbLineString(view: DataView, offset: number, out: CoordBuff
   if ((type & 0xffff) % 1000 !== 2) throw new Error(`walk_edges.geom must be a LineString, got WKB type ${type}`);
   const count = view.getUint32(offset, little);
   offset += 4;
-  for (let i = 0; i < count; i++, offset += 16) out.push(view.getFloat64(offset, little), view.getFloat64(offset + 8, little));
+  for (let i = 0; i < count; i++, offset += 16) out.push2(view.getFloat64(offset, little), view.getFloat64(offset + 8, little));
   return offset - start;
 }
 
@@ -269,7 +255,8 @@ export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
   const geomOffset = new Int32Array(m + 1);
   const sourceId = new Int32Array(m);
   const targetId = new Int32Array(m);
-  const coords = new CoordBuffer();
+  // Coordinates of every edge, lon,lat pairs; the total is known only at the end.
+  const coords = new GrowableArray(new Float64Array(1 << 16));
   const edges = new PackedReader(edgeBytes);
   for (let e = 0; e < m; e++) {
     edgeId[e] = edges.int32();
@@ -312,8 +299,6 @@ export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
     reverseCost,
     lengthM,
     geomOffset,
-    coords: coords.data.subarray(0, coords.length),
+    coords: coords.view(),
   });
 }
-
-export type { CoordBuffer };

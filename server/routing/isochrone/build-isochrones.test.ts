@@ -11,7 +11,7 @@ import { syntheticNetwork, seededRandom } from '../../../test/synthetic-graph.ts
 import { checkIsochrone, PolygonIndex, searchTree } from '../../../test/isochrone-properties.ts';
 import { buildIsochrones, IsochroneExtentError, reachTreeOf, type IsochroneResult } from './build-isochrones.ts';
 import { hasIntersections } from './simplify-rings.ts';
-import { IsochroneWorkspace } from './workspace.ts';
+import { IsochroneScratch } from './isochrone-scratch.ts';
 
 const LON0 = 119.0;
 const LAT0 = 25.45;
@@ -55,6 +55,12 @@ function metricGraph(nodes: [number, number][], edges: { a: number; b: number; o
   return buildWalkGraph(input);
 }
 
+/** One street through `points` in order, an edge per leg (and back to the start when closed); `oneWayLegs` only go forwards. */
+function streetGraph(points: [number, number][], options: { closed?: boolean; oneWayLegs?: number[] } = {}): WalkGraph {
+  const legs = points.map((_, i) => ({ a: i, b: (i + 1) % points.length, oneWay: options.oneWayLegs?.includes(i) }));
+  return metricGraph(points, options.closed ? legs : legs.slice(0, -1));
+}
+
 function isochrones(graph: WalkGraph, points: [number, number][], options: { minutes?: number[]; speedKmh?: number; bufferM?: number; generalizeM?: number } = {}) {
   const minutes = options.minutes ?? [5, 10, 15];
   const speed = options.speedKmh ?? 4;
@@ -96,17 +102,7 @@ function expectValid(result: IsochroneResult): void {
 
 describe('buildIsochrones on a straight street', () => {
   // 0 --- 1 --- 2 eastwards, 600 m each; the origin sits on the street at x = 0.
-  const graph = metricGraph(
-    [
-      [0, 0],
-      [600, 0],
-      [1200, 0],
-    ],
-    [
-      { a: 0, b: 1 },
-      { a: 1, b: 2 },
-    ],
-  );
+  const graph = streetGraph([[0, 0], [600, 0], [1200, 0]]);
 
   it('reaches exactly to where time runs out, and no farther than the buffer', () => {
     const { result } = isochrones(graph, [at(0, 0)], { minutes: [5] });
@@ -149,17 +145,7 @@ describe('buildIsochrones on a straight street', () => {
 describe('buildIsochrones respects one-way edges', () => {
   it('walks a one-way path only forwards', () => {
     // 0 -> 1 one-way eastwards, 1 -- 2 both ways; origin at node 1 (x = 500).
-    const graph = metricGraph(
-      [
-        [0, 0],
-        [500, 0],
-        [1000, 0],
-      ],
-      [
-        { a: 0, b: 1, oneWay: true },
-        { a: 1, b: 2 },
-      ],
-    );
+    const graph = streetGraph([[0, 0], [500, 0], [1000, 0]], { oneWayLegs: [0] });
     const { result } = isochrones(graph, [at(500, 0)], { minutes: [5] });
     const poly = polygonOf(result, 5);
     expect(poly.contains(...at(500 + 330, 0))).toBe(true);
@@ -205,20 +191,7 @@ describe('buildIsochrones does not jump a river', () => {
 
 describe('buildIsochrones keeps holes where no one can walk', () => {
   it('leaves a 400 m block with streets only around it as a hole', () => {
-    const graph = metricGraph(
-      [
-        [0, 0],
-        [400, 0],
-        [400, 400],
-        [0, 400],
-      ],
-      [
-        { a: 0, b: 1 },
-        { a: 1, b: 2 },
-        { a: 2, b: 3 },
-        { a: 3, b: 0 },
-      ],
-    );
+    const graph = streetGraph([[0, 0], [400, 0], [400, 400], [0, 400]], { closed: true });
     const { tree, result } = isochrones(graph, [at(0, 0)], { minutes: [15, 30] });
     const poly = polygonOf(result, 30);
     expect(result.contours[1]!.geometry.type).toBe('Polygon');
@@ -274,20 +247,20 @@ describe('buildIsochrones on seeded synthetic networks', () => {
   }
 });
 
-describe('buildIsochrones with a workspace', () => {
+describe('buildIsochrones with a scratch', () => {
   it('gives the same polygons as fresh buffers, build after build', () => {
     const graph = buildWalkGraph(syntheticNetwork({ cols: 30, rows: 30, seed: 21, spacingM: 90, dropShare: 0.25, oneWayShare: 0.1 }));
     const index = buildEdgeIndex(graph);
     const random = seededRandom(21);
     const [minLon, minLat, maxLon, maxLat] = graph.bounds;
-    const workspace = new IsochroneWorkspace();
+    const scratch = new IsochroneScratch();
     // Alternate small and large builds and several contour counts, so buffers are reused both ways.
     const plans = [[5], [5, 10, 15], [2], [15, 20], [3, 6], [12]];
     for (const minutes of plans) {
       const point: [number, number] = [minLon + random() * (maxLon - minLon), minLat + random() * (maxLat - minLat)];
       const tree = reachTreeOf(searchTree(graph, index, [point], 4, Math.max(...minutes) * 60));
       const fresh = buildIsochrones(graph, tree, { minutes });
-      const reused = buildIsochrones(graph, tree, { minutes }, workspace);
+      const reused = buildIsochrones(graph, tree, { minutes }, scratch);
       expect(reused.contours.map((c) => c.geometry)).toEqual(fresh.contours.map((c) => c.geometry));
       expect(reused.contours.map((c) => c.reachableM)).toEqual(fresh.contours.map((c) => c.reachableM));
     }
@@ -296,30 +269,14 @@ describe('buildIsochrones with a workspace', () => {
 
 describe('buildIsochrones limits', () => {
   it('refuses an area too large for the buffer with an actionable message', () => {
-    const graph = metricGraph(
-      [
-        [0, 0],
-        [30_000, 30_000],
-        [60_000, 0],
-      ],
-      [
-        { a: 0, b: 1 },
-        { a: 1, b: 2 },
-      ],
-    );
+    const graph = streetGraph([[0, 0], [30_000, 30_000], [60_000, 0]]);
     const tree = searchTree(graph, buildEdgeIndex(graph), [at(0, 0)], 20, 3600 * 2);
     expect(() => buildIsochrones(graph, reachTreeOf(tree), { minutes: [120], bufferM: 10, maxCells: 1_000_000 })).toThrow(IsochroneExtentError);
     expect(() => buildIsochrones(graph, reachTreeOf(tree), { minutes: [120], bufferM: 10, maxCells: 1_000_000 })).toThrow(/buffer_m/);
   });
 
   it('gives an empty-free answer for a point whose access leg is longer than the time', () => {
-    const graph = metricGraph(
-      [
-        [0, 0],
-        [100, 0],
-      ],
-      [{ a: 0, b: 1 }],
-    );
+    const graph = streetGraph([[0, 0], [100, 0]]);
     // 300 m off the street, 1 minute = 66.7 m: only part of the access leg.
     const { result } = isochrones(graph, [at(50, 300)], { minutes: [1] });
     const poly = polygonOf(result, 1);

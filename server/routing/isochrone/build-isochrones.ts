@@ -2,7 +2,7 @@
  * Isochrone polygons from a shortest-path tree: several contours in one call,
  * each the set of points near enough to the network reachable within its
  * time. The search is the caller's (one search to the largest limit); this
- * module only turns the tree into polygons:
+ * module only turns the tree into polygons, in stages of their own files:
  *
  *   reachable-segments  tree -> reachable network as plane segments, each
  *                       tagged with the first contour that reaches it
@@ -11,44 +11,19 @@
  *   simplify-rings      optional generalization
  *   isochrone-geojson   rings (1e-7 degree integers) -> GeoJSON objects or text
  *
- * The guarantees, with buffer B, cell side s, chamfer d = s/8 (trace-contours),
- * generalize tolerance g of which ga is absorbed (below), and e the plane's
- * error (local-projection, plus 1 cm of coordinate rounding). For brevity
- * the argument below marks the network itself; the marked segments are in
- * fact chords within c = s/4 of it (reachable-segments: fewer segments), and
- * c is added to the lower bound of r and taken off the upper one:
- *
- * 1. Coverage: every point p of the network reachable within a contour's time
- *    is inside its polygon. p lies in some cell c; c's centre is within
- *    s*sqrt2/2 of p, and r >= s*sqrt2/2 + d + ga + e, so c is marked. More:
- *    every point within ga of p is in a marked cell, and p is farther than
- *    r - s*sqrt2/2 - d >= ga from any saddle cut (at a saddle vertex no
- *    reachable point is within r - s*sqrt2/2, or all four cells there would
- *    be marked), so p lies deeper than ga inside the traced polygon and stays
- *    inside after simplification (which moves outlines by at most ga here).
- * 2. Buffer: every point of a marked cell is within r + s*sqrt2/2 of a
- *    reachable point (its centre is within r); simplification adds at most
- *    ga; r = B - s*sqrt2/2 - ga - e, so every polygon point is within B of
- *    the reachable network on the ground. So whatever is farther than B from
- *    it stays out: the far bank of a river wider than B with no bridge in
- *    reach, the inside of a walled block, the far side of a motorway without
- *    a crossing. The polygon never looks at anything but reachable network.
- * 3. Nesting: all contours share one grid and one radius, and the segments of
- *    contour k are a subset of those of contour k+1, so the cells of k are a
- *    subset of the cells of k+1 and the traced polygons nest exactly.
- *
- * Generalization (`generalizeM` = g > 0) promises that each property holds
- * to within g. Each contour is simplified on its own with Douglas-Peucker at
- * t = g/2: outlines move by at most t, so coverage and buffer hold to within
- * t and nesting (two outlines moving towards each other) to within 2t = g.
- * The largest ta <= t that still leaves r >= s*sqrt2/2 + d + ta + e (+ c) is
- * absorbed into r, so for g up to about B/2 (19 m at the default 40 m
- * buffer) coverage and buffer stay exact and only nesting is approximate.
- *
- * The cell side is B/4 (default), grown when the area would need more than
- * `maxCells` cells; when even the largest admissible side (B / (sqrt2 +
- * 1/8)) is not enough, IsochroneExtentError says how to ask again.
+ * The guarantees, for buffer B (bufferM): coverage, every point of the network
+ * reachable within a contour's time is inside its polygon; buffer, every
+ * polygon point is within B of that reachable network on the ground, so
+ * whatever is farther (the far bank of a river with no bridge in reach) stays
+ * out; nesting, each contour lies inside the next larger one. With
+ * generalization g (generalizeM) each holds to within g, and coverage and
+ * buffer stay exact up to g of about B/2. `rasterPlan` picks the cell side
+ * and marking radius that make them hold; the proof, term by term, is in
+ * docs/architecture.md, "The isochrone construction and its proof". When the
+ * area would need more than `maxCells` cells even at the largest admissible
+ * cell, IsochroneExtentError says how to ask again.
  */
+import { AreaTooLarge } from '../../domain-errors.ts';
 import type { WalkGraph } from '../graph/walk-graph.ts';
 import { emptyRaster, gridAround, gridCellCount, markSegments, type CellRaster } from './cell-raster.ts';
 import { localProjection, relativeError, toLat, type LocalProjection } from '../../../kernel/geo.ts';
@@ -56,7 +31,7 @@ import { reachableSegments, MAX_LEVELS, type ReachTree } from './reachable-segme
 import { ringArea, simplifyPolygons } from './simplify-rings.ts';
 import { traceContour, type CellWindow, type PlanePolygon } from './trace-contours.ts';
 import { geometryOf, type E7Ring, type IsochroneGeometry } from './isochrone-geojson.ts';
-import type { IsochroneWorkspace } from './workspace.ts';
+import type { IsochroneScratch } from './isochrone-scratch.ts';
 
 export const defaultIsochroneOptions = {
   /** Contours, minutes. */
@@ -80,15 +55,7 @@ const ROUND = 1e7;
 const ROUNDING_M = 0.012;
 
 /** The area asked for is too large for the buffer: more cells than allowed even at the coarsest admissible cell. */
-export class IsochroneExtentError extends Error {
-  constructor(
-    message: string,
-    readonly minBufferM: number,
-  ) {
-    super(message);
-    this.name = 'IsochroneExtentError';
-  }
-}
+export class IsochroneExtentError extends AreaTooLarge {}
 
 export type { IsochroneGeometry, Position, E7Ring } from './isochrone-geojson.ts';
 
@@ -156,10 +123,10 @@ export function reachTreeOf(tree: SearchTreeLike): ReachTree {
 
 /**
  * Cell side and radii for a buffer, a simplification tolerance, the plane's
- * error and the chord tolerance of the marked segments (see the module
- * header: radius >= half + chamfer + absorbed + error + chord for coverage,
- * radius + chord + half + absorbed + error <= buffer); null when the cell
- * is too large for the buffer.
+ * error and the chord tolerance of the marked segments (docs/architecture.md
+ * proves the properties from: radius >= half + chamfer + absorbed + error +
+ * chord for coverage, radius + chord + half + absorbed + error <= buffer);
+ * null when the cell is too large for the buffer.
  */
 export function rasterPlan(bufferM: number, toleranceM: number, errorM: number, cellSizeM: number, chordM = 0) {
   const s = cellSizeM;
@@ -175,14 +142,14 @@ export function rasterPlan(bufferM: number, toleranceM: number, errorM: number, 
 /**
  * Isochrone polygons of `tree` for each of `minutes` (any order; deduplicated
  * and sorted ascending). The tree must reach at least the largest limit. A
- * workspace (workspace.ts) lends the big scratch buffers, so repeated builds
+ * scratch (isochrone-scratch.ts) lends the big buffers, so repeated builds
  * make little garbage; the result never refers to it.
  */
 export function buildIsochrones(
   graph: WalkGraph,
   tree: ReachTree,
   options: Partial<IsochroneOptions> = {},
-  workspace?: IsochroneWorkspace,
+  scratch?: IsochroneScratch,
 ): IsochroneResult {
   const opts = { ...defaultIsochroneOptions, ...options };
   const minutes = [...new Set(opts.minutes)].sort((a, b) => a - b);
@@ -197,7 +164,7 @@ export function buildIsochrones(
   const proj = centredProjection(tree);
   // Chords within a quarter cell of the network: fewer segments to mark (taken off the radius).
   let chordM = B / opts.cellsPerBuffer / 4;
-  let segments = reachableSegments(graph, tree, limits, proj, chordM, workspace);
+  let segments = reachableSegments(graph, tree, limits, proj, chordM, scratch);
   const K = minutes.length;
   const top = 4 * (K - 1);
   const [minX, minY, maxX, maxY] = [segments.bbox[top]!, segments.bbox[top + 1]!, segments.bbox[top + 2]!, segments.bbox[top + 3]!];
@@ -225,7 +192,7 @@ export function buildIsochrones(
   if (!plan && chordM > 0) {
     // Large cells leave no room for chords: mark the network's own segments.
     chordM = 0;
-    segments = reachableSegments(graph, tree, limits, proj, 0, workspace);
+    segments = reachableSegments(graph, tree, limits, proj, 0, scratch);
     plan = rasterPlan(B, tolerance, errorFor(cellSize), cellSize, 0);
   }
   if (!plan) {
@@ -238,14 +205,14 @@ export function buildIsochrones(
   }
 
   const grid = gridAround(minX, minY, maxX, maxY, plan.radius, plan.cellSize);
-  const raster = emptyRaster(grid, workspace);
+  const raster = emptyRaster(grid, scratch);
   markSegments(raster, segments, plan.radius);
-  workspace?.keepSegments(segments.xy, segments.level);
+  scratch?.keepSegments(segments.xy, segments.level);
 
   const contours: IsochroneContour[] = [];
   for (let k = 0; k < K; k++) {
     const window = cellWindow(raster, segments.bbox, k, plan.radius);
-    let polygons: PlanePolygon[] = window ? traceContour(raster, k, plan.chamfer, window, workspace) : [];
+    let polygons: PlanePolygon[] = window ? traceContour(raster, k, plan.chamfer, window, scratch) : [];
     if (tolerance > 0 && polygons.length > 0) polygons = simplifyPolygons(polygons, tolerance, plan.cellSize / 8);
     let area = 0;
     for (const rings of polygons) for (const ring of rings) area += ringArea(ring);

@@ -15,7 +15,7 @@
  * its edge.
  */
 import type { ReachableSegments } from './reachable-segments.ts';
-import type { IsochroneWorkspace } from './workspace.ts';
+import type { IsochroneScratch } from './isochrone-scratch.ts';
 
 /** Level of a cell that no contour reaches. */
 export const UNMARKED = 255;
@@ -62,14 +62,14 @@ export function gridAround(minX: number, minY: number, maxX: number, maxY: numbe
   };
 }
 
-/** An empty raster on grid, in the workspace's buffers when one is given. */
-export function emptyRaster(grid: CellGrid, workspace?: IsochroneWorkspace): CellRaster {
+/** An empty raster on grid, in the scratch's buffers when one is given. */
+export function emptyRaster(grid: CellGrid, scratch?: IsochroneScratch): CellRaster {
   const size = grid.width * grid.height;
-  const levels = workspace ? workspace.levels(size) : new Uint8Array(size);
+  const levels = scratch ? scratch.levels(size) : new Uint8Array(size);
   levels.fill(UNMARKED);
   const blocksX = (grid.width + BLOCK - 1) >> BLOCK_SHIFT;
   const blockCount = blocksX * ((grid.height + BLOCK - 1) >> BLOCK_SHIFT);
-  const blocks = workspace ? workspace.blocks(blockCount) : new Uint8Array(blockCount);
+  const blocks = scratch ? scratch.blocks(blockCount) : new Uint8Array(blockCount);
   return { ...grid, levels, blocks, blocksX };
 }
 

@@ -8,20 +8,23 @@
  * takes up to MAX_ORIGINS points and answers the union: one multi-source
  * search, so a contour is "within that many minutes of the nearest origin".
  *
- * The handler only parses, searches (routing service) and builds the
- * polygons (build-isochrones); what the polygons guarantee is written there.
- * Every caller mistake is a 4xx naming the parameter: 400 for bad values,
- * 422 for points off the network or outside the data (routing service) and
- * for areas too large for the buffer, 413 for bodies over MAX_BODY_BYTES.
+ * The handler only searches (routing service) and builds the polygons
+ * (build-isochrones); what the polygons guarantee is in docs/architecture.md.
+ * The schemas below check the input; points off the network or outside the
+ * data and areas too large for the buffer come back as domain errors.
  */
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { ApiError, badRequest } from '../../http/errors.ts';
-import { parseMinutesList, parseNumber, parseSpeed } from '../routing-params.ts';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { defineRoute } from '../../http/define-route.ts';
+import { MultiPolygon, Polygon } from '../../http/geojson-schemas.ts';
+import { badRequest, errorResponse, internalError } from '../../http/responses.ts';
+import { latParam, lonLatPair, lonParam, minutesBody, minutesQuery, minutesValue, speedParam } from '../../http/schemas.ts';
+import { numberParamOr } from '../../http/schema-rules.ts';
+import { MAX_MINUTES_COUNT } from '../routing-limits.ts';
+import { graphNotReady } from '../routing-responses.ts';
 import type { RoutingService, ShortestPathTree } from '../routing-service.ts';
-import { buildIsochrones, defaultIsochroneOptions, IsochroneExtentError, reachTreeOf } from './build-isochrones.ts';
+import { buildIsochrones, defaultIsochroneOptions, reachTreeOf } from './build-isochrones.ts';
 import { isochroneGeoJsonText } from './isochrone-geojson.ts';
-import { IsochroneWorkspace } from './workspace.ts';
+import { IsochroneScratch } from './isochrone-scratch.ts';
 
 /** Most origins one POST may union (e.g. every center of a city). */
 export const MAX_ORIGINS = 5000;
@@ -33,105 +36,138 @@ export const MAX_BUFFER_M = 500;
 /** generalize bounds, metres. */
 export const MAX_GENERALIZE_M = 500;
 
-const BODY_FIELDS = new Set(['origins', 'minutes', 'speed_kmh', 'buffer_m', 'generalize']);
+const bufferM = numberParamOr({ min: MIN_BUFFER_M, max: MAX_BUFFER_M }, defaultIsochroneOptions.bufferM).openapi({
+  description: 'No polygon point is farther than this from the reached network, metres.',
+});
+const generalize = numberParamOr({ min: 0, max: MAX_GENERALIZE_M }, 0).openapi({ description: 'Simplification tolerance, metres; 0 keeps the traced outline.' });
+
+const IsochroneRequest = z
+  .strictObject(
+    {
+      origins: z
+        .array(lonLatPair, {
+          error: (iss) => (iss.input === undefined ? 'is required: a non-empty array of [lon, lat] pairs, e.g. [[119.0, 25.45]]' : 'must be an array of [lon, lat] pairs'),
+        })
+        .min(1, { error: 'is required: a non-empty array of [lon, lat] pairs, e.g. [[119.0, 25.45]]' })
+        .max(MAX_ORIGINS, { error: (iss) => `may list at most ${MAX_ORIGINS} points, got ${Array.isArray(iss.input) ? iss.input.length : '?'}` })
+        .openapi({ examples: [[[119.0, 25.45], [119.01, 25.46]]] }),
+      minutes: minutesBody,
+      speed_kmh: speedParam,
+      buffer_m: bufferM,
+      generalize,
+    },
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.map((k) => `"${k.slice(0, 64)}"`).join(', ')}; accepted: origins, minutes, speed_kmh, buffer_m, generalize` : undefined) },
+  )
+  .openapi('IsochroneRequest', { description: 'Numbers may also be sent as numeric strings. Unknown fields are a 400.' });
+
+const IsochroneFeature = z
+  .strictObject({
+    type: z.literal('Feature'),
+    properties: z.strictObject({
+      minutes: minutesValue,
+      reachable_m: z.int().min(0).openapi({ description: 'Walkable length reached within the contour, metres.' }),
+      area_m2: z.int().min(0).openapi({ description: 'Area of the polygons, square metres.' }),
+    }),
+    geometry: z.union([Polygon, MultiPolygon]),
+  })
+  .openapi('IsochroneFeature');
+
+const IsochroneCollection = z
+  .strictObject({
+    type: z.literal('FeatureCollection'),
+    features: z.array(IsochroneFeature).min(1).max(MAX_MINUTES_COUNT),
+    properties: z
+      .strictObject({
+        origins: z.int().min(1).max(MAX_ORIGINS),
+        speed_kmh: z.number(),
+        buffer_m: z.number(),
+        generalize_m: z.number(),
+        cell_size_m: z.number().openapi({ description: 'Raster cell used to trace the outline, metres.' }),
+      })
+      .openapi({ description: 'How the polygons were made (a foreign member, as RFC 7946 allows).' }),
+  })
+  .openapi('IsochroneCollection', { description: 'One Feature per contour, largest first so smaller ones draw on top.' });
 
 interface IsochroneParams {
   minutes: number[];
-  speedKmh: number;
-  bufferM: number;
-  generalizeM: number;
+  speed_kmh: number;
+  buffer_m: number;
+  generalize: number;
 }
 
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== '';
+/** Polygons for a tree as GeoJSON text (a raster too large for the buffer throws AreaTooLarge). */
+function respond(tree: ShortestPathTree, params: IsochroneParams, origins: number, scratch: IsochroneScratch) {
+  const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes: params.minutes, bufferM: params.buffer_m, generalizeM: params.generalize }, scratch);
+  const body = isochroneGeoJsonText(result, { origins, speed_kmh: params.speed_kmh });
+  return new Response(body, { headers: { 'content-type': 'application/geo+json; charset=utf-8' } });
 }
 
-/** minutes, speed_kmh, buffer_m and generalize from query values or body fields. */
-function parseParams(input: { minutes?: unknown; speed_kmh?: unknown; buffer_m?: unknown; generalize?: unknown }): IsochroneParams {
-  return {
-    minutes: parseMinutesList(input.minutes),
-    speedKmh: parseSpeed(input.speed_kmh),
-    bufferM: present(input.buffer_m) ? parseNumber(input.buffer_m, 'buffer_m', MIN_BUFFER_M, MAX_BUFFER_M) : defaultIsochroneOptions.bufferM,
-    generalizeM: present(input.generalize) ? parseNumber(input.generalize, 'generalize', 0, MAX_GENERALIZE_M) : 0,
-  };
-}
-
-/** The origins of a POST body: 1..MAX_ORIGINS [lon, lat] pairs. */
-function parseOrigins(value: unknown): [number, number][] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw badRequest('origins is required: a non-empty array of [lon, lat] pairs, e.g. [[119.0, 25.45]]');
-  }
-  if (value.length > MAX_ORIGINS) throw badRequest(`origins may list at most ${MAX_ORIGINS} points, got ${value.length}`);
-  return value.map((pair, i) => {
-    if (!Array.isArray(pair) || pair.length !== 2) throw badRequest(`origins[${i}] must be a [lon, lat] pair, got ${JSON.stringify(pair)}`);
-    return [parseNumber(pair[0], `origins[${i}][0] (lon)`, -180, 180), parseNumber(pair[1], `origins[${i}][1] (lat)`, -90, 90)];
-  });
-}
-
-/** Polygons for a tree, with the extent error as a 422 that says what to change. */
-function respond(tree: ShortestPathTree, params: IsochroneParams, origins: number, workspace: IsochroneWorkspace) {
-  try {
-    const result = buildIsochrones(
-      tree.graph,
-      reachTreeOf(tree),
-      { minutes: params.minutes, bufferM: params.bufferM, generalizeM: params.generalizeM },
-      workspace,
-    );
-    const body = isochroneGeoJsonText(result, { origins, speed_kmh: params.speedKmh });
-    return new Response(body, { headers: { 'content-type': 'application/geo+json; charset=utf-8' } });
-  } catch (error) {
-    if (error instanceof IsochroneExtentError) throw new ApiError(422, 'area_too_large', error.message, { cause: error });
-    throw error;
-  }
-}
+const geojson = { 'application/geo+json': { schema: IsochroneCollection } };
+const common = {
+  422: errorResponse(
+    `The point is outside the data's bounds, or too far from any walkable way; or the area is too large for buffer_m (raise it).`,
+    ['outside_data_bounds', 'off_network', 'area_too_large'],
+  ),
+  503: graphNotReady,
+  500: internalError,
+};
 
 /** The isochrone routes on the routing service. */
 export function isochroneRoutes(routing: RoutingService) {
-  const app = new Hono();
+  const app = new OpenAPIHono();
   // Scratch buffers reused across requests (builds are synchronous: one at a time).
-  const workspace = new IsochroneWorkspace();
+  const scratch = new IsochroneScratch();
 
-  app.get('/api/isochrone', async (c) => {
-    const lon = parseNumber(c.req.query('lon'), 'lon', -180, 180);
-    const lat = parseNumber(c.req.query('lat'), 'lat', -90, 90);
-    const params = parseParams({
-      minutes: c.req.query('minutes'),
-      speed_kmh: c.req.query('speed_kmh'),
-      buffer_m: c.req.query('buffer_m'),
-      generalize: c.req.query('generalize'),
-    });
-    const tree = await routing.searchFrom(lon, lat, { speedKmh: params.speedKmh, maxSeconds: Math.max(...params.minutes) * 60 });
-    return respond(tree, params, 1, workspace);
-  });
+  defineRoute(
+    app,
+    {
+      method: 'get',
+      path: '/api/isochrone',
+      operationId: 'getIsochrone',
+      tags: ['routing'],
+      summary: 'Walking isochrones from one point',
+      description: 'One (Multi)Polygon Feature per contour: the area within that many minutes of walk from the point, drawn around the reached network.',
+      query: z.object({
+        lon: lonParam,
+        lat: latParam,
+        minutes: minutesQuery.openapi({ description: 'Contours, minutes, as a comma list (sorted, duplicates dropped).' }),
+        speed_kmh: speedParam,
+        buffer_m: bufferM,
+        generalize,
+      }),
+      responses: { 200: { description: 'The contours.', content: geojson }, 400: badRequest(), ...common },
+    },
+    async (_c, { query }) => {
+      const tree = await routing.searchFrom(query.lon, query.lat, { speedKmh: query.speed_kmh, maxSeconds: Math.max(...query.minutes) * 60 });
+      return respond(tree, query, 1, scratch);
+    },
+  );
 
-  app.post(
-    '/api/isochrone',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `the request body is larger than ${MAX_BODY_BYTES} bytes; send at most ${MAX_ORIGINS} origins`);
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/api/isochrone',
+      operationId: 'postIsochrone',
+      tags: ['routing'],
+      summary: 'Walking isochrones of several points (their union)',
+      description: `One multi-source search from up to ${MAX_ORIGINS} origins: a contour is the area within that many minutes of the nearest origin (e.g. the 15-minute circle of all centers). Bodies over ${MAX_BODY_BYTES} bytes are a 413.`,
+      body: IsochroneRequest,
+      bodyLimitBytes: MAX_BODY_BYTES,
+      bodyExample: '{"origins": [[119.0, 25.45]], "minutes": [5, 10, 15]}',
+      responses: {
+        200: { description: 'The contours of the union.', content: geojson },
+        400: errorResponse('The body is not a JSON object, has an unknown field, or a value is missing, malformed or out of range (the message names it).', [
+          'bad_request',
+          'bad_body',
+        ]),
+        413: errorResponse(`The body is larger than ${MAX_BODY_BYTES} bytes.`, ['payload_too_large']),
+        ...common,
       },
-    }),
-    async (c) => {
-      const text = await c.req.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        throw badRequest(`the request body must be JSON such as {"origins": [[119.0, 25.45]], "minutes": [5, 10, 15]}: ${(error as Error).message}`);
-      }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw badRequest('the request body must be a JSON object such as {"origins": [[119.0, 25.45]], "minutes": [5, 10, 15]}');
-      }
-      const fields = body as Record<string, unknown>;
-      const unknown = Object.keys(fields).filter((k) => !BODY_FIELDS.has(k));
-      if (unknown.length > 0) {
-        throw badRequest(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; accepted: ${[...BODY_FIELDS].join(', ')}`);
-      }
-      const origins = parseOrigins(fields.origins);
-      const params = parseParams(fields);
-      const tree = await routing.searchFromMany(origins, { speedKmh: params.speedKmh, maxSeconds: Math.max(...params.minutes) * 60 });
-      return respond(tree, params, origins.length, workspace);
+    },
+    async (_c, { body }) => {
+      const tree = await routing.searchFromMany(body.origins, { speedKmh: body.speed_kmh, maxSeconds: Math.max(...body.minutes) * 60 });
+      return respond(tree, body, body.origins.length, scratch);
     },
   );
 

@@ -18,6 +18,8 @@
  * returned as traced (traced rings are always valid together). A ring left
  * with fewer than 3 vertices keeps its traced shape.
  */
+import { orientation, pointSegmentDistance2, segmentsIntersect } from '../../../kernel/plane-geometry.ts';
+import { ensureCapacity } from '../../../kernel/growable-array.ts';
 import type { PlanePolygon, PlaneRing } from './trace-contours.ts';
 
 /** Douglas-Peucker of a closed ring; returns the input when nothing can go or too little would stay. */
@@ -50,7 +52,7 @@ export function simplifyRing(ring: PlaneRing, tolerance: number): PlaneRing {
     let worst = -1;
     let worstD = tol2;
     for (let i = first + 1; i < last; i++) {
-      const d = segmentDistance2(ring[2 * i]!, ring[2 * i + 1]!, ax, ay, bx, by);
+      const d = pointSegmentDistance2(ring[2 * i]!, ring[2 * i + 1]!, ax, ay, bx, by);
       if (d > worstD) {
         worstD = d;
         worst = i;
@@ -72,18 +74,6 @@ export function simplifyRing(ring: PlaneRing, tolerance: number): PlaneRing {
     out[o++] = ring[2 * i + 1]!;
   }
   return out;
-}
-
-/** Squared distance from (px, py) to segment a-b. */
-function segmentDistance2(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const len2 = dx * dx + dy * dy;
-  let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
-  const ex = ax + t * dx - px;
-  const ey = ay + t * dy - py;
-  return ex * ex + ey * ey;
 }
 
 /** Signed area (counter-clockwise positive) of a ring. */
@@ -186,12 +176,9 @@ export function intersectingRings(rings: PlaneRing[], first = false): Set<number
             }
           }
           if (used === item.length) {
-            const grownNext = new Int32Array(used * 2);
-            grownNext.set(next);
-            next = grownNext;
-            const grownItem = new Int32Array(used * 2);
-            grownItem.set(item);
-            item = grownItem;
+            // The two lists grow together: next keeps item's length.
+            item = ensureCapacity(item, used + 1);
+            next = ensureCapacity(next, item.length);
           }
           item[used] = s;
           next[used] = head[b]!;
@@ -219,31 +206,8 @@ function segmentsMeet(rings: PlaneRing[], ringOf: Int32Array, vertexOf: Int32Arr
       const [px, py, qx, qy, sx, sy] =
         ja === ib ? [ra[2 * ia]!, ra[2 * ia + 1]!, ra[2 * ja]!, ra[2 * ja + 1]!, ra[2 * jb]!, ra[2 * jb + 1]!] : [rb[2 * ib]!, rb[2 * ib + 1]!, rb[2 * jb]!, rb[2 * jb + 1]!, ra[2 * ja]!, ra[2 * ja + 1]!];
       // p -> q -> s: they overlap only if s folds back onto p-q.
-      return orient(px, py, qx, qy, sx, sy) === 0 && (sx - qx) * (px - qx) + (sy - qy) * (py - qy) > 0;
+      return orientation(px, py, qx, qy, sx, sy) === 0 && (sx - qx) * (px - qx) + (sy - qy) * (py - qy) > 0;
     }
   }
   return segmentsIntersect(ra[2 * ia]!, ra[2 * ia + 1]!, ra[2 * ja]!, ra[2 * ja + 1]!, rb[2 * ib]!, rb[2 * ib + 1]!, rb[2 * jb]!, rb[2 * jb + 1]!);
-}
-
-function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  const v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
-}
-
-function onSegment(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
-  return Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by);
-}
-
-/** Closed segments a-b and c-d share at least one point. */
-export function segmentsIntersect(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
-  const o1 = orient(ax, ay, bx, by, cx, cy);
-  const o2 = orient(ax, ay, bx, by, dx, dy);
-  const o3 = orient(cx, cy, dx, dy, ax, ay);
-  const o4 = orient(cx, cy, dx, dy, bx, by);
-  if (o1 !== o2 && o3 !== o4) return true;
-  if (o1 === 0 && onSegment(ax, ay, bx, by, cx, cy)) return true;
-  if (o2 === 0 && onSegment(ax, ay, bx, by, dx, dy)) return true;
-  if (o3 === 0 && onSegment(cx, cy, dx, dy, ax, ay)) return true;
-  if (o4 === 0 && onSegment(cx, cy, dx, dy, bx, by)) return true;
-  return false;
 }

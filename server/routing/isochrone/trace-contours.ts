@@ -29,7 +29,8 @@
  * when there is more than one outer ring.
  */
 import { BLOCK, BLOCK_SHIFT, type CellRaster } from './cell-raster.ts';
-import type { IsochroneWorkspace } from './workspace.ts';
+import { GrowableArray } from '../../../kernel/growable-array.ts';
+import type { IsochroneScratch } from './isochrone-scratch.ts';
 
 /** A polygon in plane metres: rings[0] the outer ring, the rest holes; x,y pairs, not repeated at the end. */
 export type PlaneRing = Float64Array;
@@ -64,42 +65,21 @@ for (let d = 0; d < 4; d++) {
   }
 }
 
-/** Growable x,y list. */
-class PointList {
-  data = new Float64Array(256);
-  length = 0;
-
-  push(x: number, y: number): void {
-    if (this.length + 2 > this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
-    this.data[this.length++] = y;
-  }
-
-  take(): Float64Array {
-    const out = this.data.slice(0, this.length);
-    this.length = 0;
-    return out;
-  }
-}
-
 /**
  * The polygons of the cells with level <= `level`, outer rings counter-clockwise,
  * holes clockwise. `window` limits the scan (default: the whole raster); the
- * workspace, when given, lends the edge marks.
+ * scratch, when given, lends the edge marks.
  */
-export function traceContour(raster: CellRaster, level: number, chamfer: number, window?: CellWindow, workspace?: IsochroneWorkspace): PlanePolygon[] {
+export function traceContour(raster: CellRaster, level: number, chamfer: number, window?: CellWindow, scratch?: IsochroneScratch): PlanePolygon[] {
   const { width: w, height: h, levels, x0, y0, cellSize: s } = raster;
   const i0 = Math.max(0, window?.i0 ?? 0);
   const i1 = Math.min(w - 1, window?.i1 ?? w - 1);
   const j0 = Math.max(1, window?.j0 ?? 1);
   const j1 = Math.min(h - 1, (window?.j1 ?? h - 1) + 1);
   // Bit 1: horizontal edge at the bottom of cell idx seen; bit 2: vertical edge at its left.
-  const seen = workspace ? workspace.seen(w * h) : new Uint8Array(w * h);
-  const points = new PointList();
+  const seen = scratch ? scratch.seen(w * h) : new Uint8Array(w * h);
+  // One ring's vertices at a time, x,y pairs; each ring is copied out at its end.
+  const points = new GrowableArray(new Float64Array(256));
   const outers: PlaneRing[] = [];
   const outerCell: number[] = [];
   const holes: PlaneRing[] = [];
@@ -129,10 +109,10 @@ export function traceContour(raster: CellRaster, level: number, chamfer: number,
         // vertex is a saddle at this level (the cell ahead-right is marked) or at any
         // larger one (same cut in every contour that has the cell, so contours nest).
         if (nd === ((d + 1) & 3) && (code & AHEAD_RIGHT[d]! || largerSaddle(idx, d))) {
-          points.push(vx - chamfer * DX[d]!, vy - chamfer * DY[d]!);
-          points.push(vx + chamfer * DX[nd]!, vy + chamfer * DY[nd]!);
+          points.push2(vx - chamfer * DX[d]!, vy - chamfer * DY[d]!);
+          points.push2(vx + chamfer * DX[nd]!, vy + chamfer * DY[nd]!);
         } else {
-          points.push(vx, vy);
+          points.push2(vx, vy);
         }
       }
       const edge = idx + edgeOffset[nd]!;
@@ -142,7 +122,9 @@ export function traceContour(raster: CellRaster, level: number, chamfer: number,
       idx += step[nd]!;
       d = nd;
     }
-    return points.take();
+    const ring = points.toArray();
+    points.clear();
+    return ring;
   }
 
   /** At a left turn with the cell ahead-right unmarked: is this vertex a saddle at a larger level? */
@@ -225,12 +207,12 @@ class RowRuns {
     const words = w % 4 === 0 && levels.byteOffset % 4 === 0 ? new Uint32Array(levels.buffer, levels.byteOffset, levels.length >> 2) : null;
     this.width = w;
     this.j0 = j0;
-    let start = new Int32Array(1024);
-    let end = new Int32Array(1024);
-    let n = 0;
+    // Runs as start and end columns, appended together.
+    const starts = new GrowableArray(new Int32Array(1024));
+    const ends = new GrowableArray(new Int32Array(1024));
     this.rowFirst = new Int32Array(j1 - j0 + 2);
     for (let j = j0; j <= j1; j++) {
-      this.rowFirst[j - j0] = n;
+      this.rowFirst[j - j0] = starts.length;
       const row = j * w;
       const blockRow = (j >> BLOCK_SHIFT) * blocksX;
       let open = -1;
@@ -247,34 +229,21 @@ class RowRuns {
         const on = levels[row + i]! <= level;
         if (on && open < 0) open = i;
         else if (!on && open >= 0) {
-          if (n === start.length) {
-            const s2 = new Int32Array(n * 2);
-            s2.set(start);
-            start = s2;
-            const e2 = new Int32Array(n * 2);
-            e2.set(end);
-            end = e2;
-          }
-          start[n] = open;
-          end[n++] = i - 1;
+          starts.push(open);
+          ends.push(i - 1);
           open = -1;
         }
       }
       // The border column is never marked, so a run always closes inside the window's row.
       if (open >= 0) {
-        if (n === start.length) {
-          const s2 = new Int32Array(n * 2);
-          s2.set(start);
-          start = s2;
-          const e2 = new Int32Array(n * 2);
-          e2.set(end);
-          end = e2;
-        }
-        start[n] = open;
-        end[n++] = i1;
+        starts.push(open);
+        ends.push(i1);
       }
     }
+    const n = starts.length;
     this.rowFirst[j1 - j0 + 1] = n;
+    const start = starts.data;
+    const end = ends.data;
     this.start = start;
     this.end = end;
     const parent = new Int32Array(n);

@@ -10,8 +10,7 @@
  * DEFAULT_SPEED_KMH / speed for another speed, which changes every cost by
  * the same factor and so changes no shortest path.
  */
-import type { SearchState } from './search-state.ts';
-import { withState } from './search-state.ts';
+import { withState, type SearchScratch, type SearchState } from './search-state.ts';
 import { accessCost, costFromSource, costFromTarget, costToSource, costToTarget } from './partial-edge.ts';
 import type { Snap } from './snap.ts';
 import type { WalkGraph } from '../graph/walk-graph.ts';
@@ -24,13 +23,24 @@ export type SearchDirection = 'from' | 'to';
  * each end, only in directions walkers may take (a one-way edge seeds one end).
  */
 export function seedFromSnap(graph: WalkGraph, state: SearchState, snap: Snap, source: number, direction: SearchDirection = 'from'): void {
-  const access = accessCost(snap.distanceM);
-  const e = snap.edge;
-  const f = snap.fraction;
-  const toSource = direction === 'from' ? costToSource(graph, e, f) : costFromSource(graph, e, f);
-  const toTarget = direction === 'from' ? costToTarget(graph, e, f) : costFromTarget(graph, e, f);
-  if (toSource >= 0) state.seed(graph.edgeSource[e]!, access + toSource, source);
-  if (toTarget >= 0) state.seed(graph.edgeTarget[e]!, access + toTarget, source);
+  seedAtEdgePoint(graph, state, snap.edge, snap.fraction, snap.distanceM, source, direction);
+}
+
+/** seedFromSnap for a snap given as its parts (snap columns, many sources). */
+export function seedAtEdgePoint(
+  graph: WalkGraph,
+  state: SearchState,
+  edge: number,
+  fraction: number,
+  accessM: number,
+  source: number,
+  direction: SearchDirection,
+): void {
+  const access = accessCost(accessM);
+  const toSource = direction === 'from' ? costToSource(graph, edge, fraction) : costFromSource(graph, edge, fraction);
+  const toTarget = direction === 'from' ? costToTarget(graph, edge, fraction) : costFromTarget(graph, edge, fraction);
+  if (toSource >= 0) state.seed(graph.edgeSource[edge]!, access + toSource, source);
+  if (toTarget >= 0) state.seed(graph.edgeTarget[edge]!, access + toTarget, source);
 }
 
 /**
@@ -76,12 +86,22 @@ export function runSearch(graph: WalkGraph, state: SearchState, limit: number, d
  * Times from one node to every node within `limit` (graph units), Infinity
  * elsewhere: the plain single-source search, as pgr_drivingDistance does it.
  */
-export function searchFromNode(graph: WalkGraph, node: number, limit: number, direction: SearchDirection = 'from'): Float64Array {
-  return withState(graph, (state) => {
-    state.seed(node, 0, 0);
-    runSearch(graph, state, limit, direction);
-    return settledTimes(state, 1);
-  });
+export function searchFromNode(
+  graph: WalkGraph,
+  node: number,
+  limit: number,
+  direction: SearchDirection = 'from',
+  scratch?: SearchScratch,
+): Float64Array {
+  return withState(
+    graph,
+    (state) => {
+      state.seed(node, 0, 0);
+      runSearch(graph, state, limit, direction);
+      return settledTimes(state, 1);
+    },
+    scratch,
+  );
 }
 
 /** A fresh per-node array of the settled times times `scale`, Infinity for nodes not settled. */

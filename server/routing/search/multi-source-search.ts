@@ -8,9 +8,8 @@
  * ends of their edge as one-way rules allow. For coverage the direction is
  * 'to': the time to walk from each node TO its nearest center.
  */
-import { runSearch, type SearchDirection } from './bounded-search.ts';
-import { accessCost, costFromSource, costFromTarget, costToSource, costToTarget } from './partial-edge.ts';
-import { withState } from './search-state.ts';
+import { runSearch, seedAtEdgePoint, type SearchDirection } from './bounded-search.ts';
+import { withState, type SearchScratch } from './search-state.ts';
 import type { SnapColumns } from './snap.ts';
 import type { WalkGraph } from '../graph/walk-graph.ts';
 
@@ -29,6 +28,8 @@ export interface MultiSourceOptions {
   limit?: number;
   /** Output arrays to reuse (length nodeCount). */
   out?: { time: Float64Array; source: Int32Array };
+  /** The graph's search scratch (search-state.ts); fresh arrays without it. */
+  scratch?: SearchScratch;
 }
 
 /** Runs one search from all sources (those with edge -1 are skipped). */
@@ -40,24 +41,22 @@ export function multiSourceSearch(graph: WalkGraph, sources: SnapColumns, option
   const source = options.out?.source ?? new Int32Array(n);
   time.fill(Infinity);
   source.fill(-1);
-  return withState(graph, (state) => {
-    for (let i = 0; i < sources.count; i++) {
-      const e = sources.edge[i]!;
-      if (e < 0) continue;
-      const f = sources.fraction[i]!;
-      const access = accessCost(sources.distanceM[i]!);
-      const atSource = direction === 'from' ? costToSource(graph, e, f) : costFromSource(graph, e, f);
-      const atTarget = direction === 'from' ? costToTarget(graph, e, f) : costFromTarget(graph, e, f);
-      if (atSource >= 0) state.seed(graph.edgeSource[e]!, access + atSource, i);
-      if (atTarget >= 0) state.seed(graph.edgeTarget[e]!, access + atTarget, i);
-    }
-    runSearch(graph, state, limit, direction);
-    const { order, dist } = state;
-    for (let k = 0; k < state.settledCount; k++) {
-      const v = order[k]!;
-      time[v] = dist[v]!;
-      source[v] = state.source[v]!;
-    }
-    return { time, source, settled: state.settledCount };
-  });
+  return withState(
+    graph,
+    (state) => {
+      for (let i = 0; i < sources.count; i++) {
+        const e = sources.edge[i]!;
+        if (e >= 0) seedAtEdgePoint(graph, state, e, sources.fraction[i]!, sources.distanceM[i]!, i, direction);
+      }
+      runSearch(graph, state, limit, direction);
+      const { order, dist } = state;
+      for (let k = 0; k < state.settledCount; k++) {
+        const v = order[k]!;
+        time[v] = dist[v]!;
+        source[v] = state.source[v]!;
+      }
+      return { time, source, settled: state.settledCount };
+    },
+    options.scratch,
+  );
 }

@@ -12,7 +12,7 @@
 import { seedFromSnap } from './bounded-search.ts';
 import { haversineM, localScale } from '../../../kernel/geo.ts';
 import { accessCost, alongEdgeCost, costFromSource, costFromTarget, costToSource, costToTarget } from './partial-edge.ts';
-import { withState } from './search-state.ts';
+import { withState, type SearchScratch } from './search-state.ts';
 import type { Snap, SnapColumns } from './snap.ts';
 import { ARC_EDGE_MASK, ARC_REVERSED, arcTail, type WalkGraph } from '../graph/walk-graph.ts';
 
@@ -64,7 +64,7 @@ export interface RouteResult {
  * The route from `origin` to the nearest target within `limit` graph units,
  * or null when none is reachable.
  */
-export function routeToNearest(graph: WalkGraph, origin: Snap, targets: TargetSet, limit = Infinity): RouteResult | null {
+export function routeToNearest(graph: WalkGraph, origin: Snap, targets: TargetSet, limit = Infinity, scratch?: SearchScratch): RouteResult | null {
   const { snaps, byEdge } = targets;
   let best = Infinity;
   let bestTarget = -1;
@@ -82,61 +82,65 @@ export function routeToNearest(graph: WalkGraph, origin: Snap, targets: TargetSe
     }
   }
 
-  return withState(graph, (state) => {
-    seedFromSnap(graph, state, origin, 0, 'from');
-    const { dist, stamp, predArc, heap } = state;
-    const gen = state.gen;
-    while (heap.size > 0) {
-      const key = heap.peekKey();
-      if (key >= best || key > limit) break;
-      const u = heap.pop();
-      const du = dist[u]!;
-      for (let a = graph.arcOffset[u]!, end = graph.arcOffset[u + 1]!; a < end; a++) {
-        const tag = graph.arcEdge[a]!;
-        const e = tag & ARC_EDGE_MASK;
-        const onEdge = byEdge.get(e);
-        if (onEdge) {
-          for (const t of onEdge) {
-            const f = snaps.fraction[t]!;
-            const along = tag & ARC_REVERSED ? costFromTarget(graph, e, f) : costFromSource(graph, e, f);
-            if (along < 0) continue;
-            const cost = du + along + accessCost(snaps.distanceM[t]!);
-            if (cost < best) {
-              best = cost;
-              bestTarget = t;
-              bestNode = u;
+  return withState(
+    graph,
+    (state) => {
+      seedFromSnap(graph, state, origin, 0, 'from');
+      const { dist, stamp, predArc, heap } = state;
+      const gen = state.gen;
+      while (heap.size > 0) {
+        const key = heap.peekKey();
+        if (key >= best || key > limit) break;
+        const u = heap.pop();
+        const du = dist[u]!;
+        for (let a = graph.arcOffset[u]!, end = graph.arcOffset[u + 1]!; a < end; a++) {
+          const tag = graph.arcEdge[a]!;
+          const e = tag & ARC_EDGE_MASK;
+          const onEdge = byEdge.get(e);
+          if (onEdge) {
+            for (const t of onEdge) {
+              const f = snaps.fraction[t]!;
+              const along = tag & ARC_REVERSED ? costFromTarget(graph, e, f) : costFromSource(graph, e, f);
+              if (along < 0) continue;
+              const cost = du + along + accessCost(snaps.distanceM[t]!);
+              if (cost < best) {
+                best = cost;
+                bestTarget = t;
+                bestNode = u;
+              }
             }
           }
+          const c = graph.arcCost[a]!;
+          if (c < 0) continue;
+          const nd = du + c;
+          if (nd > limit) continue;
+          const v = graph.arcTarget[a]!;
+          if (stamp[v] !== gen) stamp[v] = gen;
+          else if (nd >= dist[v]!) continue;
+          dist[v] = nd;
+          predArc[v] = a;
+          heap.push(v, nd);
         }
-        const c = graph.arcCost[a]!;
-        if (c < 0) continue;
-        const nd = du + c;
-        if (nd > limit) continue;
-        const v = graph.arcTarget[a]!;
-        if (stamp[v] !== gen) stamp[v] = gen;
-        else if (nd >= dist[v]!) continue;
-        dist[v] = nd;
-        predArc[v] = a;
-        heap.push(v, nd);
       }
-    }
-    if (bestTarget < 0 || best > limit) return null;
-    if (bestNode < 0) return { target: bestTarget, cost: best, arcs: [], firstNode: -1, lastNode: -1 };
-    const arcs: number[] = [];
-    let node = bestNode;
-    while (predArc[node]! >= 0) {
-      const a = predArc[node]!;
-      arcs.push(a);
-      node = arcTail(graph, a);
-    }
-    arcs.reverse();
-    return { target: bestTarget, cost: best, arcs, firstNode: node, lastNode: bestNode };
-  });
+      if (bestTarget < 0 || best > limit) return null;
+      if (bestNode < 0) return { target: bestTarget, cost: best, arcs: [], firstNode: -1, lastNode: -1 };
+      const arcs: number[] = [];
+      let node = bestNode;
+      while (predArc[node]! >= 0) {
+        const a = predArc[node]!;
+        arcs.push(a);
+        node = arcTail(graph, a);
+      }
+      arcs.reverse();
+      return { target: bestTarget, cost: best, arcs, firstNode: node, lastNode: bestNode };
+    },
+    scratch,
+  );
 }
 
 /** The route from one snapped point to another, or null when unreachable within `limit`. */
-export function routeBetween(graph: WalkGraph, from: Snap, to: Snap, limit = Infinity): RouteResult | null {
-  return routeToNearest(graph, from, singleTarget(to), limit);
+export function routeBetween(graph: WalkGraph, from: Snap, to: Snap, limit = Infinity, scratch?: SearchScratch): RouteResult | null {
+  return routeToNearest(graph, from, singleTarget(to), limit, scratch);
 }
 
 /** Appends [lon, lat] unless it repeats the last point. */

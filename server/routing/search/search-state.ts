@@ -1,6 +1,6 @@
 /**
- * Pooled per-search arrays, reused across searches on one graph so a search
- * allocates nothing in proportion to the graph. A generation counter
+ * Per-search arrays, reused across searches on one graph (SearchScratch) so
+ * a search allocates nothing in proportion to the graph. A generation counter
  * (`stamp[node] === gen` means "touched in this search") replaces clearing
  * the arrays: starting a search is O(1), not O(nodes).
  */
@@ -65,29 +65,41 @@ export class SearchState {
   }
 }
 
-const pools = new WeakMap<WalkGraph, SearchState[]>();
+/** States a scratch keeps between searches (searches run one at a time; a few allow nesting). */
+const KEPT_STATES = 4;
 
-/** A state sized for `graph`, from its pool; give it back with releaseState. */
-export function acquireState(graph: WalkGraph): SearchState {
-  const pool = pools.get(graph);
-  const state = pool?.pop() ?? new SearchState(graph.nodeCount);
-  state.begin();
-  return state;
-}
+/**
+ * The search scratch of one graph: states handed out for one search at a
+ * time and taken back after, so a search allocates nothing in proportion to
+ * the graph. The one scratch-memory style of routing and isochrones: a
+ * `*Scratch` object holds the reusable buffers of one kind of computation,
+ * its owner (here whoever loaded the graph) creates it and passes it as the
+ * last, optional argument; without it a computation allocates fresh buffers.
+ */
+export class SearchScratch {
+  private readonly free: SearchState[] = [];
 
-/** Returns a state to its graph's pool. */
-export function releaseState(graph: WalkGraph, state: SearchState): void {
-  let pool = pools.get(graph);
-  if (!pool) pools.set(graph, (pool = []));
-  if (pool.length < 4) pool.push(state);
-}
+  constructor(readonly graph: WalkGraph) {}
 
-/** Runs fn with a pooled state and always gives it back. */
-export function withState<T>(graph: WalkGraph, fn: (state: SearchState) => T): T {
-  const state = acquireState(graph);
-  try {
-    return fn(state);
-  } finally {
-    releaseState(graph, state);
+  /** Runs fn with a state of this graph and always takes it back. */
+  use<T>(fn: (state: SearchState) => T): T {
+    const state = this.free.pop() ?? new SearchState(this.graph.nodeCount);
+    state.begin();
+    try {
+      return fn(state);
+    } finally {
+      if (this.free.length < KEPT_STATES) this.free.push(state);
+    }
   }
+}
+
+/** Runs fn with a state from `scratch`, or with a fresh one when there is none. */
+export function withState<T>(graph: WalkGraph, fn: (state: SearchState) => T, scratch?: SearchScratch): T {
+  if (scratch) {
+    if (scratch.graph !== graph) throw new Error('the search scratch belongs to another graph');
+    return scratch.use(fn);
+  }
+  const state = new SearchState(graph.nodeCount);
+  state.begin();
+  return fn(state);
 }

@@ -1,19 +1,22 @@
 /**
- * Reusable buffers for isochrone builds: the raster, its block flags, the
+ * Reusable buffers of isochrone builds: the raster, its block flags, the
  * traced-edge marks and the segment list, which a build would otherwise
  * allocate afresh (some 100-300 kB of typed arrays per request, off-heap
  * memory that V8 counts towards its collection triggers).
  *
- * The owner keeps one workspace per place that builds (the isochrone routes
- * create one; nothing global) and passes it in; builds are synchronous, so
- * one workspace never serves two builds at once. Buffers larger than
- * RETAIN_BYTES (a city-wide union) are handed out but not kept.
+ * The project's scratch style: a `*Scratch` object holds the reusable
+ * buffers of one kind of computation; its owner creates it (the isochrone
+ * routes keep one; nothing module-level) and passes it as the last, optional
+ * argument (`buildIsochrones`, and from there to each stage); without it the
+ * computation allocates fresh buffers. Builds are synchronous, so one scratch
+ * never serves two builds at once. Buffers larger than RETAIN_BYTES (a
+ * city-wide union) are handed out but not kept.
  */
 
-/** Largest buffer a workspace keeps between builds. */
+/** Largest buffer a scratch keeps between builds. */
 export const RETAIN_BYTES = 4 << 20;
 
-export class IsochroneWorkspace {
+export class IsochroneScratch {
   private levelBytes: Uint8Array = new Uint8Array(0);
   private seenBytes: Uint8Array = new Uint8Array(0);
   private blockBytes: Uint8Array = new Uint8Array(0);
