@@ -50,21 +50,32 @@ export function rowOf(index: GridIndex, y: number): number {
  */
 export function buildGridIndex(count: number, boxOf: BoxOf, x0: number, y0: number, cellSize: number, cols: number, rows: number): GridIndex {
   const index: GridIndex = { x0, y0, cellSize, cols, rows, cellOffset: new Uint32Array(cols * rows + 1), cellItems: new Uint32Array(0) };
+  // Each item's cell range, found once and used by both passes (count, then fill); -1 marks an item left out.
+  const range = new Int32Array(4 * count);
   const box = new Float64Array(4);
-  const cover = (item: number, visit: (cell: number) => void) => {
-    if (boxOf(item, box) === false) return;
-    const c0 = columnOf(index, box[0]!);
-    const c1 = columnOf(index, box[2]!);
-    const r0 = rowOf(index, box[1]!);
-    const r1 = rowOf(index, box[3]!);
-    for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) visit(r * cols + c);
-  };
   const offset = index.cellOffset;
-  for (let i = 0; i < count; i++) cover(i, (cell) => offset[cell + 1]!++);
+  for (let i = 0; i < count; i++) {
+    const o = 4 * i;
+    if (boxOf(i, box) === false) {
+      range[o] = -1;
+      continue;
+    }
+    const c0 = (range[o] = columnOf(index, box[0]!));
+    const r0 = (range[o + 1] = rowOf(index, box[1]!));
+    const c1 = (range[o + 2] = columnOf(index, box[2]!));
+    const r1 = (range[o + 3] = rowOf(index, box[3]!));
+    for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) offset[r * cols + c + 1]!++;
+  }
   for (let c = 0; c < cols * rows; c++) offset[c + 1]! += offset[c]!;
   const items = new Uint32Array(offset[cols * rows]!);
   const cursor = offset.slice(0, cols * rows);
-  for (let i = 0; i < count; i++) cover(i, (cell) => (items[cursor[cell]!++] = i));
+  for (let i = 0; i < count; i++) {
+    const o = 4 * i;
+    if (range[o]! < 0) continue;
+    for (let r = range[o + 1]!, r1 = range[o + 3]!; r <= r1; r++) {
+      for (let c = range[o]!, c1 = range[o + 2]!; c <= c1; c++) items[cursor[r * cols + c]!++] = i;
+    }
+  }
   index.cellItems = items;
   return index;
 }

@@ -57,37 +57,48 @@ export class IndexedMinHeap {
     this.size = 0;
   }
 
-  /** Puts `node` with `key` into slot i (small enough for V8 to inline into the loops). */
-  private place(i: number, node: number, key: number): void {
-    this.nodes[i] = node;
-    this.keys[i] = key;
-    this.pos[node] = i;
-  }
-
-  /** Sift-up: parents with larger keys move down until `key` fits at i. */
   private up(i: number, node: number, key: number): void {
+    const nodes = this.nodes;
     const keys = this.keys;
+    const pos = this.pos;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (keys[parent]! <= key) break;
-      this.place(i, this.nodes[parent]!, keys[parent]!);
+      const parentKey = keys[parent]!;
+      if (parentKey <= key) break;
+      const parentNode = nodes[parent]!;
+      nodes[i] = parentNode;
+      keys[i] = parentKey;
+      pos[parentNode] = i;
       i = parent;
     }
-    this.place(i, node, key);
+    nodes[i] = node;
+    keys[i] = key;
+    pos[node] = i;
   }
 
-  /** Sift-down: the smaller child moves up until `key` fits at i. */
   private down(i: number, node: number, key: number): void {
+    const nodes = this.nodes;
     const keys = this.keys;
+    const pos = this.pos;
     const size = this.size;
     const half = size >> 1;
     while (i < half) {
-      const left = 2 * i + 1;
-      const child = left + 1 < size && keys[left + 1]! < keys[left]! ? left + 1 : left;
-      if (keys[child]! >= key) break;
-      this.place(i, this.nodes[child]!, keys[child]!);
+      let child = 2 * i + 1;
+      let childKey = keys[child]!;
+      const right = child + 1;
+      if (right < size && keys[right]! < childKey) {
+        child = right;
+        childKey = keys[right]!;
+      }
+      if (childKey >= key) break;
+      const childNode = nodes[child]!;
+      nodes[i] = childNode;
+      keys[i] = childKey;
+      pos[childNode] = i;
       i = child;
     }
-    this.place(i, node, key);
+    nodes[i] = node;
+    keys[i] = key;
+    pos[node] = i;
   }
 }
