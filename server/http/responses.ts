@@ -24,7 +24,11 @@ export function errorResponse(description: string, codes: readonly [ErrorCode, .
   for (const code of codes) if (ERROR_CODES[code].status !== status) throw new Error(`error code ${code} is not a ${status}`);
   return {
     description: `${description} Codes: ${codes.map((c) => `\`${c}\``).join(', ')}.`,
-    content: { 'application/json': { schema: ErrorBody.extend({ error: z.strictObject({ ...errorDetail, code: z.enum(codes) }) }) } },
+    content: {
+      'application/json': {
+        schema: ErrorBody.extend({ error: z.strictObject({ ...errorDetail, code: z.enum(codes) }) }).openapi({ description: `An Error whose code is ${codes.join(' or ')}.` }),
+      },
+    },
   };
 }
 

@@ -49,6 +49,15 @@ p { margin: 6px 0; }
 .muted { color: var(--muted); }
 a { color: #2b62b8; }
 #error { color: #b23b3b; }
+/* Phones: the list of operations above the operations, not beside them. */
+@media (max-width: 760px) {
+  header { padding: 16px; }
+  .layout { display: block; }
+  nav { position: static; width: auto; max-height: none; padding: 8px 16px; columns: 2; }
+  main { padding: 8px 12px 48px; }
+  section.op, section.schema { padding: 12px; }
+  table { display: block; overflow-x: auto; }
+}
 `;
 
 const SCRIPT = `
