@@ -101,13 +101,18 @@ export function tilePathParams(index: ReadonlyMap<string, TileLayer>) {
     });
 }
 
+/** A value of a query parameter a layer reads. */
+const layerParamValue = z.string().max(MAX_PARAM_LENGTH, { error: `must be at most ${MAX_PARAM_LENGTH} characters` });
+
 /** The values of the query parameters the layers read (their `params`), checked. */
 function layerQuery(layers: readonly TileLayer[], urlQuery: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const query: Record<string, string> = {};
+  // Most layers read no parameter: no set, no sort per tile.
+  if (!layers.some((l) => l.params?.length)) return query;
   for (const name of [...new Set(layers.flatMap((l) => l.params ?? []))].sort()) {
     const value = urlQuery[name];
     if (value === undefined || value === '') continue;
-    query[name] = checkInput(z.string().max(MAX_PARAM_LENGTH, { error: `must be at most ${MAX_PARAM_LENGTH} characters` }), value, 'query', name);
+    query[name] = checkInput(layerParamValue, value, 'query', name);
   }
   return query;
 }
@@ -116,8 +121,14 @@ function layerQuery(layers: readonly TileLayer[], urlQuery: Readonly<Record<stri
 export function tileRequest(path: { layers: TileLayer[]; z: number; x: number; y: number }, urlQuery: Readonly<Record<string, string | undefined>> = {}): TileRequest {
   const query = layerQuery(path.layers, urlQuery);
   const suffix = Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : '';
-  return { ...path, query, key: `${path.layers.map((l) => l.id).join(',')}/${path.z}/${path.x}/${path.y}${suffix}` };
+  const { layers, z, x, y } = path;
+  let ids = layers[0]!.id;
+  for (let i = 1; i < layers.length; i++) ids += `,${layers[i]!.id}`;
+  return { layers, z, x, y, query, key: `${ids}/${z}/${x}/${y}${suffix}` };
 }
+
+/** The path schema of each layer registry, built once (a schema per request would cost more than the check). */
+const pathSchemas = new WeakMap<ReadonlyMap<string, TileLayer>, ReturnType<typeof tilePathParams>>();
 
 /** Parses and checks a tile URL's parts (what the tile route does with its path and query). */
 export function parseTileRequest(
@@ -128,6 +139,8 @@ export function parseTileRequest(
   index: ReadonlyMap<string, TileLayer>,
   urlQuery: Readonly<Record<string, string | undefined>> = {},
 ): TileRequest {
-  const path = checkInput(tilePathParams(index), { layers: layersText, z: zText, x: xText, y: yText }, 'params');
+  let schema = pathSchemas.get(index);
+  if (!schema) pathSchemas.set(index, (schema = tilePathParams(index)));
+  const path = checkInput(schema, { layers: layersText, z: zText, x: xText, y: yText }, 'params');
   return tileRequest(path, urlQuery);
 }

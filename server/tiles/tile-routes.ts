@@ -132,7 +132,10 @@ export function tileRoutes(service: TileService) {
         `Compressed with br or gzip as Accept-Encoding allows (when it pays). ${CORS_TEXT}` +
         (layerParams.length ? ` Layer query parameters: ${layerParams.join(', ')}.` : ' No layer reads query parameters yet; others are ignored.'),
       params: tilePathParams(service.index),
-      query: z.object(Object.fromEntries(layerParams.map((name) => [name, z.string().optional().openapi({ description: 'Read by the layers that declare it; part of the cache key.' })]))),
+      // Only the parameters layers read are documented (and checked in tileRequest); no layer reads one yet.
+      ...(layerParams.length
+        ? { query: z.object(Object.fromEntries(layerParams.map((name) => [name, z.string().optional().openapi({ description: 'Read by the layers that declare it; part of the cache key.' })]))) }
+        : {}),
       extraParameters: ifNoneMatchHeader.extend({
         'Accept-Encoding': z.string().optional().openapi({ description: '`br` or `gzip` (the higher q wins, br on a tie); identity otherwise.' }),
       }),
@@ -150,7 +153,7 @@ export function tileRoutes(service: TileService) {
         500: internalError,
       },
     },
-    async (c, { params }) => tileResponse(c, await service.tile(tileRequest(params, c.req.query())), service),
+    async (c, { params }) => tileResponse(c, await service.tile(tileRequest(params, layerParams.length ? c.req.query() : {})), service),
   );
 
   return app;
