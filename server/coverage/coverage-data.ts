@@ -19,6 +19,8 @@ export interface HouseholdData {
   id: Int32Array;
   /** Households in the unit (the unit is a building or address). */
   households: Int32Array;
+  /** Persons in the unit where the data knows them; -1 where it does not. */
+  persons: Int32Array;
   /** Index into GridData of the unit's grid; -1 if its grid is missing. */
   gridIndex: Int32Array;
   lon: Float64Array;
@@ -156,7 +158,7 @@ export async function loadCoverageData(db: Database): Promise<{ data: CoverageDa
     // Household units as one packed bytea (packed-rows.ts): 100k rows without 100k objects.
     const [packed] = await tx.query<{ n: number; rows: unknown }>(
       `SELECT count(*)::int AS n,
-              string_agg(int4send(id) || int4send(households) || int4send(grid_id) || float8send(ST_X(geom)) || float8send(ST_Y(geom))
+              string_agg(int4send(id) || int4send(households) || int4send(COALESCE(persons, -1)) || int4send(grid_id) || float8send(ST_X(geom)) || float8send(ST_Y(geom))
                          || float4send(COALESCE(walk_seconds, 'NaN'::real)) || int4send(COALESCE(nearest_center_id, -1)), ''::bytea ORDER BY id) AS rows
        FROM households`,
     );
@@ -199,6 +201,7 @@ export async function loadCoverageData(db: Database): Promise<{ data: CoverageDa
       count: n,
       id: new Int32Array(n),
       households: new Int32Array(n),
+      persons: new Int32Array(n),
       gridIndex: new Int32Array(n),
       lon: new Float64Array(n),
       lat: new Float64Array(n),
@@ -207,6 +210,7 @@ export async function loadCoverageData(db: Database): Promise<{ data: CoverageDa
     for (let i = 0; i < n; i++) {
       households.id[i] = reader.int32();
       households.households[i] = reader.int32();
+      households.persons[i] = reader.int32();
       households.gridIndex[i] = gridIndexById.get(reader.int32()) ?? -1;
       households.lon[i] = reader.float64();
       households.lat[i] = reader.float64();
