@@ -24,6 +24,11 @@ import { tileRoutes } from './tiles/tile-routes.ts';
 import { startTileWarmer } from './tiles/tile-warmer.ts';
 import { createCenterStore } from './centers/center-store.ts';
 import { centerRoutes } from './centers/center-routes.ts';
+import { createScenarioService } from './planning/scenario-service.ts';
+import { snapOrigin } from './routing/snap-origin.ts';
+import { createScenarioStore } from './planning/scenario-store.ts';
+import { scenarioRoutes } from './planning/scenario-routes.ts';
+import { createScenarioTiles } from './planning/scenario-tiles.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
 
@@ -74,8 +79,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const routing = createRoutingService({ db: deps.db, logger: deps.logger, dataDir: deps.dataDir, changes });
   const coverage = createCoverageService({ db: deps.db, logger: deps.logger, routing, changes });
-  // The tile cache drops tiles on every data change from here on (it starts empty).
-  const tiles = await createTileService(deps.db, changes, deps.tiles);
+  const centers = createCenterStore(deps.db, changes, origin);
+  // Planning: scenarios evaluated on the live coverage, never written to it but by apply.
+  const scenarios = createScenarioService(createScenarioStore(deps.db), coverage, centers);
+  // The tile cache drops tiles on every data change from here on (it starts empty), and a scenario's on its edits.
+  const tiles = await createTileService(deps.db, changes, { ...deps.tiles, scenarios: createScenarioTiles(deps.db, scenarios) });
+  scenarios.onEdit((id) => tiles.dropScenario(id));
 
   http.route(
     '/',
@@ -89,14 +98,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.route('/', clientAssetRoutes());
   http.route('/', nearestRoutes(coverage));
   http.route('/', isochroneRoutes(routing));
-  http.route('/', coverageRoutes(coverage));
+
   http.route('/', tileRoutes(tiles));
   const settled = async () => {
     await routing.reload();
     await coverage.idle();
   };
   const warmer = deps.warmTiles ? startTileWarmer(tiles, changes, settled, deps.logger) : undefined;
-  http.route('/', centerRoutes(createCenterStore(deps.db, changes, origin)));
+  // A center no one can walk to would silently cover nobody: it must snap like a search origin.
+  http.route('/', centerRoutes(centers, async (lon, lat, label) => {
+    const loaded = await routing.ready();
+    snapOrigin(loaded.graph, loaded.index, lon, lat, undefined, label);
+  }));
+  http.route('/', scenarioRoutes(scenarios));
+  http.route('/', coverageRoutes(coverage, scenarios));
   // GET /api/events: every change as Server-Sent Events, for maps that follow the data.
   const events = eventRoutes(deps.db, changes);
   http.route('/', events.routes);

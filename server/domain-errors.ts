@@ -103,3 +103,34 @@ export class InvalidOption extends DomainError {
     super(message);
   }
 }
+
+/** No scenario has this id. */
+export class UnknownScenario extends DomainError {
+  constructor(readonly id: number) {
+    super(`no scenario with id ${id}`);
+  }
+}
+
+/** A scenario change names a center the live data no longer has. */
+export class ScenarioConflict extends DomainError {
+  constructor(
+    readonly scenarioId: number | undefined,
+    readonly centerId: number,
+    readonly change: number,
+  ) {
+    super(
+      `change ${change} of ${scenarioId === undefined ? 'the scenario' : `scenario ${scenarioId}`} names center ${centerId}, which the live data no longer has; edit the scenario (PATCH its changes)`,
+    );
+  }
+}
+
+/** The live data moved on since the scenario was evaluated: applying it now would not give what the planner saw. */
+export class StaleScenario extends DomainError {
+  constructor(
+    readonly scenarioId: number,
+    readonly evaluatedAt: string,
+    readonly current: string,
+  ) {
+    super(`scenario ${scenarioId} was evaluated against data version ${evaluatedAt}, but the live data is at ${current} now; read the scenario again (GET), check its summary, then apply`);
+  }
+}

@@ -14,6 +14,7 @@ import { UnknownCenter } from '../domain-errors.ts';
 import { defineRoute } from '../http/define-route.ts';
 import { badRequest, errorResponse, internalError, json } from '../http/responses.ts';
 import { kindFilter } from '../http/schemas.ts';
+import { graphNotReady } from '../routing/routing-responses.ts';
 import { Center, CenterIdParams, CenterList, CenterPatch, NewCenter } from './center-schemas.ts';
 import type { CenterStore, Center as StoredCenter } from './center-store.ts';
 
@@ -25,13 +26,20 @@ const one = (description: string) => ({ description, content: json(Center) });
 const badId = badRequest('The id is not a positive whole number.');
 const badBody = errorResponse('The body is not a JSON object, or a field is unknown, missing or invalid (the message and `field` name it).', ['bad_request', 'bad_body']);
 const missing = errorResponse('No center has this id.', ['unknown_center']);
+const unwalkable = errorResponse('The center would be outside the data, or too far from any walkway for anyone to walk to it.', ['outside_data_bounds', 'off_network']);
 
 function found(center: StoredCenter | undefined, id: number): StoredCenter {
   if (!center) throw new UnknownCenter(id);
   return center;
 }
 
-export function centerRoutes(store: CenterStore) {
+/**
+ * Checks that a center at (lon, lat) can be walked to: throws OutsideData or
+ * OffNetwork naming the point (app.ts passes the routing graph's snapping).
+ */
+export type CenterPlaceCheck = (lon: number, lat: number, label: string) => Promise<void>;
+
+export function centerRoutes(store: CenterStore, checkPlace?: CenterPlaceCheck) {
   const app = new OpenAPIHono();
   const tags = ['centers'];
 
@@ -64,11 +72,14 @@ export function centerRoutes(store: CenterStore) {
       responses: {
         201: { ...one('The new center.'), headers: { Location: { description: "The new center's URL.", required: true, schema: { type: 'string', examples: ['/api/centers/13'] } } } },
         400: badBody,
+        422: unwalkable,
+        503: graphNotReady,
         413: errorResponse(`The body is larger than ${CENTER_BODY_LIMIT} bytes.`, ['payload_too_large']),
         500: internalError,
       },
     },
     async (c, { body }) => {
+      await checkPlace?.(body.lon, body.lat, 'the center');
       const center = await store.add(body);
       return c.json(center, 201, { Location: `/api/centers/${center.id}` });
     },
@@ -96,12 +107,21 @@ export function centerRoutes(store: CenterStore) {
       responses: {
         200: one('The center as it is now.'),
         400: badBody,
+        422: unwalkable,
+        503: graphNotReady,
         404: missing,
         413: errorResponse(`The body is larger than ${CENTER_BODY_LIMIT} bytes.`, ['payload_too_large']),
         500: internalError,
       },
     },
-    async (c, { params, body }) => c.json(found(await store.update(params.id, body), params.id)),
+    async (c, { params, body }) => {
+      if (checkPlace && (body.lon !== undefined || body.lat !== undefined)) {
+        // The new place is the given coordinates, with the stored one for the one not given.
+        const old = body.lon !== undefined && body.lat !== undefined ? undefined : found(await store.get(params.id), params.id);
+        await checkPlace(body.lon ?? old!.lon, body.lat ?? old!.lat, 'the center');
+      }
+      return c.json(found(await store.update(params.id, body), params.id));
+    },
   );
 
   defineRoute(

@@ -19,7 +19,7 @@ export const MAX_CENTER_ID = 999_999_999;
 const FIELDS = ['name', 'kind', 'services', 'lon', 'lat'] as const;
 
 const NAME_RULE = `a non-empty string of at most ${MAX_NAME} characters`;
-const nameField = z
+export const nameField = z
   .string({ error: (iss) => (iss.input === undefined ? `is required: ${NAME_RULE}` : `must be ${NAME_RULE}, got ${shown(iss.input)}`) })
   // The length limit counts what was sent; the name is stored trimmed.
   .max(MAX_NAME, { error: `must be ${NAME_RULE}` })
@@ -28,7 +28,7 @@ const nameField = z
   .openapi({ description: 'Surrounding spaces are trimmed.', minLength: 1, maxLength: MAX_NAME });
 
 const SERVICES_RULE = `an array of at most ${MAX_SERVICES} non-empty strings of at most ${MAX_SERVICE} characters`;
-const servicesField = z
+export const servicesField = z
   .array(
     z
       .string({ error: `must be a non-empty string of at most ${MAX_SERVICE} characters` })

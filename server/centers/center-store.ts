@@ -34,6 +34,18 @@ export interface NewCenter {
 /** Fields to change; absent ones stay. */
 export type CenterPatch = Partial<NewCenter>;
 
+/** One edit of several applied together (a scenario's changes). */
+export type CenterEdit = { op: 'add'; center: NewCenter } | { op: 'move'; id: number; lon: number; lat: number } | { op: 'remove'; id: number };
+
+/** What a batch of edits did. */
+export interface AppliedEdits {
+  /** The data version the edits made. */
+  version: string;
+  added: Center[];
+  moved: Center[];
+  removed: Center[];
+}
+
 export interface CenterStore {
   /** All centers, or those of one kind, by id. */
   list(filter?: { kind?: string }): Promise<Center[]>;
@@ -44,6 +56,12 @@ export interface CenterStore {
   update(id: number, patch: CenterPatch): Promise<Center | undefined>;
   /** Removes a center; returns it, or undefined when there is no such id. */
   remove(id: number): Promise<Center | undefined>;
+  /**
+   * Applies edits in order in one transaction with one version bump, if the
+   * data is still at `expectVersion`; otherwise throws `stale(current)` and
+   * changes nothing. An edit naming a missing center rolls everything back.
+   */
+  applyEdits(edits: readonly CenterEdit[], expectVersion: string, stale: (current: string) => Error): Promise<AppliedEdits>;
 }
 
 /** The layer name a center change publishes. */
@@ -81,7 +99,7 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
    * Runs a change in one transaction with a version bump and an announcement
    * to other processes, then tells this process's listeners where it happened.
    */
-  async function change<T>(fn: (tx: Queryable) => Promise<{ result: T; boxes: BBox[] } | undefined>): Promise<T | undefined> {
+  async function change<T>(fn: (tx: Queryable) => Promise<{ result: T; boxes: BBox[] } | undefined>): Promise<{ result: T; version: string } | undefined> {
     const done = await db.transaction(async (tx) => {
       const outcome = await fn(tx);
       if (!outcome) return undefined;
@@ -92,10 +110,57 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
     });
     if (!done) return undefined;
     await changes.publish(done.change);
-    return done.result;
+    return { result: done.result, version: done.change.version };
+  }
+
+  async function insert(tx: Queryable, center: NewCenter): Promise<Center> {
+    const rows = await tx.query<CenterRow>(
+      `INSERT INTO centers (id, name, kind, services, source, source_id, geom)
+       SELECT COALESCE(max(id), 0) + 1, $1, $2, ARRAY(SELECT json_array_elements_text($3::json)), 'api', NULL,
+              ST_SetSRID(ST_MakePoint($4, $5), 4326)
+       FROM centers
+       RETURNING ${COLUMNS}`,
+      [center.name, center.kind, JSON.stringify(center.services), center.lon, center.lat],
+    );
+    return toCenter(rows[0]!);
   }
 
   return {
+    async applyEdits(edits, expectVersion, stale) {
+      const applied = await change(async (tx) => {
+        const [state] = await tx.query<{ version: string }>('SELECT version FROM data_state WHERE id = 1 FOR UPDATE');
+        if (state?.version !== expectVersion) throw stale(state?.version ?? 'none');
+        await tx.exec('LOCK TABLE centers IN SHARE ROW EXCLUSIVE MODE');
+        const done: Omit<AppliedEdits, 'version'> = { added: [], moved: [], removed: [] };
+        const boxes: BBox[] = [];
+        for (const edit of edits) {
+          if (edit.op === 'add') {
+            const row = await insert(tx, edit.center);
+            done.added.push(row);
+            boxes.push(pointBox(row));
+            continue;
+          }
+          const old = await selectOne(tx, edit.id, true);
+          if (!old) throw new Error(`center ${edit.id} is gone although the data version did not change`);
+          if (edit.op === 'remove') {
+            await tx.query('DELETE FROM centers WHERE id = $1', [edit.id]);
+            done.removed.push(old);
+            boxes.push(pointBox(old));
+          } else {
+            const rows = await tx.query<CenterRow>(
+              `UPDATE centers SET geom = ST_SetSRID(ST_MakePoint($2, $3), 4326) WHERE id = $1 RETURNING ${COLUMNS}`,
+              [edit.id, edit.lon, edit.lat],
+            );
+            const row = toCenter(rows[0]!);
+            done.moved.push(row);
+            boxes.push(pointBox(old), pointBox(row));
+          }
+        }
+        return { result: done, boxes };
+      });
+      return { ...applied!.result, version: applied!.version };
+    },
+
     async list(filter = {}) {
       const rows = filter.kind === undefined
         ? await db.query<CenterRow>(`SELECT ${COLUMNS} FROM centers ORDER BY id`)
@@ -109,22 +174,14 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
       const added = await change(async (tx) => {
         // Ids are max + 1: the lock keeps two adds from taking the same one, and readers are not blocked.
         await tx.exec('LOCK TABLE centers IN SHARE ROW EXCLUSIVE MODE');
-        const rows = await tx.query<CenterRow>(
-          `INSERT INTO centers (id, name, kind, services, source, source_id, geom)
-           SELECT COALESCE(max(id), 0) + 1, $1, $2, ARRAY(SELECT json_array_elements_text($3::json)), 'api', NULL,
-                  ST_SetSRID(ST_MakePoint($4, $5), 4326)
-           FROM centers
-           RETURNING ${COLUMNS}`,
-          [center.name, center.kind, JSON.stringify(center.services), center.lon, center.lat],
-        );
-        const row = toCenter(rows[0]!);
+        const row = await insert(tx, center);
         return { result: row, boxes: [pointBox(row)] };
       });
-      return added!;
+      return added!.result;
     },
 
-    update(id, patch) {
-      return change(async (tx) => {
+    async update(id, patch) {
+      const updated = await change(async (tx) => {
         const old = await selectOne(tx, id, true);
         if (!old) return undefined;
         const next = { ...old, ...patch };
@@ -138,15 +195,17 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
         const row = toCenter(rows[0]!);
         return { result: row, boxes: [pointBox(old), pointBox(row)] };
       });
+      return updated?.result;
     },
 
-    remove(id) {
-      return change(async (tx) => {
+    async remove(id) {
+      const removed = await change(async (tx) => {
         const rows = await tx.query<CenterRow>(`DELETE FROM centers WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
         if (!rows[0]) return undefined;
         const row = toCenter(rows[0]);
         return { result: row, boxes: [pointBox(row)] };
       });
+      return removed?.result;
     },
   };
 }

@@ -73,6 +73,8 @@ export interface CenterData {
   name: string[];
   kind: string[];
   services: string[][];
+  /** Where each came from (osm, demo, api, ...). */
+  source: string[];
   lon: Float64Array;
   lat: Float64Array;
   /** The distinct kinds, sorted. */
@@ -263,8 +265,8 @@ export async function loadCentersAt(db: Database): Promise<{ version: string | u
 
 /** Loads the centers (all kinds). */
 export async function loadCenters(db: Queryable): Promise<CenterData> {
-  const rows = await db.query<{ id: number; name: string; kind: string; services: string[] | null; x: number; y: number }>(
-    'SELECT id, name, kind, services, ST_X(geom) AS x, ST_Y(geom) AS y FROM centers ORDER BY id',
+  const rows = await db.query<{ id: number; name: string; kind: string; services: string[] | null; source: string; x: number; y: number }>(
+    'SELECT id, name, kind, services, source, ST_X(geom) AS x, ST_Y(geom) AS y FROM centers ORDER BY id',
   );
   const n = rows.length;
   const centers: CenterData = {
@@ -273,6 +275,7 @@ export async function loadCenters(db: Queryable): Promise<CenterData> {
     name: [],
     kind: [],
     services: [],
+    source: [],
     lon: new Float64Array(n),
     lat: new Float64Array(n),
     kinds: [],
@@ -282,6 +285,7 @@ export async function loadCenters(db: Queryable): Promise<CenterData> {
     centers.name.push(row.name);
     centers.kind.push(row.kind);
     centers.services.push(row.services ?? []);
+    centers.source.push(row.source);
     centers.lon[i] = row.x;
     centers.lat[i] = row.y;
   });

@@ -54,3 +54,38 @@ export function rollup(households: HouseholdData, units: LevelUnits, seconds: Fl
   }
   return { units: out, total: { households: allHouseholds, covered: allCovered, share: share(allCovered, allHouseholds) } };
 }
+
+/** Per unit and in total: households covered by `before`, and those `after` gains and loses against it. */
+export interface ComparedRollup {
+  coveredBefore: Float64Array;
+  gained: Float64Array;
+  lost: Float64Array;
+  total: { coveredBefore: number; gained: number; lost: number };
+}
+
+/** Compares two coverages of the same households at one threshold, per unit of `units`. */
+export function compareRollup(households: HouseholdData, units: LevelUnits, before: Float32Array, after: Float32Array, threshold: number): ComparedRollup {
+  const k = units.codes.length;
+  const coveredBefore = new Float64Array(k);
+  const gained = new Float64Array(k);
+  const lost = new Float64Array(k);
+  const total = { coveredBefore: 0, gained: 0, lost: 0 };
+  for (let i = 0; i < households.count; i++) {
+    const u = units.unitOf[i]!;
+    const h = households.households[i]!;
+    const was = before[i]! <= threshold;
+    const is = after[i]! <= threshold;
+    if (was) {
+      coveredBefore[u] += h;
+      total.coveredBefore += h;
+    }
+    if (is && !was) {
+      gained[u] += h;
+      total.gained += h;
+    } else if (was && !is) {
+      lost[u] += h;
+      total.lost += h;
+    }
+  }
+  return { coveredBefore, gained, lost, total };
+}

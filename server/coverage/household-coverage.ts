@@ -21,6 +21,13 @@ export interface HouseholdCoverage {
   seconds: Float32Array;
   /** Index of the nearest center (into the center arrays), -1 where none. */
   nearest: Int32Array;
+  /**
+   * Per node: graph units to the nearest center and which one it is (-1:
+   * none). Kept so that a change of a few centers can be evaluated by
+   * repairing these instead of searching again (planning/center-changes.ts).
+   */
+  nodeTime: Float64Array;
+  nodeSource: Int32Array;
   /** Milliseconds for the multi-source search alone and for the whole computation. */
   searchMs: number;
   totalMs: number;
@@ -88,44 +95,45 @@ export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers:
   const started = performance.now();
   const tree = multiSourceSearch(graph, centers, { direction: 'to', scratch });
   const searchMs = performance.now() - started;
-  const nodeTime = tree.time;
-  const nodeSource = tree.source;
-
-  const count = units.count;
-  const seconds = new Float32Array(count);
-  const nearest = new Int32Array(count);
-  const { sourceNode, targetNode, toSource, toTarget } = units;
-  for (let i = 0; i < count; i++) {
-    const u = sourceNode[i]!;
-    const v = targetNode[i]!;
-    const viaSource = toSource[i]! + nodeTime[u]!;
-    const viaTarget = toTarget[i]! + nodeTime[v]!;
-    // Off-network units have Infinity on both sides and stay unreached.
-    if (viaSource <= viaTarget) {
-      seconds[i] = viaSource;
-      nearest[i] = viaSource < Infinity ? nodeSource[u]! : -1;
-    } else {
-      seconds[i] = viaTarget;
-      nearest[i] = nodeSource[v]!;
-    }
-  }
-
+  const seconds = new Float32Array(units.count);
+  const nearest = new Int32Array(units.count);
+  for (let i = 0; i < units.count; i++) timeViaNodes(units, tree.time, tree.source, i, seconds, nearest);
   // Centers on a unit's own edge can also be reached directly along it: only those units are checked.
-  const { fraction, distanceM } = units.snaps;
   for (let c = 0; c < centers.count; c++) {
     const e = centers.edge[c]!;
     if (e < 0) continue;
-    const centerAccess = accessCost(centers.distanceM[c]!);
-    for (let k = units.edgeOffset[e]!, end = units.edgeOffset[e + 1]!; k < end; k++) {
-      const i = units.unitsOnEdge[k]!;
-      const along = alongEdgeCost(graph, e, fraction[i]!, centers.fraction[c]!);
-      if (along < 0) continue;
-      const t = accessCost(distanceM[i]!) + along + centerAccess;
-      if (t < seconds[i]!) {
-        seconds[i] = t;
-        nearest[i] = c;
-      }
-    }
+    for (let k = units.edgeOffset[e]!, end = units.edgeOffset[e + 1]!; k < end; k++) timeAlongEdge(graph, units, centers, c, units.unitsOnEdge[k]!, seconds, nearest);
   }
-  return { seconds, nearest, searchMs, totalMs: performance.now() - started };
+  return { seconds, nearest, nodeTime: tree.time, nodeSource: tree.source, searchMs, totalMs: performance.now() - started };
+}
+
+/**
+ * Unit i's time through either end of its edge, from the nodes' times to
+ * their nearest centers. Off-network units have Infinity on both sides and
+ * stay unreached.
+ */
+export function timeViaNodes(units: LinkedUnits, nodeTime: Float64Array, nodeSource: Int32Array, i: number, seconds: Float32Array, nearest: Int32Array): void {
+  const u = units.sourceNode[i]!;
+  const v = units.targetNode[i]!;
+  const viaSource = units.toSource[i]! + nodeTime[u]!;
+  const viaTarget = units.toTarget[i]! + nodeTime[v]!;
+  if (viaSource <= viaTarget) {
+    seconds[i] = viaSource;
+    nearest[i] = viaSource < Infinity ? nodeSource[u]! : -1;
+  } else {
+    seconds[i] = viaTarget;
+    nearest[i] = nodeSource[v]!;
+  }
+}
+
+/** Lowers unit i's time to center c's when c is on the unit's edge and reachable directly along it. */
+export function timeAlongEdge(graph: WalkGraph, units: LinkedUnits, centers: SnapColumns, c: number, i: number, seconds: Float32Array, nearest: Int32Array): void {
+  const e = centers.edge[c]!;
+  const along = alongEdgeCost(graph, e, units.snaps.fraction[i]!, centers.fraction[c]!);
+  if (along < 0) return;
+  const t = accessCost(units.snaps.distanceM[i]!) + along + accessCost(centers.distanceM[c]!);
+  if (t < seconds[i]!) {
+    seconds[i] = t;
+    nearest[i] = c;
+  }
 }

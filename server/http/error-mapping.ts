@@ -17,7 +17,10 @@ import {
   NoCenterReachable,
   OffNetwork,
   OutsideData,
+  ScenarioConflict,
+  StaleScenario,
   UnknownCenter,
+  UnknownScenario,
   UnknownKind,
   UnknownLayer,
 } from '../domain-errors.ts';
@@ -37,6 +40,9 @@ const DOMAIN_CODES: readonly [DomainErrorClass, (error: DomainError) => ErrorCod
   [UnknownKind, () => 'unknown_kind'],
   [UnknownCenter, () => 'unknown_center'],
   [UnknownLayer, () => 'unknown_layer'],
+  [UnknownScenario, () => 'unknown_scenario'],
+  [ScenarioConflict, () => 'scenario_conflict'],
+  [StaleScenario, () => 'stale_scenario'],
   [InvalidOption, () => 'bad_request'],
 ];
 

@@ -14,6 +14,7 @@ const TAGS = [
   { name: 'routing', description: 'Isochrones and the nearest center, on the in-memory walk graph.' },
   { name: 'coverage', description: 'Households within a walk of a center, rolled up by level.' },
   { name: 'centers', description: 'The community service centers.' },
+  { name: 'planning', description: 'What-if scenarios against the live data, compared with the baseline, and applied when decided.' },
   { name: 'tiles', description: 'Vector tiles, TileJSON and the layer catalog.' },
   { name: 'events', description: 'Changes to the data, pushed to clients that follow them.' },
   { name: 'health', description: 'Liveness and readiness.' },

@@ -96,6 +96,8 @@ function createValidator(doc: Doc) {
   const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
   // The document's own fields are not JSON Schema keywords; declared, Ajv lets them be.
   for (const key of Object.keys(doc)) ajv.addKeyword(key);
+  // OpenAPI 3.1's own schema keyword (the variant of a oneOf by a property's value): a hint, not a constraint.
+  ajv.addKeyword('discriminator');
   ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
   ajv.addSchema(doc, 'urn:living-circle:openapi');
   const compiled = new Map<string, ValidateFunction>();
@@ -238,8 +240,8 @@ describe('OpenAPI document', () => {
 
     it('would notice an undocumented route or a documented one that is gone', () => {
       const mounted = mountedRoutes(app.http);
-      const added = compareRoutes([...mounted, { method: 'POST', path: '/api/scenarios' }, { method: 'GET', path: '/api/centers/:centerId' }], operations);
-      expect(added.undocumented).toEqual(['POST /api/scenarios', 'GET /api/centers/:centerId']);
+      const added = compareRoutes([...mounted, { method: 'POST', path: '/api/not-a-route' }, { method: 'GET', path: '/api/centers/:centerId' }], operations);
+      expect(added.undocumented).toEqual(['POST /api/not-a-route', 'GET /api/centers/:centerId']);
       const removed = compareRoutes(mounted.filter((r) => r.path !== '/tiles/:file'), operations);
       expect(removed.unmounted).toEqual(['GET /tiles/{layers}.json']);
     });
@@ -299,7 +301,7 @@ describe('OpenAPI document', () => {
         expect((await call('GET', `/api/coverage${query}`)).status).toBe(200);
       }
       expect((await call('GET', '/api/coverage?level=province')).code).toBe('bad_request');
-      expect((await call('GET', '/api/coverage?scenario=1')).code).toBe('bad_request');
+      expect((await call('GET', '/api/coverage?scenario=9999')).code).toBe('unknown_scenario');
       expect((await call('GET', '/api/coverage?kind=library')).code).toBe('unknown_kind');
       expect((await call('GET', '/api/coverage', { on: emptyApp })).code).toBe('no_walk_network');
     });
@@ -325,6 +327,60 @@ describe('OpenAPI document', () => {
       expect((await call('DELETE', `/api/centers/${added.body.id}`)).body.name).toBe('Docs center');
       expect((await call('DELETE', `/api/centers/${added.body.id}`)).code).toBe('unknown_center');
       expect((await call('DELETE', '/api/centers/0')).code).toBe('bad_request');
+    });
+
+    it('/api/scenarios: list, store, read, edit, apply and remove, with their errors', async () => {
+      const add = { op: 'add', name: 'Docs plan', kind: 'neighborhood', lon: LON - 0.01, lat: LAT - 0.01 };
+      expect((await call('GET', '/api/scenarios')).status).toBe(200);
+      const created = await call('POST', '/api/scenarios', { body: { name: 'Docs', changes: [add] } });
+      expect(created.status).toBe(201);
+      const id = created.body.id as number;
+      expect((await call('POST', '/api/scenarios', { body: { name: 'Docs', changes: [{ op: 'remove', center_id: 999 }] } })).code).toBe('bad_request');
+      expect((await call('POST', '/api/scenarios', { raw: `{"name": "big", "description": "${'d'.repeat(300_000)}", "changes": []}` })).code).toBe('payload_too_large');
+      expect((await call('POST', '/api/scenarios', { body: { name: 'Far', changes: [{ ...add, lon: LON + 1 }] } })).code).toBe('outside_data_bounds');
+      expect((await call('POST', '/api/scenarios', { body: { name: 'Empty', changes: [] }, on: emptyApp })).code).toBe('no_walk_network');
+      expect((await call('GET', `/api/scenarios/${id}`)).status).toBe(200);
+      expect((await call('GET', '/api/scenarios/x')).code).toBe('bad_request');
+      expect((await call('GET', '/api/scenarios/9999')).code).toBe('unknown_scenario');
+      expect((await call('GET', '/api/scenarios/1', { on: emptyApp })).code).toBe('no_walk_network');
+      expect((await call('PATCH', `/api/scenarios/${id}`, { body: { description: 'edited' } })).body.revision).toBe(2);
+      expect((await call('PATCH', `/api/scenarios/${id}`, { body: {} })).code).toBe('bad_request');
+      expect((await call('PATCH', '/api/scenarios/9999', { body: { name: 'x' } })).code).toBe('unknown_scenario');
+      expect((await call('PATCH', `/api/scenarios/${id}`, { raw: `{"description": "${'d'.repeat(300_000)}"}` })).code).toBe('payload_too_large');
+      expect((await call('PATCH', `/api/scenarios/${id}`, { body: { changes: [{ ...add, lon: LON + 1 }] } })).code).toBe('outside_data_bounds');
+      expect((await call('PATCH', '/api/scenarios/1', { body: { name: 'x' }, on: emptyApp })).code).toBe('no_walk_network');
+      // A scenario that moves a center the live data then loses: 409 on reads, on its tiles and on apply.
+      const temporary = await call('POST', '/api/centers', { body: { name: 'Temporary', kind: 'governance', lon: LON, lat: LAT } });
+      const moving = await call('POST', '/api/scenarios', { body: { name: 'Moving', changes: [{ op: 'move', center_id: temporary.body.id, lon: LON + 0.001, lat: LAT }] } });
+      await call('DELETE', `/api/centers/${temporary.body.id}`);
+      await app.idle();
+      expect((await call('GET', `/api/scenarios/${moving.body.id}`)).code).toBe('scenario_conflict');
+      expect((await call('GET', `/api/coverage?scenario=${moving.body.id}`)).code).toBe('scenario_conflict');
+      expect((await call('GET', `/tiles/households/${tileOf(14)}.mvt?scenario=${moving.body.id}`)).code).toBe('scenario_conflict');
+      // Its last evaluation was before the center went: the live data moved on since.
+      expect((await call('POST', `/api/scenarios/${moving.body.id}/apply`)).code).toBe('stale_scenario');
+      expect((await call('GET', `/tiles/households/${tileOf(14)}.mvt?scenario=${id}`)).status).toBe(200);
+      expect((await call('GET', `/api/coverage?scenario=${id}&level=grid`)).status).toBe(200);
+      // Stale: evaluated, then the live data changes before apply.
+      await call('GET', `/api/scenarios/${id}`);
+      const meanwhile = await call('POST', '/api/centers', { body: { name: 'Meanwhile', kind: 'governance', lon: LON + 0.002, lat: LAT } });
+      await app.idle();
+      expect((await call('POST', `/api/scenarios/${id}/apply`)).code).toBe('stale_scenario');
+      await call('GET', `/api/scenarios/${id}`);
+      expect((await call('POST', `/api/scenarios/${id}/apply`)).status).toBe(200);
+      await app.idle();
+      expect((await call('POST', '/api/scenarios/x/apply')).code).toBe('bad_request');
+      expect((await call('POST', '/api/scenarios/9999/apply')).code).toBe('unknown_scenario');
+      expect((await call('POST', '/api/scenarios/1/apply', { on: emptyApp })).code).toBe('no_walk_network');
+      expect((await call('DELETE', `/api/scenarios/${id}`)).body.id).toBe(id);
+      expect((await call('DELETE', `/api/scenarios/${id}`)).code).toBe('unknown_scenario');
+      expect((await call('DELETE', '/api/scenarios/0')).code).toBe('bad_request');
+      await call('DELETE', `/api/centers/${meanwhile.body.id}`);
+      // Centers no one can walk to, and centers on a database without a walk network.
+      expect((await call('POST', '/api/centers', { body: { name: 'At sea', kind: 'governance', lon: LON + 1, lat: LAT } })).code).toBe('outside_data_bounds');
+      expect((await call('PATCH', '/api/centers/1', { body: { lon: LON + 1 } })).code).toBe('outside_data_bounds');
+      expect((await call('POST', '/api/centers', { body: { name: 'Nowhere', kind: 'governance', lon: LON, lat: LAT }, on: emptyApp })).code).toBe('no_walk_network');
+      expect((await call('PATCH', '/api/centers/1', { body: { lon: LON, lat: LAT }, on: emptyApp })).code).toBe('no_walk_network');
     });
 
     it('/tiles: catalog, TileJSON and tiles, with 204, 304 and errors', async () => {

@@ -120,6 +120,14 @@ function layer(spec: LayerSpec): TileLayer {
   return { maxzoom: MAX_ZOOM, idSql: 'f.id', dependsOn: [spec.id], ...spec };
 }
 
+/** The query parameter that asks for a scenario's version of a layer (planning/scenario-tiles.ts makes those). */
+export const SCENARIO_PARAM = 'scenario';
+
+/** A property only a scenario's tiles carry (NULL, so absent, in the live tiles). */
+function scenarioOnly(name: string, description: string): TileField {
+  return { name, type: 'string', description: `With ?${SCENARIO_PARAM}=: ${description}`, sql: 'NULL' };
+}
+
 /** The walk-network classes shown from each zoom: main roads early, paths late (everything from z14). */
 const STREETS_FROM_Z10 = "'trunk','primary','secondary','trunk_link','primary_link','secondary_link'";
 const STREETS_FROM_Z12 = "'tertiary','tertiary_link','pedestrian'";
@@ -168,6 +176,8 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     ],
     simplify: 2,
     dependsOn: ['grids', 'households'],
+    // With a scenario, covered_15 and coverage_share are the scenario's.
+    params: [SCENARIO_PARAM],
   }),
   layer({
     id: 'centers',
@@ -180,8 +190,10 @@ export const TILE_LAYERS: readonly TileLayer[] = [
       column('kind', 'string', 'neighborhood, governance or a service kind from OSM'),
       { name: 'services', type: 'string', description: 'Services offered, comma-separated', sql: "array_to_string(f.services, ',')" },
       column('source', 'string', 'Where the center came from (osm, demo, api, ...)'),
+      scenarioOnly('change', 'added, moved, removed (drawn where it was) or same'),
     ],
     simplify: 0,
+    params: [SCENARIO_PARAM],
   }),
   layer({
     id: 'households',
@@ -197,8 +209,11 @@ export const TILE_LAYERS: readonly TileLayer[] = [
       column('nearest_center_id', 'integer', 'Id of the nearest center by walking time'),
       // 900 s is 15 minutes at the default 4 km/h; no reachable center is not covered.
       { name: 'covered', type: 'boolean', description: 'Within a 15-minute walk of a center', sql: 'COALESCE(f.walk_seconds <= 900, false)' },
+      scenarioOnly('change', 'gained (within 15 minutes with the scenario only), lost, or same'),
     ],
     simplify: 0,
+    // With a scenario, walk_seconds, nearest_center_id (negative: an added center) and covered are the scenario's.
+    params: [SCENARIO_PARAM],
   }),
   layer({
     id: 'streets',

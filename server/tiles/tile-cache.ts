@@ -215,6 +215,19 @@ export class TileCache {
     return dropped;
   }
 
+  /** Drops the cached tiles (and loads in flight) whose key `drop` picks; returns how many cached ones went. */
+  dropWhere(drop: (key: string) => boolean): number {
+    let dropped = 0;
+    for (const key of [...this.entries.keys()]) if (drop(key) && this.remove(key)) dropped++;
+    for (const [key, flight] of this.inFlight) {
+      if (!drop(key)) continue;
+      flight.overtaken = true;
+      this.inFlight.delete(key);
+    }
+    this.invalidated += dropped;
+    return dropped;
+  }
+
   /** Whether a tile is cached (for tests and stats; does not touch LRU order). */
   has(key: string): boolean {
     return this.entries.has(key);

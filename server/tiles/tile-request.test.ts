@@ -63,7 +63,9 @@ describe('tile requests', () => {
     const a = parseTileRequest('households', '14', '1', '2', custom, { scenario: '7', other: 'x' });
     expect(a.key).toBe('households/14/1/2?scenario=7');
     expect(a.query).toEqual({ scenario: '7' });
-    expect(parseTileRequest('households', '14', '1', '2', index, { scenario: '7' }).key).toBe('households/14/1/2');
+    // A layer that declares no parameter ignores them (households reads scenario now; streets reads none).
+    expect(parseTileRequest('streets', '14', '1', '2', index, { scenario: '7' }).key).toBe('streets/14/1/2');
+    expect(parseTileRequest('households', '14', '1', '2', index, { scenario: '7' }).key).toBe('households/14/1/2?scenario=7');
     expect(status(() => parseTileRequest('households', '14', '1', '2', custom, { scenario: 'x'.repeat(200) }))).toBe(400);
   });
 });

@@ -14,7 +14,7 @@ import { cors } from 'hono/cors';
 import { HttpError } from '../http/error-codes.ts';
 import { defineRoute } from '../http/define-route.ts';
 import { badRequest, cacheControlHeader, errorResponse, etagHeader, ifNoneMatchHeader, internalError, json, notModified } from '../http/responses.ts';
-import { TILE_LAYERS, type TileLayer } from './layers.ts';
+import { SCENARIO_PARAM, TILE_LAYERS, type TileLayer } from './layers.ts';
 import { layerListParam, tilePathParams, tileRequest } from './tile-request.ts';
 import { matchesIfNoneMatch, MVT_CONTENT_TYPE, tileCacheControl, tileResponse } from './tile-http.ts';
 import type { TileService } from './tile-service.ts';
@@ -134,7 +134,21 @@ export function tileRoutes(service: TileService) {
       params: tilePathParams(service.index),
       // Only the parameters layers read are documented (and checked in tileRequest); no layer reads one yet.
       ...(layerParams.length
-        ? { query: z.object(Object.fromEntries(layerParams.map((name) => [name, z.string().optional().openapi({ description: 'Read by the layers that declare it; part of the cache key.' })]))) }
+        ? {
+            query: z.object(
+              Object.fromEntries(
+                layerParams.map((name) => [
+                  name,
+                  z.string().optional().openapi({
+                    description:
+                      name === SCENARIO_PARAM
+                        ? "A scenario id: the households, grids and centers layers show the scenario (their `change` fields, the scenario's walk times and shares); other layers are unchanged."
+                        : 'Read by the layers that declare it; part of the cache key.',
+                  }),
+                ]),
+              ),
+            ),
+          }
         : {}),
       extraParameters: ifNoneMatchHeader.extend({
         'Accept-Encoding': z.string().optional().openapi({ description: '`br` or `gzip` (the higher q wins, br on a tie); identity otherwise.' }),
@@ -148,8 +162,9 @@ export function tileRoutes(service: TileService) {
         },
         204: { description: 'The tile has no features. No body.', headers: tileHeaders },
         304: { ...notModified, headers: tileHeaders },
-        400: badRequest('z, x or y is not a whole number in range.'),
-        404: unknownLayer,
+        400: badRequest('z, x or y is not a whole number in range, or scenario is not an id.'),
+        404: errorResponse('A layer or the scenario is unknown, or the file name does not end as the path says.', ['unknown_layer', 'unknown_scenario', 'not_found']),
+        409: errorResponse("A change of the scenario names a center the live data no longer has.", ['scenario_conflict']),
         500: internalError,
       },
     },

@@ -8,12 +8,13 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { Database } from '../../kernel/db/database.ts';
 import type { DataChanges } from '../events/data-changes.ts';
-import { layerIndex, TILE_LAYERS, type TileLayer } from './layers.ts';
+import { layerIndex, SCENARIO_PARAM, TILE_LAYERS, type TileLayer } from './layers.ts';
 import { createEmbeddedTileSource } from './embedded/embedded-tile-source.ts';
 import { createSqlTileSource, installTileFunctions } from './sql-tile-source.ts';
 import { makeCachedTile, TileCache, type CachedTile, type TileCacheStats, type TileEncoding } from './tile-cache.ts';
 import type { TileRequest } from './tile-request.ts';
-import type { TileSource } from './tile-source.ts';
+import { layersAtZoom, type ScenarioTileSource, type TileSource } from './tile-source.ts';
+import { encodeTile } from './embedded/mvt-encoder.ts';
 import { readDataExtent, type DataExtent } from './tilejson.ts';
 
 const gzipAsync = promisify(gzip);
@@ -26,6 +27,8 @@ export interface TileServiceOptions {
   maxAgeSeconds: number;
   /** Tile source; by default the backend's own (SQL functions on PostGIS, the TypeScript encoder on PGlite). */
   source?: TileSource;
+  /** Scenario versions of the layers with a `scenario` parameter; without it that parameter is ignored. */
+  scenarios?: ScenarioTileSource;
 }
 
 export const defaultTileServiceOptions: TileServiceOptions = {
@@ -52,8 +55,13 @@ export interface TileService {
   /** The data's extent and source for TileJSON, read once per data version. */
   extent(): Promise<DataExtent>;
   stats(): TileCacheStats;
+  /** Drops the cached tiles of scenario `id` (after an edit). */
+  dropScenario(id: number): void;
   close(): void;
 }
+
+/** Cache-key marker of scenario tiles: `#s<id>r<revision>v<data version>` after the request key. */
+const scenarioTag = (id: number) => `#s${id}r`;
 
 async function compress(data: Uint8Array, encoding: TileEncoding): Promise<Uint8Array> {
   if (encoding === 'gzip') return gzipAsync(data, { level: 6 });
@@ -90,6 +98,8 @@ export async function createTileService(
 
   const unsubscribe = changes.subscribe((change) => {
     cache.invalidate(change);
+    // Scenario tiles are keyed by the data version they were evaluated at: after any change none is current.
+    cache.dropWhere((key) => key.includes('#s'));
     extent = undefined;
   });
 
@@ -98,9 +108,23 @@ export async function createTileService(
     index: layerIndex(layers),
     sourceId: tileSource.id,
     maxAgeSeconds: settings.maxAgeSeconds,
-    tile(request) {
+    async tile(request) {
       const dependsOn = [...new Set(request.layers.flatMap((l) => l.dependsOn))];
-      return cache.get(request.key, { z: request.z, x: request.x, y: request.y, dependsOn }, async () => {
+      const place = { z: request.z, x: request.x, y: request.y, dependsOn };
+      const scenarioId = request.query[SCENARIO_PARAM];
+      if (scenarioId !== undefined && settings.scenarios) {
+        const prepared = await settings.scenarios.prepare(Number(scenarioId));
+        const key = `${request.key}#${prepared.tag}`;
+        return cache.get(key, place, async () => {
+          // An MVT tile is its layers' messages one after another: scenario layers from the evaluation, the rest as usual.
+          const parts: Uint8Array[] = [];
+          for (const layer of layersAtZoom(request.layers, request.z)) {
+            parts.push(layer.params?.includes(SCENARIO_PARAM) ? encodeTile([await prepared.writeLayer(layer, request)]) : await tileSource.getTile({ ...request, layers: [layer] }, {}));
+          }
+          return makeCachedTile(key, request.z, request.x, request.y, request.layers, Buffer.concat(parts));
+        });
+      }
+      return cache.get(request.key, place, async () => {
         const data = await tileSource.getTile(request, request.query);
         return makeCachedTile(request.key, request.z, request.x, request.y, request.layers, data);
       });
@@ -137,6 +161,7 @@ export async function createTileService(
       return extent;
     },
     stats: () => cache.stats(),
+    dropScenario: (id) => void cache.dropWhere((key) => key.includes(scenarioTag(id))),
     close: unsubscribe,
   };
 }

@@ -6,6 +6,7 @@
  * invalidation live above this and never know which one they have.
  */
 import type { TileLayer } from './layers.ts';
+import type { MvtLayerWriter } from './embedded/mvt-encoder.ts';
 
 /** Which tile of which layers. */
 export interface TileAddress {
@@ -29,4 +30,13 @@ export interface TileSource {
 /** Layers that have features at zoom z. */
 export function layersAtZoom(layers: readonly TileLayer[], z: number): TileLayer[] {
   return layers.filter((l) => z >= l.minzoom && z <= l.maxzoom);
+}
+
+/**
+ * A scenario's version of the layers that declare the `scenario` parameter
+ * (planning/scenario-tiles.ts): `prepare` evaluates the scenario (or throws
+ * its domain error) and gives the tag its tiles are cached under.
+ */
+export interface ScenarioTileSource {
+  prepare(id: number): Promise<{ tag: string; writeLayer(layer: TileLayer, tile: TileAddress): Promise<MvtLayerWriter> }>;
 }

@@ -101,6 +101,7 @@ BEGIN
          (f.kind)::text AS "kind",
          (array_to_string(f.services, ','))::text AS "services",
          (f.source)::text AS "source",
+         (NULL)::text AS "change",
          ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile_env::box2d, 4096, 64, true) AS geom
     FROM centers f
     WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
@@ -108,7 +109,7 @@ BEGIN
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.centers(integer, integer, integer, json) IS '{"description":"Community service centers: neighbourhood (Party Building +), governance (Comprehensive Management +) and other services","minzoom":8,"maxzoom":16,"vector_layers":[{"id":"centers","minzoom":8,"maxzoom":16,"fields":{"name":"Center name","kind":"neighborhood, governance or a service kind from OSM","services":"Services offered, comma-separated","source":"Where the center came from (osm, demo, api, ...)"}}],"x-definition-sha1":"eb8955a41b673742fc0991ba0060248f20489761"}';
+COMMENT ON FUNCTION tiles.centers(integer, integer, integer, json) IS '{"description":"Community service centers: neighbourhood (Party Building +), governance (Comprehensive Management +) and other services","minzoom":8,"maxzoom":16,"vector_layers":[{"id":"centers","minzoom":8,"maxzoom":16,"fields":{"name":"Center name","kind":"neighborhood, governance or a service kind from OSM","services":"Services offered, comma-separated","source":"Where the center came from (osm, demo, api, ...)","change":"With ?scenario=: added, moved, removed (drawn where it was) or same"}}],"x-definition-sha1":"5122ac2c10dca93bff73fa6ec817efab9f07eb17"}';
 
 CREATE OR REPLACE FUNCTION tiles.households(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
@@ -134,6 +135,7 @@ BEGIN
          (f.walk_seconds)::real AS "walk_seconds",
          (f.nearest_center_id)::integer AS "nearest_center_id",
          (COALESCE(f.walk_seconds <= 900, false))::boolean AS "covered",
+         (NULL)::text AS "change",
          ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile_env::box2d, 4096, 64, true) AS geom
     FROM households f
     WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
@@ -141,7 +143,7 @@ BEGIN
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.households(integer, integer, integer, json) IS '{"description":"Household units (a building or address each) with their households, walk time to the nearest center and 15-minute coverage","minzoom":14,"maxzoom":16,"vector_layers":[{"id":"households","minzoom":14,"maxzoom":16,"fields":{"households":"Households in the unit","persons":"Persons, where known","grid_id":"The unit grid it belongs to","walk_seconds":"Walk to the nearest center at 4 km/h, seconds (absent when none is reachable or not yet computed)","nearest_center_id":"Id of the nearest center by walking time","covered":"Within a 15-minute walk of a center"}}],"x-definition-sha1":"708fa4fe5119c7b851bdc5c8a5639a3214dcf37f"}';
+COMMENT ON FUNCTION tiles.households(integer, integer, integer, json) IS '{"description":"Household units (a building or address each) with their households, walk time to the nearest center and 15-minute coverage","minzoom":14,"maxzoom":16,"vector_layers":[{"id":"households","minzoom":14,"maxzoom":16,"fields":{"households":"Households in the unit","persons":"Persons, where known","grid_id":"The unit grid it belongs to","walk_seconds":"Walk to the nearest center at 4 km/h, seconds (absent when none is reachable or not yet computed)","nearest_center_id":"Id of the nearest center by walking time","covered":"Within a 15-minute walk of a center","change":"With ?scenario=: gained (within 15 minutes with the scenario only), lost, or same"}}],"x-definition-sha1":"a3a54dbdf48fed22cf6afacb791f6ced52f0299b"}';
 
 CREATE OR REPLACE FUNCTION tiles.streets(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea

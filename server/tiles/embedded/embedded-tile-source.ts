@@ -13,7 +13,31 @@ import { removeCollinearPoints, snapRoundPolygons } from './tile-simplify.ts';
 import { readTileWkb } from './tile-wkb.ts';
 import { layersAtZoom, type TileAddress, type TileSource } from '../tile-source.ts';
 
-type Row = Record<string, unknown> & { id: number | null; wkb: Uint8Array };
+/** A layer's feature row from the embedded SQL: id, one column per field, the tile-space geometry. */
+export type LayerRow = Record<string, unknown> & { id: number | null; wkb: Uint8Array };
+
+/**
+ * Changes a feature's property values (in the layer's field order) before it
+ * is encoded; false leaves the feature out. Scenario tiles overlay their
+ * evaluation this way (planning/scenario-tiles.ts).
+ */
+export type RowRewrite = (row: LayerRow, values: unknown[]) => boolean;
+
+/** One layer of one tile from the embedded SQL (`sql` is embeddedLayerSql(layer)), as an MVT layer writer. */
+export async function writeLayer(db: Queryable, layer: TileLayer, sql: string, tile: TileAddress, query: Readonly<Record<string, string>>, rewrite?: RowRewrite): Promise<MvtLayerWriter> {
+  const rows = await db.query<LayerRow>(sql, [tile.z, tile.x, tile.y, JSON.stringify(query)]);
+  const writer = new MvtLayerWriter(layer.id, layer.fields, TILE_EXTENT);
+  const values: unknown[] = new Array(layer.fields.length);
+  for (const row of rows) {
+    const read = readTileWkb(row.wkb);
+    const geometry = read && removeCollinearPoints(snapRoundPolygons(read));
+    if (!geometry) continue;
+    for (let i = 0; i < layer.fields.length; i++) values[i] = row[layer.fields[i]!.name];
+    if (rewrite && !rewrite(row, values)) continue;
+    writer.addFeature(row.id === null ? null : Number(row.id), values, geometry);
+  }
+  return writer;
+}
 
 export function createEmbeddedTileSource(db: Queryable, layers: readonly TileLayer[] = TILE_LAYERS): TileSource {
   // The SQL text of each layer, rendered once.
@@ -22,20 +46,8 @@ export function createEmbeddedTileSource(db: Queryable, layers: readonly TileLay
     id: 'embedded',
     async getTile(tile: TileAddress, query = {}) {
       const writers: MvtLayerWriter[] = [];
-      const params = [tile.z, tile.x, tile.y, JSON.stringify(query)];
       for (const layer of layersAtZoom(tile.layers, tile.z)) {
-        const sql = sqlByLayer.get(layer.id) ?? embeddedLayerSql(layer);
-        const rows = await db.query<Row>(sql, params);
-        const writer = new MvtLayerWriter(layer.id, layer.fields, TILE_EXTENT);
-        const values: unknown[] = new Array(layer.fields.length);
-        for (const row of rows) {
-          const read = readTileWkb(row.wkb);
-          const geometry = read && removeCollinearPoints(snapRoundPolygons(read));
-          if (!geometry) continue;
-          for (let i = 0; i < layer.fields.length; i++) values[i] = row[layer.fields[i]!.name];
-          writer.addFeature(row.id === null ? null : Number(row.id), values, geometry);
-        }
-        writers.push(writer);
+        writers.push(await writeLayer(db, layer, sqlByLayer.get(layer.id) ?? embeddedLayerSql(layer), tile, query));
       }
       return encodeTile(writers);
     },

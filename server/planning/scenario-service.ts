@@ -1,0 +1,175 @@
+/**
+ * Scenarios as the rest of the server sees them: stored what-ifs evaluated
+ * against the live access model. An evaluation is the live coverage
+ * repaired for the scenario's center changes (center-changes.ts), with its
+ * summary against the baseline; it is kept per scenario revision and data
+ * version, so reading a scenario twice costs one evaluation, and a change to
+ * the live data makes the next read evaluate again. Nothing here writes to
+ * the live tables but `apply`, which goes through the center store.
+ */
+import { InvalidOption, ScenarioConflict, StaleScenario, UnknownKind, UnknownScenario } from '../domain-errors.ts';
+import type { AccessModel } from '../coverage/access-model.ts';
+import type { CoverageService, LiveCoverage } from '../coverage/coverage-service.ts';
+import { householdCoverage, maskSnaps, type HouseholdCoverage } from '../coverage/household-coverage.ts';
+import type { Center, CenterEdit, CenterStore } from '../centers/center-store.ts';
+import { ChangeScratch, coverageAfterChanges } from './center-changes.ts';
+import { scenarioCenters, type ScenarioCenters } from './scenario-centers.ts';
+import type { ScenarioInput, ScenarioStore, StoredScenario } from './scenario-store.ts';
+import { baselineFigures, scenarioFigures, scenarioSummary, type BaselineFigures, type ScenarioSummary } from './scenario-summary.ts';
+
+/** Evaluations kept (about 1 MB each on a city of 100,000 household units). */
+const KEPT_EVALUATIONS = 16;
+
+export interface ScenarioEvaluation {
+  scenario: StoredScenario;
+  /** The live model it was evaluated on; its version is the data version of the answer. */
+  model: AccessModel;
+  live: LiveCoverage;
+  centers: ScenarioCenters;
+  /** Per household unit: seconds and nearest center (an index into `centers`). */
+  coverage: Pick<HouseholdCoverage, 'seconds' | 'nearest'>;
+  summary: ScenarioSummary;
+  /** The scenario's coverage by the centers of one kind (all when undefined). */
+  forKind(kind: string | undefined): Pick<HouseholdCoverage, 'seconds' | 'nearest'>;
+  /** Milliseconds the evaluation took (repair and summary). */
+  ms: number;
+}
+
+export interface ScenarioService {
+  list(): Promise<StoredScenario[]>;
+  /** The scenario and its evaluation; UnknownScenario, ScenarioConflict. */
+  evaluate(id: number): Promise<ScenarioEvaluation>;
+  /** Stores a new scenario after checking its changes against the live data (InvalidOption, OffNetwork). */
+  create(input: ScenarioInput): Promise<ScenarioEvaluation>;
+  update(id: number, patch: Partial<ScenarioInput>): Promise<ScenarioEvaluation>;
+  remove(id: number): Promise<StoredScenario>;
+  /** Writes the changes to the live centers if the live data is still what the last evaluation saw (StaleScenario). */
+  apply(id: number): Promise<{ version: string; added: Center[]; moved: Center[]; removed: Center[] }>;
+  /** Listeners for edits (the tile cache drops the scenario's tiles). */
+  onEdit(listener: (id: number) => void): () => void;
+}
+
+export function createScenarioService(store: ScenarioStore, coverage: CoverageService, centers: CenterStore): ScenarioService {
+  const kept = new Map<number, ScenarioEvaluation>();
+  const baselines = new WeakMap<LiveCoverage, BaselineFigures>();
+  const scratches = new WeakMap<AccessModel['units'], ChangeScratch>();
+  const listeners = new Set<(id: number) => void>();
+
+  function baselineOf(live: LiveCoverage): BaselineFigures {
+    let figures = baselines.get(live);
+    if (!figures) baselines.set(live, (figures = baselineFigures(live.model.data.households, live.all)));
+    return figures;
+  }
+
+  /** Evaluates `scenario` on the live coverage now. */
+  function evaluateOn(live: LiveCoverage, scenario: StoredScenario): ScenarioEvaluation {
+    const started = performance.now();
+    const model = live.model;
+    const set = scenarioCenters(model, scenario.changes, scenario.id);
+    let scratch = scratches.get(model.units);
+    if (!scratch) scratches.set(model.units, (scratch = new ChangeScratch(model.loaded.graph.nodeCount, model.units.count)));
+    const repaired = coverageAfterChanges(model.loaded.graph, model.units, model.centerSnaps, live.all, set.snaps, scratch);
+    const base = baselineOf(live);
+    const figures = scenarioFigures(model.data.households, base, live.all, repaired.coverage, repaired.changedUnits);
+    const result = { seconds: repaired.coverage.seconds, nearest: repaired.coverage.nearest };
+    const byKind = new Map<string, Pick<HouseholdCoverage, 'seconds' | 'nearest'>>();
+    return {
+      scenario,
+      model,
+      live,
+      centers: set,
+      coverage: result,
+      summary: scenarioSummary(model.data.households, base, live.all, figures, repaired.coverage),
+      ms: performance.now() - started,
+      forKind(kind) {
+        if (kind === undefined) return result;
+        if (!set.kinds.includes(kind)) throw new UnknownKind(kind, set.kinds);
+        let one = byKind.get(kind);
+        if (!one) {
+          const snaps = maskSnaps(set.snaps, (i) => set.kind[i] === kind);
+          byKind.set(kind, (one = householdCoverage(model.loaded.graph, model.units, snaps, model.loaded.scratch)));
+        }
+        return one;
+      },
+    };
+  }
+
+  function keep(evaluation: ScenarioEvaluation): ScenarioEvaluation {
+    kept.delete(evaluation.scenario.id);
+    kept.set(evaluation.scenario.id, evaluation);
+    while (kept.size > KEPT_EVALUATIONS) kept.delete(kept.keys().next().value!);
+    return evaluation;
+  }
+
+  /** Evaluates changes before they are stored: a center that does not exist is the caller's mistake (400), not a conflict. */
+  function check(live: LiveCoverage, input: Partial<ScenarioInput>): void {
+    if (!input.changes) return;
+    try {
+      scenarioCenters(live.model, input.changes);
+    } catch (error) {
+      if (error instanceof ScenarioConflict) {
+        throw new InvalidOption(`changes[${error.change}].center_id`, `changes[${error.change}].center_id: no live center has id ${error.centerId} (or an earlier change removed it)`);
+      }
+      throw error;
+    }
+  }
+
+  async function stored(id: number): Promise<StoredScenario> {
+    const scenario = await store.get(id);
+    if (!scenario) throw new UnknownScenario(id);
+    return scenario;
+  }
+
+  return {
+    list: () => store.list(),
+    async evaluate(id) {
+      const live = await coverage.ready();
+      const scenario = await stored(id);
+      const known = kept.get(id);
+      if (known && known.scenario.revision === scenario.revision && known.live === live) return known;
+      return keep(evaluateOn(live, scenario));
+    },
+    async create(input) {
+      const live = await coverage.ready();
+      check(live, input);
+      return keep(evaluateOn(live, await store.create(input)));
+    },
+    async update(id, patch) {
+      const live = await coverage.ready();
+      check(live, patch);
+      const scenario = await store.update(id, patch);
+      if (!scenario) throw new UnknownScenario(id);
+      for (const listener of [...listeners]) listener(id);
+      return keep(evaluateOn(live, scenario));
+    },
+    async remove(id) {
+      const scenario = await store.remove(id);
+      if (!scenario) throw new UnknownScenario(id);
+      kept.delete(id);
+      for (const listener of [...listeners]) listener(id);
+      return scenario;
+    },
+    async apply(id) {
+      const live = await coverage.ready();
+      const scenario = await stored(id);
+      const known = kept.get(id);
+      // The numbers the planner saw: the last evaluation of this revision, or one made now.
+      const evaluation = known && known.scenario.revision === scenario.revision ? known : keep(evaluateOn(live, scenario));
+      const edits: CenterEdit[] = scenario.changes.map((change) =>
+        change.op === 'add'
+          ? { op: 'add', center: { name: change.name, kind: change.kind, services: change.services, lon: change.lon, lat: change.lat } }
+          : change.op === 'move'
+            ? { op: 'move', id: change.center_id, lon: change.lon, lat: change.lat }
+            : { op: 'remove', id: change.center_id },
+      );
+      const applied = await centers.applyEdits(edits, evaluation.model.version, (current) => new StaleScenario(id, evaluation.model.version, current));
+      kept.delete(id);
+      return applied;
+    },
+    onEdit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
