@@ -36,11 +36,16 @@ export class ChangeScratch {
   readonly heap: IndexedMinHeap;
   readonly nodeMark: Uint8Array;
   readonly unitMark: Uint8Array;
+  /** The node times and nearest centers being repaired (a copy of the base's each time). */
+  readonly time: Float64Array;
+  readonly source: Int32Array;
 
   constructor(nodeCount: number, unitCount: number) {
     this.heap = new IndexedMinHeap(nodeCount);
     this.nodeMark = new Uint8Array(nodeCount);
     this.unitMark = new Uint8Array(unitCount);
+    this.time = new Float64Array(nodeCount);
+    this.source = new Int32Array(nodeCount);
   }
 }
 
@@ -63,7 +68,9 @@ function sameSnap(a: SnapColumns, b: SnapColumns, c: number): boolean {
 /**
  * The coverage of `next` from the coverage `base` of `before`. The center
  * sets share indices: a center keeps its index, removed ones have edge -1 in
- * `next`, added ones come after `before.count`.
+ * `next`, added ones come after `before.count`. The answer's per-unit arrays
+ * are its own; its per-node arrays are the scratch's (valid until the
+ * scratch's next repair; pass a fresh scratch to keep them).
  */
 export function coverageAfterChanges(
   graph: WalkGraph,
@@ -75,8 +82,10 @@ export function coverageAfterChanges(
 ): ChangedCoverage {
   const started = performance.now();
   const n = graph.nodeCount;
-  const time = base.nodeTime.slice();
-  const source = base.nodeSource.slice();
+  const time = scratch.time;
+  const source = scratch.source;
+  time.set(base.nodeTime);
+  source.set(base.nodeSource);
   const changedNode = scratch.nodeMark;
   const changedList: number[] = [];
   const markNode = (v: number) => {

@@ -7,33 +7,20 @@
  * the live data makes the next read evaluate again. Nothing here writes to
  * the live tables but `apply`, which goes through the center store.
  */
-import { InvalidOption, ScenarioConflict, StaleScenario, UnknownKind, UnknownScenario } from '../domain-errors.ts';
+import { InvalidOption, ScenarioConflict, StaleScenario, UnknownScenario } from '../domain-errors.ts';
 import type { AccessModel } from '../coverage/access-model.ts';
 import type { CoverageService, LiveCoverage } from '../coverage/coverage-service.ts';
-import { householdCoverage, maskSnaps, type HouseholdCoverage } from '../coverage/household-coverage.ts';
 import type { Center, CenterEdit, CenterStore } from '../centers/center-store.ts';
-import { ChangeScratch, coverageAfterChanges } from './center-changes.ts';
-import { scenarioCenters, type ScenarioCenters } from './scenario-centers.ts';
+import { ChangeScratch } from './center-changes.ts';
+import { scenarioCenters } from './scenario-centers.ts';
+import { evaluateScenario, type ScenarioEvaluation } from './scenario-evaluation.ts';
 import type { ScenarioInput, ScenarioStore, StoredScenario } from './scenario-store.ts';
-import { baselineFigures, scenarioFigures, scenarioSummary, type BaselineFigures, type ScenarioSummary } from './scenario-summary.ts';
+import { baselineFigures, type BaselineFigures } from './scenario-summary.ts';
+
+export type { ScenarioEvaluation };
 
 /** Evaluations kept (about 1 MB each on a city of 100,000 household units). */
 const KEPT_EVALUATIONS = 16;
-
-export interface ScenarioEvaluation {
-  scenario: StoredScenario;
-  /** The live model it was evaluated on; its version is the data version of the answer. */
-  model: AccessModel;
-  live: LiveCoverage;
-  centers: ScenarioCenters;
-  /** Per household unit: seconds and nearest center (an index into `centers`). */
-  coverage: Pick<HouseholdCoverage, 'seconds' | 'nearest'>;
-  summary: ScenarioSummary;
-  /** The scenario's coverage by the centers of one kind (all when undefined). */
-  forKind(kind: string | undefined): Pick<HouseholdCoverage, 'seconds' | 'nearest'>;
-  /** Milliseconds the evaluation took (repair and summary). */
-  ms: number;
-}
 
 export interface ScenarioService {
   list(): Promise<StoredScenario[]>;
@@ -55,43 +42,14 @@ export function createScenarioService(store: ScenarioStore, coverage: CoverageSe
   const scratches = new WeakMap<AccessModel['units'], ChangeScratch>();
   const listeners = new Set<(id: number) => void>();
 
-  function baselineOf(live: LiveCoverage): BaselineFigures {
-    let figures = baselines.get(live);
-    if (!figures) baselines.set(live, (figures = baselineFigures(live.model.data.households, live.all)));
-    return figures;
-  }
-
-  /** Evaluates `scenario` on the live coverage now. */
+  /** Evaluates `scenario` on the live coverage now, with the scratch and baseline figures kept for that coverage. */
   function evaluateOn(live: LiveCoverage, scenario: StoredScenario): ScenarioEvaluation {
-    const started = performance.now();
     const model = live.model;
-    const set = scenarioCenters(model, scenario.changes, scenario.id);
     let scratch = scratches.get(model.units);
     if (!scratch) scratches.set(model.units, (scratch = new ChangeScratch(model.loaded.graph.nodeCount, model.units.count)));
-    const repaired = coverageAfterChanges(model.loaded.graph, model.units, model.centerSnaps, live.all, set.snaps, scratch);
-    const base = baselineOf(live);
-    const figures = scenarioFigures(model.data.households, base, live.all, repaired.coverage, repaired.changedUnits);
-    const result = { seconds: repaired.coverage.seconds, nearest: repaired.coverage.nearest };
-    const byKind = new Map<string, Pick<HouseholdCoverage, 'seconds' | 'nearest'>>();
-    return {
-      scenario,
-      model,
-      live,
-      centers: set,
-      coverage: result,
-      summary: scenarioSummary(model.data.households, base, live.all, figures, repaired.coverage),
-      ms: performance.now() - started,
-      forKind(kind) {
-        if (kind === undefined) return result;
-        if (!set.kinds.includes(kind)) throw new UnknownKind(kind, set.kinds);
-        let one = byKind.get(kind);
-        if (!one) {
-          const snaps = maskSnaps(set.snaps, (i) => set.kind[i] === kind);
-          byKind.set(kind, (one = householdCoverage(model.loaded.graph, model.units, snaps, model.loaded.scratch)));
-        }
-        return one;
-      },
-    };
+    let baseline = baselines.get(live);
+    if (!baseline) baselines.set(live, (baseline = baselineFigures(model.data.households, live.all)));
+    return evaluateScenario(live, scenario, scratch, baseline);
   }
 
   function keep(evaluation: ScenarioEvaluation): ScenarioEvaluation {

@@ -13,7 +13,8 @@ import type { HouseholdData } from '../coverage/coverage-data.ts';
 import { thresholdSeconds } from '../coverage/coverage-rollup.ts';
 import type { HouseholdCoverage } from '../coverage/household-coverage.ts';
 import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
-import { movedHistogram, percentile, walkTimeHistogram, type WalkTimeHistogram } from './walk-time-histogram.ts';
+import { orderByTime } from '../coverage/unit-equity.ts';
+import { binBounds, movedHistogram, percentile, walkTimeHistogram, type UnitsInBin, type WalkTimeHistogram } from './walk-time-histogram.ts';
 
 /** The life circles the summary reports, minutes (GB 50180-2018). */
 export const SUMMARY_MINUTES = [5, 10, 15] as const;
@@ -62,6 +63,9 @@ export interface BaselineFigures {
   totalPersons: number;
   /** The distribution, once a summary asked for it. */
   distribution?: WalkDistribution;
+  /** The baseline's units in order of walk time: a bin's units are a run of it. */
+  order: Uint32Array;
+  seconds: Float32Array;
 }
 
 const THRESHOLDS = COUNTED_MINUTES.map((m) => thresholdSeconds(m, DEFAULT_SPEED_KMH));
@@ -88,13 +92,51 @@ export function baselineFigures(households: HouseholdData, coverage: HouseholdCo
     });
   }
   const histogram = walkTimeHistogram(coverage.seconds, households.households);
-  return { histogram, households: within, persons, unreachable, max, totalHouseholds: histogram.total, totalPersons };
+  const order = orderByTime(coverage.seconds);
+  return { histogram, households: within, persons, unreachable, max, totalHouseholds: histogram.total, totalPersons, order, seconds: coverage.seconds };
 }
 
-function distribution(f: BaselineFigures, households: HouseholdData, seconds: Float32Array): WalkDistribution {
+/** The first position in `order` whose time is at least `t` (binary search). */
+function firstAtLeast(base: BaselineFigures, t: number): number {
+  let lo = 0;
+  let hi = base.order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (base.seconds[base.order[mid]!]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A bin's units: the baseline's run of the bin (less the changed units), and
+ * the changed units whose new time falls in it.
+ */
+function unitsInBin(base: BaselineFigures, weight: Int32Array, changed?: { units: ArrayLike<number>; set: Set<number>; seconds: Float32Array }): UnitsInBin {
+  return (b) => {
+    const [lo, hi] = binBounds(b);
+    const out: [number, number][] = [];
+    for (let k = firstAtLeast(base, lo); k < base.order.length; k++) {
+      const i = base.order[k]!;
+      const t = base.seconds[i]!;
+      if (!(t < hi)) break;
+      if (!changed?.set.has(i)) out.push([t, weight[i]!]);
+    }
+    if (changed) {
+      for (let k = 0; k < changed.units.length; k++) {
+        const i = changed.units[k]!;
+        const t = changed.seconds[i]!;
+        if (t >= lo && t < hi) out.push([t, weight[i]!]);
+      }
+    }
+    return out;
+  };
+}
+
+function distribution(f: BaselineFigures, inBin: UnitsInBin): WalkDistribution {
   const reachable = f.totalHouseholds - f.unreachable;
   const at = (q: number) => {
-    const t = reachable > 0 ? percentile(f.histogram, q, seconds, households.households) : Infinity;
+    const t = reachable > 0 ? percentile(f.histogram, q, inBin) : Infinity;
     return Number.isFinite(t) ? Math.round(t * 10) / 10 : null;
   };
   return {
@@ -114,7 +156,7 @@ export function scenarioFigures(
   before: HouseholdCoverage,
   after: HouseholdCoverage,
   changed: ArrayLike<number>,
-): { figures: BaselineFigures; gained: number[]; lost: number[] } {
+): { figures: BaselineFigures; gained: number[]; lost: number[]; changed: ArrayLike<number> } {
   const within = [...base.households];
   const persons = [...base.persons];
   const gained = THRESHOLDS.map(() => 0);
@@ -151,7 +193,7 @@ export function scenarioFigures(
     }
   }
   const histogram = movedHistogram(base.histogram, changed, before.seconds, after.seconds, households.households);
-  return { figures: { ...base, histogram, households: within, persons, unreachable, max, distribution: undefined }, gained, lost };
+  return { figures: { ...base, histogram, households: within, persons, unreachable, max, distribution: undefined }, gained, lost, changed };
 }
 
 const share = (covered: number, total: number) => (total > 0 ? covered / total : null);
@@ -182,6 +224,9 @@ export function scenarioSummary(
         share_after: share(f.households[k]!, base.totalHouseholds),
       };
     }),
-    walk_seconds: { before: (base.distribution ??= distribution(base, households, before.seconds)), after: distribution(f, households, afterCoverage.seconds) },
+    walk_seconds: {
+      before: (base.distribution ??= distribution(base, unitsInBin(base, households.households))),
+      after: distribution(f, unitsInBin(base, households.households, { units: after.changed, set: new Set(Array.from(after.changed)), seconds: afterCoverage.seconds })),
+    },
   };
 }
