@@ -47,8 +47,14 @@ export function seedAtEdgePoint(
  * Settles nodes in order of time until none is left within `limit` (graph
  * units). Settled nodes are state.order[0 .. settledCount); their times are
  * state.dist and their tree arcs state.predArc.
+ *
+ * `rest`, when given, is a lower bound per node on the time any use of the
+ * search still needs beyond it (site suggestion: the walk from the nearest
+ * uncovered household to the node): a node whose time plus its bound is
+ * over the limit is not reached at all, which keeps the search to the part
+ * of the network that can matter.
  */
-export function runSearch(graph: WalkGraph, state: SearchState, limit: number, direction: SearchDirection = 'from'): void {
+export function runSearch(graph: WalkGraph, state: SearchState, limit: number, direction: SearchDirection = 'from', rest?: Float64Array): void {
   const { dist, stamp, predArc, source, heap, order } = state;
   const gen = state.gen;
   const arcOffset = graph.arcOffset;
@@ -68,6 +74,7 @@ export function runSearch(graph: WalkGraph, state: SearchState, limit: number, d
       const nd = du + c;
       if (nd > limit) continue;
       const v = arcTarget[a]!;
+      if (rest !== undefined && nd + rest[v]! > limit) continue;
       if (stamp[v] !== gen) {
         stamp[v] = gen;
       } else if (nd >= dist[v]!) {
