@@ -28,6 +28,9 @@ import { createScenarioService } from './planning/scenario-service.ts';
 import { snapOrigin } from './routing/snap-origin.ts';
 import { createScenarioStore } from './planning/scenario-store.ts';
 import { scenarioRoutes } from './planning/scenario-routes.ts';
+import { createSuggestService } from './planning/suggest-service.ts';
+import { suggestRoutes } from './planning/suggest-routes.ts';
+import { SuggestRunner } from './planning/suggest/suggest-runner.ts';
 import { createScenarioTiles } from './planning/scenario-tiles.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
@@ -85,6 +88,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The tile cache drops tiles on every data change from here on (it starts empty), and a scenario's on its edits.
   const tiles = await createTileService(deps.db, changes, { ...deps.tiles, scenarios: createScenarioTiles(deps.db, scenarios) });
   scenarios.onEdit((id) => tiles.dropScenario(id));
+  // Site suggestions run in one worker thread, started with the first request and stopped on close.
+  const suggestRunner = new SuggestRunner();
 
   http.route(
     '/',
@@ -111,6 +116,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     snapOrigin(loaded.graph, loaded.index, lon, lat, undefined, label);
   }));
   http.route('/', scenarioRoutes(scenarios));
+  http.route('/', suggestRoutes(createSuggestService(coverage, scenarios, suggestRunner)));
   http.route('/', coverageRoutes(coverage, scenarios));
   // GET /api/events: every change as Server-Sent Events, for maps that follow the data.
   const events = eventRoutes(deps.db, changes);
@@ -131,6 +137,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await relay.stop();
       await warmer?.stop();
       tiles.close();
+      await suggestRunner.close();
       await coverage.close();
       await routing.close();
     },

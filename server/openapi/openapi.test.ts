@@ -329,6 +329,19 @@ describe('OpenAPI document', () => {
       expect((await call('DELETE', '/api/centers/0')).code).toBe('bad_request');
     });
 
+    it('/api/plan/suggest: sites with their bound, and its errors', async () => {
+      const answer = await call('POST', '/api/plan/suggest', { body: { k: 2 } });
+      expect(answer.status).toBe(200);
+      expect(answer.body.sites).toHaveLength(2);
+      expect((await call('POST', '/api/plan/suggest', { body: { k: 2, target_share: 0.9 } })).code).toBe('bad_request');
+      expect((await call('POST', '/api/plan/suggest', { raw: '[1]' })).code).toBe('bad_body');
+      expect((await call('POST', '/api/plan/suggest', { body: { k: 1, kind: 'school' } })).code).toBe('unknown_kind');
+      expect((await call('POST', '/api/plan/suggest', { body: { k: 1, scenario: 9999 } })).code).toBe('unknown_scenario');
+      expect((await call('POST', '/api/plan/suggest', { raw: `{"k": 1, "candidates": [${'[119.0, 25.45],'.repeat(150_000)}[119.0, 25.45]]}` })).code).toBe('payload_too_large');
+      expect((await call('POST', '/api/plan/suggest', { body: { k: 1, candidates: [[LON + 1, LAT]] } })).code).toBe('outside_data_bounds');
+      expect((await call('POST', '/api/plan/suggest', { body: { k: 1 }, on: emptyApp })).code).toBe('no_walk_network');
+    });
+
     it('/api/scenarios: list, store, read, edit, apply and remove, with their errors', async () => {
       const add = { op: 'add', name: 'Docs plan', kind: 'neighborhood', lon: LON - 0.01, lat: LAT - 0.01 };
       expect((await call('GET', '/api/scenarios')).status).toBe(200);
@@ -357,6 +370,7 @@ describe('OpenAPI document', () => {
       expect((await call('GET', `/api/scenarios/${moving.body.id}`)).code).toBe('scenario_conflict');
       expect((await call('GET', `/api/coverage?scenario=${moving.body.id}`)).code).toBe('scenario_conflict');
       expect((await call('GET', `/tiles/households/${tileOf(14)}.mvt?scenario=${moving.body.id}`)).code).toBe('scenario_conflict');
+      expect((await call('POST', '/api/plan/suggest', { body: { k: 1, scenario: moving.body.id } })).code).toBe('scenario_conflict');
       // Its last evaluation was before the center went: the live data moved on since.
       expect((await call('POST', `/api/scenarios/${moving.body.id}/apply`)).code).toBe('stale_scenario');
       expect((await call('GET', `/tiles/households/${tileOf(14)}.mvt?scenario=${id}`)).status).toBe(200);

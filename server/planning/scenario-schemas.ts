@@ -129,4 +129,7 @@ export const Applied = z
   })
   .openapi('AppliedScenario');
 
-export const ScenarioIdParams = z.object({ id: idParam(999_999_999).openapi({ description: 'Scenario id.' }) });
+/** Largest scenario id a request may name. */
+export const MAX_SCENARIO_ID = 999_999_999;
+
+export const ScenarioIdParams = z.object({ id: idParam(MAX_SCENARIO_ID).openapi({ description: 'Scenario id.' }) });
