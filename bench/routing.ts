@@ -113,7 +113,7 @@ function seededSnaps(graph: WalkGraph, index: ReturnType<typeof buildEdgeIndex>,
   return out;
 }
 
-async function openStore(label: string): Promise<{ db: Database; url: string | undefined; drop(): Promise<void> }> {
+export async function openStore(label: string): Promise<{ db: Database; url: string | undefined; drop(): Promise<void> }> {
   const base = process.env.DATABASE_URL;
   if (!base) {
     const db = await openDatabase({ databaseUrl: undefined, dataDir: undefined });

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|tiles|routing|client ...]: runs the named benchmarks (all
+ * npm run bench [-- ingest|tiles|routing|client|planning ...]: runs the named benchmarks (all
  * when none is named). Each prints its own figures and ratios against a
  * reference measured in the same run. Benchmarks that need a PostGIS server
  * read DATABASE_URL and say so when it is missing.
@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   tiles: async () => (await import('./tiles.ts')).runTilesBench(),
   routing: async () => (await import('./routing.ts')).runRoutingBench(),
   client: async () => (await import('./first-view.ts')).runFirstViewBench(),
+  planning: async () => (await import('./planning.ts')).runPlanningBench(),
 };
 
 async function main(): Promise<void> {
