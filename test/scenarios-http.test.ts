@@ -11,8 +11,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp, type App } from '../server/app.ts';
 import { silentLogger } from '../server/logger.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
-import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
-import { decodeTile, SMALL_CITY_CENTER, storeSmallCity } from './tiles-fixture.ts';
+import { describeBackends, type TestDatabase } from './backends.ts';
+import { openSmallCityApp, sendJson } from './small-city-app.ts';
+import { decodeTile, SMALL_CITY_CENTER } from './tiles-fixture.ts';
 
 const [LON, LAT] = SMALL_CITY_CENTER;
 /** A new center in the city's south-west, where coverage is thin. */
@@ -21,18 +22,11 @@ const ADD = { op: 'add', name: 'New center', kind: 'neighborhood', lon: LON - 0.
 describeBackends('scenarios', (kind) => {
   let t: TestDatabase;
   let app: App;
-  const send = async (method: string, path: string, body?: unknown) => {
-    const res = await app.http.request(path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-  };
+  const send = (method: string, path: string, body?: unknown) => sendJson(app, method, path, body);
   const liveTotals = async () => (await send('GET', '/api/coverage')).body.total;
 
   beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await storeSmallCity(t.db);
-    app = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined });
-    await app.idle();
+    ({ t, app } = await openSmallCityApp(kind));
   });
   afterAll(async () => {
     await app?.close();

@@ -8,29 +8,22 @@
  * the field or point, and nothing is written.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp, type App } from '../server/app.ts';
-import { silentLogger } from '../server/logger.ts';
-import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
-import { SMALL_CITY_CENTER, storeSmallCity } from './tiles-fixture.ts';
+import type { App } from '../server/app.ts';
+import { describeBackends, type TestDatabase } from './backends.ts';
+import { openSmallCityApp, sendJson } from './small-city-app.ts';
+import { SMALL_CITY_CENTER } from './tiles-fixture.ts';
 
 const [LON, LAT] = SMALL_CITY_CENTER;
 
 describeBackends('site suggestions', (kind) => {
   let t: TestDatabase;
   let app: App;
-  const send = async (method: string, path: string, body?: unknown) => {
-    const res = await app.http.request(path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const send = (method: string, path: string, body?: unknown) => sendJson(app, method, path, body);
   const suggest = (body: unknown) => send('POST', '/api/plan/suggest', body);
   const fifteen = (summary: { circles: { minutes: number }[] }) => summary.circles.find((c) => c.minutes === 15) as Record<string, number>;
 
   beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await storeSmallCity(t.db);
-    app = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined });
-    await app.idle();
+    ({ t, app } = await openSmallCityApp(kind));
   });
   afterAll(async () => {
     await app?.close();

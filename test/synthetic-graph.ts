@@ -127,4 +127,16 @@ export function randomPointIn(input: WalkGraphInput, random: () => number): [num
   return [minLon + random() * (maxLon - minLon), minLat + random() * (maxLat - minLat)];
 }
 
+/** `n` random points within the network's extent, as coordinate columns (snapMany's input). */
+export function randomPoints(input: WalkGraphInput, random: () => number, n: number): { lon: number[]; lat: number[] } {
+  const lon: number[] = [];
+  const lat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [x, y] = randomPointIn(input, random);
+    lon.push(x);
+    lat.push(y);
+  }
+  return { lon, lat };
+}
+
 export { haversineM };

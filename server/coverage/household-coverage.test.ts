@@ -5,7 +5,7 @@
  * synthetic network with centers that share edges with households.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom, syntheticNetwork, randomPointIn } from '../../test/synthetic-graph.ts';
+import { seededRandom, syntheticNetwork, randomPoints } from '../../test/synthetic-graph.ts';
 import { buildEdgeIndex } from '../routing/graph/edge-index.ts';
 import { buildWalkGraph } from '../routing/graph/graph-builder.ts';
 import { routeBetween } from '../routing/search/route.ts';
@@ -17,16 +17,7 @@ describe('householdCoverage', () => {
   const graph = buildWalkGraph(input);
   const index = buildEdgeIndex(graph);
   const random = seededRandom(17);
-  const points = (n: number) => {
-    const lon: number[] = [];
-    const lat: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const [x, y] = randomPointIn(input, random);
-      lon.push(x);
-      lat.push(y);
-    }
-    return { lon, lat };
-  };
+  const points = (n: number) => randomPoints(input, random, n);
   const c = points(5);
   const h = points(150);
   // Put some households on the centers' own edges, on both sides of them.

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareChanges } from '../../test/center-changes-fixture.ts';
-import { randomPointIn, seededRandom, syntheticNetwork } from '../../test/synthetic-graph.ts';
+import { randomPoints, seededRandom, syntheticNetwork } from '../../test/synthetic-graph.ts';
 import { generateDemoCity } from '../../test/demo-city-fixture.ts';
 import { buildEdgeIndex } from '../routing/graph/edge-index.ts';
 import { buildWalkGraph, inputFromNetwork } from '../routing/graph/graph-builder.ts';
@@ -17,16 +17,7 @@ describe('coverage after center changes', () => {
     const graph = buildWalkGraph(input);
     const index = buildEdgeIndex(graph);
     const random = seededRandom(5);
-    const points = (n: number) => {
-      const lon: number[] = [];
-      const lat: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const [x, y] = randomPointIn(input, random);
-        lon.push(x);
-        lat.push(y);
-      }
-      return { lon, lat };
-    };
+    const points = (n: number) => randomPoints(input, random, n);
     const result = compareChanges(graph, index, points(2000), points(12), 200, 9);
     expect(result.mismatches).toEqual([]);
     // The repair touched part of the city, not all of it, on most changes.

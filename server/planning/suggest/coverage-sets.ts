@@ -92,9 +92,21 @@ export function buildCoverageSets(
   const { nodeOffset, nodeDemand, nodeCost } = demand;
   const { fraction: unitFraction, distanceM: unitDistance } = units.snaps;
 
+  let reached = 0;
+  /** Demand unit d reaches candidate c in t: the first time it is touched, or a better time. */
+  const offer = (d: number, t: number, c: number) => {
+    if (mark[d] !== c) {
+      mark[d] = c;
+      best[d] = t;
+      touched[reached++] = d;
+    } else if (t < best[d]!) {
+      best[d] = t;
+    }
+  };
+
   /** Runs candidate c's search; its reached demand units are touched[0 .. n) with their best times. */
   const coverOne = (state: SearchState, c: number): number => {
-    let n = 0;
+    reached = 0;
     const e = sites.edge[c]!;
     seedAtEdgePoint(graph, state, e, sites.fraction[c]!, sites.distanceM[c]!, 0, 'to');
     runSearch(graph, state, limit, 'to', rest);
@@ -102,17 +114,7 @@ export function buildCoverageSets(
     for (let s = 0; s < state.settledCount; s++) {
       const v = order[s]!;
       const dv = dist[v]!;
-      for (let k = nodeOffset[v]!, end = nodeOffset[v + 1]!; k < end; k++) {
-        const d = nodeDemand[k]!;
-        const t = nodeCost[k]! + dv;
-        if (mark[d] !== c) {
-          mark[d] = c;
-          best[d] = t;
-          touched[n++] = d;
-        } else if (t < best[d]!) {
-          best[d] = t;
-        }
-      }
+      for (let k = nodeOffset[v]!, end = nodeOffset[v + 1]!; k < end; k++) offer(nodeDemand[k]!, nodeCost[k]! + dv, c);
     }
     // Units on the candidate's own edge may walk straight along it (timeAlongEdge's sum, in its order).
     const centerAccess = accessCost(sites.distanceM[c]!);
@@ -121,17 +123,9 @@ export function buildCoverageSets(
       const d = demand.demandOf[i]!;
       if (d < 0) continue;
       const along = alongEdgeCost(graph, e, unitFraction[i]!, sites.fraction[c]!);
-      if (along < 0) continue;
-      const t = accessCost(unitDistance[i]!) + along + centerAccess;
-      if (mark[d] !== c) {
-        mark[d] = c;
-        best[d] = t;
-        touched[n++] = d;
-      } else if (t < best[d]!) {
-        best[d] = t;
-      }
+      if (along >= 0) offer(d, accessCost(unitDistance[i]!) + along + centerAccess, c);
     }
-    return n;
+    return reached;
   };
 
   withState(

@@ -5,7 +5,7 @@
  * added sites covers (the reference every coverage set is checked against),
  * brute force over all k-subsets, and random set systems.
  */
-import { randomPointIn, seededRandom, syntheticNetwork, type SyntheticOptions } from '../../../test/synthetic-graph.ts';
+import { randomPointIn, randomPoints, seededRandom, syntheticNetwork, type SyntheticOptions } from '../../../test/synthetic-graph.ts';
 import { householdCoverage, linkUnits, type LinkedUnits } from '../../coverage/household-coverage.ts';
 import { buildEdgeIndex, type EdgeIndex } from '../../routing/graph/edge-index.ts';
 import { buildWalkGraph } from '../../routing/graph/graph-builder.ts';
@@ -58,15 +58,9 @@ export function syntheticCase(options: CaseOptions = {}): SuggestCase {
     persons[i] = random() < 0.2 ? -1 : households[i]! * (1 + Math.floor(random() * 4));
   }
   const m = options.centers ?? 2;
-  const cLon: number[] = [];
-  const cLat: number[] = [];
-  for (let c = 0; c < m; c++) {
-    const [x, y] = randomPointIn(input, random);
-    cLon.push(x);
-    cLat.push(y);
-  }
+  const c = randomPoints(input, random, m);
   const units = linkUnits(graph, snapMany(graph, index, lon, lat));
-  const centers = snapMany(graph, index, cLon, cLat);
+  const centers = snapMany(graph, index, c.lon, c.lat);
   return { graph, index, units, network: { graph, index, units, counts: { households, persons } }, centers, bounds: graph.bounds };
 }
 

@@ -4,7 +4,7 @@
  * edges), both in time and in which source is nearest.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom, syntheticNetwork, randomPointIn } from '../../../test/synthetic-graph.ts';
+import { seededRandom, syntheticNetwork, randomPoints } from '../../../test/synthetic-graph.ts';
 import { buildEdgeIndex } from '../graph/edge-index.ts';
 import { buildWalkGraph } from '../graph/graph-builder.ts';
 import { multiSourceSearch } from './multi-source-search.ts';
@@ -15,13 +15,7 @@ describe('multiSourceSearch', () => {
   const graph = buildWalkGraph(input);
   const index = buildEdgeIndex(graph);
   const random = seededRandom(99);
-  const lon: number[] = [];
-  const lat: number[] = [];
-  for (let i = 0; i < 12; i++) {
-    const [x, y] = randomPointIn(input, random);
-    lon.push(x);
-    lat.push(y);
-  }
+  const { lon, lat } = randomPoints(input, random, 12);
   const sources = snapMany(graph, index, lon, lat);
 
   for (const direction of ['to', 'from'] as const) {
