@@ -22,7 +22,7 @@ import { evaluateScenario } from '../server/planning/scenario-evaluation.ts';
 import { baselineFigures } from '../server/planning/scenario-summary.ts';
 import { createRoutingService } from '../server/routing/routing-service.ts';
 import { openStore } from './routing.ts';
-import { formatMs, formatSummary, seededRandom, summarize } from './stats.ts';
+import { formatSummary, seededRandom, summarize, type Summary } from './stats.ts';
 
 /** Seeded scenarios per kind of change. */
 const SCENARIOS = 200;
@@ -90,7 +90,7 @@ export async function runPlanningBench(): Promise<void> {
     print('reference: coverage from scratch', `${formatSummary(full)}  -> ours ${(full.mean / ours.mean).toFixed(1)}x faster (means)`);
 
     // Reference 2: pgRouting on the same tables, as a planner would write it.
-    if (store.url) await pgRoutingReference(store.db, ours.p95);
+    if (store.url) await pgRoutingReference(store.db, ours);
     else console.log('reference: pgRouting skipped (set DATABASE_URL to a PostGIS server with pgRouting)');
     await coverage.close();
     await routing.close();
@@ -101,7 +101,7 @@ export async function runPlanningBench(): Promise<void> {
   await runSuggestBench();
 }
 
-async function pgRoutingReference(db: Awaited<ReturnType<typeof openStore>>['db'], oursP95: number): Promise<void> {
+async function pgRoutingReference(db: Awaited<ReturnType<typeof openStore>>['db'], ours: Summary): Promise<void> {
   try {
     await db.exec('CREATE EXTENSION IF NOT EXISTS pgrouting');
   } catch {
@@ -129,6 +129,7 @@ async function pgRoutingReference(db: Awaited<ReturnType<typeof openStore>>['db'
   }
   const ref = summarize(times);
   print('reference: pgr_drivingDistance, 900 s', `${formatSummary(ref)}  (${covered} households within 15 min)`);
-  print('  ours (p95) vs pgRouting (mean)', `${(ref.mean / oursP95).toFixed(0)}x faster (target >= 100x): ${ref.mean / oursP95 >= 100 ? 'met' : 'NOT met'}`);
-  console.log(`  (ours p95 ${formatMs(oursP95)})`);
+  // The target is judged on our p95 (the slow changes) against pgRouting's mean; the mean against the mean is the typical case.
+  print('  ours (p95) vs pgRouting (mean)', `${(ref.mean / ours.p95).toFixed(0)}x faster (target >= 100x): ${ref.mean / ours.p95 >= 100 ? 'met' : 'NOT met'}`);
+  print('  ours (mean) vs pgRouting (mean)', `${(ref.mean / ours.mean).toFixed(0)}x faster`);
 }
