@@ -17,6 +17,7 @@ import { eventRoutes } from './events/event-routes.ts';
 import { createRoutingService } from './routing/routing-service.ts';
 import { nearestRoutes } from './nearest/nearest-routes.ts';
 import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
+import { searchReach } from './coverage/search-reach.ts';
 import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
 import { createTileService, type TileServiceOptions } from './tiles/tile-service.ts';
@@ -102,7 +103,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The MapLibre client: /, /client/*, /vendor/* (whitelisted files only).
   http.route('/', clientAssetRoutes());
   http.route('/', nearestRoutes(coverage));
-  http.route('/', isochroneRoutes(routing));
+  // Isochrones search the graph the live coverage describes, so what a contour reaches is counted on the same network.
+  http.route(
+    '/',
+    isochroneRoutes(async (points, options) => {
+      const live = await coverage.ready();
+      const tree = await routing.searchFromMany(points, options, live.model.loaded);
+      return { tree, reach: (limits) => searchReach(live.model, tree, limits) };
+    }),
+  );
 
   http.route('/', tileRoutes(tiles));
   const settled = async () => {

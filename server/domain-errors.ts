@@ -27,7 +27,7 @@ export class OutsideData extends DomainError {
 /** A point inside the data's bounds but too far from every walkable way. */
 export class OffNetwork extends DomainError {
   constructor(label: string, lon: number, lat: number, maxDistanceM: number) {
-    super(`${label} (${lon}, ${lat}) is more than ${maxDistanceM} m from any walkable way (in the sea, or outside the walk network)`);
+    super(`${label} (${lon}, ${lat}) is more than ${maxDistanceM} m from any walkable way of the connected network (in the sea, outside the walk network, or beside a walkway fragment too small to start from)`);
   }
 }
 

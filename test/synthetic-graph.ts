@@ -140,3 +140,26 @@ export function randomPoints(input: WalkGraphInput, random: () => number, n: num
 }
 
 export { haversineM };
+
+/** `input` plus a straight two-node footway of `lengthM` metres starting at (lon, lat), eastwards. */
+export function withFootway(input: WalkGraphInput, lon: number, lat: number, lengthM: number): WalkGraphInput {
+  const n = input.nodeCount;
+  const dLon = lengthM / (111195 * Math.cos((lat * Math.PI) / 180));
+  const coordsStart = input.coords.length / 2;
+  const seconds = lengthM / (4 / 3.6);
+  const list = (a: ArrayLike<number>) => Array.from(a);
+  return {
+    version: input.version,
+    nodeCount: n + 2,
+    edgeCount: input.edgeCount + 1,
+    nodeLon: Float64Array.from([...list(input.nodeLon), lon, lon + dLon]),
+    nodeLat: Float64Array.from([...list(input.nodeLat), lat, lat]),
+    source: Int32Array.from([...list(input.source), n]),
+    target: Int32Array.from([...list(input.target), n + 1]),
+    cost: Float64Array.from([...list(input.cost), seconds]),
+    reverseCost: Float64Array.from([...list(input.reverseCost), seconds]),
+    lengthM: Float64Array.from([...list(input.lengthM), lengthM]),
+    geomOffset: Uint32Array.from([...list(input.geomOffset), coordsStart + 2]),
+    coords: Float64Array.from([...list(input.coords), lon, lat, lon + dLon, lat]),
+  };
+}

@@ -34,6 +34,7 @@ import type { Logger } from '../logger.ts';
 import { buildEdgeIndex, type EdgeIndex } from './graph/edge-index.ts';
 import { loadWalkGraph } from './graph/graph-builder.ts';
 import { loadSnapshot, saveSnapshot } from './graph/graph-snapshot.ts';
+import { walkComponents, type WalkComponents } from './graph/walk-components.ts';
 import type { WalkGraph } from './graph/walk-graph.ts';
 import { MAX_SEARCH_SECONDS, MAX_SPEED_KMH } from './routing-limits.ts';
 import { runSearch, seedFromSnap } from './search/bounded-search.ts';
@@ -43,7 +44,9 @@ import { snapOrigin, type SnappedOrigin } from './snap-origin.ts';
 /** The graph and everything derived from it for one data version. */
 export interface LoadedGraph {
   graph: WalkGraph;
+  /** Where points may snap: walkable edges of components large enough (walk-components.ts). */
   index: EdgeIndex;
+  components: WalkComponents;
   /** Reusable search states for this graph; every search on it takes them from here. */
   scratch: SearchScratch;
   version: string;
@@ -92,8 +95,12 @@ export interface RoutingService {
   reload(): Promise<LoadedGraph | undefined>;
   /** The shortest-path tree from one point. */
   searchFrom(lon: number, lat: number, options: SearchOptions): Promise<ShortestPathTree>;
-  /** The shortest-path tree from several points at once: each node's time from the nearest of them. */
-  searchFromMany(points: readonly (readonly [number, number])[], options: SearchOptions): Promise<ShortestPathTree>;
+  /**
+   * The shortest-path tree from several points at once: each node's time from
+   * the nearest of them; on `on` when given (a graph a coverage model was built
+   * on, so its counts describe the same network), else on the current graph.
+   */
+  searchFromMany(points: readonly (readonly [number, number])[], options: SearchOptions, on?: LoadedGraph): Promise<ShortestPathTree>;
   /** Graph facts for /health. */
   health(): Record<string, unknown>;
   close(): Promise<void>;
@@ -141,12 +148,13 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
     if (!graph) graph = await loadWalkGraph(db);
     const loadMs = performance.now() - started;
     const indexStarted = performance.now();
-    const index = buildEdgeIndex(graph);
+    const components = walkComponents(graph);
+    const index = buildEdgeIndex(graph, components.usableEdge);
     const indexMs = performance.now() - indexStarted;
     if (source === 'table' && dataDir && graph.edgeCount > 0) {
       await saveSnapshot(dataDir, graph).catch((error: Error) => logger.warn('graph snapshot not saved', { error: error.message }));
     }
-    const next: LoadedGraph = { graph, index, scratch: new SearchScratch(graph), version: graph.version, source, loadMs, indexMs };
+    const next: LoadedGraph = { graph, index, components, scratch: new SearchScratch(graph), version: graph.version, source, loadMs, indexMs };
     loaded = next;
     lastError = undefined;
     logger.info('walk graph loaded', {
@@ -154,6 +162,7 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
       source,
       nodes: graph.nodeCount,
       edges: graph.edgeCount,
+      fragments: components.fragments,
       loadMs: Math.round(loadMs),
       indexMs: Math.round(indexMs),
     });
@@ -194,10 +203,10 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
     return current;
   }
 
-  async function searchFromMany(points: readonly (readonly [number, number])[], searchOptions: SearchOptions): Promise<ShortestPathTree> {
+  async function searchFromMany(points: readonly (readonly [number, number])[], searchOptions: SearchOptions, on?: LoadedGraph): Promise<ShortestPathTree> {
     const { speedKmh, maxSeconds } = checkOptions(searchOptions);
     if (points.length === 0) throw new InvalidOption('origins', 'at least one origin is needed');
-    const current = await ready();
+    const current = on ?? (await ready());
     const graph = current.graph;
     const origins = points.map(([lon, lat], i) => snapOrigin(graph, current.index, lon, lat, speedKmh, points.length > 1 ? `origin ${i}` : 'the point'));
     const costScale = DEFAULT_SPEED_KMH / speedKmh;
@@ -240,6 +249,10 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
         source: loaded.source,
         nodes: g.nodeCount,
         edges: g.edgeCount,
+        components: loaded.components.count,
+        // Pieces of walkway too small to start from (kept in the graph and the tiles).
+        fragments: loaded.components.fragments,
+        fragment_m: Math.round(loaded.components.fragmentLengthM),
         load_ms: Math.round(loaded.loadMs),
         error: lastError ?? null,
       };

@@ -6,11 +6,14 @@
  * by scanning a few rings of cells outwards from the point (nearestSegment,
  * below), with none of an R-tree's bookkeeping.
  *
- * Only edges a walker may use in some direction are indexed: snapping to an
- * edge nobody can walk would start a search that goes nowhere.
+ * Only edges a point may snap to are indexed: walkable in some direction
+ * (snapping to an edge nobody can walk would start a search that goes
+ * nowhere) and on a component large enough to live on (walk-components.ts:
+ * a walkway fragment would give a search that reaches only the fragment).
  */
 import { localScale } from '../../../kernel/geo.ts';
 import { buildGridIndex, gridSize } from '../../../kernel/grid-index.ts';
+import { walkComponents } from './walk-components.ts';
 import type { WalkGraph } from './walk-graph.ts';
 
 /** Cell size bounds, metres: small enough for few segments per cell, large enough for few rings. */
@@ -52,7 +55,11 @@ export interface SegmentHit {
   distanceM: number;
 }
 
-export function buildEdgeIndex(graph: WalkGraph): EdgeIndex {
+/**
+ * The index over the edges `usable` marks (1: a point may snap there); by
+ * default the walkable edges of components of at least MIN_COMPONENT_M.
+ */
+export function buildEdgeIndex(graph: WalkGraph, usable: Uint8Array = walkComponents(graph).usableEdge): EdgeIndex {
   const [minLon, minLat, maxLon, maxLat] = graph.bounds;
   const lon0 = (minLon + maxLon) / 2;
   const lat0 = (minLat + maxLat) / 2;
@@ -61,14 +68,14 @@ export function buildEdgeIndex(graph: WalkGraph): EdgeIndex {
 
   let segmentCount = 0;
   for (let e = 0; e < graph.edgeCount; e++) {
-    if (!(graph.edgeCost[e]! >= 0 || graph.edgeReverseCost[e]! >= 0)) continue;
+    if (!usable[e]) continue;
     segmentCount += Math.max(0, graph.geomOffset[e + 1]! - graph.geomOffset[e]! - 1);
   }
   const segVertex = new Uint32Array(segmentCount);
   const segEdge = new Uint32Array(segmentCount);
   let s = 0;
   for (let e = 0; e < graph.edgeCount; e++) {
-    if (!(graph.edgeCost[e]! >= 0 || graph.edgeReverseCost[e]! >= 0)) continue;
+    if (!usable[e]) continue;
     for (let k = graph.geomOffset[e]!; k < graph.geomOffset[e + 1]! - 1; k++) {
       segVertex[s] = k;
       segEdge[s++] = e;

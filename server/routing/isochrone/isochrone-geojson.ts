@@ -16,6 +16,16 @@ export type IsochroneGeometry = { type: 'Polygon'; coordinates: Position[][] } |
 /** A ring in integers of 1e-7 degrees: lon,lat pairs, not repeated at the end. */
 export type E7Ring = Int32Array;
 
+/** What lies within a contour's time by network time (coverage/search-reach.ts counts it). */
+export interface ContourReach {
+  householdUnits: number;
+  households: number;
+  /** Persons where the data knows them. */
+  persons: number;
+  /** Centers reached, per kind. */
+  centers: Record<string, number>;
+}
+
 /** What the writers need of a contour and of the call (build-isochrones' result has these). */
 export interface ContourLike {
   minutes: number;
@@ -23,6 +33,8 @@ export interface ContourLike {
   geometry: IsochroneGeometry;
   reachableM: number;
   areaM2: number;
+  /** What the contour reaches, when the caller counted it. */
+  reach?: ContourReach;
 }
 export interface ResultLike {
   contours: ContourLike[];
@@ -46,7 +58,12 @@ export function geometryOf(polygons: E7Ring[][]): IsochroneGeometry {
 }
 
 function featureProperties(c: ContourLike) {
-  return { minutes: c.minutes, reachable_m: Math.round(c.reachableM), area_m2: Math.round(c.areaM2) };
+  const base = { minutes: c.minutes, reachable_m: Math.round(c.reachableM), area_m2: Math.round(c.areaM2) };
+  if (!c.reach) return base;
+  const { householdUnits, households, persons, centers } = c.reach;
+  let total = 0;
+  for (const n of Object.values(centers)) total += n;
+  return { ...base, household_units: householdUnits, households, persons, centers: total, centers_by_kind: centers };
 }
 
 function collectionProperties(result: ResultLike, extra: Record<string, unknown>) {

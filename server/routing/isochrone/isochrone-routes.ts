@@ -4,7 +4,10 @@
  *
  * Walking isochrones as a GeoJSON FeatureCollection (application/geo+json):
  * one (Multi)Polygon Feature per contour, largest first, with properties
- * `minutes`, `reachable_m` (walkable length reached) and `area_m2`. POST
+ * `minutes`, `reachable_m` (walkable length reached), `area_m2`, and what
+ * the contour reaches by network time (household units, households,
+ * persons, centers by kind; coverage/search-reach.ts). The collection says
+ * where each origin joined the network (`snaps`). POST
  * takes up to MAX_ORIGINS points and answers the union: one multi-source
  * search, so a contour is "within that many minutes of the nearest origin".
  *
@@ -15,15 +18,15 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { defineRoute } from '../../http/define-route.ts';
-import { MultiPolygon, Polygon } from '../../http/geojson-schemas.ts';
+import { LonLat, MultiPolygon, Polygon } from '../../http/geojson-schemas.ts';
 import { badRequest, errorResponse, internalError } from '../../http/responses.ts';
 import { latParam, lonLatPair, lonParam, minutesBody, minutesQuery, minutesValue, speedParam } from '../../http/schemas.ts';
 import { numberParamOr } from '../../http/schema-rules.ts';
 import { MAX_MINUTES_COUNT } from '../routing-limits.ts';
-import { graphNotReady } from '../routing-responses.ts';
-import type { RoutingService, ShortestPathTree } from '../routing-service.ts';
+import { coverageNotReady } from '../routing-responses.ts';
+import type { ShortestPathTree } from '../routing-service.ts';
 import { buildIsochrones, defaultIsochroneOptions, reachTreeOf } from './build-isochrones.ts';
-import { isochroneGeoJsonText } from './isochrone-geojson.ts';
+import { isochroneGeoJsonText, type ContourReach } from './isochrone-geojson.ts';
 import { IsochroneScratch } from './isochrone-scratch.ts';
 
 /** Most origins one POST may union (e.g. every center of a city). */
@@ -67,6 +70,11 @@ const IsochroneFeature = z
       minutes: minutesValue,
       reachable_m: z.int().min(0).openapi({ description: 'Walkable length reached within the contour, metres.' }),
       area_m2: z.int().min(0).openapi({ description: 'Area of the polygons, square metres.' }),
+      household_units: z.int().min(0).openapi({ description: 'Household units (buildings or addresses) within the contour\'s time by network time (not by polygon).' }),
+      households: z.int().min(0).openapi({ description: 'Households in those units.' }),
+      persons: z.int().min(0).openapi({ description: 'Persons in those units, where the data knows them.' }),
+      centers: z.int().min(0).openapi({ description: 'Centers within the contour\'s time.' }),
+      centers_by_kind: z.record(z.string(), z.int().min(1)).openapi({ description: 'Those centers per kind (kinds with none left out).', examples: [{ neighborhood: 3, governance: 1 }] }),
     }),
     geometry: z.union([Polygon, MultiPolygon]),
   })
@@ -83,6 +91,16 @@ const IsochroneCollection = z
         buffer_m: z.number(),
         generalize_m: z.number(),
         cell_size_m: z.number().openapi({ description: 'Raster cell used to trace the outline, metres.' }),
+        snaps: z
+          .array(
+            z.strictObject({
+              lon: z.number(),
+              lat: z.number(),
+              snapped: LonLat.openapi({ description: 'Where the walk joins the network: the nearest point on the nearest walkable way of the connected network.' }),
+              access_m: z.number().min(0).openapi({ description: 'Straight walk from the point to `snapped`, metres (counted in the times).' }),
+            }),
+          )
+          .openapi({ description: 'Each origin as given and where it joined the network, in the order given.' }),
       })
       .openapi({ description: 'How the polygons were made (a foreign member, as RFC 7946 allows).' }),
   })
@@ -95,10 +113,27 @@ interface IsochroneParams {
   generalize: number;
 }
 
-/** Polygons for a tree as GeoJSON text (a raster too large for the buffer throws AreaTooLarge). */
-function respond(tree: ShortestPathTree, params: IsochroneParams, origins: number, scratch: IsochroneScratch) {
-  const result = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes: params.minutes, bufferM: params.buffer_m, generalizeM: params.generalize }, scratch);
-  const body = isochroneGeoJsonText(result, { origins, speed_kmh: params.speed_kmh });
+/**
+ * The search an isochrone draws: a shortest-path tree, and what it reaches
+ * within each limit (seconds) counted on the same graph. app.ts joins the
+ * routing service and the coverage model to give it.
+ */
+export type IsochroneSearch = (
+  points: readonly (readonly [number, number])[],
+  options: { speedKmh: number; maxSeconds: number },
+) => Promise<{ tree: ShortestPathTree; reach(limitsSeconds: readonly number[]): ContourReach[] }>;
+
+const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Polygons for a search as GeoJSON text (a raster too large for the buffer throws AreaTooLarge). */
+function respond(found: Awaited<ReturnType<IsochroneSearch>>, params: IsochroneParams, scratch: IsochroneScratch) {
+  const { tree } = found;
+  const built = buildIsochrones(tree.graph, reachTreeOf(tree), { minutes: params.minutes, bufferM: params.buffer_m, generalizeM: params.generalize }, scratch);
+  const reach = found.reach(built.contours.map((c) => c.minutes * 60));
+  const result = { ...built, contours: built.contours.map((c, k) => ({ ...c, reach: reach[k] })) };
+  const snaps = tree.origins.map((o) => ({ lon: o.lon, lat: o.lat, snapped: [round7(o.snap.lon), round7(o.snap.lat)], access_m: round1(o.snap.distanceM) }));
+  const body = isochroneGeoJsonText(result, { origins: tree.origins.length, speed_kmh: params.speed_kmh, snaps });
   return new Response(body, { headers: { 'content-type': 'application/geo+json; charset=utf-8' } });
 }
 
@@ -108,12 +143,12 @@ const common = {
     `The point is outside the data's bounds, or too far from any walkable way; or the area is too large for buffer_m (raise it).`,
     ['outside_data_bounds', 'off_network', 'area_too_large'],
   ),
-  503: graphNotReady,
+  503: coverageNotReady,
   500: internalError,
 };
 
-/** The isochrone routes on the routing service. */
-export function isochroneRoutes(routing: RoutingService) {
+/** The isochrone routes on a search (see IsochroneSearch). */
+export function isochroneRoutes(search: IsochroneSearch) {
   const app = new OpenAPIHono();
   // Scratch buffers reused across requests (builds are synchronous: one at a time).
   const scratch = new IsochroneScratch();
@@ -138,8 +173,8 @@ export function isochroneRoutes(routing: RoutingService) {
       responses: { 200: { description: 'The contours.', content: geojson }, 400: badRequest(), ...common },
     },
     async (_c, { query }) => {
-      const tree = await routing.searchFrom(query.lon, query.lat, { speedKmh: query.speed_kmh, maxSeconds: Math.max(...query.minutes) * 60 });
-      return respond(tree, query, 1, scratch);
+      const found = await search([[query.lon, query.lat]], { speedKmh: query.speed_kmh, maxSeconds: Math.max(...query.minutes) * 60 });
+      return respond(found, query, scratch);
     },
   );
 
@@ -166,8 +201,8 @@ export function isochroneRoutes(routing: RoutingService) {
       },
     },
     async (_c, { body }) => {
-      const tree = await routing.searchFromMany(body.origins, { speedKmh: body.speed_kmh, maxSeconds: Math.max(...body.minutes) * 60 });
-      return respond(tree, body, body.origins.length, scratch);
+      const found = await search(body.origins, { speedKmh: body.speed_kmh, maxSeconds: Math.max(...body.minutes) * 60 });
+      return respond(found, body, scratch);
     },
   );
 
