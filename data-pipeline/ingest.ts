@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CRS_NAMES, parseCrs, toWgs84, type Crs, type ToWgs84 } from '../kernel/chinese-crs.ts';
+import { CRS_NAMES, parseCrs, toWgs84, type Crs, type ToWgs84 } from './inputs/chinese-crs.ts';
 import type { Database } from '../kernel/db/database.ts';
 import type { HouseholdColumns, ImportBundle, AdminUnit } from '../kernel/import-bundle.ts';
 import type { OsmImportReport } from './osm/assemble-bundle.ts';

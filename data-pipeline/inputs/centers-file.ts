@@ -4,7 +4,7 @@
  * string separated by "|", ";" or ",". Positions are converted to WGS84 by
  * `toWgs84` (the file's --crs).
  */
-import type { ToWgs84 } from '../../kernel/chinese-crs.ts';
+import type { ToWgs84 } from './chinese-crs.ts';
 import type { CenterRow } from '../../kernel/import-bundle.ts';
 import { readCsvFile } from './csv.ts';
 import { featurePoint, readFeatureCollection, checkPosition } from './geojson.ts';

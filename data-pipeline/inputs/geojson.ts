@@ -6,7 +6,7 @@
  * the import says --crs gcj02 or bd09).
  */
 import { readFileSync } from 'node:fs';
-import type { ToWgs84 } from '../../kernel/chinese-crs.ts';
+import type { ToWgs84 } from './chinese-crs.ts';
 import type { MultiPolygonCoords, Position } from '../../kernel/import-bundle.ts';
 import { InputError } from './input-error.ts';
 

@@ -4,7 +4,7 @@
  * `community_code`, `street_code`, `district_code` where known. Every vertex
  * is converted to WGS84 by `toWgs84` (the file's --crs).
  */
-import type { ToWgs84 } from '../../kernel/chinese-crs.ts';
+import type { ToWgs84 } from './chinese-crs.ts';
 import type { GridRow } from '../../kernel/import-bundle.ts';
 import { featureMultiPolygon, readFeatureCollection } from './geojson.ts';
 import { InputError } from './input-error.ts';

@@ -4,7 +4,7 @@
  * OSM buildings. Positions are converted to WGS84 by `toWgs84` (the file's
  * --crs). Grid assignment happens later, as for any households.
  */
-import type { ToWgs84 } from '../../kernel/chinese-crs.ts';
+import type { ToWgs84 } from './chinese-crs.ts';
 import { readCsvFile } from './csv.ts';
 import { featurePoint, readFeatureCollection, checkPosition } from './geojson.ts';
 import { InputError } from './input-error.ts';

@@ -7,7 +7,7 @@
 // are not used (googollee/eviltransform's two BD-09 test points are 10 m and
 // 41 m away from what its own published formulas give).
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../test/seeded-random.ts';
+import { seededRandom } from '../../test/seeded-random.ts';
 import {
   bd09ToGcj02,
   bd09ToWgs84,
@@ -18,7 +18,7 @@ import {
   toWgs84,
   wgs84ToGcj02,
 } from './chinese-crs.ts';
-import { haversineM } from './geo.ts';
+import { haversineM } from '../../kernel/geo.ts';
 
 type Pair = { from: [number, number]; to: [number, number]; source: string };
 

@@ -7,7 +7,8 @@
  *   sine series in (lon - 105, lat - 35), turned into degrees on the
  *   Krasovsky 1940 ellipsoid (a = 6378245 m, e² = 0.00669342162296594323).
  *   Reference implementations: googollee/eviltransform, wandergis/
- *   coordtransform, hujiulong/gcoord (all agree on these constants).
+ *   coordtransform, hujiulong/gcoord; chinese-crs.test.ts reproduces the
+ *   point pairs their tests and docs publish.
  * - BD-09 (Baidu): GCJ-02 turned by a small rotation and scaling around the
  *   origin (2e-5 deg · sin, 3e-6 rad · cos at a frequency of 3000π/180) and
  *   shifted by (+0.0065, +0.006) deg, per the same implementations.
@@ -16,12 +17,12 @@
  *   share the semi-major axis and differ by 0.1 mm in the semi-minor one,
  *   and positions agree within centimetres at CGCS2000's epoch 2000.0. (Its
  *   coordinates stay fixed to that epoch while WGS84 follows the plates, a
- *   few cm a year in China, so decades later they drift apart by well under
- *   a metre: still below OSM's own accuracy and a walk analysis' notice.)
+ *   few cm a year in China, so by now they can be up to about a metre apart:
+ *   still below OSM's own accuracy and what a walk analysis can notice.)
  *
  * Out of China: GCJ-02 leaves points outside a rectangle around China
- * (lon 72.004..137.8347, lat 0.8293..55.8271) unchanged, the rule every
- * implementation above applies; we apply it to BD-09 too (as eviltransform
+ * (lon 72.004..137.8347, lat 0.8293..55.8271) unchanged, the rule the
+ * implementations above apply; we apply it to BD-09 too (as eviltransform
  * does). The rectangle is not the border: parts of neighbouring countries
  * inside it are shifted like China.
  *
@@ -30,12 +31,15 @@
  * to a few metres, because the offset differs between the two points; we
  * iterate w <- w - (gcj(w) - g) instead, which converges to well under a
  * millimetre in a few steps since the offset changes slowly (its gradient is
- * ~1e-3). BD-09 -> GCJ-02 uses the standard closed-form inverse, which is
+ * below 0.01 across China, so each step gains two digits). BD-09 -> GCJ-02 uses the standard closed-form inverse, which is
  * not the exact inverse of the forward one: off by up to ~0.2 m in China
  * (it evaluates the small rotation at the shifted point), less than the
  * 2 m by which Baidu's geoconv documentation says its own results vary.
+ *
+ * Here and not in kernel/: only the import reads such files; should the
+ * server ever accept GCJ-02 points, the module moves to kernel/ unchanged.
  */
-import type { Position } from './import-bundle.ts';
+import type { Position } from '../../kernel/import-bundle.ts';
 
 /** The coordinate systems an input file may be in. */
 export const CRS_NAMES = ['wgs84', 'gcj02', 'bd09'] as const;
