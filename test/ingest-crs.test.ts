@@ -78,23 +78,25 @@ function ring([x0, y0, x1, y1]: number[], convert: Convert): Position[] {
   return [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]].map(([x, y]) => convert(x!, y!));
 }
 
-/** The side files with every position taken from WGS84 to the file's system by `convert`. */
-function sideFiles(tag: string, convert: Convert) {
+/** The side files with every position taken from WGS84 to the file's system by `convert`; households as GeoJSON (with a footprint) or CSV. */
+function sideFiles(tag: string, convert: Convert, householdsFormat: 'geojson' | 'csv' = 'geojson') {
   const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
   const { center: c, half: h } = FOOTPRINT;
+  const householdsGeojson = () => fc([
+    ...HOUSEHOLDS.map((x) => ({ type: 'Feature', properties: { id: x.id, households: 10 }, geometry: { type: 'Point', coordinates: convert(...x.at) } })),
+    {
+      type: 'Feature', properties: { id: FOOTPRINT.id, households: 30 },
+      geometry: { type: 'Polygon', coordinates: [ring([c[0] - h, c[1] - h, c[0] + h, c[1] + h], convert)] },
+    },
+  ]);
+  // Full precision in the CSVs: String() of a double round-trips exactly.
+  const householdsCsv = () => ['id,lon,lat,households', ...HOUSEHOLDS.map((x) => `${x.id},${convert(...x.at).join(',')},10`)].join('\n');
   return {
     grids: file(`grids-${tag}.geojson`, fc(GRIDS.map((g) => ({
       type: 'Feature', properties: { code: g.code }, geometry: { type: 'Polygon', coordinates: [ring(g.box, convert)] },
     })))),
-    // Full precision: String() of a double round-trips exactly.
     centers: file(`centers-${tag}.csv`, ['name,kind,lon,lat', ...CENTERS.map((x) => `${x.name},neighborhood,${convert(...x.at).join(',')}`)].join('\n')),
-    households: file(`households-${tag}.geojson`, fc([
-      ...HOUSEHOLDS.map((x) => ({ type: 'Feature', properties: { id: x.id, households: 10 }, geometry: { type: 'Point', coordinates: convert(...x.at) } })),
-      {
-        type: 'Feature', properties: { id: FOOTPRINT.id, households: 30 },
-        geometry: { type: 'Polygon', coordinates: [ring([c[0] - h, c[1] - h, c[0] + h, c[1] + h], convert)] },
-      },
-    ])),
+    households: householdsFormat === 'csv' ? file(`households-${tag}.csv`, householdsCsv()) : file(`households-${tag}.geojson`, householdsGeojson()),
   };
 }
 
@@ -157,11 +159,12 @@ describeBackends('import with --crs', (kind) => {
     extent!.box.forEach((v, k) => expect(v).toBeCloseTo(want[k]!, 9));
   });
 
-  it('bd09: BD-09 files are stored at their WGS84 places within the BD-09 inverse error (< 0.3 m)', async () => {
-    await ingest(t.db, { osm, crs: 'bd09', ...sideFiles('bd09', toBd09) });
+  it('bd09: BD-09 files (households as CSV) are stored at their WGS84 places within the BD-09 inverse error (< 0.3 m)', async () => {
+    await ingest(t.db, { osm, crs: 'bd09', ...sideFiles('bd09', toBd09, 'csv') });
     for (const error of await centerErrors(t.db)) expect(error).toBeLessThan(0.3);
     const households = await storedHouseholds(t.db);
-    expect(households.map((h) => h.grid)).toEqual(['E', 'E', 'W']); // h-building, h-east, h-west
+    expect(households.map((h) => [h.id, h.grid])).toEqual([['h-east', 'E'], ['h-west', 'W']]);
+    for (const h of households) expect(haversineM(h.lon, h.lat, ...HOUSEHOLDS.find((x) => x.id === h.id)!.at)).toBeLessThan(0.3);
   });
 
   it('without --crs the same GCJ-02 file is taken as WGS84, hundreds of metres off', async () => {
