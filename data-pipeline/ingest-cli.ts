@@ -1,24 +1,28 @@
 /**
  * npm run ingest -- --osm <file.osm.pbf|file.osm> [--grids f.geojson]
- *   [--centers f.geojson|f.csv] [--households f.geojson|f.csv] [--city NAME]
- *   [--database-url URL] [--data-dir DIR]
+ *   [--centers f.geojson|f.csv] [--households f.geojson|f.csv]
+ *   [--crs wgs84|gcj02|bd09] [--city NAME] [--database-url URL] [--data-dir DIR]
  *
  * Imports a city into the configured database (DATABASE_URL, else the
  * embedded one in DATA_DIR) in one transaction, with progress on a terminal
  * and a summary at the end. Bad input: exit 1 with one line naming the file
- * and the feature or line; the data that was there before stays.
+ * and the feature or line; the data that was there before stays. A bad
+ * argument (an unknown --crs, say): exit 2 before anything is opened.
  */
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/open-database.ts';
 import type { Database } from '../kernel/db/database.ts';
-import { ingest, type IngestOptions, type IngestResult } from './ingest.ts';
+import { crsFromFlag, ingest, type IngestOptions, type IngestResult } from './ingest.ts';
 import { createProgress, thousands } from './progress.ts';
 
 const USAGE = `usage: npm run ingest -- --osm <file.osm.pbf|file.osm> [--grids file.geojson]
-       [--centers file.geojson|file.csv] [--households file.geojson|file.csv] [--city NAME]
-       [--database-url URL] [--data-dir DIR] [--quiet]`;
+       [--centers file.geojson|file.csv] [--households file.geojson|file.csv]
+       [--crs wgs84|gcj02|bd09] [--city NAME] [--database-url URL] [--data-dir DIR] [--quiet]
+  --crs  coordinate system of the grids, centers and households files, converted
+         to WGS84 on import (default wgs84; cgcs2000 is read as wgs84). The OSM
+         file is always WGS84. gcj02: Amap/Gaode, Tencent; bd09: Baidu.`;
 
-const VALUE_FLAGS = ['osm', 'grids', 'centers', 'households', 'city', 'database-url', 'data-dir', 'log-level'];
+const VALUE_FLAGS = ['osm', 'grids', 'centers', 'households', 'crs', 'city', 'database-url', 'data-dir', 'log-level'];
 
 /** Parses argv into options; throws a usage error naming the bad argument. */
 export function parseIngestArgs(argv: readonly string[]): IngestOptions & { quiet: boolean } {
@@ -37,17 +41,20 @@ export function parseIngestArgs(argv: readonly string[]): IngestOptions & { quie
     values[m[1]!] = value;
   }
   if (!values.osm) throw new Error(`--osm is required\n${USAGE}`);
-  return { osm: values.osm, grids: values.grids, centers: values.centers, households: values.households, city: values.city, quiet };
+  const crs = values.crs === undefined ? undefined : crsFromFlag(values.crs);
+  return { osm: values.osm, grids: values.grids, centers: values.centers, households: values.households, crs, city: values.city, quiet };
 }
 
-function summary(result: IngestResult, db: Database): string {
+function summary(result: IngestResult, db: Database, options: IngestOptions): string {
   const c = result.report.counts;
+  const sideFiles = [options.grids && 'grids', options.centers && 'centers', options.households && 'households'].filter(Boolean);
   const lines = [
     `imported ${result.report.source} into ${db.kind} as data version ${result.write.version}`,
     `  walk network   ${thousands(c.networkNodes)} nodes, ${thousands(c.networkEdges)} edges (${c.stepsEdges} steps) from ${thousands(c.walkableWays)} walkable ways`,
     `  households     ${thousands(c.householdsTotal)} households in ${thousands(c.householdUnits)} units`,
     `  centers        ${c.centers} (${Object.entries(c.centersByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`,
     `  grids          ${c.grids} with ${c.officers} officers; ${c.communities} communities`,
+    ...(result.crs === 'wgs84' || sideFiles.length === 0 ? [] : [`  coordinates    ${sideFiles.join(', ')} converted from ${result.crs} to wgs84`]),
     `  basemap        ${thousands(c.buildings)} buildings, ${c.water} water features`,
   ];
   if (result.report.skipped.length > 0) {
@@ -88,7 +95,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
   try {
     const result = await ingest(opening, { ...options, signal: abort.signal }, createProgress(process.stderr, options.quiet));
-    process.stdout.write(summary(result, await opening) + '\n');
+    process.stdout.write(summary(result, await opening, options) + '\n');
     return 0;
   } catch (error) {
     process.stderr.write(`\nimport failed, the previous data is unchanged: ${(error as Error).message}\n`);

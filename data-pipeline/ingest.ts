@@ -1,10 +1,12 @@
 /**
  * The import: read the OSM file (one streaming pass), replace what the user
- * gave as files (households, centers, grids), then store everything in one
- * transaction. Separate from the CLI so tests drive it without a process.
+ * gave as files (households, centers, grids, converted to WGS84 from their
+ * --crs), then store everything in one transaction. Separate from the CLI so
+ * tests drive it without a process.
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { CRS_NAMES, parseCrs, toWgs84, type Crs, type ToWgs84 } from './inputs/chinese-crs.ts';
 import type { Database } from '../kernel/db/database.ts';
 import type { HouseholdColumns, ImportBundle, AdminUnit } from '../kernel/import-bundle.ts';
 import type { OsmImportReport } from './osm/assemble-bundle.ts';
@@ -25,15 +27,26 @@ export interface IngestOptions {
   grids?: string;
   centers?: string;
   households?: string;
+  /** The coordinate system of the grids, centers and households files (not of the OSM file, always WGS84); default wgs84. */
+  crs?: Crs;
   city?: string;
   signal?: AbortSignal;
 }
 
 export interface IngestResult {
   report: OsmImportReport;
+  /** The system the side files were converted from. */
+  crs: Crs;
   write: WriteResult;
   /** Milliseconds: `open` is how long the import waited for the database after reading (it opens during the read). */
   ms: { read: number; open: number; build: number; write: number; total: number };
+}
+
+/** The system a --crs value names; throws naming the flag and the values it takes. */
+export function crsFromFlag(value: string): Crs {
+  const crs = parseCrs(value);
+  if (!crs) throw new Error(`--crs: unknown coordinate system "${value}"; expected one of ${CRS_NAMES.join(', ')} (or cgcs2000, read as wgs84)`);
+  return crs;
 }
 
 function requireFile(file: string, flag: string): void {
@@ -42,8 +55,8 @@ function requireFile(file: string, flag: string): void {
 }
 
 /** Replaces the generated grids with the user's and puts every unit into one of them. */
-function applyGridsFile(bundle: ImportBundle, file: string, skipped: SkippedEntry[]): void {
-  const grids = readGridsFile(file);
+function applyGridsFile(bundle: ImportBundle, file: string, convert: ToWgs84, skipped: SkippedEntry[]): void {
+  const grids = readGridsFile(file, convert);
   const h = bundle.households;
   const index = assignToGrids(grids, h.lon, h.lat);
   let keep = 0;
@@ -92,13 +105,16 @@ function applyGridsFile(bundle: ImportBundle, file: string, skipped: SkippedEntr
  */
 export async function ingest(db: Database | Promise<Database>, options: IngestOptions, progress?: Progress): Promise<IngestResult> {
   const t0 = performance.now();
+  // Checked again here, not only by the CLI: a caller may pass any string.
+  const crs = crsFromFlag(options.crs ?? 'wgs84');
+  const convert = toWgs84(crs);
   requireFile(options.osm, '--osm');
   for (const [flag, file] of [['--grids', options.grids], ['--centers', options.centers], ['--households', options.households]] as const) {
     if (file) requireFile(file, flag);
   }
   // Small side files first: a typo there should fail before a long OSM read.
-  const centers = options.centers ? readCentersFile(options.centers) : undefined;
-  const householdPoints = options.households ? readHouseholdsFile(options.households) : undefined;
+  const centers = options.centers ? readCentersFile(options.centers, convert) : undefined;
+  const householdPoints = options.households ? readHouseholdsFile(options.households, convert) : undefined;
   const households: HouseholdColumns | undefined = householdPoints && {
     ...householdPoints,
     gridIndex: new Int32Array(householdPoints.count),
@@ -136,7 +152,7 @@ export async function ingest(db: Database | Promise<Database>, options: IngestOp
     });
     report = built.report;
     if (options.grids) {
-      applyGridsFile(built.bundle, options.grids, built.report.skipped);
+      applyGridsFile(built.bundle, options.grids, convert, built.report.skipped);
       built.report.counts.grids = built.bundle.grids.length;
       built.report.counts.householdUnits = built.bundle.households.count;
       built.report.counts.officers = built.bundle.grids.reduce((a, g) => a + g.officers, 0);
@@ -151,5 +167,5 @@ export async function ingest(db: Database | Promise<Database>, options: IngestOp
   const t3 = performance.now();
   if (!report) throw new Error('the import wrote no bundle');
   report.ms = { read: t1 - t0, build: t2 - tOpen, total: t3 - t0 };
-  return { report, write, ms: { read: t1 - t0, open: tOpen - t1, build: t2 - tOpen, write: t3 - t2, total: t3 - t0 } };
+  return { report, crs, write, ms: { read: t1 - t0, open: tOpen - t1, build: t2 - tOpen, write: t3 - t2, total: t3 - t0 } };
 }

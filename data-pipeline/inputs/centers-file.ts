@@ -1,8 +1,10 @@
 /**
  * Centers from a GeoJSON (Point features) or CSV (name,kind,lon,lat[,services])
  * file, replacing the centers found in OSM. Services are a JSON array or a
- * string separated by "|", ";" or ",".
+ * string separated by "|", ";" or ",". Positions are converted to WGS84 by
+ * `toWgs84` (the file's --crs).
  */
+import type { ToWgs84 } from './chinese-crs.ts';
 import type { CenterRow } from '../../kernel/import-bundle.ts';
 import { readCsvFile } from './csv.ts';
 import { featurePoint, readFeatureCollection, checkPosition } from './geojson.ts';
@@ -20,11 +22,11 @@ function text(value: unknown, file: string, where: string, field: string): strin
   return value.trim();
 }
 
-export function readCentersFile(file: string): CenterRow[] {
+export function readCentersFile(file: string, toWgs84?: ToWgs84): CenterRow[] {
   if (/\.csv$/i.test(file)) {
     return readCsvFile(file).map(({ line, values }) => {
       const where = `line ${line}`;
-      const [lon, lat] = checkPosition([Number(values.lon), Number(values.lat)], file, where);
+      const [lon, lat] = checkPosition([Number(values.lon), Number(values.lat)], file, where, toWgs84);
       return {
         name: text(values.name, file, where, 'name'),
         kind: text(values.kind, file, where, 'kind'),
@@ -37,7 +39,7 @@ export function readCentersFile(file: string): CenterRow[] {
     });
   }
   return readFeatureCollection(file).map((feature, i) => {
-    const [lon, lat] = featurePoint(feature, file);
+    const [lon, lat] = featurePoint(feature, file, toWgs84);
     const p = feature.properties;
     return {
       name: text(p.name, file, feature.where, 'name'),

@@ -1,9 +1,12 @@
 /**
  * Reads a GeoJSON FeatureCollection and checks each feature's shape before
  * anyone uses it, so a broken feature is reported by its index (and id) and
- * not as a crash somewhere downstream.
+ * not as a crash somewhere downstream. Positions are checked as degrees in
+ * the file's system, then converted to WGS84 (`toWgs84`, the identity unless
+ * the import says --crs gcj02 or bd09).
  */
 import { readFileSync } from 'node:fs';
+import type { ToWgs84 } from './chinese-crs.ts';
 import type { MultiPolygonCoords, Position } from '../../kernel/import-bundle.ts';
 import { InputError } from './input-error.ts';
 
@@ -47,37 +50,41 @@ function isPosition(p: unknown): p is Position {
   );
 }
 
-export function checkPosition(p: unknown, file: string, where: string): Position {
-  if (!isPosition(p)) throw new InputError(file, where, `invalid coordinate ${JSON.stringify(p)}: expected [lon, lat] in WGS84`);
-  return [p[0], p[1]];
+const asIs: ToWgs84 = (lon, lat) => [lon, lat];
+
+/** A checked [lon, lat] in degrees, converted to WGS84. */
+export function checkPosition(p: unknown, file: string, where: string, toWgs84: ToWgs84 = asIs): Position {
+  if (!isPosition(p)) throw new InputError(file, where, `invalid coordinate ${JSON.stringify(p)}: expected [lon, lat] in degrees`);
+  return toWgs84(p[0], p[1]);
 }
 
-function checkRing(ring: unknown, file: string, where: string): Position[] {
+function checkRing(ring: unknown, file: string, where: string, toWgs84: ToWgs84): Position[] {
   if (!Array.isArray(ring) || ring.length < 4) throw new InputError(file, where, 'a polygon ring needs at least 4 positions');
-  const out = ring.map((p) => checkPosition(p, file, where));
+  // Converting is deterministic, so a closed ring stays closed.
+  const out = ring.map((p) => checkPosition(p, file, where, toWgs84));
   const [a, b] = [out[0]!, out[out.length - 1]!];
   if (a[0] !== b[0] || a[1] !== b[1]) throw new InputError(file, where, 'a polygon ring must be closed (first position = last)');
   return out;
 }
 
-/** A Polygon or MultiPolygon feature's coordinates as a MultiPolygon. */
-export function featureMultiPolygon(feature: CheckedFeature, file: string): MultiPolygonCoords {
+/** A Polygon or MultiPolygon feature's coordinates as a MultiPolygon in WGS84. */
+export function featureMultiPolygon(feature: CheckedFeature, file: string, toWgs84: ToWgs84 = asIs): MultiPolygonCoords {
   const { type, coordinates } = feature.geometry;
   const polygon = (rings: unknown) => {
     if (!Array.isArray(rings) || rings.length === 0) throw new InputError(file, feature.where, 'a polygon needs at least one ring');
-    return rings.map((r) => checkRing(r, file, feature.where));
+    return rings.map((r) => checkRing(r, file, feature.where, toWgs84));
   };
   if (type === 'Polygon') return [polygon(coordinates)];
   if (type === 'MultiPolygon') return (coordinates as unknown[]).map(polygon);
   throw new InputError(file, feature.where, `geometry is ${type}; expected Polygon or MultiPolygon`);
 }
 
-/** A Point feature's position, or the vertex mean of a polygon's outer ring (a building footprint). */
-export function featurePoint(feature: CheckedFeature, file: string): Position {
+/** A Point feature's position, or the vertex mean of a polygon's outer ring (a building footprint), in WGS84. */
+export function featurePoint(feature: CheckedFeature, file: string, toWgs84: ToWgs84 = asIs): Position {
   const { type, coordinates } = feature.geometry;
-  if (type === 'Point') return checkPosition(coordinates, file, feature.where);
+  if (type === 'Point') return checkPosition(coordinates, file, feature.where, toWgs84);
   if (type === 'Polygon' || type === 'MultiPolygon') {
-    const outer = featureMultiPolygon(feature, file)[0]![0]!;
+    const outer = featureMultiPolygon(feature, file, toWgs84)[0]![0]!;
     let x = 0;
     let y = 0;
     for (let i = 0; i < outer.length - 1; i++) {

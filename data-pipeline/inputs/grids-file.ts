@@ -1,8 +1,10 @@
 /**
  * Grids from a GeoJSON file of Polygon/MultiPolygon features with `code`
  * (required, unique), `name`, `officers`, and the parent chain
- * `community_code`, `street_code`, `district_code` where known.
+ * `community_code`, `street_code`, `district_code` where known. Every vertex
+ * is converted to WGS84 by `toWgs84` (the file's --crs).
  */
+import type { ToWgs84 } from './chinese-crs.ts';
 import type { GridRow } from '../../kernel/import-bundle.ts';
 import { featureMultiPolygon, readFeatureCollection } from './geojson.ts';
 import { InputError } from './input-error.ts';
@@ -11,7 +13,7 @@ function optionalCode(value: unknown): string | null {
   return value === undefined || value === null || value === '' ? null : String(value);
 }
 
-export function readGridsFile(file: string): GridRow[] {
+export function readGridsFile(file: string, toWgs84?: ToWgs84): GridRow[] {
   const seen = new Set<string>();
   return readFeatureCollection(file).map((feature) => {
     const p = feature.properties;
@@ -30,7 +32,7 @@ export function readGridsFile(file: string): GridRow[] {
       streetCode: optionalCode(p.street_code),
       communityCode: optionalCode(p.community_code),
       officers,
-      geom: featureMultiPolygon(feature, file),
+      geom: featureMultiPolygon(feature, file, toWgs84),
     };
   });
 }

@@ -1,8 +1,10 @@
 /**
  * Household units from a GeoJSON (Point, or building Polygon → its centroid)
  * or CSV (lon,lat,households[,persons,id]) file, replacing the estimate from
- * OSM buildings. Grid assignment happens later, as for any households.
+ * OSM buildings. Positions are converted to WGS84 by `toWgs84` (the file's
+ * --crs). Grid assignment happens later, as for any households.
  */
+import type { ToWgs84 } from './chinese-crs.ts';
 import { readCsvFile } from './csv.ts';
 import { featurePoint, readFeatureCollection, checkPosition } from './geojson.ts';
 import { InputError } from './input-error.ts';
@@ -25,12 +27,12 @@ function count(value: unknown, file: string, where: string, field: string, requi
   return n;
 }
 
-export function readHouseholdsFile(file: string): HouseholdPoints {
+export function readHouseholdsFile(file: string, toWgs84?: ToWgs84): HouseholdPoints {
   const rows: { lon: number; lat: number; households: number; persons: number; id: string }[] = [];
   if (/\.csv$/i.test(file)) {
     for (const { line, values } of readCsvFile(file)) {
       const where = `line ${line}`;
-      const [lon, lat] = checkPosition([Number(values.lon), Number(values.lat)], file, where);
+      const [lon, lat] = checkPosition([Number(values.lon), Number(values.lat)], file, where, toWgs84);
       rows.push({
         lon,
         lat,
@@ -41,7 +43,7 @@ export function readHouseholdsFile(file: string): HouseholdPoints {
     }
   } else {
     readFeatureCollection(file).forEach((feature, i) => {
-      const [lon, lat] = featurePoint(feature, file);
+      const [lon, lat] = featurePoint(feature, file, toWgs84);
       const p = feature.properties;
       rows.push({
         lon,
