@@ -20,7 +20,7 @@ import { evaluateCoverage } from '../server/coverage/evaluate-coverage.ts';
 import { buildEdgeIndex } from '../server/routing/graph/edge-index.ts';
 import { loadWalkGraph } from '../server/routing/graph/graph-builder.ts';
 import { walkComponents, walkableEdges } from '../server/routing/graph/walk-components.ts';
-import type { LoadedGraph } from '../server/routing/routing-service.ts';
+import { withProfiles, type LoadedGraph } from '../server/routing/routing-service.ts';
 import { SearchScratch } from '../server/routing/search/search-state.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,7 +32,8 @@ async function report(label: string, db: Database): Promise<void> {
   const components = walkComponents(graph);
   const { data } = await loadCoverageData(db);
   const centers = await loadCenters(db);
-  const loadedWith = (usable: Uint8Array): LoadedGraph => ({
+  const loadedWith = (usable: Uint8Array): LoadedGraph =>
+    withProfiles({
     graph,
     index: buildEdgeIndex(graph, usable),
     components,
@@ -41,7 +42,7 @@ async function report(label: string, db: Database): Promise<void> {
     source: 'table',
     loadMs: 0,
     indexMs: 0,
-  });
+    });
   const before = loadedWith(walkableEdges(graph));
   const after = loadedWith(components.usableEdge);
   const models = [before, after].map((loaded) => buildAccessModel(graph.version, loaded, data, linkHouseholds(loaded, data), centers));

@@ -27,13 +27,14 @@
  */
 import type { Database } from '../../kernel/db/database.ts';
 import { readDataState } from '../../kernel/db/data-state.ts';
-import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
+import { DEFAULT_SPEED_KMH, WALK_PROFILES, type WalkProfileName } from '../../kernel/walk-speed.ts';
 import { GraphNotReady, InvalidOption } from '../domain-errors.ts';
 import type { DataChanges } from '../events/data-changes.ts';
 import type { Logger } from '../logger.ts';
 import { buildEdgeIndex, type EdgeIndex } from './graph/edge-index.ts';
 import { loadWalkGraph } from './graph/graph-builder.ts';
 import { loadSnapshot, saveSnapshot } from './graph/graph-snapshot.ts';
+import { profileGraph } from './graph/profile-graph.ts';
 import { walkComponents, type WalkComponents } from './graph/walk-components.ts';
 import type { WalkGraph } from './graph/walk-graph.ts';
 import { MAX_SEARCH_SECONDS, MAX_SPEED_KMH } from './routing-limits.ts';
@@ -55,10 +56,36 @@ export interface LoadedGraph {
   /** Milliseconds to get the graph (read snapshot or build from the table), and to build the index. */
   loadMs: number;
   indexMs: number;
+  /** The walking profile `graph` costs steps for (profile-graph.ts). */
+  profile: WalkProfileName;
+  /** The same graph for another profile (made once, then kept with this one; 'default' gives the default graph). */
+  forProfile(profile: WalkProfileName): LoadedGraph;
+}
+
+/** A loaded default graph that makes and keeps its profile views on demand. */
+export function withProfiles(base: Omit<LoadedGraph, 'profile' | 'forProfile'>): LoadedGraph {
+  const views = new Map<WalkProfileName, LoadedGraph>();
+  const root: LoadedGraph = {
+    ...base,
+    profile: 'default',
+    forProfile(profile) {
+      if (profile === 'default') return root;
+      let view = views.get(profile);
+      if (!view) {
+        const graph = profileGraph(base.graph, profile);
+        view = { ...root, graph, scratch: new SearchScratch(graph), profile };
+        views.set(profile, view);
+      }
+      return view;
+    },
+  };
+  return root;
 }
 
 export interface SearchOptions {
-  /** Walking speed, km/h (default 4). */
+  /** Who walks (default 'default'): steps cost and the default speed. */
+  profile?: WalkProfileName;
+  /** Walking speed, km/h (default: the profile's). */
   speedKmh?: number;
   /** Time limit, seconds at that speed; at most MAX_SEARCH_SECONDS. */
   maxSeconds: number;
@@ -67,6 +94,7 @@ export interface SearchOptions {
 /** The result of a search from one or more points. Arrays are the caller's to keep. */
 export interface ShortestPathTree {
   graph: WalkGraph;
+  profile: WalkProfileName;
   speedKmh: number;
   maxSeconds: number;
   /** Multiply graph costs (edgeCost, edgeReverseCost, arcCost) by this for seconds at speedKmh. */
@@ -116,8 +144,10 @@ export interface RoutingServiceOptions {
 }
 
 /** Checks a search's options (routes validate first; this guards other callers). */
-function checkOptions(options: SearchOptions): { speedKmh: number; maxSeconds: number } {
-  const speedKmh = options.speedKmh ?? DEFAULT_SPEED_KMH;
+function checkOptions(options: SearchOptions): { profile: WalkProfileName; speedKmh: number; maxSeconds: number } {
+  const profile = options.profile ?? 'default';
+  if (!Object.hasOwn(WALK_PROFILES, profile)) throw new InvalidOption('profile', `profile must be one of ${Object.keys(WALK_PROFILES).join(', ')}, got ${profile}`);
+  const speedKmh = options.speedKmh ?? WALK_PROFILES[profile].speedKmh;
   if (!(speedKmh > 0 && speedKmh <= MAX_SPEED_KMH)) {
     throw new InvalidOption('speed_kmh', `speed_kmh must be above 0 and at most ${MAX_SPEED_KMH}, got ${speedKmh}`);
   }
@@ -125,7 +155,7 @@ function checkOptions(options: SearchOptions): { speedKmh: number; maxSeconds: n
   if (!(maxSeconds > 0 && maxSeconds <= MAX_SEARCH_SECONDS)) {
     throw new InvalidOption('maxSeconds', `the time limit must be above 0 and at most ${MAX_SEARCH_SECONDS} s, got ${maxSeconds}`);
   }
-  return { speedKmh, maxSeconds };
+  return { profile, speedKmh, maxSeconds };
 }
 
 export function createRoutingService(options: RoutingServiceOptions): RoutingService {
@@ -154,7 +184,7 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
     if (source === 'table' && dataDir && graph.edgeCount > 0) {
       await saveSnapshot(dataDir, graph).catch((error: Error) => logger.warn('graph snapshot not saved', { error: error.message }));
     }
-    const next: LoadedGraph = { graph, index, components, scratch: new SearchScratch(graph), version: graph.version, source, loadMs, indexMs };
+    const next = withProfiles({ graph, index, components, scratch: new SearchScratch(graph), version: graph.version, source, loadMs, indexMs });
     loaded = next;
     lastError = undefined;
     logger.info('walk graph loaded', {
@@ -204,9 +234,9 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
   }
 
   async function searchFromMany(points: readonly (readonly [number, number])[], searchOptions: SearchOptions, on?: LoadedGraph): Promise<ShortestPathTree> {
-    const { speedKmh, maxSeconds } = checkOptions(searchOptions);
+    const { profile, speedKmh, maxSeconds } = checkOptions(searchOptions);
     if (points.length === 0) throw new InvalidOption('origins', 'at least one origin is needed');
-    const current = on ?? (await ready());
+    const current = (on ?? (await ready())).forProfile(profile);
     const graph = current.graph;
     const origins = points.map(([lon, lat], i) => snapOrigin(graph, current.index, lon, lat, speedKmh, points.length > 1 ? `origin ${i}` : 'the point'));
     const costScale = DEFAULT_SPEED_KMH / speedKmh;
@@ -226,7 +256,7 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
         predArc[v] = state.predArc[v]!;
         originOf[v] = state.source[v]!;
       }
-      return { graph, speedKmh, maxSeconds, costScale, times, reached, predArc, originOf, origins };
+      return { graph, profile, speedKmh, maxSeconds, costScale, times, reached, predArc, originOf, origins };
     });
   }
 

@@ -31,6 +31,8 @@ export interface WalkGraphInput {
   cost: ArrayLike<number>;
   reverseCost: ArrayLike<number>;
   lengthM: ArrayLike<number>;
+  /** 1 where edge j is steps; none given: no steps. */
+  steps?: ArrayLike<number>;
   /** Edge j's vertices are coords[2*geomOffset[j] .. 2*geomOffset[j+1]). */
   geomOffset: ArrayLike<number>;
   coords: ArrayLike<number>;
@@ -49,9 +51,18 @@ export function inputFromNetwork(network: WalkNetwork, version: string): WalkGra
     cost: network.cost,
     reverseCost: network.reverseCost,
     lengthM: network.lengthM,
+    steps: stepsOf(network),
     geomOffset: network.geomOffset,
     coords: network.coords,
   };
+}
+
+/** 1 per edge of the network whose class is steps. */
+function stepsOf(network: WalkNetwork): Uint8Array {
+  const stepsClass = network.classNames.indexOf('steps');
+  const steps = new Uint8Array(network.edgeCount);
+  if (stepsClass >= 0) for (let e = 0; e < network.edgeCount; e++) steps[e] = network.classIndex[e] === stepsClass ? 1 : 0;
+  return steps;
 }
 
 function sq(x: number): number {
@@ -81,6 +92,7 @@ export function buildWalkGraph(input: WalkGraphInput): WalkGraph {
   const edgeLengthM = new Float32Array(m);
   const edgeCost = new Float32Array(m);
   const edgeReverseCost = new Float32Array(m);
+  const edgeSteps = new Uint8Array(m);
   const geomOffset = new Uint32Array(m + 1);
   geomOffset[m] = input.geomOffset[m]! - input.geomOffset[0]!;
   const coords = new Float64Array(2 * geomOffset[m]!);
@@ -102,6 +114,7 @@ export function buildWalkGraph(input: WalkGraphInput): WalkGraph {
     const reverse = input.reverseCost[e]!;
     edgeCost[e] = cost;
     edgeReverseCost[e] = reverse;
+    edgeSteps[e] = input.steps?.[e] ? 1 : 0;
     if (cost >= 0 || reverse >= 0) {
       degree[s]!++;
       degree[t]!++;
@@ -177,6 +190,7 @@ export function buildWalkGraph(input: WalkGraphInput): WalkGraph {
     edgeLengthM,
     edgeCost,
     edgeReverseCost,
+    edgeSteps,
     geomOffset,
     coords,
     bounds: [minLon, minLat, maxLon, maxLat],
@@ -204,7 +218,8 @@ export function readWkbLineString(view: DataView, offset: number, out: GrowableA
  * Reads walk_nodes and walk_edges (and the data version) and builds the graph.
  * Each table comes back as ONE packed bytea (packed-rows.ts): nodes as
  * (id int4, lon float8, lat float8) records, edges as (id, source, target
- * int4, cost, reverse_cost, length_m float8) followed by the edge's WKB.
+ * int4, cost, reverse_cost, length_m float8, steps int4) followed by the
+ * edge's WKB.
  */
 export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
   const { version, nodeCount, nodeBytes, edgeCount, edgeBytes } = await db.transaction(async (tx) => {
@@ -219,7 +234,7 @@ export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
     const [edges] = await tx.query<{ n: number; rows: unknown }>(
       `SELECT count(*)::int AS n,
               string_agg(int4send(id) || int4send(source) || int4send(target) || float8send(cost) || float8send(reverse_cost)
-                         || float8send(length_m) || ST_AsBinary(geom), ''::bytea ORDER BY id) AS rows
+                         || float8send(length_m) || int4send((class = 'steps')::int) || ST_AsBinary(geom), ''::bytea ORDER BY id) AS rows
        FROM walk_edges`,
     );
     return {
@@ -251,6 +266,7 @@ export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
   const cost = new Float64Array(m);
   const reverseCost = new Float64Array(m);
   const lengthM = new Float64Array(m);
+  const steps = new Uint8Array(m);
   const edgeId = new Int32Array(m);
   const geomOffset = new Int32Array(m + 1);
   const sourceId = new Int32Array(m);
@@ -265,6 +281,7 @@ export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
     cost[e] = edges.float64();
     reverseCost[e] = edges.float64();
     lengthM[e] = edges.float64();
+    steps[e] = edges.int32();
     geomOffset[e] = coords.length / 2;
     edges.offset += readWkbLineString(edges.dataView, edges.offset, coords);
     geomOffset[e + 1] = coords.length / 2;
@@ -298,6 +315,7 @@ export async function loadWalkGraph(db: Database): Promise<WalkGraph> {
     cost,
     reverseCost,
     lengthM,
+    steps,
     geomOffset,
     coords: coords.view(),
   });

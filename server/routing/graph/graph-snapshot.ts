@@ -18,10 +18,11 @@ import path from 'node:path';
 import { GRAPH_ARRAYS, type GraphArrayName, type WalkGraph } from './walk-graph.ts';
 
 const MAGIC = 0x4757434c; // "LCWG" read as little-endian u32
-const FORMAT = 1;
+/** 2: edgeSteps added (walking profiles). Older snapshots are rebuilt from the tables. */
+const FORMAT = 2;
 const FIXED_HEADER = 64;
 
-type ArrayCtor = Int32ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor | Float64ArrayConstructor;
+type ArrayCtor = Uint8ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor | Float64ArrayConstructor;
 
 /** Element type and length (from the counts) of each array. */
 const LAYOUT: Record<GraphArrayName, { ctor: ArrayCtor; length: (n: number, m: number, a: number, v: number) => number }> = {
@@ -39,6 +40,7 @@ const LAYOUT: Record<GraphArrayName, { ctor: ArrayCtor; length: (n: number, m: n
   edgeLengthM: { ctor: Float32Array, length: (_n, m) => m },
   edgeCost: { ctor: Float32Array, length: (_n, m) => m },
   edgeReverseCost: { ctor: Float32Array, length: (_n, m) => m },
+  edgeSteps: { ctor: Uint8Array, length: (_n, m) => m },
   geomOffset: { ctor: Uint32Array, length: (_n, m) => m + 1 },
   coords: { ctor: Float64Array, length: (_n, _m, _a, v) => 2 * v },
 };

@@ -10,7 +10,7 @@
  * at the default speed (walk-speed.ts); a search at another speed scales them.
  *
  * Memory per arc: arcTarget 4 + arcCost 4 + arcReverseCost 4 + arcEdge 4 = 16
- * bytes, plus per edge (shared by its two arcs) 28 bytes and per node 24
+ * bytes, plus per edge (shared by its two arcs) 29 bytes and per node 24
  * bytes, plus 16 bytes per geometry vertex.
  */
 export interface WalkGraph {
@@ -42,6 +42,8 @@ export interface WalkGraph {
   /** Seconds source -> target and target -> source at the default speed; negative = not allowed. */
   edgeCost: Float32Array;
   edgeReverseCost: Float32Array;
+  /** 1 where the edge is steps (highway=steps): walking profiles scale their cost (kernel/walk-speed.ts). */
+  edgeSteps: Uint8Array;
   /** Edge e's vertices are coords[2*geomOffset[e] .. 2*geomOffset[e+1]) as lon,lat pairs, source first. */
   geomOffset: Uint32Array;
   coords: Float64Array;
@@ -78,6 +80,7 @@ export const GRAPH_ARRAYS = [
   'edgeLengthM',
   'edgeCost',
   'edgeReverseCost',
+  'edgeSteps',
   'geomOffset',
   'coords',
 ] as const;
