@@ -55,7 +55,7 @@ export interface LifeCircleStandard {
   namePatterns: readonly NamePattern[];
 }
 
-/** The center kind rule of the HTTP API (server/http/schemas.ts): kinds here must be valid there. */
+/** The center kind rule of the HTTP API (a kind field and filter): kinds here must be valid there. */
 const KIND_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 const TIER_MINUTES: readonly TierMinutes[] = [5, 10, 15];
 
