@@ -7,7 +7,8 @@
 // many small files took ~45 ms to load); modules imported on demand (the
 // PGlite backend, the XML reader) become chunks loaded only when used.
 // The bundle is also rebuilt when this script or package-lock.json (a new
-// pg, say) is newer; it is built beside dist/cli and moved into place.
+// pg, say) is newer, or a JSON source (the living-circle standard, which the
+// bundle inlines); it is built beside dist/cli and moved into place.
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,7 +23,7 @@ function newestSource(dir) {
   for (const item of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, item.name);
     if (item.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (item.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+    else if (item.name.endsWith('.ts') || item.name.endsWith('.json')) newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;
 }

@@ -1,13 +1,25 @@
 // The demo city generator: deterministic, the real divisions, the required
-// counts, households inside their grids, the river crossed only by bridges,
-// and a connected, well-formed walk network.
+// counts, centers of the two planning kinds as they were and facilities of
+// every living-circle tier, households inside their grids, the river crossed
+// only by bridges, and a connected, well-formed walk network.
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { kindFromTags } from '../../kernel/kind-from-tags.ts';
+import { kindsOfTier, tierOf } from '../../kernel/life-circle-standard.ts';
 import type { ImportBundle, MultiPolygonCoords, Position } from '../../kernel/import-bundle.ts';
 import { STEPS_FACTOR } from '../../kernel/walk-speed.ts';
 import { demoCityChecksum } from './demo-city-checksum.ts';
 import { buildDemoCity, type DemoCityStats } from './generate-demo-city.ts';
 
 const SPEED_MPS = 4 / 3.6;
+
+/**
+ * SHA-256 of the neighborhood and governance center rows as the generator
+ * made them before the facilities of the other kinds were added (commit
+ * 1b419fa): those two kinds must not move, change name or order. Update it
+ * only with a deliberate change to centers.ts.
+ */
+const PLANNING_CENTERS_SHA256 = 'c4ab76d009620def8e43e69ec1c3e02303c8143409ad7245226df617a9532dff';
 
 function pointInMultiPolygon(geom: MultiPolygonCoords, lon: number, lat: number): boolean {
   // Even-odd over every ring: holes count as outside.
@@ -172,11 +184,14 @@ describe('generateDemoCity', () => {
     expect(officers).toBe(3096);
   });
 
-  it('has hundreds of centers of both kinds', () => {
+  it('has hundreds of centers of both planning kinds, first and as they were', () => {
     const neighbourhood = bundle.centers.filter((c) => c.kind === 'neighborhood');
     const governance = bundle.centers.filter((c) => c.kind === 'governance');
-    expect(bundle.centers.length).toBeGreaterThanOrEqual(200);
-    expect(bundle.centers.length).toBeLessThan(1000);
+    const planning = bundle.centers.filter((c) => c.kind === 'neighborhood' || c.kind === 'governance');
+    const hash = createHash('sha256');
+    for (const c of planning) hash.update(JSON.stringify([c.name, c.kind, c.services, c.source, c.sourceId, c.lon, c.lat]) + '\n');
+    expect(hash.digest('hex')).toBe(PLANNING_CENTERS_SHA256);
+    expect(bundle.centers.slice(0, planning.length)).toEqual(planning);
     expect(neighbourhood.length).toBeGreaterThan(100);
     expect(governance.length).toBeGreaterThan(57);
     for (const c of bundle.centers) {
@@ -185,6 +200,55 @@ describe('generateDemoCity', () => {
     }
     expect(neighbourhood.every((c) => c.name.endsWith('党群服务中心') && c.services.includes('party_building'))).toBe(true);
     expect(governance.every((c) => c.name.endsWith('综治中心'))).toBe(true);
+  });
+
+  it('has facilities of every tier, named so that their names say their kinds', () => {
+    expect(bundle.centers.length).toBeGreaterThan(1000);
+    expect(bundle.centers.length).toBeLessThan(5000);
+    expect(new Set(bundle.centers.map((c) => c.sourceId)).size).toBe(bundle.centers.length);
+    // Every kind belongs to a tier, and each tier has at least two kinds in the city.
+    for (const kind of Object.keys(stats.centers)) expect(tierOf(kind), kind).not.toBeNull();
+    for (const minutes of [5, 10, 15] as const) {
+      expect(kindsOfTier(minutes).filter((k) => (stats.centers[k] ?? 0) > 0).length, `${minutes}-minute kinds`).toBeGreaterThanOrEqual(2);
+    }
+    // Lower tiers are more numerous: the average count of a kind falls with the tier.
+    const perKind = (minutes: 5 | 10 | 15) => {
+      const counts = kindsOfTier(minutes).map((k) => stats.centers[k] ?? 0).filter((n) => n > 0);
+      return counts.reduce((a, b) => a + b, 0) / counts.length;
+    };
+    expect(perKind(5)).toBeGreaterThan(perKind(10));
+    expect(perKind(10)).toBeGreaterThan(perKind(15));
+    // The name alone (no tags) gives every center its kind, by the standard's name patterns.
+    const misread = bundle.centers.filter((c) => kindFromTags({}, c.name) !== c.kind).map((c) => `${c.name}: ${c.kind}`);
+    expect(misread).toEqual([]);
+    expect(bundle.centers.every((c) => c.source === 'demo' && c.services.length > 0)).toBe(true);
+  });
+
+  it('puts lower-tier facilities nearer to households (straight line, seeded sample)', () => {
+    const h = bundle.households;
+    const m = (6371008.8 * Math.PI) / 180;
+    const kx = Math.cos((25.44 * Math.PI) / 180) * m;
+    let state = 12345;
+    const sample = Array.from({ length: 1500 }, () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % h.count;
+    });
+    const meanNearest = (kind: string): number => {
+      const sites = bundle.centers.filter((c) => c.kind === kind);
+      let sum = 0;
+      for (const u of sample) {
+        let best = Infinity;
+        for (const c of sites) best = Math.min(best, ((c.lon - h.lon[u]) * kx) ** 2 + ((c.lat - h.lat[u]) * m) ** 2);
+        sum += Math.sqrt(best);
+      }
+      return sum / sample.length;
+    };
+    const kindergarten = meanNearest('kindergarten');
+    const primary = meanNearest('primary_school');
+    const middle = meanNearest('middle_school');
+    console.log(`mean straight-line metres to the nearest kindergarten ${kindergarten.toFixed(0)}, primary school ${primary.toFixed(0)}, middle school ${middle.toFixed(0)}`);
+    expect(kindergarten).toBeLessThan(primary);
+    expect(primary).toBeLessThan(middle);
   });
 
   it('has a plausible number of households, each inside its grid', () => {

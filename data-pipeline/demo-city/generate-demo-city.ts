@@ -2,7 +2,8 @@
  * The demo city: a deterministic, Putian-like ImportBundle built from a seed.
  * Real city, district and town-level names and codes at Putian's real
  * coordinates; generated communities, 2,408 grids with 3,096 officers,
- * ~1M households in ~100k building units, hundreds of service centers, and
+ * ~1M households in ~100k building units, hundreds of centers of the two
+ * kinds the city plans by and facilities of every living-circle tier, and
  * a walk network with arterials, local streets, alleys, steps and the Mulan
  * crossed by few bridges. Same seed, byte-identical output; runs in a few
  * seconds. Each stage lives in its own module; this one wires them in order.
@@ -12,6 +13,7 @@ import { buildAdminAreas } from './admin-areas.ts';
 import { buildingFootprints } from './buildings.ts';
 import { CellLattice } from './cell-lattice.ts';
 import { placeCenters } from './centers.ts';
+import { placeFacilities } from './service-facilities.ts';
 import { buildCommunities, riverCells } from './communities.ts';
 import { connectSettlements } from './connectors.ts';
 import { buildGrids } from './grids.ts';
@@ -52,7 +54,8 @@ export interface DemoCityStats {
   villages: number;
   grids: number;
   officers: number;
-  centers: { neighborhood: number; governance: number };
+  /** Centers by kind: the two planning kinds and the facilities of every tier. */
+  centers: Record<string, number>;
   bridges: number;
   buildings: number;
   /** Household units and households by kind of settlement. */
@@ -72,8 +75,15 @@ const STAGES = [
   'grids',
   'outlines',
   'centers',
+  'facilities',
   'assemble',
 ] as const;
+
+function countKinds(centers: readonly CenterRow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of centers) counts[c.kind] = (counts[c.kind] ?? 0) + 1;
+  return counts;
+}
 
 /** The bundle plus counts and per-stage timings (for tests and logs). */
 export function buildDemoCity(options: DemoCityOptions = {}): { bundle: ImportBundle; stats: DemoCityStats } {
@@ -142,6 +152,10 @@ export function buildDemoCity(options: DemoCityOptions = {}): { bundle: ImportBu
   const localCenters = placeCenters(lattice, areas, plan, units, root.fork('centers'));
   stage('centers');
 
+  // After the centers and from a stream of their own, so the centers stay exactly as they were.
+  const facilities = placeFacilities(lattice, areas, plan, units, root.fork('facilities'));
+  stage('facilities');
+
   const admin: AdminUnit[] = [];
   PUTIAN_DISTRICTS.forEach((d, i) =>
     admin.push({ code: d.code, level: 'district', name: d.name, parentCode: PUTIAN_CITY.code, geom: districtShapes[i] }),
@@ -165,7 +179,7 @@ export function buildDemoCity(options: DemoCityOptions = {}): { bundle: ImportBu
     };
   });
 
-  const centers: CenterRow[] = localCenters.map((c, i) => ({
+  const centers: CenterRow[] = [...localCenters, ...facilities].map((c, i) => ({
     name: c.name,
     kind: c.kind,
     services: c.services,
@@ -236,10 +250,7 @@ export function buildDemoCity(options: DemoCityOptions = {}): { bundle: ImportBu
     villages: plan.communities.filter((c) => c.kind === 'village').length,
     grids: gridRows.length,
     officers,
-    centers: {
-      neighborhood: centers.filter((c) => c.kind === 'neighborhood').length,
-      governance: centers.filter((c) => c.kind === 'governance').length,
-    },
+    centers: countKinds(centers),
     bridges: finished.bridges,
     buildings: bundle.buildings.length,
     byPatchKind,

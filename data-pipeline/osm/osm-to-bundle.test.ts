@@ -107,8 +107,8 @@ describe('createOsmCollector (synthetic stream)', () => {
     expect(bundle.grids[0]!.communityCode).toBe(bundle.admin[0]!.code);
     expect(bundle.admin).toEqual([{ code: bundle.admin[0]!.code, level: 'community', name: 'Quartier', parentCode: CITY_CODE, geom: null }]);
     expect(bundle.centers.map((x) => [x.kind, x.name, x.sourceId])).toEqual([
-      ['health', 'Pharmacie', 'node/40'],
-      ['education', 'École', 'way/200'],
+      ['pharmacy', 'Pharmacie', 'node/40'],
+      ['school', 'École', 'way/200'],
     ]);
     expect(bundle.centers[1]!.lon).toBeCloseTo(7.42125, 6);
     expect(bundle.centers[1]!.lat).toBeCloseTo(43.7312, 6);
