@@ -100,7 +100,7 @@ export function coverageRoutes(coverage: CoverageService, scenarios?: ScenarioCo
       query: z.object({
         level: levelParam,
         minutes: minutesParam(DEFAULT_COVERAGE_MINUTES).openapi({ description: 'Threshold, minutes of walk.' }),
-        kind: kindFilter.openapi({ description: 'Only centers of this kind; all kinds when absent (a kind no center has is a 400 `unknown_kind`).' }),
+        kind: kindFilter.openapi({ description: 'Only centers of this kind; when absent, the service centers: the 15-minute circle\'s kinds (kernel/life-circle-standard.json) and kinds the standard does not know, so a convenience shop does not cover anyone (a kind no center has is a 400 `unknown_kind`).' }),
         speed_kmh: speedParam,
         scenario: idParam(999_999_999).optional().openapi({ description: 'A scenario id: its coverage instead of the live one.' }),
       }),

@@ -39,12 +39,12 @@ export interface CoverageTimings {
 /** The live coverage at one moment: the model, the live centers' evaluation, and how it was made. */
 export interface LiveCoverage {
   model: AccessModel;
-  /** Coverage by the nearest center of any kind. */
+  /** Coverage by the nearest service center (access-model.ts countsByDefault). */
   all: CoverageEvaluation;
   timings: CoverageTimings;
   /** The last write-back of this state, once done. */
   lastWrite: WriteBackResult | undefined;
-  /** Coverage by the nearest center of `kind` (every kind when undefined); UnknownKind for a kind no center has. */
+  /** Coverage by the nearest center of `kind` (the service centers when undefined); UnknownKind for a kind no center has. */
   forKind(kind: string | undefined): CoverageEvaluation;
 }
 
@@ -137,7 +137,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
     const model = buildAccessModel(current ? version : householdsVersion!, loaded, data!, units!, centers);
     timings.centersMs = performance.now() - t;
 
-    const all = evaluateCoverage(model, model.centerSnaps);
+    const all = evaluateCoverage(model, model.serviceSnaps);
     timings.coverageMs = all.totalMs;
     timings.searchMs = all.searchMs;
 

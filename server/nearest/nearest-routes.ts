@@ -64,7 +64,7 @@ export function nearestRoutes(coverage: CoverageService) {
       query: z.object({
         lon: lonParam,
         lat: latParam,
-        kind: kindFilter.openapi({ description: 'Only centers of this kind; all kinds when absent. A kind no center has is a 400 `unknown_kind` that lists the kinds there are.' }),
+        kind: kindFilter.openapi({ description: 'Only centers of this kind; when absent, the service centers (the 15-minute circle\'s kinds in kernel/life-circle-standard.json, and kinds the standard does not know). A kind no center has is a 400 `unknown_kind` that lists the kinds there are.' }),
         speed_kmh: speedParam,
       }),
       responses: {

@@ -6,7 +6,7 @@
  * the planning benchmark times this.
  */
 import { UnknownKind } from '../domain-errors.ts';
-import type { AccessModel } from '../coverage/access-model.ts';
+import { countsByDefault, type AccessModel } from '../coverage/access-model.ts';
 import type { LiveCoverage } from '../coverage/coverage-service.ts';
 import { householdCoverage, maskSnaps, type HouseholdCoverage } from '../coverage/household-coverage.ts';
 import { coverageAfterChanges, type ChangeScratch } from './center-changes.ts';
@@ -34,7 +34,9 @@ export function evaluateScenario(live: LiveCoverage, scenario: StoredScenario, s
   const started = performance.now();
   const model = live.model;
   const set = scenarioCenters(model, scenario.changes, scenario.id);
-  const repaired = coverageAfterChanges(model.loaded.graph, model.units, model.centerSnaps, live.all, set.snaps, scratch);
+  // Without a kind, coverage counts the service centers only: the scenario's too.
+  const serviceSnaps = maskSnaps(set.snaps, (i) => countsByDefault(set.kind[i]!));
+  const repaired = coverageAfterChanges(model.loaded.graph, model.units, model.serviceSnaps, live.all, serviceSnaps, scratch);
   const figures = scenarioFigures(model.data.households, baseline, live.all, repaired.coverage, repaired.changedUnits);
   const result = { seconds: repaired.coverage.seconds, nearest: repaired.coverage.nearest };
   const byKind = new Map<string, Pick<HouseholdCoverage, 'seconds' | 'nearest'>>();

@@ -9,7 +9,7 @@
  */
 import { UnknownKind } from '../domain-errors.ts';
 import type { AccessModel } from '../coverage/access-model.ts';
-import { centerSnapsOf } from '../coverage/access-model.ts';
+import { centerSnapsOf, countsByDefault } from '../coverage/access-model.ts';
 import type { CoverageService } from '../coverage/coverage-service.ts';
 import { maskSnaps } from '../coverage/household-coverage.ts';
 import type { SnapColumns } from '../routing/search/snap.ts';
@@ -49,7 +49,7 @@ export function createSuggestService(coverage: CoverageService, scenarios: Scena
     return {
       model: evaluation.model,
       // Removed centers already have edge -1 in the scenario's snaps.
-      centers: kind === undefined ? set.snaps : maskSnaps(set.snaps, (i) => set.kind[i] === kind),
+      centers: maskSnaps(set.snaps, (i) => (kind === undefined ? countsByDefault(set.kind[i]!) : set.kind[i] === kind)),
       seconds: evaluation.forKind(kind).seconds,
       scenario: { id: evaluation.scenario.id, revision: evaluation.scenario.revision },
     };

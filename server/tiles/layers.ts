@@ -21,6 +21,7 @@
  * per-layer simplification below; test/tiles-size.test.ts checks it at every
  * layer's lowest zooms, where tiles are largest.
  */
+import { kindsOfTier } from '../../kernel/life-circle-standard.ts';
 
 /** No tile larger than this (uncompressed), on the demo city or Monaco. */
 export const TILE_SIZE_BUDGET_BYTES = 500 * 1024;
@@ -132,6 +133,20 @@ function scenarioOnly(name: string, description: string): TileField {
 const STREETS_FROM_Z10 = "'trunk','primary','secondary','trunk_link','primary_link','secondary_link'";
 const STREETS_FROM_Z12 = "'tertiary','tertiary_link','pedestrian'";
 const STREETS_FROM_Z13 = "'residential','unclassified','living_street'";
+/**
+ * Kinds of the 5- and 10-minute circles (kindergartens, convenience shops,
+ * primary schools, markets...) show from z13, where their 300 to 500 m
+ * circles can be seen; below it they are thousands of dots that would make a
+ * city-wide tile too large. Names come from our own standard file, checked
+ * to be plain identifiers before they go into SQL.
+ */
+const LOWER_TIER_KINDS = [...kindsOfTier(5), ...kindsOfTier(10)]
+  .map((kind) => {
+    if (!/^[a-z_]+$/.test(kind)) throw new Error(`life-circle kind "${kind}" is not a plain identifier`);
+    return `'${kind}'`;
+  })
+  .join(',');
+const LOWER_TIERS_FROM_Z = 13;
 
 export const TILE_LAYERS: readonly TileLayer[] = [
   layer({
@@ -185,9 +200,10 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     geometry: 'point',
     minzoom: 8,
     from: 'centers f',
+    where: `(z >= ${LOWER_TIERS_FROM_Z} OR f.kind NOT IN (${LOWER_TIER_KINDS}))`,
     fields: [
       column('name', 'string', 'Center name'),
-      column('kind', 'string', 'neighborhood, governance or a service kind from OSM'),
+      column('kind', 'string', 'neighborhood, governance or another kind of kernel/life-circle-standard.json (the 5- and 10-minute kinds from z13)'),
       { name: 'services', type: 'string', description: 'Services offered, comma-separated', sql: "array_to_string(f.services, ',')" },
       column('source', 'string', 'Where the center came from (osm, demo, api, ...)'),
       scenarioOnly('change', 'added, moved, removed (drawn where it was) or same'),

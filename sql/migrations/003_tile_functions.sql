@@ -105,11 +105,12 @@ BEGIN
          ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile_env::box2d, 4096, 64, true) AS geom
     FROM centers f
     WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
+      AND (z >= 13 OR f.kind NOT IN ('kindergarten','community_station','elderly_day_care','health_station','pharmacy','convenience','primary_school','fresh_market','park','school'))
   ) AS t;
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.centers(integer, integer, integer, json) IS '{"description":"Community service centers: neighbourhood (Party Building +), governance (Comprehensive Management +) and other services","minzoom":8,"maxzoom":16,"vector_layers":[{"id":"centers","minzoom":8,"maxzoom":16,"fields":{"name":"Center name","kind":"neighborhood, governance or a service kind from OSM","services":"Services offered, comma-separated","source":"Where the center came from (osm, demo, api, ...)","change":"With ?scenario=: added, moved, removed (drawn where it was) or same"}}],"x-definition-sha1":"5122ac2c10dca93bff73fa6ec817efab9f07eb17"}';
+COMMENT ON FUNCTION tiles.centers(integer, integer, integer, json) IS '{"description":"Community service centers: neighbourhood (Party Building +), governance (Comprehensive Management +) and other services","minzoom":8,"maxzoom":16,"vector_layers":[{"id":"centers","minzoom":8,"maxzoom":16,"fields":{"name":"Center name","kind":"neighborhood, governance or another kind of kernel/life-circle-standard.json (the 5- and 10-minute kinds from z13)","services":"Services offered, comma-separated","source":"Where the center came from (osm, demo, api, ...)","change":"With ?scenario=: added, moved, removed (drawn where it was) or same"}}],"x-definition-sha1":"bfa9f95abae366e955d1a0318d9ef962cc23f60d"}';
 
 CREATE OR REPLACE FUNCTION tiles.households(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
