@@ -107,7 +107,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.route(
     '/',
     isochroneRoutes(async (points, options) => {
-      const live = await coverage.ready();
+      const live = (await coverage.ready()).forProfile(options.profile);
       const tree = await routing.searchFromMany(points, options, live.model.loaded);
       return { tree, reach: (limits) => searchReach(live.model, tree, limits) };
     }),

@@ -48,6 +48,7 @@ export function syntheticNetwork(options: SyntheticOptions): WalkGraphInput {
   const cost: number[] = [];
   const reverseCost: number[] = [];
   const lengthM: number[] = [];
+  const steps: number[] = [];
   const geomOffset: number[] = [0];
   const coords: number[] = [];
   const addEdge = (a: number, b: number) => {
@@ -66,7 +67,8 @@ export function syntheticNetwork(options: SyntheticOptions): WalkGraphInput {
     coords.push(nodeLon[b]!, nodeLat[b]!);
     const last = coords.length / 2;
     const length = polylineLengthM(coords, first, last);
-    const seconds = edgeSeconds(length, random() < stepsShare ? 'steps' : 'footway');
+    const isSteps = random() < stepsShare;
+    const seconds = edgeSeconds(length, isSteps ? 'steps' : 'footway');
     const oneWay = random() < oneWayShare;
     const backwards = oneWay && random() < 0.5;
     source.push(backwards ? b : a);
@@ -79,6 +81,7 @@ export function syntheticNetwork(options: SyntheticOptions): WalkGraphInput {
     cost.push(seconds);
     reverseCost.push(oneWay ? -1 : seconds);
     lengthM.push(length);
+    steps.push(isSteps ? 1 : 0);
     geomOffset.push(last);
   };
   for (let r = 0; r < rows; r++) {
@@ -101,6 +104,7 @@ export function syntheticNetwork(options: SyntheticOptions): WalkGraphInput {
     cost,
     reverseCost,
     lengthM,
+    steps,
     geomOffset,
     coords,
   };
@@ -159,6 +163,7 @@ export function withFootway(input: WalkGraphInput, lon: number, lat: number, len
     cost: Float64Array.from([...list(input.cost), seconds]),
     reverseCost: Float64Array.from([...list(input.reverseCost), seconds]),
     lengthM: Float64Array.from([...list(input.lengthM), lengthM]),
+    steps: Uint8Array.from([...list(input.steps ?? new Uint8Array(input.edgeCount)), 0]),
     geomOffset: Uint32Array.from([...list(input.geomOffset), coordsStart + 2]),
     coords: Float64Array.from([...list(input.coords), lon, lat, lon + dLon, lat]),
   };

@@ -12,7 +12,9 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
 import { defineRoute } from '../http/define-route.ts';
 import { errorResponse, internalError, json } from '../http/responses.ts';
-import { idParam, kindFilter, levelParam, minutesParam, minutesValue, speedParam } from '../http/schemas.ts';
+import { idParam, kindFilter, levelParam, minutesParam, minutesValue, profileParam, speedOf, speedParam } from '../http/schemas.ts';
+import { WALK_PROFILE_NAMES, type WalkProfileName } from '../../kernel/walk-speed.ts';
+import { InvalidOption } from '../domain-errors.ts';
 import { DEFAULT_COVERAGE_MINUTES } from '../routing/routing-limits.ts';
 import { coverageNotReady } from '../routing/routing-responses.ts';
 import { LEVELS, type Level, type LevelUnits } from './coverage-data.ts';
@@ -53,6 +55,7 @@ const Coverage = z
     level: z.enum(LEVELS),
     minutes: minutesValue,
     kind: z.string().nullable(),
+    profile: z.enum(WALK_PROFILE_NAMES as [WalkProfileName, ...WalkProfileName[]]),
     speed_kmh: z.number(),
     data_version: z.string(),
     scenario: z.strictObject({ id: z.int(), revision: z.int() }).nullable().openapi({ description: 'The scenario answered for, or null for the live centers.' }),
@@ -101,6 +104,7 @@ export function coverageRoutes(coverage: CoverageService, scenarios?: ScenarioCo
         level: levelParam,
         minutes: minutesParam(DEFAULT_COVERAGE_MINUTES).openapi({ description: 'Threshold, minutes of walk.' }),
         kind: kindFilter.openapi({ description: 'Only centers of this kind; when absent, the service centers: the 15-minute circle\'s kinds (kernel/life-circle-standard.json) and kinds the standard does not know, so a convenience shop does not cover anyone (a kind no center has is a 400 `unknown_kind`).' }),
+        profile: profileParam,
         speed_kmh: speedParam,
         scenario: idParam(999_999_999).optional().openapi({ description: 'A scenario id: its coverage instead of the live one.' }),
       }),
@@ -114,20 +118,25 @@ export function coverageRoutes(coverage: CoverageService, scenarios?: ScenarioCo
       },
     },
     async (c, { query }) => {
+      // Scenarios are evaluated for the default profile (their summaries and tiles are); others would be a second evaluation per scenario.
+      if (query.scenario !== undefined && query.profile !== 'default') {
+        throw new InvalidOption('profile', `scenario coverage is for the default profile; leave profile out (got ${query.profile})`);
+      }
+      const speedKmh = speedOf(query.profile, query.speed_kmh);
       const scenario = query.scenario === undefined || !scenarios ? undefined : await scenarios.evaluate(query.scenario);
-      const live = scenario?.live ?? (await coverage.ready());
+      const live = scenario?.live ?? (await coverage.ready()).forProfile(query.profile);
       const data = live.model.data;
       const times = scenario ? scenario.forKind(query.kind).seconds : live.forKind(query.kind).seconds;
       // A kind only the scenario has: no household was served by it before.
       const liveHasKind = query.kind === undefined || live.model.centers.kinds.includes(query.kind);
       const baseline = !scenario || liveHasKind ? live.forKind(query.kind).seconds : new Float32Array(times.length).fill(Infinity);
       const units = data.levels[query.level];
-      const threshold = thresholdSeconds(query.minutes, query.speed_kmh);
-      const fifteen = thresholdSeconds(15, query.speed_kmh);
+      const threshold = thresholdSeconds(query.minutes, speedKmh);
+      const fifteen = thresholdSeconds(15, speedKmh);
       const result = rollup(data.households, units, times, threshold);
       const within15 = rollup(data.households, units, times, fifteen);
       const compared = scenario ? compareRollup(data.households, units, baseline, times, threshold) : undefined;
-      const scale = DEFAULT_SPEED_KMH / query.speed_kmh;
+      const scale = DEFAULT_SPEED_KMH / speedKmh;
       const walk = (s: number) => (Number.isFinite(s) ? Math.round(s * scale * 10) / 10 : null);
       const equity = equityOf(live, times, query.level);
       const total = equityOf(live, times, 'total');
@@ -150,7 +159,8 @@ export function coverageRoutes(coverage: CoverageService, scenarios?: ScenarioCo
         level: query.level,
         minutes: query.minutes,
         kind: query.kind ?? null,
-        speed_kmh: query.speed_kmh,
+        profile: query.profile,
+        speed_kmh: speedKmh,
         data_version: live.model.version,
         scenario: scenario ? { id: scenario.scenario.id, revision: scenario.scenario.revision } : null,
         units: unitFigures,

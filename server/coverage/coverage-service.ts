@@ -16,7 +16,9 @@ import { CoverageNotReady, DomainError } from '../domain-errors.ts';
 import type { DataChanges } from '../events/data-changes.ts';
 import type { Logger } from '../logger.ts';
 import type { RoutingService } from '../routing/routing-service.ts';
+import type { WalkProfileName } from '../../kernel/walk-speed.ts';
 import { buildAccessModel, centerSnapsOf, linkHouseholds, type AccessModel } from './access-model.ts';
+import { linkUnits } from './household-coverage.ts';
 import { loadCentersAt, loadCoverageData, type StoredCoverage } from './coverage-data.ts';
 import { writeCoverage, type WriteBackResult } from './coverage-writer.ts';
 import { evaluateCoverage, type CoverageEvaluation } from './evaluate-coverage.ts';
@@ -46,6 +48,13 @@ export interface LiveCoverage {
   lastWrite: WriteBackResult | undefined;
   /** Coverage by the nearest center of `kind` (the service centers when undefined); UnknownKind for a kind no center has. */
   forKind(kind: string | undefined): CoverageEvaluation;
+  /**
+   * The same coverage for another walking profile: a model on the profile's
+   * graph (its steps costs), the same households and centers; made on first
+   * use and kept with this state. Never written back: the tables hold the
+   * default profile's times.
+   */
+  forProfile(profile: WalkProfileName): LiveCoverage;
 }
 
 export interface CoverageService {
@@ -68,14 +77,28 @@ export interface CoverageServiceOptions {
   writeBack?: boolean;
 }
 
-/** The live state around a model: per-kind evaluations memoised with it. */
+/** The live state around a model: per-kind evaluations and per-profile states memoised with it. */
 function liveCoverage(model: AccessModel, all: CoverageEvaluation, timings: CoverageTimings): LiveCoverage {
   const byKind = new Map<string, CoverageEvaluation>();
-  return {
+  const byProfile = new Map<WalkProfileName, LiveCoverage>();
+  const state: LiveCoverage = {
     model,
     all,
     timings,
     lastWrite: undefined,
+    forProfile(profile) {
+      if (profile === model.loaded.profile) return state;
+      let other = byProfile.get(profile);
+      if (!other) {
+        const loaded = model.loaded.forProfile(profile);
+        // Same snaps, links costed on the profile's graph (a unit on steps walks them slower).
+        const units = linkUnits(loaded.graph, model.units.snaps);
+        const profiled = buildAccessModel(model.version, loaded, model.data, units, model.centers);
+        other = liveCoverage(profiled, evaluateCoverage(profiled, profiled.serviceSnaps), timings);
+        byProfile.set(profile, other);
+      }
+      return other;
+    },
     forKind(kind) {
       if (kind === undefined) return all;
       let evaluation = byKind.get(kind);
@@ -86,6 +109,7 @@ function liveCoverage(model: AccessModel, all: CoverageEvaluation, timings: Cove
       return evaluation;
     },
   };
+  return state;
 }
 
 function countOffNetwork(model: AccessModel): number {

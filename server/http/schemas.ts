@@ -6,7 +6,7 @@
  * from these, so a concept cannot mean two things on two routes.
  */
 import { z } from '@hono/zod-openapi';
-import { DEFAULT_SPEED_KMH, STEPS_FACTOR } from '../../kernel/walk-speed.ts';
+import { WALK_PROFILES, WALK_PROFILE_NAMES, type WalkProfileName } from '../../kernel/walk-speed.ts';
 import { LEVELS } from '../coverage/coverage-data.ts';
 import { DEFAULT_MINUTES, MAX_MINUTES, MAX_MINUTES_COUNT, MAX_SPEED_KMH } from '../routing/routing-limits.ts';
 import { absentIfBlank, numberFromText, numberIn, numberParam, numberParamOr, oneOf, shown, textMatching } from './schema-rules.ts';
@@ -41,10 +41,22 @@ export const mercatorLatField = numberIn({ min: -MERCATOR_MAX_LAT, max: MERCATOR
 
 const SPEED_RULE = { min: 0, max: MAX_SPEED_KMH, exclusiveMin: true, what: `a walking speed in km/h above 0 and at most ${MAX_SPEED_KMH}` } as const;
 
-/** speed_kmh: walking speed with the default of 4 km/h (15 minutes = 1,000 m). */
-export const speedParam = numberParamOr(SPEED_RULE, DEFAULT_SPEED_KMH).openapi({
-  description: `Walking speed, km/h. At the default ${DEFAULT_SPEED_KMH} km/h 15 minutes is ${(DEFAULT_SPEED_KMH * 1000 * 15) / 60} m; steps take ${STEPS_FACTOR}x as long per metre of their length.`,
+const profileText = WALK_PROFILE_NAMES.map((p) => `${p} ${WALK_PROFILES[p].speedKmh} km/h, steps x${WALK_PROFILES[p].stepsFactor}`).join('; ');
+
+/** profile: who walks (kernel/walk-speed.ts): the default speed and how much slower steps are. */
+export const profileParam = oneOf(WALK_PROFILE_NAMES as [WalkProfileName, ...WalkProfileName[]], 'default').openapi({
+  description: `Who walks: ${profileText} (steps: times as long per metre of their length). Sources in kernel/walk-speed.ts.`,
 });
+
+/** speed_kmh: walking speed on the flat; the profile's when left out (default 4 km/h: 15 minutes = 1,000 m). */
+export const speedParam = numberParam(SPEED_RULE)
+  .optional()
+  .openapi({ description: `Walking speed on the flat, km/h; when left out, the profile's (${profileText}).` });
+
+/** The speed a request walks at: speed_kmh when given, else its profile's. */
+export function speedOf(profile: WalkProfileName, speedKmh: number | undefined): number {
+  return speedKmh ?? WALK_PROFILES[profile].speedKmh;
+}
 
 const MINUTES_RULE = { min: 0, max: MAX_MINUTES, exclusiveMin: true, what: `a number of minutes above 0 and at most ${MAX_MINUTES}` } as const;
 

@@ -10,7 +10,8 @@ import type { CoverageService } from '../coverage/coverage-service.ts';
 import { defineRoute } from '../http/define-route.ts';
 import { LineString, LonLat } from '../http/geojson-schemas.ts';
 import { errorResponse, internalError, json } from '../http/responses.ts';
-import { kindFilter, latParam, lonParam, speedParam } from '../http/schemas.ts';
+import { kindFilter, latParam, lonParam, profileParam, speedOf, speedParam } from '../http/schemas.ts';
+import { WALK_PROFILE_NAMES, type WalkProfileName } from '../../kernel/walk-speed.ts';
 import { MAX_SEARCH_SECONDS } from '../routing/routing-limits.ts';
 import { coverageNotReady, pointNotOnNetwork } from '../routing/routing-responses.ts';
 import { MAX_SNAP_DISTANCE_M } from '../routing/search/snap.ts';
@@ -33,6 +34,7 @@ const Nearest = z
       .openapi({ description: 'The nearest center by walking time.' }),
     walk_seconds: z.number().min(0).max(MAX_SEARCH_SECONDS).openapi({ description: 'Walking time at speed_kmh, access legs included, seconds (0.1 s).' }),
     distance_m: z.number().min(0).openapi({ description: 'Length of the route, metres (0.1 m).' }),
+    profile: z.enum(WALK_PROFILE_NAMES as [WalkProfileName, ...WalkProfileName[]]),
     speed_kmh: z.number(),
     origin: z.strictObject({
       lon: z.number(),
@@ -65,6 +67,7 @@ export function nearestRoutes(coverage: CoverageService) {
         lon: lonParam,
         lat: latParam,
         kind: kindFilter.openapi({ description: 'Only centers of this kind; when absent, the service centers (the 15-minute circle\'s kinds in kernel/life-circle-standard.json, and kinds the standard does not know). A kind no center has is a 400 `unknown_kind` that lists the kinds there are.' }),
+        profile: profileParam,
         speed_kmh: speedParam,
       }),
       responses: {
@@ -77,8 +80,9 @@ export function nearestRoutes(coverage: CoverageService) {
       },
     },
     async (c, { query }) => {
-      const { model } = await coverage.ready();
-      const found = nearestCenter(model, query.lon, query.lat, query.kind, query.speed_kmh);
+      const { model } = (await coverage.ready()).forProfile(query.profile);
+      const speedKmh = speedOf(query.profile, query.speed_kmh);
+      const found = nearestCenter(model, query.lon, query.lat, query.kind, speedKmh);
       const i = found.center;
       const centers = model.centers;
       const walkSeconds = round1(found.walkSeconds);
@@ -87,7 +91,8 @@ export function nearestRoutes(coverage: CoverageService) {
         center: { id: centers.id[i], name: centers.name[i], kind: centers.kind[i], services: centers.services[i], lon: round7(centers.lon[i]!), lat: round7(centers.lat[i]!) },
         walk_seconds: walkSeconds,
         distance_m: distanceM,
-        speed_kmh: query.speed_kmh,
+        profile: query.profile,
+        speed_kmh: speedKmh,
         origin: { lon: query.lon, lat: query.lat, snapped: [round7(found.origin.snap.lon), round7(found.origin.snap.lat)], access_m: round1(found.origin.snap.distanceM) },
         route: { type: 'Feature', properties: { walk_seconds: walkSeconds, distance_m: distanceM }, geometry: { type: 'LineString', coordinates: found.line } },
       });

@@ -8,6 +8,7 @@
  * the document has the shape OpenAPI 3.1 asks for; and /docs is a
  * self-contained page that renders every operation (in chromium, when there).
  */
+import { WALK_PROFILES, type WalkProfileName } from '../../kernel/walk-speed.ts';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -534,14 +535,23 @@ describe('OpenAPI document', () => {
       const defaultOf = (params: any[], name: string) => params.find((p) => p.name === name).schema.default;
       const iso = await call('GET', `/api/isochrone?lon=${point.lon}&lat=${point.lat}`);
       expect(iso.body.features.map((f: any) => f.properties.minutes)).toEqual([...defaultOf(isochrone, 'minutes')].reverse());
+      // speed_kmh has no default of its own: the profile's speed is used.
+      expect(defaultOf(isochrone, 'speed_kmh')).toBeUndefined();
       expect(iso.body.properties).toMatchObject({
-        speed_kmh: defaultOf(isochrone, 'speed_kmh'),
+        profile: defaultOf(isochrone, 'profile'),
+        speed_kmh: WALK_PROFILES[defaultOf(isochrone, 'profile') as WalkProfileName].speedKmh,
         buffer_m: defaultOf(isochrone, 'buffer_m'),
         generalize_m: defaultOf(isochrone, 'generalize'),
       });
       const coverage = doc.paths['/api/coverage'].get.parameters;
       const cov = await call('GET', '/api/coverage');
-      expect(cov.body).toMatchObject({ level: defaultOf(coverage, 'level'), minutes: defaultOf(coverage, 'minutes'), speed_kmh: defaultOf(coverage, 'speed_kmh'), kind: null });
+      expect(cov.body).toMatchObject({
+        level: defaultOf(coverage, 'level'),
+        minutes: defaultOf(coverage, 'minutes'),
+        profile: defaultOf(coverage, 'profile'),
+        speed_kmh: WALK_PROFILES[defaultOf(coverage, 'profile') as WalkProfileName].speedKmh,
+        kind: null,
+      });
     });
   });
 

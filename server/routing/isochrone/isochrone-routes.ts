@@ -1,6 +1,6 @@
 /**
- * GET  /api/isochrone?lon=&lat=&minutes=5,10,15&speed_kmh=&buffer_m=&generalize=
- * POST /api/isochrone  { "origins": [[lon, lat], ...], "minutes"?, "speed_kmh"?, "buffer_m"?, "generalize"? }
+ * GET  /api/isochrone?lon=&lat=&minutes=5,10,15&profile=&speed_kmh=&buffer_m=&generalize=
+ * POST /api/isochrone  { "origins": [[lon, lat], ...], "minutes"?, "profile"?, "speed_kmh"?, "buffer_m"?, "generalize"? }
  *
  * Walking isochrones as a GeoJSON FeatureCollection (application/geo+json):
  * one (Multi)Polygon Feature per contour, largest first, with properties
@@ -20,7 +20,8 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { defineRoute } from '../../http/define-route.ts';
 import { LonLat, MultiPolygon, Polygon } from '../../http/geojson-schemas.ts';
 import { badRequest, errorResponse, internalError } from '../../http/responses.ts';
-import { latParam, lonLatPair, lonParam, minutesBody, minutesQuery, minutesValue, speedParam } from '../../http/schemas.ts';
+import { latParam, lonLatPair, lonParam, minutesBody, minutesQuery, minutesValue, profileParam, speedOf, speedParam } from '../../http/schemas.ts';
+import { WALK_PROFILE_NAMES, type WalkProfileName } from '../../../kernel/walk-speed.ts';
 import { numberParamOr } from '../../http/schema-rules.ts';
 import { MAX_MINUTES_COUNT } from '../routing-limits.ts';
 import { coverageNotReady } from '../routing-responses.ts';
@@ -55,11 +56,12 @@ const IsochroneRequest = z
         .max(MAX_ORIGINS, { error: (iss) => `may list at most ${MAX_ORIGINS} points, got ${Array.isArray(iss.input) ? iss.input.length : '?'}` })
         .openapi({ examples: [[[119.0, 25.45], [119.01, 25.46]]] }),
       minutes: minutesBody,
+      profile: profileParam,
       speed_kmh: speedParam,
       buffer_m: bufferM,
       generalize,
     },
-    { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.map((k) => `"${k.slice(0, 64)}"`).join(', ')}; accepted: origins, minutes, speed_kmh, buffer_m, generalize` : undefined) },
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.map((k) => `"${k.slice(0, 64)}"`).join(', ')}; accepted: origins, minutes, profile, speed_kmh, buffer_m, generalize` : undefined) },
   )
   .openapi('IsochroneRequest', { description: 'Numbers may also be sent as numeric strings. Unknown fields are a 400.' });
 
@@ -87,6 +89,7 @@ const IsochroneCollection = z
     properties: z
       .strictObject({
         origins: z.int().min(1).max(MAX_ORIGINS),
+        profile: z.enum(WALK_PROFILE_NAMES as [WalkProfileName, ...WalkProfileName[]]),
         speed_kmh: z.number(),
         buffer_m: z.number(),
         generalize_m: z.number(),
@@ -108,7 +111,8 @@ const IsochroneCollection = z
 
 interface IsochroneParams {
   minutes: number[];
-  speed_kmh: number;
+  profile: WalkProfileName;
+  speed_kmh?: number;
   buffer_m: number;
   generalize: number;
 }
@@ -120,7 +124,7 @@ interface IsochroneParams {
  */
 export type IsochroneSearch = (
   points: readonly (readonly [number, number])[],
-  options: { speedKmh: number; maxSeconds: number },
+  options: { profile: WalkProfileName; speedKmh: number; maxSeconds: number },
 ) => Promise<{ tree: ShortestPathTree; reach(limitsSeconds: readonly number[]): ContourReach[] }>;
 
 const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
@@ -133,7 +137,7 @@ function respond(found: Awaited<ReturnType<IsochroneSearch>>, params: IsochroneP
   const reach = found.reach(built.contours.map((c) => c.minutes * 60));
   const result = { ...built, contours: built.contours.map((c, k) => ({ ...c, reach: reach[k] })) };
   const snaps = tree.origins.map((o) => ({ lon: o.lon, lat: o.lat, snapped: [round7(o.snap.lon), round7(o.snap.lat)], access_m: round1(o.snap.distanceM) }));
-  const body = isochroneGeoJsonText(result, { origins: tree.origins.length, speed_kmh: params.speed_kmh, snaps });
+  const body = isochroneGeoJsonText(result, { origins: tree.origins.length, profile: tree.profile, speed_kmh: tree.speedKmh, snaps });
   return new Response(body, { headers: { 'content-type': 'application/geo+json; charset=utf-8' } });
 }
 
@@ -166,6 +170,7 @@ export function isochroneRoutes(search: IsochroneSearch) {
         lon: lonParam,
         lat: latParam,
         minutes: minutesQuery.openapi({ description: 'Contours, minutes, as a comma list (sorted, duplicates dropped).' }),
+        profile: profileParam,
         speed_kmh: speedParam,
         buffer_m: bufferM,
         generalize,
@@ -173,7 +178,7 @@ export function isochroneRoutes(search: IsochroneSearch) {
       responses: { 200: { description: 'The contours.', content: geojson }, 400: badRequest(), ...common },
     },
     async (_c, { query }) => {
-      const found = await search([[query.lon, query.lat]], { speedKmh: query.speed_kmh, maxSeconds: Math.max(...query.minutes) * 60 });
+      const found = await search([[query.lon, query.lat]], { profile: query.profile, speedKmh: speedOf(query.profile, query.speed_kmh), maxSeconds: Math.max(...query.minutes) * 60 });
       return respond(found, query, scratch);
     },
   );
@@ -201,7 +206,7 @@ export function isochroneRoutes(search: IsochroneSearch) {
       },
     },
     async (_c, { body }) => {
-      const found = await search(body.origins, { speedKmh: body.speed_kmh, maxSeconds: Math.max(...body.minutes) * 60 });
+      const found = await search(body.origins, { profile: body.profile, speedKmh: speedOf(body.profile, body.speed_kmh), maxSeconds: Math.max(...body.minutes) * 60 });
       return respond(found, body, scratch);
     },
   );
