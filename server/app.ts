@@ -20,6 +20,9 @@ import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
 import { searchReach } from './coverage/search-reach.ts';
 import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
+import { createStandardService } from './standard/standard-service.ts';
+import { standardRoutes } from './standard/standard-routes.ts';
+import { createStandardTiles } from './standard/standard-tiles.ts';
 import { createTileService, type TileServiceOptions } from './tiles/tile-service.ts';
 import { tileRoutes } from './tiles/tile-routes.ts';
 import { startTileWarmer } from './tiles/tile-warmer.ts';
@@ -87,7 +90,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Planning: scenarios evaluated on the live coverage, never written to it but by apply.
   const scenarios = createScenarioService(createScenarioStore(deps.db), coverage, centers);
   // The tile cache drops tiles on every data change from here on (it starts empty), and a scenario's on its edits.
-  const tiles = await createTileService(deps.db, changes, { ...deps.tiles, scenarios: createScenarioTiles(deps.db, scenarios) });
+  // The GB 50180 living-circle check on the live coverage (GET /api/standard, households tiles by tier).
+  const standard = createStandardService(coverage);
+  const tiles = await createTileService(deps.db, changes, {
+    ...deps.tiles,
+    scenarios: createScenarioTiles(deps.db, scenarios),
+    standard: createStandardTiles(deps.db, standard),
+  });
   scenarios.onEdit((id) => tiles.dropScenario(id));
   // Site suggestions run in one worker thread, started with the first request and stopped on close.
   const suggestRunner = new SuggestRunner();
@@ -127,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.route('/', scenarioRoutes(scenarios));
   http.route('/', suggestRoutes(createSuggestService(coverage, scenarios, suggestRunner)));
   http.route('/', coverageRoutes(coverage, scenarios));
+  http.route('/', standardRoutes(standard));
   // GET /api/events: every change as Server-Sent Events, for maps that follow the data.
   const events = eventRoutes(deps.db, changes);
   http.route('/', events.routes);

@@ -307,6 +307,14 @@ describe('OpenAPI document', () => {
       expect((await call('GET', '/api/coverage', { on: emptyApp })).code).toBe('no_walk_network');
     });
 
+    it('/api/standard', async () => {
+      for (const query of ['', '?level=grid', '?level=street&profile=elderly&strict=true']) {
+        expect((await call('GET', `/api/standard${query}`)).status).toBe(200);
+      }
+      expect((await call('GET', '/api/standard?profile=runner')).code).toBe('bad_request');
+      expect((await call('GET', '/api/standard', { on: emptyApp })).code).toBe('no_walk_network');
+    });
+
     it('/api/centers: list, get, add, change, remove and their errors', async () => {
       expect((await call('GET', '/api/centers')).body.centers.length).toBe(12);
       expect((await call('GET', '/api/centers?kind=governance')).status).toBe(200);
@@ -467,6 +475,8 @@ describe('OpenAPI document', () => {
       await expectQueryAgreement('/api/isochrone', point, 'generalize', ['-1', '0', '500', '500.5']);
       await expectQueryAgreement('/api/coverage', {}, 'level', ['city', 'district', 'street', 'community', 'grid', 'unit']);
       await expectQueryAgreement('/api/coverage', {}, 'minutes', ['0', '0.5', '60', '61']);
+      await expectQueryAgreement('/api/coverage', {}, 'profile', ['default', 'elderly', 'child', 'runner']);
+      await expectQueryAgreement('/api/standard', {}, 'strict', ['true', 'false', 'yes']);
       await expectQueryAgreement('/api/centers', {}, 'kind', ['governance', 'a_1', 'Governance', '1a', 'a-b']);
     });
 

@@ -124,6 +124,11 @@ function layer(spec: LayerSpec): TileLayer {
 /** The query parameter that asks for a scenario's version of a layer (planning/scenario-tiles.ts makes those). */
 export const SCENARIO_PARAM = 'scenario';
 
+/** The query parameter that colours households by the living-circle tiers they meet (standard/standard-tiles.ts). */
+export const STANDARD_PARAM = 'standard';
+/** Its one value: the standard this service checks. */
+export const STANDARD_VALUES = ['gb50180'] as const;
+
 /** A property only a scenario's tiles carry (NULL, so absent, in the live tiles). */
 function scenarioOnly(name: string, description: string): TileField {
   return { name, type: 'string', description: `With ?${SCENARIO_PARAM}=: ${description}`, sql: 'NULL' };
@@ -226,10 +231,13 @@ export const TILE_LAYERS: readonly TileLayer[] = [
       // 900 s is 15 minutes at the default 4 km/h; no reachable center is not covered.
       { name: 'covered', type: 'boolean', description: 'Within a 15-minute walk of a center', sql: 'COALESCE(f.walk_seconds <= 900, false)' },
       scenarioOnly('change', 'gained (within 15 minutes with the scenario only), lost, or same'),
+      { name: 'tiers', type: 'string', description: `With ?${STANDARD_PARAM}=gb50180: the living-circle tiers the unit meets (GET /api/standard), e.g. "5,10,15"; "" for none`, sql: 'NULL' },
+      { name: 'tiers_met', type: 'integer', description: `With ?${STANDARD_PARAM}=gb50180: how many of the three tiers it meets, 0 to 3`, sql: 'NULL' },
     ],
     simplify: 0,
-    // With a scenario, walk_seconds, nearest_center_id (negative: an added center) and covered are the scenario's.
-    params: [SCENARIO_PARAM],
+    // With a scenario, walk_seconds, nearest_center_id (negative: an added center) and covered are the scenario's;
+    // with the standard, tiers and tiers_met are filled (a scenario's tiles do not carry them).
+    params: [SCENARIO_PARAM, STANDARD_PARAM],
   }),
   layer({
     id: 'streets',

@@ -10,7 +10,7 @@ import { z } from '@hono/zod-openapi';
 import { UnknownLayer } from '../domain-errors.ts';
 import { checkInput } from '../http/define-route.ts';
 import { numberIn, shown } from '../http/schema-rules.ts';
-import { MAX_ZOOM, SCENARIO_PARAM, type TileLayer } from './layers.ts';
+import { MAX_ZOOM, SCENARIO_PARAM, STANDARD_PARAM, STANDARD_VALUES, type TileLayer } from './layers.ts';
 
 /** The deepest zoom any tile scheme uses; beyond it 2^z overflows tile math. */
 const MAX_ANY_ZOOM = 30;
@@ -106,6 +106,9 @@ const layerParamValue = z.string().max(MAX_PARAM_LENGTH, { error: `must be at mo
 /** A scenario id: the digits of a positive whole number (kept as text: it is part of the cache key). */
 const scenarioValue = z.string().regex(/^[1-9]\d{0,8}$/, { error: (iss) => `must be a scenario id (a positive whole number), got ${shown(iss.input)}` });
 
+/** The standard to colour households by. */
+const standardValue = z.enum(STANDARD_VALUES, { error: (iss) => `must be one of ${STANDARD_VALUES.join(', ')}, got ${shown(iss.input)}` });
+
 /** The values of the query parameters the layers read (their `params`), checked. */
 function layerQuery(layers: readonly TileLayer[], urlQuery: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const query: Record<string, string> = {};
@@ -114,7 +117,7 @@ function layerQuery(layers: readonly TileLayer[], urlQuery: Readonly<Record<stri
   for (const name of [...new Set(layers.flatMap((l) => l.params ?? []))].sort()) {
     const value = urlQuery[name];
     if (value === undefined || value === '') continue;
-    query[name] = checkInput(name === SCENARIO_PARAM ? scenarioValue : layerParamValue, value, 'query', name);
+    query[name] = checkInput(name === SCENARIO_PARAM ? scenarioValue : name === STANDARD_PARAM ? standardValue : layerParamValue, value, 'query', name);
   }
   return query;
 }

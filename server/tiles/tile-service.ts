@@ -8,12 +8,12 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { Database } from '../../kernel/db/database.ts';
 import type { DataChanges } from '../events/data-changes.ts';
-import { layerIndex, SCENARIO_PARAM, TILE_LAYERS, type TileLayer } from './layers.ts';
+import { layerIndex, SCENARIO_PARAM, STANDARD_PARAM, TILE_LAYERS, type TileLayer } from './layers.ts';
 import { createEmbeddedTileSource } from './embedded/embedded-tile-source.ts';
 import { createSqlTileSource, installTileFunctions } from './sql-tile-source.ts';
 import { makeCachedTile, TileCache, type CachedTile, type TileCacheStats, type TileEncoding } from './tile-cache.ts';
 import type { TileRequest } from './tile-request.ts';
-import { layersAtZoom, type ScenarioTileSource, type TileSource } from './tile-source.ts';
+import { layersAtZoom, type ScenarioTileSource, type StandardTileSource, type TileSource } from './tile-source.ts';
 import { encodeTile } from './embedded/mvt-encoder.ts';
 import { readDataExtent, type DataExtent } from './tilejson.ts';
 
@@ -29,6 +29,8 @@ export interface TileServiceOptions {
   source?: TileSource;
   /** Scenario versions of the layers with a `scenario` parameter; without it that parameter is ignored. */
   scenarios?: ScenarioTileSource;
+  /** Households with the tiers they meet, for `standard`; without it that parameter is ignored. */
+  standard?: StandardTileSource;
 }
 
 export const defaultTileServiceOptions: TileServiceOptions = {
@@ -98,8 +100,8 @@ export async function createTileService(
 
   const unsubscribe = changes.subscribe((change) => {
     cache.invalidate(change);
-    // Scenario tiles are keyed by the data version they were evaluated at: after any change none is current.
-    cache.dropWhere((key) => key.includes('#s'));
+    // Scenario and standard tiles are keyed by the data version they were evaluated at: after any change none is current.
+    cache.dropWhere((key) => key.includes('#s') || key.includes('#g'));
     extent = undefined;
   });
 
@@ -111,15 +113,22 @@ export async function createTileService(
     async tile(request) {
       const dependsOn = [...new Set(request.layers.flatMap((l) => l.dependsOn))];
       const place = { z: request.z, x: request.x, y: request.y, dependsOn };
+      // An overlay: a scenario's layers (it wins over the standard), or the households with their tiers.
       const scenarioId = request.query[SCENARIO_PARAM];
-      if (scenarioId !== undefined && settings.scenarios) {
-        const prepared = await settings.scenarios.prepare(Number(scenarioId));
-        const key = `${request.key}#${prepared.tag}`;
+      const standard = request.query[STANDARD_PARAM];
+      const overlay =
+        scenarioId !== undefined && settings.scenarios
+          ? { param: SCENARIO_PARAM, prepared: await settings.scenarios.prepare(Number(scenarioId)) }
+          : standard !== undefined && settings.standard
+            ? { param: STANDARD_PARAM, prepared: await settings.standard.prepare(standard) }
+            : undefined;
+      if (overlay) {
+        const key = `${request.key}#${overlay.prepared.tag}`;
         return cache.get(key, place, async () => {
-          // An MVT tile is its layers' messages one after another: scenario layers from the evaluation, the rest as usual.
+          // An MVT tile is its layers' messages one after another: overlay layers from the evaluation, the rest as usual.
           const parts: Uint8Array[] = [];
           for (const layer of layersAtZoom(request.layers, request.z)) {
-            parts.push(layer.params?.includes(SCENARIO_PARAM) ? encodeTile([await prepared.writeLayer(layer, request)]) : await tileSource.getTile({ ...request, layers: [layer] }, {}));
+            parts.push(layer.params?.includes(overlay.param) ? encodeTile([await overlay.prepared.writeLayer(layer, request)]) : await tileSource.getTile({ ...request, layers: [layer] }, {}));
           }
           return makeCachedTile(key, request.z, request.x, request.y, request.layers, Buffer.concat(parts));
         });

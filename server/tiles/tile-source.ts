@@ -38,5 +38,20 @@ export function layersAtZoom(layers: readonly TileLayer[], z: number): TileLayer
  * its domain error) and gives the tag its tiles are cached under.
  */
 export interface ScenarioTileSource {
-  prepare(id: number): Promise<{ tag: string; writeLayer(layer: TileLayer, tile: TileAddress): Promise<MvtLayerWriter> }>;
+  prepare(id: number): Promise<PreparedOverlay>;
+}
+
+/** Layers made from an in-memory evaluation: the tag the tiles are cached under, and the layer writer. */
+export interface PreparedOverlay {
+  tag: string;
+  writeLayer(layer: TileLayer, tile: TileAddress): Promise<MvtLayerWriter>;
+}
+
+/**
+ * The households coloured by the living-circle tiers they meet (`?standard=`,
+ * standard/standard-tiles.ts): `prepare` makes (or reuses) the check of the
+ * live data and gives the tag its tiles are cached under.
+ */
+export interface StandardTileSource {
+  prepare(standard: string): Promise<PreparedOverlay>;
 }

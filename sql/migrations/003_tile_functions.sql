@@ -137,6 +137,8 @@ BEGIN
          (f.nearest_center_id)::integer AS "nearest_center_id",
          (COALESCE(f.walk_seconds <= 900, false))::boolean AS "covered",
          (NULL)::text AS "change",
+         (NULL)::text AS "tiers",
+         (NULL)::integer AS "tiers_met",
          ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile_env::box2d, 4096, 64, true) AS geom
     FROM households f
     WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
@@ -144,7 +146,7 @@ BEGIN
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.households(integer, integer, integer, json) IS '{"description":"Household units (a building or address each) with their households, walk time to the nearest center and 15-minute coverage","minzoom":14,"maxzoom":16,"vector_layers":[{"id":"households","minzoom":14,"maxzoom":16,"fields":{"households":"Households in the unit","persons":"Persons, where known","grid_id":"The unit grid it belongs to","walk_seconds":"Walk to the nearest center at 4 km/h, seconds (absent when none is reachable or not yet computed)","nearest_center_id":"Id of the nearest center by walking time","covered":"Within a 15-minute walk of a center","change":"With ?scenario=: gained (within 15 minutes with the scenario only), lost, or same"}}],"x-definition-sha1":"a3a54dbdf48fed22cf6afacb791f6ced52f0299b"}';
+COMMENT ON FUNCTION tiles.households(integer, integer, integer, json) IS '{"description":"Household units (a building or address each) with their households, walk time to the nearest center and 15-minute coverage","minzoom":14,"maxzoom":16,"vector_layers":[{"id":"households","minzoom":14,"maxzoom":16,"fields":{"households":"Households in the unit","persons":"Persons, where known","grid_id":"The unit grid it belongs to","walk_seconds":"Walk to the nearest center at 4 km/h, seconds (absent when none is reachable or not yet computed)","nearest_center_id":"Id of the nearest center by walking time","covered":"Within a 15-minute walk of a center","change":"With ?scenario=: gained (within 15 minutes with the scenario only), lost, or same","tiers":"With ?standard=gb50180: the living-circle tiers the unit meets (GET /api/standard), e.g. \"5,10,15\"; \"\" for none","tiers_met":"With ?standard=gb50180: how many of the three tiers it meets, 0 to 3"}}],"x-definition-sha1":"aee2d778b0bf9fb25121cbe2baace152b0a0d9af"}';
 
 CREATE OR REPLACE FUNCTION tiles.streets(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
