@@ -29,6 +29,9 @@ import { openDatabase } from '../server/db/open-database.ts';
 import { silentLogger } from '../server/logger.ts';
 import { loadCenters, loadCoverageData } from '../server/coverage/coverage-data.ts';
 import { createCoverageService } from '../server/coverage/coverage-service.ts';
+import { evaluateCoverage } from '../server/coverage/evaluate-coverage.ts';
+import { checkStandard } from '../server/standard/standard-check.ts';
+import type { WalkProfileName } from '../kernel/walk-speed.ts';
 import { householdCoverage, linkUnits, maskSnaps } from '../server/coverage/household-coverage.ts';
 import { runSearch, seedFromSnap } from '../server/routing/search/bounded-search.ts';
 import { buildEdgeIndex, edgeIndexBytes } from '../server/routing/graph/edge-index.ts';
@@ -291,7 +294,38 @@ async function benchCoverage(db: Database, graph: WalkGraph): Promise<void> {
     const t = state.timings;
     print(label, `ready ${formatMs(readyMs)} (load ${formatMs(t.loadMs)}, snap+link ${formatMs(t.snapHouseholdsMs)}, centers ${formatMs(t.centersMs)}, coverage ${formatMs(t.coverageMs)}); written ${formatMs(idleMs)} (${state.lastWrite?.householdsChanged ?? 0} rows)`);
   }
+  await benchStandard(createCoverageService({ db, logger: silentLogger, routing, writeBack: false }));
   await routing.close();
+}
+
+/**
+ * The GB 50180 check over every household and every kind of every tier
+ * (elderly-care kinds on the elderly graph), against its reference: one
+ * coverage computation (all service centers, unbounded) per tier, three in
+ * all. Target: at most 2 times that.
+ */
+async function benchStandard(service: ReturnType<typeof createCoverageService>): Promise<void> {
+  const state = await service.ready();
+  const modelFor = (profile: WalkProfileName) => state.forProfile(profile).model;
+  const model = state.model;
+  const first = checkStandard(modelFor); // also makes the elderly model, once per data version
+  const perTier = () => {
+    for (let t = 0; t < 3; t++) evaluateCoverage(model, model.serviceSnaps);
+  };
+  perTier();
+  const ours: number[] = [];
+  const reference: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    ours.push(time(() => checkStandard(modelFor))[1]);
+    reference.push(time(perTier)[1]);
+  }
+  const o = summarize(ours);
+  const r = summarize(reference);
+  const kinds = first.tiers.reduce((a, t) => a + t.kinds.length, 0);
+  print('standard check reference: 3 coverage computations (one per tier)', formatSummary(r));
+  const ratio = o.p50 / r.p50;
+  print(`GB 50180 check, ${kinds} kinds in 3 tiers, every household`, `${formatSummary(o)}  -> ${ratio.toFixed(2)}x the reference at p50 (target <= 2): ${ratio <= 2 ? 'met' : 'NOT met'}`);
+  await service.close();
 }
 
 /** ISOCHRONE HOOK: the isochrone benchmark lives in bench/isochrone-bench.ts (its own author). */
