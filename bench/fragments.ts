@@ -5,7 +5,8 @@
  * units and centers moved to another component than the one they snapped to
  * when every walkable edge could take them, and the 5/10/15-minute coverage
  * before and after (the same centers, the same graph; only the snapping
- * differs). A report more than a race: the "reference" is the old rule.
+ * differs; coverage by the service centers, as the live coverage counts).
+ * A report more than a race: the "reference" is the old rule.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +67,7 @@ async function report(label: string, db: Database): Promise<void> {
 
   const total = data.households.households.reduce((a, b) => a + b, 0);
   const covered = (model: typeof old) => {
-    const seconds = evaluateCoverage(model, model.centerSnaps).seconds;
+    const seconds = evaluateCoverage(model, model.serviceSnaps).seconds;
     return MINUTES.map((m) => {
       let n = 0;
       for (let i = 0; i < seconds.length; i++) if (seconds[i]! <= m * 60) n += data.households.households[i]!;

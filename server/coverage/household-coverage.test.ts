@@ -10,7 +10,7 @@ import { buildEdgeIndex } from '../routing/graph/edge-index.ts';
 import { buildWalkGraph } from '../routing/graph/graph-builder.ts';
 import { routeBetween } from '../routing/search/route.ts';
 import { snapMany, snapToEdge } from '../routing/search/snap.ts';
-import { householdCoverage, linkUnits, maskSnaps } from './household-coverage.ts';
+import { householdCoverage, linkUnits, markUnitsWithin, maskSnaps } from './household-coverage.ts';
 
 describe('householdCoverage', () => {
   const input = syntheticNetwork({ cols: 18, rows: 18, seed: 8, oneWayShare: 0.2 });
@@ -63,5 +63,21 @@ describe('householdCoverage', () => {
 
   it('per kind: only the selected centers count', () => {
     check(maskSnaps(centers, (i) => i % 2 === 0));
+  });
+
+  it('markUnitsWithin marks exactly the units the full coverage puts within each limit', () => {
+    const units = linkUnits(graph, households);
+    const seconds = householdCoverage(graph, units, centers).seconds;
+    const out = { time: new Float64Array(graph.nodeCount), source: new Int32Array(graph.nodeCount) };
+    for (const limit of [60, 150, 300, 600]) {
+      const within = new Uint8Array(units.count);
+      markUnitsWithin(graph, units, centers, limit, within, out);
+      let marked = 0;
+      for (let i = 0; i < units.count; i++) {
+        expect(within[i], `unit ${i} at ${seconds[i]} s, limit ${limit}`).toBe(seconds[i]! <= limit ? 1 : 0);
+        marked += within[i]!;
+      }
+      if (limit === 300) expect(marked).toBeGreaterThan(10);
+    }
   });
 });

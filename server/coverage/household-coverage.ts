@@ -112,6 +112,49 @@ export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers:
 }
 
 /**
+ * Sets within[i] = 1 for every unit within `limit` graph units of one of
+ * `centers` (others are left as they are). One search bounded at the limit;
+ * then only the units on edges next to a reached node are looked at, so a
+ * 5-minute question costs a 5-minute search, not a pass over the city.
+ * `out` holds the per-node arrays between calls (length nodeCount).
+ */
+export function markUnitsWithin(
+  graph: WalkGraph,
+  units: LinkedUnits,
+  centers: SnapColumns,
+  limit: number,
+  within: Uint8Array,
+  out: { time: Float64Array; source: Int32Array },
+  scratch?: SearchScratch,
+): void {
+  const { time } = multiSourceSearch(graph, centers, { direction: 'to', scratch, limit, out });
+  const { edgeOffset, unitsOnEdge, sourceNode, targetNode, toSource, toTarget } = units;
+  for (let v = 0; v < graph.nodeCount; v++) {
+    if (time[v] === Infinity) continue;
+    for (let a = graph.arcOffset[v]!; a < graph.arcOffset[v + 1]!; a++) {
+      const e = graph.arcEdge[a]! & 0x7fffffff;
+      for (let k = edgeOffset[e]!, end = edgeOffset[e + 1]!; k < end; k++) {
+        const i = unitsOnEdge[k]!;
+        if (within[i]) continue;
+        const t = Math.min(toSource[i]! + time[sourceNode[i]!]!, toTarget[i]! + time[targetNode[i]!]!);
+        if (t <= limit) within[i] = 1;
+      }
+    }
+  }
+  // Centers on a unit's own edge, reached directly along it.
+  for (let c = 0; c < centers.count; c++) {
+    const e = centers.edge[c]!;
+    if (e < 0) continue;
+    for (let k = edgeOffset[e]!, end = edgeOffset[e + 1]!; k < end; k++) {
+      const i = unitsOnEdge[k]!;
+      if (within[i]) continue;
+      const along = alongEdgeCost(graph, e, units.snaps.fraction[i]!, centers.fraction[c]!);
+      if (along >= 0 && accessCost(units.snaps.distanceM[i]!) + along + accessCost(centers.distanceM[c]!) <= limit) within[i] = 1;
+    }
+  }
+}
+
+/**
  * Unit i's time through either end of its edge, from the nodes' times to
  * their nearest centers. Off-network units have Infinity on both sides and
  * stay unreached.

@@ -18,7 +18,7 @@ import { LIFE_CIRCLE_STANDARD, type LifeCircleStandard, type TierMinutes } from 
 import { WALK_PROFILES, type WalkProfileName } from '../../kernel/walk-speed.ts';
 import { centerSnapsOf, type AccessModel } from '../coverage/access-model.ts';
 import { thresholdSeconds } from '../coverage/coverage-rollup.ts';
-import { householdCoverage } from '../coverage/household-coverage.ts';
+import { markUnitsWithin } from '../coverage/household-coverage.ts';
 
 export interface KindCheck {
   kind: string;
@@ -71,6 +71,9 @@ export function checkStandard(
   const present = new Set(base.centers.kinds);
   const all = new Uint8Array(n).fill(1);
   const tierBits = new Uint8Array(n);
+  // Per-node search output, shared by every kind's search (all profiles' graphs have the same nodes).
+  const nodes = base.loaded.graph.nodeCount;
+  const nodeArrays = { time: new Float64Array(nodes), source: new Int32Array(nodes) };
   const tiers: TierCheck[] = standard.tiers.map((tier, t) => {
     const meets = new Uint8Array(n).fill(1);
     const kinds: KindCheck[] = [];
@@ -85,12 +88,9 @@ export function checkStandard(
       const model = modelFor(profile);
       const limit = thresholdSeconds(tier.minutes, WALK_PROFILES[profile].speedKmh);
       const snaps = centerSnapsOf(model, kind.kind);
-      const seconds = householdCoverage(model.loaded.graph, model.units, snaps, model.loaded.scratch, limit).seconds;
       const within = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        if (seconds[i]! <= limit) within[i] = 1;
-        else meets[i] = 0;
-      }
+      markUnitsWithin(model.loaded.graph, model.units, snaps, limit, within, nodeArrays, model.loaded.scratch);
+      for (let i = 0; i < n; i++) if (!within[i]) meets[i] = 0;
       let centers = 0;
       for (let c = 0; c < model.centers.count; c++) if (model.centers.kind[c] === kind.kind) centers++;
       kinds.push({ kind: kind.kind, tier: tier.minutes, profile, centers, meets: within });
