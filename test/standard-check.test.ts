@@ -25,6 +25,7 @@ import { createApp, type App } from '../server/app.ts';
 import { silentLogger } from '../server/logger.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
+import { sendJson } from './small-city-app.ts';
 import { decodeTile } from './tiles-fixture.ts';
 
 const LAT = 25.45;
@@ -130,10 +131,7 @@ describeBackends('the living-circle check on a hand-built city', (kind) => {
     await t?.dispose();
   });
 
-  const get = async (url: string) => {
-    const response = await app.http.request(url);
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const get = (url: string) => sendJson(app, 'GET', url);
   const kindMet = (figures: any, minutes: number, kind: string) => figures.tiers.find((x: any) => x.minutes === minutes).kinds.find((k: any) => k.kind === kind).met;
   const tierMet = (figures: any, minutes: number) => figures.tiers.find((x: any) => x.minutes === minutes).met;
 

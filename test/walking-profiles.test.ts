@@ -16,7 +16,7 @@ import { ARC_EDGE_MASK } from '../server/routing/graph/walk-graph.ts';
 import { routeBetween } from '../server/routing/search/route.ts';
 import { snapAtNode } from '../server/routing/search/snap.ts';
 import { describeBackends, type TestDatabase } from './backends.ts';
-import { openSmallCityApp } from './small-city-app.ts';
+import { openSmallCityApp, sendJson } from './small-city-app.ts';
 import { seededRandom, syntheticNetwork } from './synthetic-graph.ts';
 import type { App } from '../server/app.ts';
 
@@ -85,10 +85,7 @@ describeBackends('walking profiles over HTTP', (kind) => {
     await t?.dispose();
   });
 
-  const get = async (url: string) => {
-    const response = await app.http.request(url);
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const get = (url: string) => sendJson(app, 'GET', url);
 
   it('answers nearest, isochrones and coverage at the profile\'s speed', async () => {
     const city = await get('/api/coverage?level=city');

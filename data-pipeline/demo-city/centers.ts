@@ -25,6 +25,17 @@ export interface LocalCenter {
 }
 
 const NEIGHBOURHOOD_SERVICES = ['elderly_care', 'childcare', 'health', 'culture', 'employment', 'volunteer', 'legal_aid', 'library'];
+/** The household units of each community and of each street/town (indices into `units`). */
+export function unitsByArea(plan: CommunityPlan, areas: AdminAreas, units: HouseholdUnits): { unitsOf: number[][]; unitsOfStreet: number[][] } {
+  const unitsOf: number[][] = plan.communities.map(() => []);
+  const unitsOfStreet: number[][] = PUTIAN_STREETS.map(() => []);
+  for (let u = 0; u < units.count; u++) {
+    unitsOf[plan.communityOfCell[units.cell[u]]].push(u);
+    unitsOfStreet[areas.streetOfCell[units.cell[u]]].push(u);
+  }
+  return { unitsOf, unitsOfStreet };
+}
+
 /** What every governance center offers, before its optional GOVERNANCE_SERVICES. */
 const GOVERNANCE_CORE = ['comprehensive_management', 'grid_management'];
 const GOVERNANCE_SERVICES = ['mediation', 'legal_aid', 'petition', 'public_security', 'emergency'];
@@ -46,13 +57,8 @@ export function placeCenters(
   rng: SeededRandom,
 ): LocalCenter[] {
   const centers: LocalCenter[] = [];
-  const { communities, communityOfCell } = plan;
-  const unitsOf: number[][] = communities.map(() => []);
-  const unitsOfStreet: number[][] = PUTIAN_STREETS.map(() => []);
-  for (let u = 0; u < units.count; u++) {
-    unitsOf[communityOfCell[units.cell[u]]].push(u);
-    unitsOfStreet[areas.streetOfCell[units.cell[u]]].push(u);
-  }
+  const { communities } = plan;
+  const { unitsOf, unitsOfStreet } = unitsByArea(plan, areas, units);
   // A center 4 m beside the chosen building (a ground-floor service room).
   const at = (u: number) => ({ x: units.x[u] + 3, y: units.y[u] + 2.5 });
   const nearSeed = (s: number, skip: number): number => {

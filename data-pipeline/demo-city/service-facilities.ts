@@ -22,6 +22,7 @@ import type { HouseholdUnits } from './households.ts';
 import { PUTIAN_STREETS } from './putian-divisions.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import { nearestMember, weightedKMeans } from './weighted-kmeans.ts';
+import { unitsByArea } from './centers.ts';
 
 export interface LocalFacility {
   name: string;
@@ -74,12 +75,7 @@ export function placeFacilities(
   rng: SeededRandom,
 ): LocalFacility[] {
   const { communities, communityOfCell } = plan;
-  const unitsOf: number[][] = communities.map(() => []);
-  const unitsOfStreet: number[][] = PUTIAN_STREETS.map(() => []);
-  for (let u = 0; u < units.count; u++) {
-    unitsOf[communityOfCell[units.cell[u]]].push(u);
-    unitsOfStreet[areas.streetOfCell[units.cell[u]]].push(u);
-  }
+  const { unitsOf, unitsOfStreet } = unitsByArea(plan, areas, units);
   const weights = Float64Array.from(units.households);
   const householdsOf = (members: readonly number[]) => members.reduce((sum, u) => sum + units.households[u], 0);
   const facilities: LocalFacility[] = [];

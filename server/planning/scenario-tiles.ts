@@ -20,7 +20,7 @@
 import type { Queryable } from '../../kernel/db/database.ts';
 import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
 import { rollup, thresholdSeconds } from '../coverage/coverage-rollup.ts';
-import type { HouseholdData } from '../coverage/coverage-data.ts';
+import { unitIndexMemo } from '../coverage/unit-index.ts';
 import { GEOM_POINT, MvtLayerWriter } from '../tiles/embedded/mvt-encoder.ts';
 import { writeLayer } from '../tiles/embedded/embedded-tile-source.ts';
 import { TILE_BUFFER, TILE_EXTENT, type TileLayer } from '../tiles/layers.ts';
@@ -40,18 +40,8 @@ function fieldIndex(layer: TileLayer, names: readonly string[]): Record<string, 
 
 export function createScenarioTiles(db: Queryable, scenarios: ScenarioService): ScenarioTileSource {
   const sqlByLayer = new Map<string, string>();
-  const unitIndexes = new WeakMap<HouseholdData, Map<number, number>>();
+  const unitIndexOf = unitIndexMemo();
   const gridCovered = new WeakMap<Float32Array, Float64Array>();
-
-  const unitIndexOf = (households: HouseholdData) => {
-    let index = unitIndexes.get(households);
-    if (!index) {
-      index = new Map();
-      for (let i = 0; i < households.count; i++) index.set(households.id[i]!, i);
-      unitIndexes.set(households, index);
-    }
-    return index;
-  };
 
   function householdsLayer(e: ScenarioEvaluation, layer: TileLayer, tile: TileAddress, sql: string) {
     const at = fieldIndex(layer, ['walk_seconds', 'nearest_center_id', 'covered', 'change']);

@@ -7,7 +7,7 @@
  * data version the check was made at, so any change of the data drops them.
  */
 import type { Queryable } from '../../kernel/db/database.ts';
-import type { HouseholdData } from '../coverage/coverage-data.ts';
+import { unitIndexMemo } from '../coverage/unit-index.ts';
 import { writeLayer } from '../tiles/embedded/embedded-tile-source.ts';
 import type { TileLayer } from '../tiles/layers.ts';
 import type { StandardTileSource } from '../tiles/tile-source.ts';
@@ -20,16 +20,7 @@ const TIER_COUNT = Array.from({ length: 8 }, (_, bits) => (bits & 1) + ((bits >>
 
 export function createStandardTiles(db: Queryable, standard: StandardService): StandardTileSource {
   const sqlByLayer = new Map<string, string>();
-  const unitIndexes = new WeakMap<HouseholdData, Map<number, number>>();
-  const unitIndexOf = (households: HouseholdData) => {
-    let index = unitIndexes.get(households);
-    if (!index) {
-      index = new Map();
-      for (let i = 0; i < households.count; i++) index.set(households.id[i]!, i);
-      unitIndexes.set(households, index);
-    }
-    return index;
-  };
+  const unitIndexOf = unitIndexMemo();
   const sqlOf = (layer: TileLayer) => {
     let sql = sqlByLayer.get(layer.id);
     if (!sql) sqlByLayer.set(layer.id, (sql = embeddedLayerSql(layer)));
