@@ -111,6 +111,17 @@ describeBackends('site suggestions', (kind) => {
     expect(kindAnswer.totals.before.households).toBe((await send('GET', `/api/coverage?kind=${kinds[0]}`)).body.total.covered);
   });
 
+  it('plans for the elderly on their profile, and not on a scenario', async () => {
+    const elderly = await suggest({ k: 2, profile: 'elderly' });
+    expect(elderly.status).toBe(200);
+    expect(elderly.body).toMatchObject({ profile: 'elderly', speed_kmh: 3.3 });
+    expect(elderly.body.totals.before.households).toBe((await send('GET', '/api/coverage?profile=elderly')).body.total.covered);
+    const scenario = (await send('POST', '/api/scenarios', { name: 'Empty', changes: [] })).body;
+    const refused = await suggest({ k: 1, profile: 'child', scenario: scenario.id });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/profile/);
+  });
+
   it('chooses among given candidates only, and snaps them like centers', async () => {
     const candidates = [
       [LON - 0.012, LAT - 0.012],

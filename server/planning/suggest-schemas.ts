@@ -8,7 +8,7 @@
  * (suggest/suggest-options.ts), so the document and the engine cannot differ.
  */
 import { z } from '@hono/zod-openapi';
-import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
+import { WALK_PROFILE_NAMES, type WalkProfileName } from '../../kernel/walk-speed.ts';
 import { numberIn, oneOf, shown } from '../http/schema-rules.ts';
 import { kindField, lonLatPair } from '../http/schemas.ts';
 import { DEFAULT_COVERAGE_MINUTES, MAX_MINUTES, MAX_SPEED_KMH } from '../routing/routing-limits.ts';
@@ -35,10 +35,14 @@ const fields = {
   minutes: numberIn({ min: 0, max: MAX_MINUTES, exclusiveMin: true, text: false, what: `a number of minutes above 0 and at most ${MAX_MINUTES}` })
     .default(DEFAULT_COVERAGE_MINUTES)
     .openapi({ description: 'A household counts as covered within this walk of a center.' }),
-  kind: kindField.optional().openapi({ description: 'Only centers of this kind stay fixed and count as covering (the new sites are of this kind); default every kind.' }),
+  kind: kindField.optional().openapi({ description: 'Only centers of this kind stay fixed and count as covering (the new sites are of this kind); default the service centers (the 15-minute circle\'s kinds, and kinds the standard does not know).' }),
+  profile: z
+    .enum(WALK_PROFILE_NAMES as [WalkProfileName, ...WalkProfileName[]], { error: (iss) => `must be one of ${WALK_PROFILE_NAMES.join(', ')}, got ${shown(iss.input)}` })
+    .default('default')
+    .openapi({ description: 'Who walks (kernel/walk-speed.ts): the default speed and how slow steps are. With `scenario`, only the default profile.' }),
   speed_kmh: numberIn({ min: 0, max: MAX_SPEED_KMH, exclusiveMin: true, text: false, what: `a walking speed in km/h above 0 and at most ${MAX_SPEED_KMH}` })
-    .default(DEFAULT_SPEED_KMH)
-    .openapi({ description: 'Walking speed, km/h.' }),
+    .optional()
+    .openapi({ description: "Walking speed on the flat, km/h; default the profile's (4 km/h for the default profile)." }),
   scenario: numberIn({ min: 1, max: MAX_SCENARIO_ID, integer: true, text: false, what: 'the id of a stored scenario (a positive whole number)' })
     .optional()
     .openapi({ description: "Plan on top of this scenario: its centers (added, moved, not removed) stay fixed instead of the live ones." }),
@@ -126,6 +130,7 @@ export const SuggestAnswer = z
     }),
     weight: z.enum(SUGGEST_WEIGHTS),
     minutes: z.number(),
+    profile: z.enum(WALK_PROFILE_NAMES as [WalkProfileName, ...WalkProfileName[]]),
     speed_kmh: z.number(),
     k: z.int().nullable(),
     target: z.strictObject({ share: z.number(), weight_to_gain: count, reached: z.boolean() }).nullable(),

@@ -7,7 +7,8 @@
  * is the engine's result in the API's words, with the sites also written
  * as scenario changes.
  */
-import { UnknownKind } from '../domain-errors.ts';
+import { InvalidOption, UnknownKind } from '../domain-errors.ts';
+import { speedOf } from '../http/schemas.ts';
 import type { AccessModel } from '../coverage/access-model.ts';
 import { centerSnapsOf, countsByDefault } from '../coverage/access-model.ts';
 import type { CoverageService } from '../coverage/coverage-service.ts';
@@ -40,9 +41,11 @@ export function createSuggestService(coverage: CoverageService, scenarios: Scena
   async function fixedCenters(request: SuggestRequestBody): Promise<FixedCenters> {
     const { kind } = request;
     if (request.scenario === undefined) {
-      const live = await coverage.ready();
+      const live = (await coverage.ready()).forProfile(request.profile);
       return { model: live.model, centers: centerSnapsOf(live.model, kind), seconds: live.forKind(kind).seconds, scenario: null };
     }
+    // Scenarios are evaluated for the default profile only.
+    if (request.profile !== 'default') throw new InvalidOption('profile', `suggestions on a scenario are for the default profile; leave profile out (got ${request.profile})`);
     const evaluation = await scenarios.evaluate(request.scenario);
     const set = evaluation.centers;
     if (kind !== undefined && !set.kinds.includes(kind)) throw new UnknownKind(kind, set.kinds);
@@ -68,7 +71,7 @@ export function createSuggestService(coverage: CoverageService, scenarios: Scena
             k: request.k,
             targetShare: request.target_share,
             minutes: request.minutes,
-            speedKmh: request.speed_kmh,
+            speedKmh: speedOf(request.profile, request.speed_kmh),
             weight: request.weight,
             method: request.method,
             timeLimitS: request.time_limit_s,
@@ -102,6 +105,7 @@ function toAnswer(result: SuggestResult, fixed: FixedCenters, kind: string | nul
     status: result.status,
     weight: result.weight,
     minutes: result.minutes,
+    profile: fixed.model.loaded.profile,
     speed_kmh: result.speedKmh,
     k: result.k,
     target: result.target ? { share: result.target.share, weight_to_gain: result.target.weightToGain, reached: result.target.reached } : null,
