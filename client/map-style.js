@@ -306,9 +306,14 @@ function centerLayers() {
     type: 'circle',
     paint: {
       'circle-color': centerColor(),
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 12, 5, 16, 9],
+      // The city's two kinds of service centers are what the map is about; other facilities
+      // (kindergartens, shops, schools: the 5- and 10-minute kinds from z13) stay small.
+      'circle-radius': ['interpolate', ['linear'], ['zoom'],
+        8, ['match', ['get', 'kind'], ['neighborhood', 'governance'], 2.5, 1.5],
+        12, ['match', ['get', 'kind'], ['neighborhood', 'governance'], 5, 2.5],
+        16, ['match', ['get', 'kind'], ['neighborhood', 'governance'], 9, 5]],
       'circle-stroke-color': ['case', ['==', ['get', 'source'], 'api'], COLORS.candidate, '#ffffff'],
-      'circle-stroke-width': ['case', ['==', ['get', 'source'], 'api'], 3, 1.5],
+      'circle-stroke-width': ['case', ['==', ['get', 'source'], 'api'], 3, ['match', ['get', 'kind'], ['neighborhood', 'governance'], 1.5, 0.8]],
     },
   })];
 }
