@@ -140,7 +140,8 @@ export function markSegments(field: DistanceField, band: FieldBand, segments: Re
   const invBelow = 1 / band.below;
   const invAbove = 1 / band.above;
   const xy = segments.xy;
-  const span = new Float64Array(2);
+  // One capsule, reset per segment: no allocation per segment.
+  const capsule = new Capsule();
   for (let pass = 0; pass < 2; pass++) {
     const radius = pass === 0 ? lo : hi;
     for (let o = from; o < to; o++) {
@@ -149,7 +150,7 @@ export function markSegments(field: DistanceField, band: FieldBand, segments: Re
       const y1 = xy[4 * n + 1]!;
       const x2 = xy[4 * n + 2]!;
       const y2 = xy[4 * n + 3]!;
-      const capsule = new Capsule(x1, y1, x2, y2, radius);
+      capsule.reset(x1, y1, x2, y2, radius);
       const yMin = (y1 < y2 ? y1 : y2) - radius;
       const yMax = (y1 < y2 ? y2 : y1) + radius;
       const jLo = Math.ceil((yMin - y0) * inv);
@@ -164,10 +165,10 @@ export function markSegments(field: DistanceField, band: FieldBand, segments: Re
       }
       for (let j = jLo; j <= jHi; j++) {
         const yc = y0 + j * s;
-        if (!capsule.row(yc, span)) continue;
+        if (!capsule.row(yc)) continue;
         const row = j * width;
-        const a = row + Math.ceil((span[0]! - x0) * inv);
-        const b = row + Math.floor((span[1]! - x0) * inv);
+        const a = row + Math.ceil((capsule.lo - x0) * inv);
+        const b = row + Math.floor((capsule.hi - x0) * inv);
         if (pass === 0) {
           for (let z = a; z <= b; z++) codes[z] = 0;
           continue;
@@ -200,24 +201,30 @@ export function markSegments(field: DistanceField, band: FieldBand, segments: Re
  * interval (the neighbourhood is convex), computed in closed form.
  */
 class Capsule {
-  readonly invLen2: number;
-  private readonly r2: number;
-  private readonly slab: boolean;
-  private readonly m1: number;
-  private readonly p0: number;
-  private readonly p1: number;
-  private readonly m2: number;
-  private readonly c: number;
-  private readonly eaLo: number;
-  private readonly eaHi: number;
+  /** The last row's interval (after row() returned true). */
+  lo = 0;
+  hi = 0;
+  invLen2 = 0;
+  private x1 = 0;
+  private y1 = 0;
+  private x2 = 0;
+  private y2 = 0;
+  private r2 = 0;
+  private slab = false;
+  private m1 = 0;
+  private p0 = 0;
+  private p1 = 0;
+  private m2 = 0;
+  private c = 0;
+  private eaLo = 0;
+  private eaHi = 0;
 
-  constructor(
-    private readonly x1: number,
-    private readonly y1: number,
-    private readonly x2: number,
-    private readonly y2: number,
-    radius: number,
-  ) {
+  /** Takes segment (x1, y1)-(x2, y2) and radius. */
+  reset(x1: number, y1: number, x2: number, y2: number, radius: number): void {
+    this.x1 = x1;
+    this.y1 = y1;
+    this.x2 = x2;
+    this.y2 = y2;
     const dx = x2 - x1;
     const dy = y2 - y1;
     const len2 = dx * dx + dy * dy;
@@ -237,8 +244,8 @@ class Capsule {
     this.eaHi = dx !== 0 ? Infinity : Math.max(0, dy);
   }
 
-  /** The interval [out[0], out[1]] of the row at height yc; false when the row misses it. */
-  row(yc: number, out: Float64Array): boolean {
+  /** Sets [lo, hi] to the interval of the row at height yc; false when the row misses the capsule. */
+  row(yc: number): boolean {
     const { x1, x2, r2 } = this;
     let lo = Infinity;
     let hi = -Infinity;
@@ -266,8 +273,8 @@ class Capsule {
         if (x1 + b > hi) hi = x1 + b;
       }
     }
-    out[0] = lo;
-    out[1] = hi;
+    this.lo = lo;
+    this.hi = hi;
     return lo <= hi;
   }
 }
