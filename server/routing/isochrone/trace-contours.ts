@@ -20,9 +20,9 @@
  *
  * Every crossed edge is walked once, with the inside on the left, so outer
  * rings come out counter-clockwise and holes clockwise, as RFC 7946 wants.
- * Vertices exactly in line with their neighbours (in floating point: rows of
- * crossings at the same height, as along a straight east-west street) are
- * dropped, which leaves the region as it is.
+ * Vertices in line with their neighbours to floating-point rounding (rows
+ * of crossings at the same height, as along a straight east-west street) are
+ * dropped, which moves the outline by less than a nanometre.
  *
  * Rings are grouped into polygons: scanning vertical edges bottom row up,
  * left to right, a ring is first met at its lowest crossed vertical edge,
