@@ -7,7 +7,8 @@
  *              15-minute contour (build-isochrones, one workspace as the
  *              routes keep), GeoJSON text; also the default three contours
  *              (5, 10, 15) in one call; and the polygon stage alone
- *              (buildIsochrones of the 15-minute tree), p50 and p95;
+ *              (buildIsochrones of the 15-minute tree, after one untimed
+ *              pass over the origins), p50 and p95;
  *   reference  on the PostGIS server (DATABASE_URL): pgr_drivingDistance on
  *              the same walk_edges table from the node at the start of the
  *              snapped edge, 900 s, then ST_ConcaveHull of the reached nodes,
@@ -94,8 +95,9 @@ export async function runIsochroneBench(ctx: { graph: WalkGraph; db: Database; u
   const workspace = new IsochroneScratch();
   try {
     await routing.ready();
-    // Polygon size and the breakdown, on the same origins (after the same warm-up as the rest).
-    for (const o of origins.slice(0, WARMUP)) {
+    // Polygon size and the breakdown, on the same origins, after one untimed pass over them all
+    // (so the stage is timed compiled, not while the JIT still works on it).
+    for (const o of origins) {
       const tree = await routing.searchFrom(o.lon, o.lat, { maxSeconds: FIFTEEN_MINUTES });
       buildIsochrones(tree.graph, reachTreeOf(tree), { minutes: [15] }, workspace);
     }
