@@ -30,7 +30,7 @@ import type { WalkGraph } from '../graph/walk-graph.ts';
 import { bandEnds, emptyField, gridAround, gridCellCount, markSegments, segmentsByLevel, THRESHOLD, type CellGrid, type FieldBand } from './distance-field.ts';
 import { localProjection, relativeError, toLat, type LocalProjection } from '../../../kernel/geo.ts';
 import { reachableSegments, MAX_LEVELS, type ReachTree } from './reachable-segments.ts';
-import { ringArea, simplifyPolygons } from './simplify-rings.ts';
+import { simplifyPolygons } from './simplify-rings.ts';
 import { traceContour, type CellWindow, type PlanePolygon } from './trace-contours.ts';
 import { geometryOf, type E7Ring, type IsochroneGeometry } from './isochrone-geojson.ts';
 import type { IsochroneScratch } from './isochrone-scratch.ts';
@@ -253,9 +253,8 @@ export function buildIsochrones(
     const window = cellWindow(field, segments.bbox, k, plan.farM);
     let polygons: PlanePolygon[] = window ? traceContour(field, plan.band, plan.snap, window, scratch) : [];
     if (tolerance > 0 && polygons.length > 0) polygons = simplifyPolygons(polygons, tolerance, plan.cellSize / 8);
-    let area = 0;
-    for (const rings of polygons) for (const ring of rings) area += ringArea(ring);
-    contours.push(new Contour(minutes[k]!, toE7(polygons, proj), segments.lengthM[k]!, area));
+    const { rings, areaM2 } = toE7(polygons, proj);
+    contours.push(new Contour(minutes[k]!, rings, segments.lengthM[k]!, areaM2));
   }
   scratch?.keepSegments(segments.xy, segments.level);
   return {
@@ -302,23 +301,41 @@ function cellWindow(grid: CellGrid, bbox: Float64Array, k: number, reach: number
   };
 }
 
-/** Plane polygons to lon/lat rings in integers of 1e-7 degrees (at most 1.2 cm off). */
-function toE7(polygons: PlanePolygon[], proj: LocalProjection): E7Ring[][] {
+/**
+ * Plane polygons to lon/lat rings in integers of 1e-7 degrees (at most 1.2 cm
+ * off), and their area in the plane (square metres), in one pass over the
+ * vertices.
+ */
+function toE7(polygons: PlanePolygon[], proj: LocalProjection): { rings: E7Ring[][]; areaM2: number } {
   const { lon0, lat0, kx, ky } = proj;
   const ex = ROUND / kx;
   const ey = ROUND / ky;
   const ox = lon0 * ROUND;
   const oy = lat0 * ROUND;
-  return polygons.map((rings) =>
-    rings.map((ring) => {
-      const out = new Int32Array(ring.length);
-      for (let i = 0; i < ring.length; i += 2) {
-        out[i] = Math.round(ox + ring[i]! * ex);
-        out[i + 1] = Math.round(oy + ring[i + 1]! * ey);
+  // Twice the signed area, as ringArea sums it: counter-clockwise positive.
+  let twice = 0;
+  const rings: E7Ring[][] = [];
+  for (const polygon of polygons) {
+    const out: E7Ring[] = [];
+    for (const ring of polygon) {
+      const n = ring.length;
+      const e7 = new Int32Array(n);
+      let px = ring[n - 2]!;
+      let py = ring[n - 1]!;
+      for (let i = 0; i < n; i += 2) {
+        const x = ring[i]!;
+        const y = ring[i + 1]!;
+        twice += (px - x) * (py + y);
+        px = x;
+        py = y;
+        e7[i] = Math.round(ox + x * ex);
+        e7[i + 1] = Math.round(oy + y * ey);
       }
-      return out;
-    }),
-  );
+      out.push(e7);
+    }
+    rings.push(out);
+  }
+  return { rings, areaM2: twice / 2 };
 }
 
 export { isochroneFeatureCollection, isochroneGeoJsonText } from './isochrone-geojson.ts';

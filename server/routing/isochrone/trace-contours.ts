@@ -127,7 +127,7 @@ export function traceContour(field: DistanceField, band: FieldBand, snapM: numbe
           const ring = ringEnds.length >> 1;
           const from = walk.length;
           walkRing(walk, v - w);
-          ringEnds.push(...seamless(walk.points, from, walk.length));
+          pushSeamless(ringEnds, walk.points, from, walk.length);
           if (up) {
             outers.push(ring);
             outerSample.push(v);
@@ -233,8 +233,8 @@ function walkRing(walk: Walk, u: number): void {
   walk.length = n;
 }
 
-/** [from, to) of a ring in `ring`, without the last or first vertex when it is exactly in line with its neighbours across the start. */
-function seamless(ring: Float64Array, from: number, to: number): [number, number] {
+/** Appends [from, to) of a ring in `ring` to `ends`, without the last or first vertex when it is exactly in line with its neighbours across the start. */
+function pushSeamless(ends: number[], ring: Float64Array, from: number, to: number): void {
   for (let pass = 0; pass < 2 && to - from > 6; pass++) {
     // The vertex at the seam: the last one, then the first.
     const a = pass === 0 ? to - 4 : to - 2;
@@ -245,5 +245,5 @@ function seamless(ring: Float64Array, from: number, to: number): [number, number
       else from += 2;
     }
   }
-  return [from, to];
+  ends.push(from, to);
 }
