@@ -44,8 +44,8 @@ export const defaultIsochroneOptions = {
   generalizeM: 0,
   /**
    * Cells per buffer width: finer hugs the network more closely and costs more. At 3 the
-   * outline's slack either way (inner + outer, about 1.13 cells) is what the cell outlines
-   * had at 4 (1.54 cells), on 0.56 times the samples.
+   * outline's slack (inner + outer, 1.13 cells = 0.38 B) is what the cell outlines of
+   * before had at 4 (1.54 cells = 0.385 B), on 0.56 times the samples.
    */
   cellsPerBuffer: 3,
   /** Raster size cap (bytes of level memory; tracing adds as much again); larger areas get larger cells. */
@@ -62,7 +62,7 @@ export type IsochroneOptions = typeof defaultIsochroneOptions;
 const BELOW = 1.25;
 /** Outline crossings are kept this share of the cell side from lattice samples, and at least MIN_SNAP_M. */
 const SNAP = 1 / 32;
-/** Keeps distinct outline pieces over 2 x 1.2 cm apart (half of it), so rounding never makes rings touch. */
+/** Distinct outline pieces stay snap/2 apart, so at least 5 cm: over twice the 1.2 cm rounding moves a vertex. */
 const MIN_SNAP_M = 0.1;
 /** Output coordinates are rounded to 1e-7 degrees: at most 1.2 cm. */
 const ROUND = 1e7;

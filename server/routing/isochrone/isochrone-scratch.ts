@@ -1,8 +1,8 @@
 /**
  * Reusable buffers of isochrone builds: the distance field, its block flags,
- * the traced-edge marks, the traced vertices and the segment list, which a build would otherwise
- * allocate afresh (some 100-300 kB of typed arrays per request, off-heap
- * memory that V8 counts towards its collection triggers).
+ * the traced-edge marks, the traced vertices and the segment list, which a
+ * build would otherwise allocate afresh (some 100-300 kB of typed arrays per
+ * request, off-heap memory that V8 counts towards its collection triggers).
  *
  * The project's scratch style: a `*Scratch` object holds the reusable
  * buffers of one kind of computation; its owner creates it (the isochrone
