@@ -6,8 +6,10 @@
  *
  *   reachable-segments  tree -> reachable network as plane segments, each
  *                       tagged with the first contour that reaches it
- *   cell-raster         cells whose centre is within r of a segment, per level
- *   trace-contours      cell outlines -> rings with holes (valid, RFC 7946 winding)
+ *   distance-field      per lattice sample, the distance to the segments of
+ *                       levels <= k, clamped to a band around r, in a byte
+ *   trace-contours      where the field, linear over triangles, crosses r ->
+ *                       rings with holes (valid, RFC 7946 winding)
  *   simplify-rings      optional generalization
  *   isochrone-geojson   rings (1e-7 degree integers) -> GeoJSON objects or text
  *
@@ -17,18 +19,18 @@
  * whatever is farther (the far bank of a river with no bridge in reach) stays
  * out; nesting, each contour lies inside the next larger one. With
  * generalization g (generalizeM) each holds to within g, and coverage and
- * buffer stay exact up to g of about B/2. `rasterPlan` picks the cell side
- * and marking radius that make them hold; the proof, term by term, is in
+ * buffer stay exact up to g of nearly B/2. `rasterPlan` picks the cell side
+ * and contour distance r that make them hold; the proof, term by term, is in
  * docs/architecture.md, "The isochrone construction and its proof". When the
  * area would need more than `maxCells` cells even at the largest admissible
  * cell, IsochroneExtentError says how to ask again.
  */
 import { AreaTooLarge } from '../../domain-errors.ts';
 import type { WalkGraph } from '../graph/walk-graph.ts';
-import { emptyRaster, gridAround, gridCellCount, markSegments, type CellRaster } from './cell-raster.ts';
+import { bandEnds, emptyField, gridAround, gridCellCount, markSegments, segmentsByLevel, THRESHOLD, type CellGrid, type FieldBand } from './distance-field.ts';
 import { localProjection, relativeError, toLat, type LocalProjection } from '../../../kernel/geo.ts';
 import { reachableSegments, MAX_LEVELS, type ReachTree } from './reachable-segments.ts';
-import { ringArea, simplifyPolygons } from './simplify-rings.ts';
+import { simplifyPolygons } from './simplify-rings.ts';
 import { traceContour, type CellWindow, type PlanePolygon } from './trace-contours.ts';
 import { geometryOf, type E7Ring, type IsochroneGeometry } from './isochrone-geojson.ts';
 import type { IsochroneScratch } from './isochrone-scratch.ts';
@@ -40,16 +42,28 @@ export const defaultIsochroneOptions = {
   bufferM: 40,
   /** Generalization, metres: simplified outlines keep every property to within this; 0 = the traced outline. */
   generalizeM: 0,
-  /** Cells per buffer width: finer hugs the network more closely and costs more. */
-  cellsPerBuffer: 4,
+  /**
+   * Cells per buffer width: finer hugs the network more closely and costs more. At 3 the
+   * outline's slack (inner + outer, 1.13 cells = 0.38 B) is what the cell outlines of
+   * before had at 4 (1.54 cells = 0.385 B), on 0.56 times the samples.
+   */
+  cellsPerBuffer: 3,
   /** Raster size cap (bytes of level memory; tracing adds as much again); larger areas get larger cells. */
   maxCells: 16_000_000,
 };
 
 export type IsochroneOptions = typeof defaultIsochroneOptions;
 
-/** Chamfer at saddle vertices, as a share of the cell side. */
-const CHAMFER = 1 / 8;
+/**
+ * The field's band below r, in half cell diagonals: the coverage slack is
+ * BELOW - sqrt(BELOW^2 - 1) half diagonals (docs/architecture.md), the cost a
+ * wider band of distances to compute.
+ */
+const BELOW = 1.25;
+/** Outline crossings are kept this share of the cell side from lattice samples, and at least MIN_SNAP_M. */
+const SNAP = 1 / 32;
+/** Distinct outline pieces stay snap/2 apart, so at least 5 cm: over twice the 1.2 cm rounding moves a vertex. */
+const MIN_SNAP_M = 0.1;
 /** Output coordinates are rounded to 1e-7 degrees: at most 1.2 cm. */
 const ROUND = 1e7;
 const ROUNDING_M = 0.012;
@@ -122,21 +136,46 @@ export function reachTreeOf(tree: SearchTreeLike): ReachTree {
 }
 
 /**
- * Cell side and radii for a buffer, a simplification tolerance, the plane's
- * error and the chord tolerance of the marked segments (docs/architecture.md
- * proves the properties from: radius >= half + chamfer + absorbed + error +
- * chord for coverage, radius + chord + half + absorbed + error <= buffer);
- * null when the cell is too large for the buffer.
+ * How far the traced outline can be from the level set of the true distance,
+ * for cell side s: `outer` beyond r (half a cell diagonal h, the most the
+ * linear interpolant of a 1-Lipschitz field over a right triangle with legs s
+ * can fall short of it, plus half a code), `inner` within r (the interpolant
+ * of a distance to a convex set exceeds it by at most sqrt(d^2 + h^2) - d,
+ * with the band clamped at r - BELOW h), and the snap of crossings on top of
+ * both. The codes: 127.5 steps span BELOW h below r and 1.012 h above it.
+ */
+function slackFor(cellSizeM: number) {
+  const h = (cellSizeM * Math.SQRT2) / 2;
+  const below = (BELOW * h) / 127;
+  const above = h / 126;
+  const halfCode = Math.max(below, above) / 2;
+  // r - lo, less half a code: the clamp's depth the coverage bound can use.
+  const depth = THRESHOLD * below - halfCode;
+  const snap = Math.max(SNAP * cellSizeM, MIN_SNAP_M);
+  return {
+    below,
+    above,
+    snap,
+    inner: depth - Math.sqrt(depth * depth - h * h) + halfCode + snap,
+    outer: h + halfCode + snap,
+  };
+}
+
+/**
+ * Cell side, contour distance r and field band for a buffer, a
+ * simplification tolerance, the plane's error and the chord tolerance of the
+ * marked segments (docs/architecture.md proves the properties from:
+ * r >= inner + absorbed + error + chord for coverage, r + outer + chord +
+ * absorbed + error <= buffer); null when the cell is too large for the buffer.
  */
 export function rasterPlan(bufferM: number, toleranceM: number, errorM: number, cellSizeM: number, chordM = 0) {
-  const s = cellSizeM;
-  const half = (s * Math.SQRT2) / 2;
-  const chamfer = CHAMFER * s;
-  const room = bufferM - 2 * errorM - 2 * half - chamfer - 2 * chordM;
+  const { below, above, snap, inner, outer } = slackFor(cellSizeM);
+  const room = bufferM - 2 * errorM - inner - outer - 2 * chordM;
   if (room < 0) return null;
   const absorbed = Math.min(toleranceM, room / 2);
-  const radius = bufferM - half - absorbed - errorM - chordM;
-  return { cellSize: s, chamfer, absorbed, radius };
+  const radius = bufferM - outer - absorbed - errorM - chordM;
+  const band: FieldBand = { r: radius, below, above };
+  return { cellSize: cellSizeM, snap, absorbed, radius, band, inner, outer, farM: bandEnds(band).hi };
 }
 
 /**
@@ -197,27 +236,27 @@ export function buildIsochrones(
   }
   if (!plan) {
     const side = Math.max(maxX - minX, maxY - minY);
-    const minBuffer = Math.ceil((cellSize * (Math.SQRT2 + CHAMFER) + 2 * errorFor(cellSize)) * 1.05);
+    const slack = slackFor(cellSize);
+    const minBuffer = Math.ceil((slack.inner + slack.outer + 2 * errorFor(cellSize)) * 1.05);
     throw new IsochroneExtentError(
       `the reachable area (${Math.round(side / 1000)} km across) is too large for buffer_m=${B}: use buffer_m of at least ${minBuffer}, or ask for a smaller area (fewer minutes or origins)`,
       minBuffer,
     );
   }
 
-  const grid = gridAround(minX, minY, maxX, maxY, plan.radius, plan.cellSize);
-  const raster = emptyRaster(grid, scratch);
-  markSegments(raster, segments, plan.radius);
-  scratch?.keepSegments(segments.xy, segments.level);
-
+  // The field holds levels 0..k when contour k is traced: mark a level, trace its contour, go on.
+  const field = emptyField(gridAround(minX, minY, maxX, maxY, plan.farM, plan.cellSize), scratch);
+  const { order, start } = segmentsByLevel(segments, K);
   const contours: IsochroneContour[] = [];
   for (let k = 0; k < K; k++) {
-    const window = cellWindow(raster, segments.bbox, k, plan.radius);
-    let polygons: PlanePolygon[] = window ? traceContour(raster, k, plan.chamfer, window, scratch) : [];
+    markSegments(field, plan.band, segments, order, start[k]!, start[k + 1]!);
+    const window = cellWindow(field, segments.bbox, k, plan.farM);
+    let polygons: PlanePolygon[] = window ? traceContour(field, plan.band, plan.snap, window, scratch) : [];
     if (tolerance > 0 && polygons.length > 0) polygons = simplifyPolygons(polygons, tolerance, plan.cellSize / 8);
-    let area = 0;
-    for (const rings of polygons) for (const ring of rings) area += ringArea(ring);
-    contours.push(new Contour(minutes[k]!, toE7(polygons, proj), segments.lengthM[k]!, area));
+    const { rings, areaM2 } = toE7(polygons, proj);
+    contours.push(new Contour(minutes[k]!, rings, segments.lengthM[k]!, areaM2));
   }
+  scratch?.keepSegments(segments.xy, segments.level);
   return {
     contours,
     method: {
@@ -227,7 +266,7 @@ export function buildIsochrones(
       absorbedToleranceM: plan.absorbed,
       cellSizeM: plan.cellSize,
       markRadiusM: plan.radius,
-      cells: raster.levels.length,
+      cells: field.codes.length,
     },
   };
 }
@@ -249,36 +288,54 @@ function centredProjection(tree: ReachTree): LocalProjection {
   return localProjection((minLon + maxLon) / 2, (minLat + maxLat) / 2);
 }
 
-/** Cells that contour k can mark: its segments' box grown by the radius and a cell. */
-function cellWindow(raster: CellRaster, bbox: Float64Array, k: number, radius: number): CellWindow | null {
+/** Samples that contour k can have inside: its segments' box grown by the field's reach and a cell. */
+function cellWindow(grid: CellGrid, bbox: Float64Array, k: number, reach: number): CellWindow | null {
   const o = 4 * k;
   if (!(bbox[o]! <= bbox[o + 2]!)) return null;
-  const { x0, y0, cellSize: s } = raster;
+  const { x0, y0, cellSize: s } = grid;
   return {
-    i0: Math.floor((bbox[o]! - radius - x0) / s) - 1,
-    j0: Math.floor((bbox[o + 1]! - radius - y0) / s) - 1,
-    i1: Math.ceil((bbox[o + 2]! + radius - x0) / s) + 1,
-    j1: Math.ceil((bbox[o + 3]! + radius - y0) / s) + 1,
+    i0: Math.floor((bbox[o]! - reach - x0) / s) - 1,
+    j0: Math.floor((bbox[o + 1]! - reach - y0) / s) - 1,
+    i1: Math.ceil((bbox[o + 2]! + reach - x0) / s) + 1,
+    j1: Math.ceil((bbox[o + 3]! + reach - y0) / s) + 1,
   };
 }
 
-/** Plane polygons to lon/lat rings in integers of 1e-7 degrees (at most 1.2 cm off). */
-function toE7(polygons: PlanePolygon[], proj: LocalProjection): E7Ring[][] {
+/**
+ * Plane polygons to lon/lat rings in integers of 1e-7 degrees (at most 1.2 cm
+ * off), and their area in the plane (square metres), in one pass over the
+ * vertices.
+ */
+function toE7(polygons: PlanePolygon[], proj: LocalProjection): { rings: E7Ring[][]; areaM2: number } {
   const { lon0, lat0, kx, ky } = proj;
   const ex = ROUND / kx;
   const ey = ROUND / ky;
   const ox = lon0 * ROUND;
   const oy = lat0 * ROUND;
-  return polygons.map((rings) =>
-    rings.map((ring) => {
-      const out = new Int32Array(ring.length);
-      for (let i = 0; i < ring.length; i += 2) {
-        out[i] = Math.round(ox + ring[i]! * ex);
-        out[i + 1] = Math.round(oy + ring[i + 1]! * ey);
+  // Twice the signed area, as ringArea sums it: counter-clockwise positive.
+  let twice = 0;
+  const rings: E7Ring[][] = [];
+  for (const polygon of polygons) {
+    const out: E7Ring[] = [];
+    for (const ring of polygon) {
+      const n = ring.length;
+      const e7 = new Int32Array(n);
+      let px = ring[n - 2]!;
+      let py = ring[n - 1]!;
+      for (let i = 0; i < n; i += 2) {
+        const x = ring[i]!;
+        const y = ring[i + 1]!;
+        twice += (px - x) * (py + y);
+        px = x;
+        py = y;
+        e7[i] = Math.round(ox + x * ex);
+        e7[i + 1] = Math.round(oy + y * ey);
       }
-      return out;
-    }),
-  );
+      out.push(e7);
+    }
+    rings.push(out);
+  }
+  return { rings, areaM2: twice / 2 };
 }
 
 export { isochroneFeatureCollection, isochroneGeoJsonText } from './isochrone-geojson.ts';

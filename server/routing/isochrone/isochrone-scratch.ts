@@ -1,8 +1,8 @@
 /**
- * Reusable buffers of isochrone builds: the raster, its block flags, the
- * traced-edge marks and the segment list, which a build would otherwise
- * allocate afresh (some 100-300 kB of typed arrays per request, off-heap
- * memory that V8 counts towards its collection triggers).
+ * Reusable buffers of isochrone builds: the distance field, its block flags,
+ * the traced-edge marks, the traced vertices and the segment list, which a
+ * build would otherwise allocate afresh (some 100-300 kB of typed arrays per
+ * request, off-heap memory that V8 counts towards its collection triggers).
  *
  * The project's scratch style: a `*Scratch` object holds the reusable
  * buffers of one kind of computation; its owner creates it (the isochrone
@@ -17,17 +17,18 @@
 export const RETAIN_BYTES = 4 << 20;
 
 export class IsochroneScratch {
-  private levelBytes: Uint8Array = new Uint8Array(0);
+  private fieldBytes: Uint8Array = new Uint8Array(0);
   private seenBytes: Uint8Array = new Uint8Array(0);
   private blockBytes: Uint8Array = new Uint8Array(0);
   private segmentXY: Float64Array = new Float64Array(0);
   private segmentLevel: Uint8Array = new Uint8Array(0);
+  private vertexValues: Float64Array = new Float64Array(4096);
 
-  /** `size` bytes for raster levels; contents undefined. */
-  levels(size: number): Uint8Array {
-    if (this.levelBytes.length >= size) return this.levelBytes.subarray(0, size);
+  /** `size` bytes for distance-field codes; contents undefined. */
+  field(size: number): Uint8Array {
+    if (this.fieldBytes.length >= size) return this.fieldBytes.subarray(0, size);
     const bytes = new Uint8Array(size);
-    if (size <= RETAIN_BYTES) this.levelBytes = bytes;
+    if (size <= RETAIN_BYTES) this.fieldBytes = bytes;
     return bytes;
   }
 
@@ -51,6 +52,21 @@ export class IsochroneScratch {
   segments(capacity: number): { xy: Float64Array; level: Uint8Array } {
     if (this.segmentLevel.length < capacity) return { xy: new Float64Array(4 * capacity), level: new Uint8Array(capacity) };
     return { xy: this.segmentXY, level: this.segmentLevel };
+  }
+
+  /**
+   * A buffer for traced vertices; contents undefined. A trace may outgrow it
+   * and give the larger one back (keepVertices). Traced rings are views of
+   * it, so they last until the next trace with this scratch: buildIsochrones
+   * turns each contour into integer rings before tracing the next.
+   */
+  vertices(): Float64Array {
+    return this.vertexValues;
+  }
+
+  /** Takes back a vertex buffer grown during a trace. */
+  keepVertices(values: Float64Array): void {
+    if (values.length > this.vertexValues.length && values.byteLength <= RETAIN_BYTES) this.vertexValues = values;
   }
 
   /** Takes back segment arrays (grown during a build) for the next one. */
