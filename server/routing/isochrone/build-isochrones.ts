@@ -304,7 +304,8 @@ function cellWindow(grid: CellGrid, bbox: Float64Array, k: number, reach: number
 /**
  * Plane polygons to lon/lat rings in integers of 1e-7 degrees (at most 1.2 cm
  * off), and their area in the plane (square metres), in one pass over the
- * vertices.
+ * vertices. The rings are views of one array per contour (one allocation,
+ * not one per ring).
  */
 function toE7(polygons: PlanePolygon[], proj: LocalProjection): { rings: E7Ring[][]; areaM2: number } {
   const { lon0, lat0, kx, ky } = proj;
@@ -312,6 +313,10 @@ function toE7(polygons: PlanePolygon[], proj: LocalProjection): { rings: E7Ring[
   const ey = ROUND / ky;
   const ox = lon0 * ROUND;
   const oy = lat0 * ROUND;
+  let total = 0;
+  for (const polygon of polygons) for (const ring of polygon) total += ring.length;
+  const all = new Int32Array(total);
+  let o = 0;
   // Twice the signed area, as ringArea sums it: counter-clockwise positive.
   let twice = 0;
   const rings: E7Ring[][] = [];
@@ -319,7 +324,6 @@ function toE7(polygons: PlanePolygon[], proj: LocalProjection): { rings: E7Ring[
     const out: E7Ring[] = [];
     for (const ring of polygon) {
       const n = ring.length;
-      const e7 = new Int32Array(n);
       let px = ring[n - 2]!;
       let py = ring[n - 1]!;
       for (let i = 0; i < n; i += 2) {
@@ -328,10 +332,11 @@ function toE7(polygons: PlanePolygon[], proj: LocalProjection): { rings: E7Ring[
         twice += (px - x) * (py + y);
         px = x;
         py = y;
-        e7[i] = Math.round(ox + x * ex);
-        e7[i + 1] = Math.round(oy + y * ey);
+        all[o + i] = Math.round(ox + x * ex);
+        all[o + i + 1] = Math.round(oy + y * ey);
       }
-      out.push(e7);
+      out.push(all.subarray(o, o + n));
+      o += n;
     }
     rings.push(out);
   }

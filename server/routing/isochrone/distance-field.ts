@@ -185,9 +185,11 @@ export function markSegments(field: DistanceField, band: FieldBand, segments: Re
           const f = t < 0 ? 0 : t > 1 ? 1 : t;
           const px = x1 + f * dx - xc;
           const py = y1 + f * dy - yc;
-          // The nearest code on r's side of the distance (rounding half up); FAR or more is never lower than what is there.
+          // The nearest code on r's side of the distance (rounding half up: the store truncates);
+          // FAR or more is never lower than what is there.
           const dist = Math.sqrt(px * px + py * py);
-          const code = dist < r ? Math.max(0, Math.min(INSIDE_MAX, (dist - r) * invBelow + THRESHOLD + 0.5)) : (dist - r) * invAbove + THRESHOLD + 0.5;
+          let code = dist < r ? Math.min(INSIDE_MAX, (dist - r) * invBelow + THRESHOLD + 0.5) : (dist - r) * invAbove + THRESHOLD + 0.5;
+          if (code < 0) code = 0;
           if (code < codes[z]!) codes[z] = code;
         }
       }
