@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
 import { describeWithData, sharedData } from './shared-data.ts';
 import { seededRandom, withFootway } from './synthetic-graph.ts';
+import { jsonOf, type ErrorAnswer, type IsochroneAnswer, type NearestAnswer } from './answer-types.ts';
 import { generateDemoCity } from './demo-city-fixture.ts';
 import { haversineM } from '../kernel/geo.ts';
 import { ingest } from '../data-pipeline/ingest.ts';
@@ -137,7 +138,7 @@ describeWithData('walkway fragments and isochrone reach on Monaco', monaco, () =
       const oldComponent = components.nodeComponent[graph.edgeSource[old.edge]!]!;
       expect(components.lengthM[oldComponent]).toBeLessThan(MIN_COMPONENT_M);
 
-      const nearest = (await (await app.http.request(`/api/nearest?lon=${FRAGMENT_POINT.lon}&lat=${FRAGMENT_POINT.lat}`)).json()) as any;
+      const nearest = await jsonOf<NearestAnswer>(await app.http.request(`/api/nearest?lon=${FRAGMENT_POINT.lon}&lat=${FRAGMENT_POINT.lat}`));
       expect(nearest.walk_seconds).toBeLessThan(600);
       const snap = snapToEdge(graph, index, FRAGMENT_POINT.lon, FRAGMENT_POINT.lat)!;
       expect(nearest.origin.snapped[0]).toBeCloseTo(snap.lon, 6);
@@ -147,7 +148,7 @@ describeWithData('walkway fragments and isochrone reach on Monaco', monaco, () =
 
       const response = await app.http.request(`/api/isochrone?lon=${FRAGMENT_POINT.lon}&lat=${FRAGMENT_POINT.lat}&minutes=15`);
       expect(response.status).toBe(200);
-      const iso = (await response.json()) as any;
+      const iso = await jsonOf<IsochroneAnswer>(response);
       // Before, the 15-minute isochrone was the 125 m fragment.
       expect(iso.features[0].properties.reachable_m).toBeGreaterThan(5000);
       expect(iso.properties.snaps).toEqual([{ lon: FRAGMENT_POINT.lon, lat: FRAGMENT_POINT.lat, snapped: nearest.origin.snapped, access_m: nearest.origin.access_m }]);
@@ -161,7 +162,7 @@ describeWithData('walkway fragments and isochrone reach on Monaco', monaco, () =
       for (const [lon, lat] of off.slice(0, 3)) {
         const response = await app.http.request(`/api/nearest?lon=${lon}&lat=${lat}`);
         expect(response.status).toBe(422);
-        expect(((await response.json()) as any).error.code).toMatch(/off_network|outside_data_bounds/);
+        expect((await jsonOf<ErrorAnswer>(response)).error.code).toMatch(/off_network|outside_data_bounds/);
       }
       console.info(`Monaco: ${components.fragments} fragments (${Math.round(components.fragmentLengthM)} m); ${points} points beside them, ${snapped} snapped to the network, ${off.length} beyond ${MAX_SNAP_DISTANCE_M} m`);
     });
@@ -179,7 +180,7 @@ describeWithData('walkway fragments and isochrone reach on Monaco', monaco, () =
             : await app.http.request('/api/isochrone', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ origins, minutes: [5, 10, 15] }) });
         if (response.status === 422) continue; // a unit off the network is not an origin
         expect(response.status).toBe(200);
-        const body = (await response.json()) as any;
+        const body = await jsonOf<IsochroneAnswer>(response);
         const features = [...body.features].reverse(); // smallest first, like limits
         const snaps = origins.map(([lon, lat]) => snapToEdge(graph, index, lon, lat)!);
         const reference = referenceReach(graph, index, snaps, units, centers, limits);

@@ -4,6 +4,7 @@
  * unit by unit; and a center in the sea off Monaco (7.46, 43.75), which no
  * one can walk to, is refused (422) as a new center and as a scenario's.
  */
+import { jsonOf, type ErrorAnswer } from './answer-types.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../data-pipeline/ingest.ts';
 import { osmToBundle } from '../data-pipeline/osm/osm-to-bundle.ts';
@@ -48,11 +49,11 @@ describeWithData('planning on Monaco', monaco, () => {
         app.http.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const center = await send('/api/centers', { name: 'Buoy', kind: 'neighborhood', ...AT_SEA });
       expect(center.status).toBe(422);
-      expect(((await center.json()) as any).error).toMatchObject({ code: 'off_network', message: expect.stringContaining('(7.46, 43.75)') });
+      expect((await jsonOf<ErrorAnswer>(center)).error).toMatchObject({ code: 'off_network', message: expect.stringContaining('(7.46, 43.75)') });
       const scenario = await send('/api/scenarios', { name: 'Buoy', changes: [{ op: 'add', name: 'Buoy', kind: 'neighborhood', ...AT_SEA }] });
       expect(scenario.status).toBe(422);
-      expect(((await scenario.json()) as any).error.message).toMatch(/changes\[0\] \(add\) \(7\.46, 43\.75\) is more than 500 m from any walkable way/);
-      expect(((await (await app.http.request('/api/centers')).json()) as any).centers.every((c: any) => c.name !== 'Buoy')).toBe(true);
+      expect((await jsonOf<ErrorAnswer>(scenario)).error.message).toMatch(/changes\[0\] \(add\) \(7\.46, 43\.75\) is more than 500 m from any walkable way/);
+      expect((await jsonOf<{ centers: { name: string }[] }>(await app.http.request('/api/centers'))).centers.every((c) => c.name !== 'Buoy')).toBe(true);
     });
   });
 });

@@ -90,14 +90,10 @@ export function maskSnaps(snaps: SnapColumns, include: (i: number) => boolean): 
 /**
  * Computes every household's time to its nearest center among `centers`
  * (snapped; edge -1 means left out). Pure: reads its inputs, returns new arrays.
- * With `limit` (graph units) the search stops there: a unit within the limit
- * reaches it through a node within the limit, so its time is exact; a unit
- * beyond it reads Infinity. Enough for "who is within T" with limit = T.
  */
-export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers: SnapColumns, scratch?: SearchScratch, limit = Infinity): HouseholdCoverage {
+export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers: SnapColumns, scratch?: SearchScratch): HouseholdCoverage {
   const started = performance.now();
-  // With a limit (graph units), nodes beyond it stay Infinity: units beyond it read as unreached.
-  const tree = multiSourceSearch(graph, centers, { direction: 'to', scratch, limit });
+  const tree = multiSourceSearch(graph, centers, { direction: 'to', scratch });
   const searchMs = performance.now() - started;
   const seconds = new Float32Array(units.count);
   const nearest = new Int32Array(units.count);
