@@ -136,8 +136,8 @@ async function loadCoverage(state) {
   try {
     renderCoverage(await fetchCoverage(state.level));
   } catch (error) {
-    byId('coverage-body').textContent = 'Coverage is not available.';
-    showError('Coverage', error);
+    byId('coverage-body').textContent = '暂无覆盖率数据。';
+    showError('覆盖率', error);
   }
 }
 
@@ -157,7 +157,7 @@ async function findNearest(state, point) {
     renderNearest(nearest);
   } catch (error) {
     hideNearest();
-    showError('Nearest center', error);
+    showError('最近的服务中心', error);
   }
 }
 
@@ -174,7 +174,7 @@ async function showIsochrone(state) {
     const features = [...(collection.features ?? [])].sort((a, b) => (b.properties?.minutes ?? 0) - (a.properties?.minutes ?? 0));
     setGeoJson(state.map, SOURCES.isochrone, { type: 'FeatureCollection', features });
   } catch (error) {
-    showError('Isochrone', error);
+    showError('等时圈', error);
   } finally {
     button.disabled = false;
   }
@@ -188,15 +188,15 @@ async function showIsochrone(state) {
 async function addCandidate(state, point) {
   const kind = /** @type {HTMLSelectElement} */ (byId('candidate-kind')).value;
   const typed = /** @type {HTMLInputElement} */ (byId('candidate-name')).value.trim();
-  const name = typed || `Candidate ${state.candidates.length + 1}`;
+  const name = typed || `候选点 ${state.candidates.length + 1}`;
   try {
     const center = await createCenter({ name, kind, lon: point[0], lat: point[1] });
     state.candidates.push({ id: center.id, name, kind });
     renderCandidates(state.candidates, (id) => removeCandidate(state, id));
     await centersChanged(state);
-    showNote(`Added "${name}": coverage and tiles updated.`);
+    showNote(`已添加“${name}”：覆盖率和地图已更新。`);
   } catch (error) {
-    showError('Add candidate center', error);
+    showError('添加候选服务中心', error);
   }
 }
 
@@ -211,7 +211,7 @@ async function removeCandidate(state, id) {
     renderCandidates(state.candidates, (other) => removeCandidate(state, other));
     await centersChanged(state);
   } catch (error) {
-    showError('Remove candidate center', error);
+    showError('删除候选服务中心', error);
   }
 }
 
@@ -290,17 +290,17 @@ function wireControls(state) {
 function reportMapErrors(map) {
   const seen = new Set();
   map.on('error', (event) => {
-    const message = event?.error?.message ?? String(event?.error ?? 'unknown map error');
+    const message = event?.error?.message ?? String(event?.error ?? '未知的地图错误');
     if (seen.has(message)) return;
     seen.add(message);
-    showError('Map', event?.error ?? message);
+    showError('地图', event?.error ?? message);
   });
 }
 
 async function start() {
   const ready = document.documentElement.dataset;
   try {
-    if (!maplibregl) throw new Error('MapLibre did not load from /vendor/maplibre-gl.js');
+    if (!maplibregl) throw new Error('地图库未能加载（/vendor/maplibre-gl.js）');
     const { catalog, basemap, overlay } = await loadTileInfo();
     const style = buildStyle({ catalog, basemap, overlay, origin: location.origin });
     const map = new maplibregl.Map({ container: 'map', style, ...initialView(overlay ?? basemap), attributionControl: { compact: false } });
@@ -324,7 +324,7 @@ async function start() {
     await loadCoverage(state);
   } catch (error) {
     ready.ready = 'error';
-    showError('Starting the map', error);
+    showError('启动地图', error);
   }
 }
 

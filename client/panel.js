@@ -37,7 +37,7 @@ function el(tag, attributes = {}, children = []) {
 export function showError(context, error) {
   const message = error instanceof Error ? error.message : String(error);
   const code = /** @type {any} */ (error)?.code;
-  const close = el('button', { type: 'button', class: 'close', 'aria-label': 'Dismiss' }, ['×']);
+  const close = el('button', { type: 'button', class: 'close', 'aria-label': '关闭' }, ['×']);
   const box = el('div', { class: 'message error' }, [
     el('strong', {}, [context]),
     ' ',
@@ -66,16 +66,16 @@ export function clearMessages() {
 
 /**
  * @param {number} seconds
- * @returns {string} e.g. "12 min 30 s"
+ * @returns {string} e.g. "12 分 30 秒"
  */
 export function formatWalk(seconds) {
   const total = Math.round(seconds);
   const minutes = Math.floor(total / 60);
   const rest = total % 60;
-  return minutes > 0 ? `${minutes} min ${String(rest).padStart(2, '0')} s` : `${rest} s`;
+  return minutes > 0 ? `${minutes} 分 ${String(rest).padStart(2, '0')} 秒` : `${rest} 秒`;
 }
 
-const integer = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
+const integer = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 0 });
 
 /**
  * @param {number | null | undefined} share 0..1
@@ -102,25 +102,25 @@ export function renderCoverage(coverage) {
   const rows = [...coverage.units]
     .sort((a, b) => (a.share ?? 2) - (b.share ?? 2))
     .map((u) => el('tr', {}, [
-      el('td', { title: u.code ?? '' }, [u.name || u.code || '(unnamed)']),
+      el('td', { title: u.code ?? '' }, [u.name || u.code || '（未命名）']),
       el('td', { class: 'num' }, [integer.format(u.households)]),
       el('td', { class: 'num' }, [integer.format(u.covered)]),
       shareCell(u.share),
     ]));
   const total = el('tr', { class: 'total' }, [
-    el('td', {}, ['Total']),
+    el('td', {}, ['合计']),
     el('td', { class: 'num' }, [integer.format(coverage.total.households)]),
     el('td', { class: 'num' }, [integer.format(coverage.total.covered)]),
     shareCell(coverage.total.share),
   ]);
-  const head = el('tr', {}, ['Unit', 'Households', 'Covered', 'Share'].map((h) => el('th', {}, [h])));
+  const head = el('tr', {}, ['单元', '户数', '已覆盖', '覆盖率'].map((h) => el('th', {}, [h])));
   byId('coverage-body').replaceChildren(el('table', { class: 'coverage' }, [el('thead', {}, [head]), el('tbody', {}, rows), el('tfoot', {}, [total])]));
 }
 
 /** Readable names of the center kinds the demo and the design define; OSM kinds show as they are. */
 const KIND_LABELS = {
-  neighborhood: 'Neighbourhood center (Party Building +)',
-  governance: 'Governance center (Comprehensive Management +)',
+  neighborhood: '党群服务中心（党建+）',
+  governance: '综治中心（综治+）',
 };
 
 /**
@@ -128,7 +128,7 @@ const KIND_LABELS = {
  * @returns {string}
  */
 export function kindLabel(kind) {
-  return /** @type {Record<string, string>} */ (KIND_LABELS)[kind] ?? `${kind} center`;
+  return /** @type {Record<string, string>} */ (KIND_LABELS)[kind] ?? kind;
 }
 
 /**
@@ -142,7 +142,7 @@ export function renderNearest(nearest) {
     el('p', {}, [kindLabel(nearest.center.kind)]),
     el('p', { class: within ? 'walk ok' : 'walk far' }, [
       el('strong', {}, [formatWalk(nearest.walk_seconds)]),
-      ` walk, ${integer.format(nearest.distance_m)} m — ${within ? 'within' : 'outside'} the 15-minute circle`,
+      ` 步行，${integer.format(nearest.distance_m)} 米 — ${within ? '在' : '不在'}15分钟生活圈内`,
     ]),
   );
   byId('nearest').hidden = false;
@@ -169,35 +169,35 @@ function legendRow(color, label, shape = 'dot') {
 export function renderLegend(info) {
   const households = {
     walk: [
-      legendRow(COLORS.walk[0], '≤ 5 min walk'),
-      legendRow(COLORS.walk[1], '5–10 min'),
-      legendRow(COLORS.walk[2], '10–15 min'),
-      legendRow(COLORS.uncovered, '> 15 min: not covered'),
-      legendRow(COLORS.unreachable, 'no center reachable'),
+      legendRow(COLORS.walk[0], '步行 ≤ 5 分钟'),
+      legendRow(COLORS.walk[1], '5–10 分钟'),
+      legendRow(COLORS.walk[2], '10–15 分钟'),
+      legendRow(COLORS.uncovered, '> 15 分钟：未覆盖'),
+      legendRow(COLORS.unreachable, '无可达服务中心'),
     ],
-    covered: [legendRow(COLORS.walk[1], 'within 15 min (covered)'), legendRow(COLORS.uncovered, 'beyond 15 min (not covered)')],
-    plain: [legendRow(COLORS.household, 'household unit (walk times not in the tiles)')],
+    covered: [legendRow(COLORS.walk[1], '15 分钟内（已覆盖）'), legendRow(COLORS.uncovered, '超过 15 分钟（未覆盖）')],
+    plain: [legendRow(COLORS.household, '住户单元（瓦片中无步行时间）')],
   }[info.householdMode];
   const grids = info.gridShare
-    ? [legendRow(COLORS.share[0], 'grid: 0 % covered', 'box'), legendRow(COLORS.share[2], 'grid: 75 %', 'box'), legendRow(COLORS.share[4], 'grid: 100 %', 'box')]
-    : [legendRow('transparent', 'grid boundary (no coverage share in the tiles)', 'box')];
+    ? [legendRow(COLORS.share[0], '网格：覆盖 0 %', 'box'), legendRow(COLORS.share[2], '网格：75 %', 'box'), legendRow(COLORS.share[4], '网格：100 %', 'box')]
+    : [legendRow('transparent', '网格边界（瓦片中无覆盖率）', 'box')];
   byId('legend-body').replaceChildren(
-    el('h3', {}, [`Households (from zoom ${info.householdMinzoom})`]),
+    el('h3', {}, [`住户（缩放级别 ${info.householdMinzoom} 起）`]),
     el('ul', {}, households),
-    el('h3', {}, ['Centers']),
+    el('h3', {}, ['服务中心']),
     el('ul', {}, [
-      legendRow(COLORS.centers.neighborhood, 'neighbourhood (Party Building +)'),
-      legendRow(COLORS.centers.governance, 'governance (Comprehensive Management +)'),
-      legendRow(COLORS.centers.other, 'other service'),
-      legendRow(COLORS.candidate, 'candidate added here'),
+      legendRow(COLORS.centers.neighborhood, '党群服务中心（党建+）'),
+      legendRow(COLORS.centers.governance, '综治中心（综治+）'),
+      legendRow(COLORS.centers.other, '其他设施（幼儿园、学校、市场等）'),
+      legendRow(COLORS.candidate, '在此添加的候选点'),
     ]),
-    el('h3', {}, ['Grids']),
+    el('h3', {}, ['网格']),
     el('ul', {}, grids),
-    el('h3', {}, ['Isochrone from the clicked point']),
+    el('h3', {}, ['点击位置的步行等时圈']),
     el('ul', {}, [
-      legendRow(COLORS.isochrone[5], '5 min', 'box'),
-      legendRow(COLORS.isochrone[10], '10 min', 'box'),
-      legendRow(COLORS.isochrone[15], '15 min', 'box'),
+      legendRow(COLORS.isochrone[5], '5 分钟', 'box'),
+      legendRow(COLORS.isochrone[10], '10 分钟', 'box'),
+      legendRow(COLORS.isochrone[15], '15 分钟', 'box'),
     ]),
   );
 }
@@ -210,7 +210,7 @@ export function renderLegend(info) {
 export function renderCandidates(candidates, onRemove) {
   byId('candidates').replaceChildren(
     ...candidates.map((c) => {
-      const remove = el('button', { type: 'button', class: 'remove' }, ['remove']);
+      const remove = el('button', { type: 'button', class: 'remove' }, ['删除']);
       remove.addEventListener('click', () => onRemove(c.id));
       return el('li', {}, [`${c.name} (${c.kind}) `, remove]);
     }),

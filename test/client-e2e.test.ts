@@ -199,7 +199,7 @@ function suite(): void {
     const box = (await page.locator('#map canvas').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.55);
     await page.waitForSelector('#nearest:not([hidden]) .walk', { timeout: 60_000 });
-    expect(await page.locator('#nearest-body').innerText()).toMatch(/\d+ (min|s)/);
+    expect(await page.locator('#nearest-body').innerText()).toMatch(/\d+ (分|秒)/);
     await page.click('#isochrone-button');
     // Polls every frame until the contours are drawn, or an error shows in the panel.
     await page.waitForFunction(
@@ -266,7 +266,7 @@ function suite(): void {
     const box = (await page.locator('#map canvas').boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForSelector('#messages .message.error', { timeout: 60_000 });
-    expect((await panelErrors(page)).join('\n')).toMatch(/Nearest center/);
+    expect((await panelErrors(page)).join('\n')).toMatch(/最近的服务中心/);
     forgetExpected4xx(fixture().problems);
   });
 
