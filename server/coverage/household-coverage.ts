@@ -12,7 +12,8 @@
  */
 import { multiSourceSearch } from '../routing/search/multi-source-search.ts';
 import { accessCost, alongEdgeCost, costToSource, costToTarget } from '../routing/search/partial-edge.ts';
-import type { SearchScratch } from '../routing/search/search-state.ts';
+import { withState, type SearchScratch } from '../routing/search/search-state.ts';
+import { runSearch, seedAtEdgePoint } from '../routing/search/bounded-search.ts';
 import type { SnapColumns } from '../routing/search/snap.ts';
 import type { WalkGraph } from '../routing/graph/walk-graph.ts';
 
@@ -109,40 +110,52 @@ export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers:
 
 /**
  * Sets within[i] = 1 for every unit within `limit` graph units of one of
- * `centers` (others are left as they are). One search bounded at the limit;
- * then only the units on edges next to a reached node are looked at, so a
- * 5-minute question costs a 5-minute search, not a pass over the city.
- * `out` holds the per-node arrays between calls (length nodeCount).
+ * `centers` (others are left as they are). One search bounded at the limit,
+ * read straight from the search state (no per-node arrays filled or copied);
+ * then, when the search settled few nodes, only the units on edges next to a
+ * settled node are looked at, so a 5-minute question costs a 5-minute search
+ * and not a pass over the city; when it settled many, one sequential pass
+ * over the units is cheaper than hopping from node to edge to unit.
  */
-export function markUnitsWithin(
-  graph: WalkGraph,
-  units: LinkedUnits,
-  centers: SnapColumns,
-  limit: number,
-  within: Uint8Array,
-  out: { time: Float64Array; source: Int32Array },
-  scratch?: SearchScratch,
-): void {
-  const { time } = multiSourceSearch(graph, centers, { direction: 'to', scratch, limit, out });
-  const { edgeOffset, unitsOnEdge, sourceNode, targetNode, toSource, toTarget } = units;
-  for (let v = 0; v < graph.nodeCount; v++) {
-    if (time[v] === Infinity) continue;
-    for (let a = graph.arcOffset[v]!; a < graph.arcOffset[v + 1]!; a++) {
-      const e = graph.arcEdge[a]! & 0x7fffffff;
-      for (let k = edgeOffset[e]!, end = edgeOffset[e + 1]!; k < end; k++) {
-        const i = unitsOnEdge[k]!;
-        if (within[i]) continue;
-        const t = Math.min(toSource[i]! + time[sourceNode[i]!]!, toTarget[i]! + time[targetNode[i]!]!);
-        if (t <= limit) within[i] = 1;
+export function markUnitsWithin(graph: WalkGraph, units: LinkedUnits, centers: SnapColumns, limit: number, within: Uint8Array, scratch?: SearchScratch): void {
+  withState(
+    graph,
+    (state) => {
+      for (let c = 0; c < centers.count; c++) {
+        const e = centers.edge[c]!;
+        if (e >= 0) seedAtEdgePoint(graph, state, e, centers.fraction[c]!, centers.distanceM[c]!, c, 'to');
       }
-    }
-  }
+      runSearch(graph, state, limit, 'to');
+      // Every node the search touched is settled with its final time: nothing above the limit is queued.
+      const { dist, stamp, gen, order, settledCount } = state;
+      const { sourceNode, targetNode, toSource, toTarget } = units;
+      const timeOf = (v: number) => (stamp[v] === gen ? dist[v]! : Infinity);
+      const mark = (i: number) => {
+        if (within[i]) return;
+        const t = Math.min(toSource[i]! + timeOf(sourceNode[i]!), toTarget[i]! + timeOf(targetNode[i]!));
+        if (t <= limit) within[i] = 1;
+      };
+      if (settledCount * 4 > graph.nodeCount) {
+        for (let i = 0; i < units.count; i++) mark(i);
+      } else {
+        const { edgeOffset, unitsOnEdge } = units;
+        for (let k = 0; k < settledCount; k++) {
+          const v = order[k]!;
+          for (let a = graph.arcOffset[v]!; a < graph.arcOffset[v + 1]!; a++) {
+            const e = graph.arcEdge[a]! & 0x7fffffff;
+            for (let q = edgeOffset[e]!, end = edgeOffset[e + 1]!; q < end; q++) mark(unitsOnEdge[q]!);
+          }
+        }
+      }
+    },
+    scratch,
+  );
   // Centers on a unit's own edge, reached directly along it.
   for (let c = 0; c < centers.count; c++) {
     const e = centers.edge[c]!;
     if (e < 0) continue;
-    for (let k = edgeOffset[e]!, end = edgeOffset[e + 1]!; k < end; k++) {
-      const i = unitsOnEdge[k]!;
+    for (let k = units.edgeOffset[e]!, end = units.edgeOffset[e + 1]!; k < end; k++) {
+      const i = units.unitsOnEdge[k]!;
       if (within[i]) continue;
       const along = alongEdgeCost(graph, e, units.snaps.fraction[i]!, centers.fraction[c]!);
       if (along >= 0 && accessCost(units.snaps.distanceM[i]!) + along + accessCost(centers.distanceM[c]!) <= limit) within[i] = 1;

@@ -71,9 +71,6 @@ export function checkStandard(
   const present = new Set(base.centers.kinds);
   const all = new Uint8Array(n).fill(1);
   const tierBits = new Uint8Array(n);
-  // Per-node search output, shared by every kind's search (all profiles' graphs have the same nodes).
-  const nodes = base.loaded.graph.nodeCount;
-  const nodeArrays = { time: new Float64Array(nodes), source: new Int32Array(nodes) };
   const tiers: TierCheck[] = standard.tiers.map((tier, t) => {
     const meets = new Uint8Array(n).fill(1);
     const kinds: KindCheck[] = [];
@@ -89,7 +86,7 @@ export function checkStandard(
       const limit = thresholdSeconds(tier.minutes, WALK_PROFILES[profile].speedKmh);
       const snaps = centerSnapsOf(model, kind.kind);
       const within = new Uint8Array(n);
-      markUnitsWithin(model.loaded.graph, model.units, snaps, limit, within, nodeArrays, model.loaded.scratch);
+      markUnitsWithin(model.loaded.graph, model.units, snaps, limit, within, model.loaded.scratch);
       for (let i = 0; i < n; i++) if (!within[i]) meets[i] = 0;
       let centers = 0;
       for (let c = 0; c < model.centers.count; c++) if (model.centers.kind[c] === kind.kind) centers++;
