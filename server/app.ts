@@ -37,6 +37,9 @@ import { suggestRoutes } from './planning/suggest-routes.ts';
 import { SuggestRunner } from './planning/suggest/suggest-runner.ts';
 import { createScenarioTiles } from './planning/scenario-tiles.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
+import { installAccessGate } from './http/route-access.ts';
+import { createAccessGate, type AccessGateOptions } from './auth/access-gate.ts';
+import { createTokenStore } from './auth/token-store.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
 
 export interface AppDeps {
@@ -56,6 +59,8 @@ export interface AppDeps {
    * embedded database, where a low-zoom tile takes up to a second to make.
    */
   warmTiles?: boolean;
+  /** Who may read and write (auth/access-gate.ts has the defaults: reads public, writes need a planner token). */
+  access?: Partial<AccessGateOptions>;
 }
 
 export interface App {
@@ -75,6 +80,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const http = new OpenAPIHono();
   http.onError(handleError(deps.logger));
   http.notFound(handleNotFound);
+  // Every route checks its access rule (x-access) against this gate before reading its input.
+  const tokens = createTokenStore(deps.db);
+  http.use('*', installAccessGate(createAccessGate(tokens, deps.access)));
   const changes = deps.changes ?? createDataChanges();
   // Changes by other processes (imports, other instances) reach this one
   // through PostgreSQL: at once by LISTEN/NOTIFY on the server backend, and

@@ -7,6 +7,7 @@ import { silentLogger } from '../server/logger.ts';
 import type { BackendKind } from '../kernel/db/database.ts';
 import { openTestDatabase, type TestDatabase } from './backends.ts';
 import { storeSmallCity } from './tiles-fixture.ts';
+import { bearer } from './auth-fixture.ts';
 
 /** Opens a database of `kind`, stores the small city and starts the app on it, settled. */
 export async function openSmallCityApp(kind: BackendKind): Promise<{ t: TestDatabase; app: App }> {
@@ -18,8 +19,9 @@ export async function openSmallCityApp(kind: BackendKind): Promise<{ t: TestData
 }
 
 /** A request with a JSON body (when given); the answer's status, parsed body and headers. */
-export async function sendJson(app: App, method: string, path: string, body?: unknown) {
-  const res = await app.http.request(path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+export async function sendJson(app: App, method: string, path: string, body?: unknown, token?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? bearer(token) : {}) };
+  const res = await app.http.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined, headers: res.headers };
 }

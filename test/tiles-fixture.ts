@@ -6,6 +6,10 @@
  * bytes into plain objects with a comparison between backends, and the tile
  * and center routes on a bare app.
  */
+import { installAccessGate } from '../server/http/route-access.ts';
+import { createAccessGate } from '../server/auth/access-gate.ts';
+import { createTokenStore } from '../server/auth/token-store.ts';
+import { testToken } from './auth-fixture.ts';
 import { VectorTile } from '@mapbox/vector-tile';
 import { Hono } from 'hono';
 import Pbf from 'pbf';
@@ -432,7 +436,9 @@ export async function tileTestApp(db: Database, options: Partial<TileServiceOpti
   const http = new Hono();
   http.onError(handleError(silentLogger));
   http.notFound(handleNotFound);
+  // Writes need a planner token, as in the app.
+  http.use('*', installAccessGate(createAccessGate(createTokenStore(db))));
   http.route('/', tileRoutes(service));
   http.route('/', centerRoutes(createCenterStore(db, changes, 'tile-test')));
-  return { http, changes, service };
+  return { http, changes, service, token: await testToken(db) };
 }

@@ -18,6 +18,7 @@ import { z, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { readJsonBody } from './json-body.ts';
 import { HttpError } from './error-codes.ts';
+import { authorize, type RouteAccess } from './route-access.ts';
 
 type Schema = z.ZodType | undefined;
 type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
@@ -31,6 +32,13 @@ export interface RouteSpec<Q extends Schema, P extends Schema, B extends Schema>
   /** Path parameters by template name when honoPath differs; throws a `not_found` HttpError when a segment does not fit. */
   paramsFrom?: (c: Context) => Record<string, string>;
   operationId: string;
+  /**
+   * Who may call it: 'read' is public unless the deployment makes reads need a
+   * token; 'planner' and 'admin' need a token of that role (admin covers
+   * planner). Default: 'read' for GET, 'planner' for every other method, so a
+   * new write is protected unless it says otherwise.
+   */
+  access?: RouteAccess;
   tags: string[];
   summary: string;
   description?: string;
@@ -109,7 +117,11 @@ export function defineRoute<Q extends Schema = undefined, P extends Schema = und
   if (spec.params) request.params = spec.params as never;
   if (spec.extraParameters) request.headers = spec.extraParameters;
   if (spec.body) request.body = { required: true, content: { 'application/json': { schema: spec.body } } };
+  const access: RouteAccess = spec.access ?? (spec.method === 'get' ? 'read' : 'planner');
   app.openAPIRegistry.registerPath({
+    // The access rule, for people (security) and for the edge's own CORS and tests (x-access).
+    'x-access': access,
+    security: access === 'read' ? [{}, { bearer: [] }] : [{ bearer: [] }],
     method: spec.method,
     path: spec.path,
     operationId: spec.operationId,
@@ -122,6 +134,7 @@ export function defineRoute<Q extends Schema = undefined, P extends Schema = und
   const honoPath = spec.honoPath ?? spec.path.replace(/\{([^}]+)\}/g, ':$1');
   const limit = spec.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   app.on(spec.method.toUpperCase(), honoPath, async (c) => {
+    await authorize(c, access);
     const input = {
       params: check(spec.params, spec.paramsFrom ? spec.paramsFrom(c) : c.req.param(), 'params'),
       query: spec.query ? check(spec.query, c.req.query(), 'query') : undefined,

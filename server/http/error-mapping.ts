@@ -69,7 +69,7 @@ export function httpErrorOf(error: unknown): HttpError | undefined {
 export function handleError(logger: Logger) {
   return (err: Error, c: Context) => {
     const known = httpErrorOf(err);
-    if (known) return c.json(errorBody(known.code, known.message, known.field), known.status as ContentfulStatusCode);
+    if (known) return c.json(errorBody(known.code, known.message, known.field), known.status as ContentfulStatusCode, known.headers);
     logger.error('unhandled error', { path: c.req.path, error: err.stack ?? String(err) });
     return c.json(errorBody('internal', 'internal error; the server log has details'), 500);
   };

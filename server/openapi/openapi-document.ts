@@ -23,6 +23,13 @@ const TAGS = [
 
 /** The document of every operation registered on `app` (and the apps routed into it). */
 export function createOpenApiDocument(app: OpenAPIHono): Record<string, unknown> {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A token from `npm run token -- create --role planner|admin|reader --name ...`. Writes need a planner (or admin) token; ' +
+      'reads are public unless the deployment sets READS_NEED_TOKEN. `x-access` on each operation says which.',
+  });
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {

@@ -46,7 +46,7 @@ export function scenarioRoutes(scenarios: ScenarioService) {
 
   defineRoute(
     app,
-    { method: 'get', path: '/api/scenarios', operationId: 'listScenarios', tags, summary: 'The stored scenarios', responses: { 200: { description: 'By id.', content: json(ScenarioList) }, 500: internalError } },
+    { method: 'get', path: '/api/scenarios', operationId: 'listScenarios', access: 'planner', tags, summary: 'The stored scenarios', responses: { 200: { description: 'By id.', content: json(ScenarioList) }, 500: internalError } },
     async (c) => c.json({ scenarios: await scenarios.list() }),
   );
 

@@ -26,6 +26,8 @@ export function suggestRoutes(suggestions: SuggestService) {
     {
       method: 'post',
       path: '/api/plan/suggest',
+      // It stores nothing: a read, open to anyone, limited per client (server/limits).
+      access: 'read',
       operationId: 'suggestSites',
       tags: ['planning'],
       summary: 'Suggest sites for new centers, with the gap to the optimum',

@@ -188,6 +188,8 @@ export function isochroneRoutes(search: IsochroneSearch) {
     {
       method: 'post',
       path: '/api/isochrone',
+      // A POST only because many origins do not fit a URL: a read.
+      access: 'read',
       operationId: 'postIsochrone',
       tags: ['routing'],
       summary: 'Walking isochrones of several points (their union)',
