@@ -34,6 +34,8 @@
  */
 /** @typedef {{ id: number, name: string, kind: string, lon: number, lat: number, source: string }} Center a stored center */
 
+import { authHeaders } from './session.js';
+
 /** An API failure with the server's code and message, or a client-side one. */
 export class ApiError extends Error {
   /**
@@ -59,7 +61,7 @@ export class ApiError extends Error {
 export async function requestJson(url, init) {
   let response;
   try {
-    response = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+    response = await fetch(url, { ...init, headers: { accept: 'application/json', ...authHeaders(url), ...init?.headers } });
   } catch (error) {
     throw new ApiError(0, 'network', `${url}: ${error instanceof Error ? error.message : String(error)}`);
   }

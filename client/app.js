@@ -10,6 +10,7 @@
  * turns "true" once the style has loaded and the first frame is drawn
  * ("error" when the map could not start).
  */
+import { authHeaders, takeTokenFromAddress } from './session.js';
 import { createCenter, deleteCenter, fetchCatalog, fetchCoverage, fetchIsochrone, fetchNearest, fetchTileJson } from './api.js';
 import {
   BASEMAP_LAYERS,
@@ -298,12 +299,20 @@ function reportMapErrors(map) {
 }
 
 async function start() {
+  takeTokenFromAddress();
   const ready = document.documentElement.dataset;
   try {
     if (!maplibregl) throw new Error('地图库未能加载（/vendor/maplibre-gl.js）');
     const { catalog, basemap, overlay } = await loadTileInfo();
     const style = buildStyle({ catalog, basemap, overlay, origin: location.origin });
-    const map = new maplibregl.Map({ container: 'map', style, ...initialView(overlay ?? basemap), attributionControl: { compact: false } });
+    const map = new maplibregl.Map({
+      container: 'map',
+      style,
+      ...initialView(overlay ?? basemap),
+      attributionControl: { compact: false },
+      // Private deployments need the token for tiles too (only same-origin URLs get it).
+      transformRequest: (url) => ({ url, headers: authHeaders(url) }),
+    });
     zoomToDetail(map, catalog);
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');

@@ -29,14 +29,20 @@ function el(tag, attributes = {}, children = []) {
   return element;
 }
 
+/** What to do when a change is refused for want of a token, in the user's words. @type {Record<string, string>} */
+const ACCESS_HINTS = {
+  unauthorized: '修改数据需要规划员令牌：请用服务器首次启动时打印的链接打开本页，或请管理员运行 npm run token -- create --role planner --name "…" 生成令牌，再以 #token=… 结尾的链接打开。',
+  forbidden: '此令牌的角色无权进行这项修改（需要规划员或管理员令牌）。',
+};
+
 /**
  * Shows an error in the panel (with the API's code when there is one) until dismissed.
  * @param {string} context what the client was doing
  * @param {unknown} error
  */
 export function showError(context, error) {
-  const message = error instanceof Error ? error.message : String(error);
   const code = /** @type {any} */ (error)?.code;
+  const message = ACCESS_HINTS[code] ?? (error instanceof Error ? error.message : String(error));
   const close = el('button', { type: 'button', class: 'close', 'aria-label': '关闭' }, ['×']);
   const box = el('div', { class: 'message error' }, [
     el('strong', {}, [context]),

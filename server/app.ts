@@ -40,6 +40,8 @@ import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { installAccessGate } from './http/route-access.ts';
 import { createAccessGate, type AccessGateOptions } from './auth/access-gate.ts';
 import { createTokenStore } from './auth/token-store.ts';
+import { auditRoutes } from './auth/audit-routes.ts';
+import { tokenRoutes } from './auth/token-routes.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
 
 export interface AppDeps {
@@ -145,6 +147,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.route('/', suggestRoutes(createSuggestService(coverage, scenarios, suggestRunner)));
   http.route('/', coverageRoutes(coverage, scenarios));
   http.route('/', standardRoutes(standard));
+  // Who changed what (planners), and the tokens themselves (admins).
+  http.route('/', auditRoutes(deps.db));
+  http.route('/', tokenRoutes(tokens));
   // GET /api/events: every change as Server-Sent Events, for maps that follow the data.
   const events = eventRoutes(deps.db, changes);
   http.route('/', events.routes);

@@ -31,6 +31,8 @@ export interface Config {
    * PostGIS server makes one in milliseconds.
    */
   warmTiles: 'auto' | 'on' | 'off';
+  /** Private deployments: every read (tiles, isochrones, coverage, ...) needs a token too; writes always do. */
+  readsNeedToken: boolean;
 }
 
 export const defaultConfig: Config = {
@@ -43,6 +45,7 @@ export const defaultConfig: Config = {
   statementTimeoutMs: 30_000,
   demoOnEmpty: 'auto',
   warmTiles: 'auto',
+  readsNeedToken: false,
 };
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -78,6 +81,13 @@ function warmSetting(value: string | undefined): Config['warmTiles'] {
   throw new Error(`WARM_TILES must be auto, on or off, got "${value}"`);
 }
 
+function booleanSetting(value: string | undefined, name: string, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(value)) return true;
+  if (['0', 'false', 'off', 'no'].includes(value)) return false;
+  throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
 /** Builds the config from environment and flags; flags win. Throws with the bad setting's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const pick = (flagName: string, envName: string) => flag(argv, flagName) ?? env[envName];
@@ -94,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     statementTimeoutMs: integer(pick('statement-timeout', 'STATEMENT_TIMEOUT_MS'), 'STATEMENT_TIMEOUT_MS', defaultConfig.statementTimeoutMs, 0),
     demoOnEmpty: demoSetting(pick('demo', 'DEMO_ON_EMPTY')),
     warmTiles: warmSetting(pick('warm-tiles', 'WARM_TILES')),
+    readsNeedToken: booleanSetting(pick('reads-need-token', 'READS_NEED_TOKEN'), 'READS_NEED_TOKEN', defaultConfig.readsNeedToken),
   };
 }

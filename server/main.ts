@@ -10,6 +10,8 @@ import { openDatabase } from './db/open-database.ts';
 import { readDataState } from '../kernel/db/data-state.ts';
 import { createApp } from './app.ts';
 import { buildDemoCity } from '../data-pipeline/build-demo-city.ts';
+import { createTokenStore } from './auth/token-store.ts';
+import { firstStartToken, signInNotice } from './auth/first-start-token.ts';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -31,10 +33,14 @@ async function main(): Promise<void> {
     logger.info('demo city ready', { version: result.version, ...result.counts });
   }
 
+  // The embedded default's first start: a planner token, shown once as a sign-in link (never logged).
+  const firstToken = db.kind === 'pglite' ? await firstStartToken(createTokenStore(db)) : undefined;
+
   const warmTiles = config.warmTiles === 'on' || (config.warmTiles === 'auto' && db.kind === 'pglite');
-  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles });
+  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles, access: { readsNeedToken: config.readsNeedToken } });
   const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', { url: `http://localhost:${info.port}`, readyMs: Math.round(performance.now() - started) });
+    if (firstToken) process.stdout.write(signInNotice(`http://localhost:${info.port}`, firstToken));
   });
 
   let stopping = false;

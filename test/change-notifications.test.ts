@@ -16,6 +16,7 @@ import { silentLogger } from '../server/logger.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import { openTestDatabase, serverUrl, type TestDatabase } from './backends.ts';
 import { smallCityBundle } from './tiles-fixture.ts';
+import { bearer, testToken } from './auth-fixture.ts';
 
 const HOUR = 3_600_000;
 
@@ -64,7 +65,7 @@ describe.skipIf(!serverUrl)('changes between instances through LISTEN/NOTIFY [po
     const to = { lon: center.lon + 0.01, lat: center.lat };
 
     const arrived = nextChange(b, (c) => c.type === 'features');
-    const res = await a.http.request('/api/centers/1', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(to) });
+    const res = await a.http.request('/api/centers/1', { method: 'PATCH', headers: { 'content-type': 'application/json', ...bearer(await testToken(t.db)) }, body: JSON.stringify(to) });
     expect(res.status).toBe(200);
     const change = await arrived;
     expect(change).toMatchObject({ type: 'features', layers: ['centers'] });
@@ -112,7 +113,7 @@ describe.skipIf(!serverUrl)('changes between instances through LISTEN/NOTIFY [po
         await new Promise((r) => setTimeout(r, 100));
       }
       const arrived = nextChange(b, (c) => c.type === 'features');
-      const res = await a.http.request('/api/centers/2', { method: 'DELETE' });
+      const res = await a.http.request('/api/centers/2', { method: 'DELETE', headers: bearer(await testToken(t.db)) });
       expect(res.status).toBe(200);
       expect(await arrived).toMatchObject({ type: 'features', layers: ['centers'] });
     } finally {

@@ -21,6 +21,7 @@ import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { createApp, type App } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
 import { openTestDatabase, type TestDatabase } from './backends.ts';
+import { bearer, testToken } from './auth-fixture.ts';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 
 // The client exposes its map for tests (client/app.js sets window.__map).
@@ -46,6 +47,8 @@ interface Fixture {
   browser: Browser;
   page: Page;
   base: string;
+  /** A planner token: the page is opened with it, the test's own writes send it. */
+  token: string;
   /** Console errors, page errors and failed requests seen by the page. */
   problems: string[];
   /** Requests to anything but our own server. */
@@ -98,12 +101,13 @@ async function setUp(): Promise<Fixture> {
   const bundle = generateDemoCity();
   await writeBundle(database.db, bundle);
   const app = await createApp({ db: database.db, logger: createLogger('warn'), dataDir: undefined });
+  const token = await testToken(database.db);
   const { server, base } = await listen(app);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
   const problems: string[] = [];
   const external: string[] = [];
   const page = await openPage(browser, base, problems, external);
-  return { database, app, server, browser, page, base, problems, external, downtown: densestCenter(bundle) };
+  return { database, app, server, browser, page, base, token, problems, external, downtown: densestCenter(bundle) };
 }
 
 async function tearDown(f: Fixture | undefined): Promise<void> {
@@ -170,13 +174,15 @@ function suite(): void {
   }, 300_000);
   afterAll(() => tearDown(f), 60_000);
 
-  it('loads the map from our own server only, with the coverage table', async () => {
-    const { page, base } = fixture();
-    await page.goto(`${base}/`);
+  it('loads the map from our own server only, with the coverage table, signed in by the link', async () => {
+    const { page, base, token } = fixture();
+    // The planner's sign-in link, as npm start prints it on the first start: the page keeps the token and clears the address.
+    await page.goto(`${base}/#token=${token}`);
     await page.waitForSelector('html[data-ready]', { timeout: READY_TIMEOUT_MS });
     expect(await page.getAttribute('html', 'data-ready'), (await panelErrors(page)).join('\n')).toBe('true');
     await page.waitForSelector('#coverage-body table tbody tr', { timeout: READY_TIMEOUT_MS });
     expect(await page.locator('#coverage-body tbody tr').count()).toBeGreaterThan(1);
+    expect(page.url()).toBe(`${base}/`);
     expect(await renderedCount(page, 'centers')).toBeGreaterThan(0);
     expect(await panelErrors(page)).toEqual([]);
   });
@@ -237,7 +243,7 @@ function suite(): void {
   });
 
   it("follows another planner's changes through the event stream, with no action on this page", async () => {
-    const { page, base } = fixture();
+    const { page, base, token } = fixture();
     await page.check('input[name="mode"][value="explore"]');
     const [lon, lat] = await page.evaluate(() => window.__map.getCenter().toArray() as [number, number]);
     const shows = (name: string) =>
@@ -247,13 +253,13 @@ function suite(): void {
     // Another planner (here: the test, straight through the API) adds a center where this page looks.
     const added = await fetch(`${base}/api/centers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(token) },
       body: JSON.stringify({ name, kind: 'neighborhood', lon, lat }),
     });
     expect(added.status).toBe(201);
     const { id } = await added.json();
     await page.waitForFunction((n) => window.__map.queryRenderedFeatures({ layers: ['centers'] }).some((f) => f.properties.name === n), name, { timeout: 30_000 });
-    expect((await fetch(`${base}/api/centers/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${base}/api/centers/${id}`, { method: 'DELETE', headers: bearer(token) })).status).toBe(200);
     await page.waitForFunction((n) => !window.__map.queryRenderedFeatures({ layers: ['centers'] }).some((f) => f.properties.name === n), name, { timeout: 30_000 });
     expect(await panelErrors(page)).toEqual([]);
   });

@@ -15,6 +15,7 @@ import { buildWalkGraph, inputFromNetwork } from '../server/routing/graph/graph-
 import { openTestDatabase, type TestDatabase } from './backends.ts';
 import { compareChanges } from './center-changes-fixture.ts';
 import { describeWithData, sharedData } from './shared-data.ts';
+import { bearer, testToken } from './auth-fixture.ts';
 
 const monaco = sharedData('osm/monaco.osm.pbf');
 /** Open water east of the harbour, 1.5 km from the nearest walkway. */
@@ -45,8 +46,8 @@ describeWithData('planning on Monaco', monaco, () => {
     });
 
     it('is refused as a new center and as a scenario\'s, naming the point', async () => {
-      const send = (path: string, body: unknown) =>
-        app.http.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const send = async (path: string, body: unknown) =>
+        app.http.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(await testToken(t.db)) }, body: JSON.stringify(body) });
       const center = await send('/api/centers', { name: 'Buoy', kind: 'neighborhood', ...AT_SEA });
       expect(center.status).toBe(422);
       expect((await jsonOf<ErrorAnswer>(center)).error).toMatchObject({ code: 'off_network', message: expect.stringContaining('(7.46, 43.75)') });

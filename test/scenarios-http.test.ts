@@ -14,6 +14,7 @@ import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import { describeBackends, type TestDatabase } from './backends.ts';
 import { openSmallCityApp, sendJson } from './small-city-app.ts';
 import { decodeTile, SMALL_CITY_CENTER } from './tiles-fixture.ts';
+import { bearer, testToken } from './auth-fixture.ts';
 
 const [LON, LAT] = SMALL_CITY_CENTER;
 /** A new center in the city's south-west, where coverage is thin. */
@@ -22,7 +23,7 @@ const ADD = { op: 'add', name: 'New center', kind: 'neighborhood', lon: LON - 0.
 describeBackends('scenarios', (kind) => {
   let t: TestDatabase;
   let app: App;
-  const send = (method: string, path: string, body?: unknown) => sendJson(app, method, path, body);
+  const send = async (method: string, path: string, body?: unknown) => sendJson(app, method, path, body, await testToken(t.db));
   const liveTotals = async () => (await send('GET', '/api/coverage')).body.total;
 
   beforeAll(async () => {
@@ -102,7 +103,7 @@ describeBackends('scenarios', (kind) => {
 
     const again = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined });
     try {
-      const listed = (await (await again.http.request('/api/scenarios')).json()) as { scenarios: { id: number; revision: number }[] };
+      const listed = (await (await again.http.request('/api/scenarios', { headers: bearer(await testToken(t.db)) })).json()) as { scenarios: { id: number; revision: number }[] };
       expect(listed.scenarios.find((s) => s.id === a.id)?.revision).toBe(2);
       expect((await again.http.request(`/api/scenarios/${b.id}`)).status).toBe(200);
     } finally {

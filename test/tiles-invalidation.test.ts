@@ -10,6 +10,7 @@ import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
 import { decodeTile, smallCityBundle, tileTestApp } from './tiles-fixture.ts';
+import { bearer } from './auth-fixture.ts';
 
 /** How far (degrees) the far center is: more than a z8 tile, so no tile from z8 up shows both. */
 const FAR_SHIFT = 2;
@@ -19,7 +20,7 @@ describeBackends('tile invalidation', (kind) => {
   let app: Awaited<ReturnType<typeof tileTestApp>>;
   const get = (path: string, headers: Record<string, string> = {}) => app.http.request(path, { headers });
   const send = (method: string, path: string, body?: unknown) =>
-    app.http.request(path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    app.http.request(path, { method, headers: { 'content-type': 'application/json', ...bearer(app.token) }, body: body === undefined ? undefined : JSON.stringify(body) });
   const tilePath = (layers: string, lon: number, lat: number, z: number) =>
     `/tiles/${layers}/${z}/${Math.floor(lonToTileX(lon, z))}/${Math.floor(latToTileY(lat, z))}.mvt`;
   const etagOf = async (path: string) => (await get(path)).headers.get('etag');

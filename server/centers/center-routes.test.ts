@@ -3,6 +3,7 @@ import { describeBackends, openTestDatabase, type TestDatabase } from '../../tes
 import { tileTestApp, storeSmallCity } from '../../test/tiles-fixture.ts';
 import { readDataState } from '../../kernel/db/data-state.ts';
 import type { DataChange } from '../../kernel/data-change.ts';
+import { bearer } from '../../test/auth-fixture.ts';
 
 describeBackends('centers API', (kind) => {
   let t: TestDatabase;
@@ -11,7 +12,7 @@ describeBackends('centers API', (kind) => {
   const send = (method: string, path: string, body?: unknown) =>
     app.http.request(path, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(app.token) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
 

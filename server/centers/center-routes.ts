@@ -12,6 +12,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { UnknownCenter } from '../domain-errors.ts';
 import { defineRoute } from '../http/define-route.ts';
+import { actorOf } from '../http/route-access.ts';
 import { badRequest, errorResponse, internalError, json } from '../http/responses.ts';
 import { kindFilter } from '../http/schemas.ts';
 import { graphNotReady } from '../routing/routing-responses.ts';
@@ -80,7 +81,7 @@ export function centerRoutes(store: CenterStore, checkPlace?: CenterPlaceCheck) 
     },
     async (c, { body }) => {
       await checkPlace?.(body.lon, body.lat, 'the center');
-      const center = await store.add(body);
+      const center = await store.add(body, actorOf(c));
       return c.json(center, 201, { Location: `/api/centers/${center.id}` });
     },
   );
@@ -120,7 +121,7 @@ export function centerRoutes(store: CenterStore, checkPlace?: CenterPlaceCheck) 
         const old = body.lon !== undefined && body.lat !== undefined ? undefined : found(await store.get(params.id), params.id);
         await checkPlace(body.lon ?? old!.lon, body.lat ?? old!.lat, 'the center');
       }
-      return c.json(found(await store.update(params.id, body), params.id));
+      return c.json(found(await store.update(params.id, body, actorOf(c)), params.id));
     },
   );
 
@@ -136,7 +137,7 @@ export function centerRoutes(store: CenterStore, checkPlace?: CenterPlaceCheck) 
       params: CenterIdParams,
       responses: { 200: one('The removed center.'), 400: badId, 404: missing, 500: internalError },
     },
-    async (c, { params }) => c.json(found(await store.remove(params.id), params.id)),
+    async (c, { params }) => c.json(found(await store.remove(params.id, actorOf(c)), params.id)),
   );
 
   return app;

@@ -11,6 +11,7 @@ import { bumpDataVersion } from '../../kernel/db/data-state.ts';
 import type { DataChanges } from '../events/data-changes.ts';
 import type { BBox, DataChange } from '../../kernel/data-change.ts';
 import { announceChange } from '../../kernel/change-announcements.ts';
+import { recordAudit, type Actor } from '../auth/audit-log.ts';
 
 export interface Center {
   id: number;
@@ -50,18 +51,25 @@ export interface CenterStore {
   /** All centers, or those of one kind, by id. */
   list(filter?: { kind?: string }): Promise<Center[]>;
   get(id: number): Promise<Center | undefined>;
-  /** Adds a center (source 'api') with the next free id. */
-  add(center: NewCenter): Promise<Center>;
+  /** Adds a center (source 'api') with the next free id. Every write is recorded in the audit trail, as `actor`, in its own transaction. */
+  add(center: NewCenter, actor: Actor): Promise<Center>;
   /** Moves, renames or re-kinds a center; undefined when there is no such id. */
-  update(id: number, patch: CenterPatch): Promise<Center | undefined>;
+  update(id: number, patch: CenterPatch, actor: Actor): Promise<Center | undefined>;
   /** Removes a center; returns it, or undefined when there is no such id. */
-  remove(id: number): Promise<Center | undefined>;
+  remove(id: number, actor: Actor): Promise<Center | undefined>;
   /**
    * Applies edits in order in one transaction with one version bump, if the
    * data is still at `expectVersion`; otherwise throws `stale(current)` and
    * changes nothing. An edit naming a missing center rolls everything back.
+   * `also` runs last in the same transaction (the scenario's own audit record).
    */
-  applyEdits(edits: readonly CenterEdit[], expectVersion: string, stale: (current: string) => Error): Promise<AppliedEdits>;
+  applyEdits(
+    edits: readonly CenterEdit[],
+    expectVersion: string,
+    stale: (current: string) => Error,
+    actor: Actor,
+    also?: (tx: Queryable, applied: Omit<AppliedEdits, 'version'>) => Promise<void>,
+  ): Promise<AppliedEdits>;
 }
 
 /** The layer name a center change publishes. */
@@ -116,7 +124,10 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
   async function insert(tx: Queryable, center: NewCenter): Promise<Center> {
     const rows = await tx.query<CenterRow>(
       `INSERT INTO centers (id, name, kind, services, source, source_id, geom)
-       SELECT COALESCE(max(id), 0) + 1, $1, $2, ARRAY(SELECT json_array_elements_text($3::json)), 'api', NULL,
+       SELECT GREATEST(COALESCE(max(id), 0),
+                       -- Never an id the audit trail knows: a removed center's history stays its own.
+                       (SELECT COALESCE(max(entity_id::integer), 0) FROM audit_log WHERE entity = 'center')) + 1,
+              $1, $2, ARRAY(SELECT json_array_elements_text($3::json)), 'api', NULL,
               ST_SetSRID(ST_MakePoint($4, $5), 4326)
        FROM centers
        RETURNING ${COLUMNS}`,
@@ -126,7 +137,7 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
   }
 
   return {
-    async applyEdits(edits, expectVersion, stale) {
+    async applyEdits(edits, expectVersion, stale, actor, also) {
       const applied = await change(async (tx) => {
         const [state] = await tx.query<{ version: string }>('SELECT version FROM data_state WHERE id = 1 FOR UPDATE');
         if (state?.version !== expectVersion) throw stale(state?.version ?? 'none');
@@ -136,6 +147,7 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
         for (const edit of edits) {
           if (edit.op === 'add') {
             const row = await insert(tx, edit.center);
+            await recordAudit(tx, actor, { action: 'center.add', entity: 'center', entityId: row.id, before: null, after: row });
             done.added.push(row);
             boxes.push(pointBox(row));
             continue;
@@ -144,6 +156,7 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
           if (!old) throw new Error(`center ${edit.id} is gone although the data version did not change`);
           if (edit.op === 'remove') {
             await tx.query('DELETE FROM centers WHERE id = $1', [edit.id]);
+            await recordAudit(tx, actor, { action: 'center.remove', entity: 'center', entityId: old.id, before: old, after: null });
             done.removed.push(old);
             boxes.push(pointBox(old));
           } else {
@@ -152,10 +165,12 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
               [edit.id, edit.lon, edit.lat],
             );
             const row = toCenter(rows[0]!);
+            await recordAudit(tx, actor, { action: 'center.update', entity: 'center', entityId: row.id, before: old, after: row });
             done.moved.push(row);
             boxes.push(pointBox(old), pointBox(row));
           }
         }
+        await also?.(tx, done);
         return { result: done, boxes };
       });
       return { ...applied!.result, version: applied!.version };
@@ -170,17 +185,18 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
 
     get: (id) => selectOne(db, id, false),
 
-    async add(center) {
+    async add(center, actor) {
       const added = await change(async (tx) => {
         // Ids are max + 1: the lock keeps two adds from taking the same one, and readers are not blocked.
         await tx.exec('LOCK TABLE centers IN SHARE ROW EXCLUSIVE MODE');
         const row = await insert(tx, center);
+        await recordAudit(tx, actor, { action: 'center.add', entity: 'center', entityId: row.id, before: null, after: row });
         return { result: row, boxes: [pointBox(row)] };
       });
       return added!.result;
     },
 
-    async update(id, patch) {
+    async update(id, patch, actor) {
       const updated = await change(async (tx) => {
         const old = await selectOne(tx, id, true);
         if (!old) return undefined;
@@ -193,16 +209,18 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
           [id, next.name, next.kind, JSON.stringify(next.services), next.lon, next.lat],
         );
         const row = toCenter(rows[0]!);
+        await recordAudit(tx, actor, { action: 'center.update', entity: 'center', entityId: id, before: old, after: row });
         return { result: row, boxes: [pointBox(old), pointBox(row)] };
       });
       return updated?.result;
     },
 
-    async remove(id) {
+    async remove(id, actor) {
       const removed = await change(async (tx) => {
         const rows = await tx.query<CenterRow>(`DELETE FROM centers WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
         if (!rows[0]) return undefined;
         const row = toCenter(rows[0]);
+        await recordAudit(tx, actor, { action: 'center.remove', entity: 'center', entityId: id, before: row, after: null });
         return { result: row, boxes: [pointBox(row)] };
       });
       return removed?.result;

@@ -5,6 +5,7 @@ import { createApp, type App } from '../app.ts';
 import { silentLogger } from '../logger.ts';
 import { createDataChanges } from './data-changes.ts';
 import { eventRoutes } from './event-routes.ts';
+import { bearer, testToken } from '../../test/auth-fixture.ts';
 
 interface Sse {
   event: string;
@@ -64,7 +65,7 @@ describe('GET /api/events', () => {
     const reading = readEvents(res, (events) => events.some((e) => e.event === 'change' && e.data.layers?.includes('households')));
     const patched = await app.http.request('/api/centers/1', {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(await testToken(t.db)) },
       body: JSON.stringify({ lon: center.lon + 0.004 }),
     });
     expect(patched.status).toBe(200);

@@ -19,6 +19,13 @@ import type { Context } from 'hono';
 import { readJsonBody } from './json-body.ts';
 import { HttpError } from './error-codes.ts';
 import { authorize, type RouteAccess } from './route-access.ts';
+import { errorResponse } from './responses.ts';
+
+/** The answers every token-protected operation can give, documented once here. */
+const ACCESS_RESPONSES = {
+  401: errorResponse('No token, or one that is not valid (wrong, expired or revoked); `WWW-Authenticate: Bearer` is set.', ['unauthorized']),
+  403: errorResponse("The token's role may not do this, or the page's origin may not write.", ['forbidden', 'origin_not_allowed']),
+};
 
 type Schema = z.ZodType | undefined;
 type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
@@ -129,7 +136,7 @@ export function defineRoute<Q extends Schema = undefined, P extends Schema = und
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     request,
-    responses: spec.responses,
+    responses: access === 'read' ? spec.responses : { ...ACCESS_RESPONSES, ...spec.responses },
   });
   const honoPath = spec.honoPath ?? spec.path.replace(/\{([^}]+)\}/g, ':$1');
   const limit = spec.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;

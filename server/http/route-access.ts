@@ -85,3 +85,11 @@ export function accessFor(table: readonly AccessEntry[], method: string, path: s
   const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
   return table.find((e) => e.method === m && e.pattern.test(path))?.access;
 }
+
+/** Who a write is recorded as: the authorized caller's token name and id (never the token). */
+export function actorOf(c: Context): { name: string; tokenId: number | null } {
+  const principal = principalOf(c);
+  // Writes are planner routes, so the gate has set a principal; without one, refuse rather than record nobody.
+  if (!principal) throw new HttpError('unauthorized', 'this needs a token', undefined, { headers: { 'WWW-Authenticate': 'Bearer realm="living-circle"' } });
+  return { name: principal.name, tokenId: principal.tokenId };
+}

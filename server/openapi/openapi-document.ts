@@ -16,6 +16,8 @@ const TAGS = [
   { name: 'centers', description: 'The community service centers.' },
   { name: 'planning', description: 'What-if scenarios against the live data, compared with the baseline, and applied when decided.' },
   { name: 'tiles', description: 'Vector tiles, TileJSON and the layer catalog.' },
+  { name: 'audit', description: 'Who changed what, when, with the row before and after (planners).' },
+  { name: 'tokens', description: 'Bearer tokens: made, listed and revoked by admins.' },
   { name: 'events', description: 'Changes to the data, pushed to clients that follow them.' },
   { name: 'health', description: 'Liveness and readiness.' },
   { name: 'docs', description: 'This document and its page.' },

@@ -18,6 +18,8 @@ import { Hono } from 'hono';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../test/backends.ts';
+import { testToken } from '../../test/auth-fixture.ts';
+import type { Role } from '../http/route-access.ts';
 import { SMALL_CITY_CENTER, storeSmallCity } from '../../test/tiles-fixture.ts';
 import { createApp, type App } from '../app.ts';
 import type { Database } from '../../kernel/db/database.ts';
@@ -144,12 +146,16 @@ describe('OpenAPI document', () => {
   let empty: TestDatabase;
   let app: App;
   let emptyApp: App;
+  /** Tokens by app and role: call() sends the app's planner token unless told otherwise. */
+  const tokens = new Map<App, Partial<Record<Role, string>>>();
 
   beforeAll(async () => {
     [city, empty] = await Promise.all([openTestDatabase('pglite'), openTestDatabase('pglite')]);
     await storeSmallCity(city.db);
     app = await createApp({ db: city.db, logger: silentLogger, dataDir: undefined });
     emptyApp = await createApp({ db: empty.db, logger: silentLogger, dataDir: undefined });
+    tokens.set(app, { planner: await testToken(city.db), admin: await testToken(city.db, 'admin'), reader: await testToken(city.db, 'reader') });
+    tokens.set(emptyApp, { planner: await testToken(empty.db) });
     doc = createOpenApiDocument(app.http) as Doc;
     validator = createValidator(doc);
     operations = documentedOperations(doc);
@@ -197,8 +203,10 @@ describe('OpenAPI document', () => {
     return { status: res.status, body, code: body?.error?.code as string | undefined };
   }
 
-  async function call(method: string, url: string, options: { body?: unknown; raw?: string; headers?: Record<string, string>; on?: App } = {}) {
-    const init: RequestInit = { method, headers: { ...options.headers } };
+  async function call(method: string, url: string, options: { body?: unknown; raw?: string; headers?: Record<string, string>; on?: App; as?: Role | 'anonymous' } = {}) {
+    const role = options.as ?? 'planner';
+    const token = role === 'anonymous' ? undefined : tokens.get(options.on ?? app)?.[role];
+    const init: RequestInit = { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.headers } };
     if (options.body !== undefined || options.raw !== undefined) {
       init.body = options.raw ?? JSON.stringify(options.body);
       (init.headers as Record<string, string>)['content-type'] = 'application/json';
@@ -451,6 +459,52 @@ describe('OpenAPI document', () => {
       const changes = events.filter((e) => e.event === 'change');
       expect(changes.length).toBeGreaterThanOrEqual(2);
       for (const change of changes) expect(validator.check('/components/schemas/DataChange', change.data)).toBe('');
+    });
+
+    it('token-protected operations: 401 without or with a wrong token, 403 for a low role; reads need none', async () => {
+      let protectedOps = 0;
+      for (const { method, path, op } of operations) {
+        const url = path.replace(/\{[^}]+\}/g, '1');
+        if (op['x-access'] === 'read') {
+          expect(op.security, `${method} ${path}`).toEqual([{}, { bearer: [] }]);
+          continue;
+        }
+        protectedOps++;
+        expect(op.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
+        const none = await call(method, url, { as: 'anonymous', body: method === 'GET' || method === 'DELETE' ? undefined : {} });
+        expect([url, none.status, none.code, none.headers.get('www-authenticate')]).toEqual([url, 401, 'unauthorized', 'Bearer realm="living-circle"']);
+        const wrong = await call(method, url, { as: 'anonymous', headers: { authorization: 'Bearer lc_1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+        expect([url, wrong.status, wrong.code]).toEqual([url, 401, 'unauthorized']);
+        expect(wrong.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+        const low = await call(method, url, { as: op['x-access'] === 'admin' ? 'planner' : 'reader' });
+        expect([url, low.status, low.code]).toEqual([url, 403, 'forbidden']);
+      }
+      expect(protectedOps).toBeGreaterThanOrEqual(12);
+    });
+
+    it('/api/audit, center history and tokens', async () => {
+      const center = (await call('POST', '/api/centers', { body: { name: 'Audited', kind: 'neighborhood', lon, lat } })).body;
+      await call('DELETE', `/api/centers/${center.id}`);
+      const history = await call('GET', `/api/centers/${center.id}/history`);
+      expect(history.status).toBe(200);
+      expect(history.body.records.map((r: { action: string }) => r.action)).toEqual(['center.add', 'center.remove']);
+      expect((await call('GET', '/api/centers/0/history')).status).toBe(400);
+      const page = await call('GET', '/api/audit?limit=1');
+      expect(page.status).toBe(200);
+      expect(page.body.records).toHaveLength(1);
+      const rest = await call('GET', `/api/audit?since=${page.body.next}&limit=1000`);
+      expect(rest.body.records[0].id).toBeGreaterThan(page.body.records[0].id);
+      expect((await call('GET', '/api/audit?since=2026-01-01T00:00:00Z')).status).toBe(200);
+      expect((await call('GET', '/api/audit?since=yesterday')).status).toBe(400);
+      expect((await call('GET', '/api/tokens', { as: 'admin' })).body.tokens.map((t: { role: string }) => t.role)).toEqual(['planner', 'admin', 'reader']);
+      const made = await call('POST', '/api/tokens', { as: 'admin', body: { role: 'reader', name: '外部应用' } });
+      expect(made.status).toBe(201);
+      expect(made.body.token).toMatch(/^lc_\d+_/);
+      expect((await call('POST', '/api/tokens', { as: 'admin', body: { role: 'boss', name: 'x' } })).status).toBe(400);
+      expect((await call('POST', '/api/tokens', { as: 'admin', raw: JSON.stringify({ role: 'reader', name: 'x'.repeat(5000) }) })).status).toBe(413);
+      expect((await call('DELETE', `/api/tokens/${made.body.record.id}`, { as: 'admin' })).body.revoked_at).toEqual(expect.any(String));
+      expect((await call('DELETE', '/api/tokens/99999', { as: 'admin' })).status).toBe(404);
+      expect((await call('DELETE', '/api/tokens/x', { as: 'admin' })).status).toBe(400);
     });
 
     it('/api/openapi.json and /docs', async () => {

@@ -12,6 +12,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { defineRoute } from '../http/define-route.ts';
+import { actorOf } from '../http/route-access.ts';
 import { badRequest, errorResponse, internalError, json } from '../http/responses.ts';
 import { coverageNotReady } from '../routing/routing-responses.ts';
 import { Applied, NewScenario, Scenario, ScenarioIdParams, ScenarioList, ScenarioPatch } from './scenario-schemas.ts';
@@ -71,7 +72,7 @@ export function scenarioRoutes(scenarios: ScenarioService) {
         500: internalError,
       },
     },
-    async (c, { body }) => answer(c, await scenarios.create(body), 201),
+    async (c, { body }) => answer(c, await scenarios.create(body, actorOf(c)), 201),
   );
 
   defineRoute(
@@ -103,7 +104,7 @@ export function scenarioRoutes(scenarios: ScenarioService) {
       bodyExample: '{"changes": [{"op": "remove", "center_id": 7}]}',
       responses: { 200: one('The scenario as it is now, evaluated.'), 400: bodyErrors, 404: missing, 413: tooLarge, 422: offNetwork, 503: coverageNotReady, 500: internalError },
     },
-    async (c, { params, body }) => answer(c, await scenarios.update(params.id, body)),
+    async (c, { params, body }) => answer(c, await scenarios.update(params.id, body, actorOf(c))),
   );
 
   defineRoute(
@@ -117,7 +118,7 @@ export function scenarioRoutes(scenarios: ScenarioService) {
       params: ScenarioIdParams,
       responses: { 200: { description: 'The removed scenario.', content: json(ScenarioList.shape.scenarios.element) }, 400: badRequest('The id is not a positive whole number.'), 404: missing, 500: internalError },
     },
-    async (c, { params }) => c.json(await scenarios.remove(params.id)),
+    async (c, { params }) => c.json(await scenarios.remove(params.id, actorOf(c))),
   );
 
   defineRoute(
@@ -142,7 +143,7 @@ export function scenarioRoutes(scenarios: ScenarioService) {
       },
     },
     async (c, { params }) => {
-      const applied = await scenarios.apply(params.id);
+      const applied = await scenarios.apply(params.id, actorOf(c));
       return c.json({
         scenario: params.id,
         data_version: applied.version,

@@ -11,6 +11,7 @@ import { InvalidOption, ScenarioConflict, StaleScenario, UnknownScenario } from 
 import type { AccessModel } from '../coverage/access-model.ts';
 import type { CoverageService, LiveCoverage } from '../coverage/coverage-service.ts';
 import type { Center, CenterEdit, CenterStore } from '../centers/center-store.ts';
+import { recordAudit, type Actor } from '../auth/audit-log.ts';
 import { ChangeScratch } from './center-changes.ts';
 import { scenarioCenters } from './scenario-centers.ts';
 import { evaluateScenario, type ScenarioEvaluation } from './scenario-evaluation.ts';
@@ -27,11 +28,15 @@ export interface ScenarioService {
   /** The scenario and its evaluation; UnknownScenario, ScenarioConflict. */
   evaluate(id: number): Promise<ScenarioEvaluation>;
   /** Stores a new scenario after checking its changes against the live data (InvalidOption, OffNetwork). */
-  create(input: ScenarioInput): Promise<ScenarioEvaluation>;
-  update(id: number, patch: Partial<ScenarioInput>): Promise<ScenarioEvaluation>;
-  remove(id: number): Promise<StoredScenario>;
-  /** Writes the changes to the live centers if the live data is still what the last evaluation saw (StaleScenario). */
-  apply(id: number): Promise<{ version: string; added: Center[]; moved: Center[]; removed: Center[] }>;
+  create(input: ScenarioInput, actor: Actor): Promise<ScenarioEvaluation>;
+  update(id: number, patch: Partial<ScenarioInput>, actor: Actor): Promise<ScenarioEvaluation>;
+  remove(id: number, actor: Actor): Promise<StoredScenario>;
+  /**
+   * Writes the changes to the live centers if the live data is still what the
+   * last evaluation saw (StaleScenario); audited as one scenario.apply record
+   * plus one record per center changed, all in the apply's transaction.
+   */
+  apply(id: number, actor: Actor): Promise<{ version: string; added: Center[]; moved: Center[]; removed: Center[] }>;
   /** Listeners for edits (the tile cache drops the scenario's tiles). */
   onEdit(listener: (id: number) => void): () => void;
 }
@@ -87,27 +92,27 @@ export function createScenarioService(store: ScenarioStore, coverage: CoverageSe
       if (known && known.scenario.revision === scenario.revision && known.live === live) return known;
       return keep(evaluateOn(live, scenario));
     },
-    async create(input) {
+    async create(input, actor) {
       const live = await coverage.ready();
       check(live, input);
-      return keep(evaluateOn(live, await store.create(input)));
+      return keep(evaluateOn(live, await store.create(input, actor)));
     },
-    async update(id, patch) {
+    async update(id, patch, actor) {
       const live = await coverage.ready();
       check(live, patch);
-      const scenario = await store.update(id, patch);
+      const scenario = await store.update(id, patch, actor);
       if (!scenario) throw new UnknownScenario(id);
       for (const listener of [...listeners]) listener(id);
       return keep(evaluateOn(live, scenario));
     },
-    async remove(id) {
-      const scenario = await store.remove(id);
+    async remove(id, actor) {
+      const scenario = await store.remove(id, actor);
       if (!scenario) throw new UnknownScenario(id);
       kept.delete(id);
       for (const listener of [...listeners]) listener(id);
       return scenario;
     },
-    async apply(id) {
+    async apply(id, actor) {
       const live = await coverage.ready();
       const scenario = await stored(id);
       const known = kept.get(id);
@@ -120,7 +125,20 @@ export function createScenarioService(store: ScenarioStore, coverage: CoverageSe
             ? { op: 'move', id: change.center_id, lon: change.lon, lat: change.lat }
             : { op: 'remove', id: change.center_id },
       );
-      const applied = await centers.applyEdits(edits, evaluation.model.version, (current) => new StaleScenario(id, evaluation.model.version, current));
+      const applied = await centers.applyEdits(
+        edits,
+        evaluation.model.version,
+        (current) => new StaleScenario(id, evaluation.model.version, current),
+        actor,
+        (tx, done) =>
+          recordAudit(tx, actor, {
+            action: 'scenario.apply',
+            entity: 'scenario',
+            entityId: id,
+            before: scenario,
+            after: { revision: scenario.revision, added: done.added.map((c) => c.id), moved: done.moved.map((c) => c.id), removed: done.removed.map((c) => c.id) },
+          }),
+      );
       kept.delete(id);
       return applied;
     },

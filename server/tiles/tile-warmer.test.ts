@@ -7,6 +7,7 @@ import { createDataChanges } from '../events/data-changes.ts';
 import { layerIndex, TILE_LAYERS } from './layers.ts';
 import type { TileService } from './tile-service.ts';
 import { FIRST_VIEW_LAYER_SETS, firstViewTiles, fitZoom, startTileWarmer } from './tile-warmer.ts';
+import { bearer, testToken } from '../../test/auth-fixture.ts';
 
 /** The client's two sources, read from the client itself (plain JS, loaded as is). */
 const client = (await import(new URL('../../client/map-style.js', import.meta.url).href)) as { BASEMAP_LAYERS: string[]; OVERLAY_LAYERS: string[] };
@@ -117,7 +118,7 @@ describe('tile warming on the embedded database', () => {
     const center = await (await app.http.request('/api/centers/1')).json();
     const res = await app.http.request('/api/centers/1', {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(await testToken(t.db)) },
       body: JSON.stringify({ lon: center.lon + 0.001 }),
     });
     expect(res.status).toBe(200);
