@@ -42,6 +42,7 @@ import { createAccessGate, type AccessGateOptions } from './auth/access-gate.ts'
 import { createTokenStore } from './auth/token-store.ts';
 import { auditRoutes } from './auth/audit-routes.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
+import { createRequestLimits, type RequestLimitOptions } from './limits/request-limits.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
 
 export interface AppDeps {
@@ -63,6 +64,8 @@ export interface AppDeps {
   warmTiles?: boolean;
   /** Who may read and write (auth/access-gate.ts has the defaults: reads public, writes need a planner token). */
   access?: Partial<AccessGateOptions>;
+  /** Per-client rates and heavy-work caps (limits/request-limits.ts has the defaults). */
+  limits?: Partial<RequestLimitOptions>;
 }
 
 export interface App {
@@ -85,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Every route checks its access rule (x-access) against this gate before reading its input.
   const tokens = createTokenStore(deps.db);
   http.use('*', installAccessGate(createAccessGate(tokens, deps.access)));
+  const limits = createRequestLimits(deps.limits);
   const changes = deps.changes ?? createDataChanges();
   // Changes by other processes (imports, other instances) reach this one
   // through PostgreSQL: at once by LISTEN/NOTIFY on the server backend, and
@@ -128,8 +132,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     isochroneRoutes(async (points, options) => {
       const live = (await coverage.ready()).forProfile(options.profile);
       const tree = await routing.searchFromMany(points, options, live.model.loaded);
-      return { tree, reach: (limits) => searchReach(live.model, tree, limits) };
-    }),
+      return { tree, reach: (seconds) => searchReach(live.model, tree, seconds) };
+    }, limits),
   );
 
   http.route('/', tileRoutes(tiles));
@@ -144,7 +148,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     snapOrigin(loaded.graph, loaded.index, lon, lat, undefined, label);
   }));
   http.route('/', scenarioRoutes(scenarios));
-  http.route('/', suggestRoutes(createSuggestService(coverage, scenarios, suggestRunner)));
+  http.route('/', suggestRoutes(createSuggestService(coverage, scenarios, suggestRunner), limits));
   http.route('/', coverageRoutes(coverage, scenarios));
   http.route('/', standardRoutes(standard));
   // Who changed what (planners), and the tokens themselves (admins).

@@ -4,6 +4,7 @@
  * passes the parts each module needs.
  */
 import path from 'node:path';
+import { defaultRequestLimits, ruleOf, type RequestLimitOptions } from './limits/request-limits.ts';
 
 export interface Config {
   /** HTTP port. */
@@ -33,6 +34,15 @@ export interface Config {
   warmTiles: 'auto' | 'on' | 'off';
   /** Private deployments: every read (tiles, isochrones, coverage, ...) needs a token too; writes always do. */
   readsNeedToken: boolean;
+  /**
+   * Limits on expensive requests (limits/request-limits.ts): per client, a
+   * minute's isochrones of many origins (LIMIT_ISOCHRONES_PER_MIN, "many" is
+   * more than LIMIT_MANY_ORIGINS), suggestions (LIMIT_SUGGESTIONS_PER_MIN)
+   * and exact suggestions (LIMIT_EXACT_PER_MIN), half of each at once, 0
+   * for none; heavy requests waiting (HEAVY_QUEUE) and suggestions waiting
+   * (SUGGEST_QUEUE) before 503 busy.
+   */
+  limits: RequestLimitOptions;
 }
 
 export const defaultConfig: Config = {
@@ -46,6 +56,7 @@ export const defaultConfig: Config = {
   demoOnEmpty: 'auto',
   warmTiles: 'auto',
   readsNeedToken: false,
+  limits: defaultRequestLimits,
 };
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -88,6 +99,23 @@ function booleanSetting(value: string | undefined, name: string, fallback: boole
   throw new Error(`${name} must be true or false, got "${value}"`);
 }
 
+function limitSettings(pick: (flagName: string, envName: string) => string | undefined): RequestLimitOptions {
+  const d = defaultRequestLimits;
+  const rate = (flagName: string, envName: string, fallback: RequestLimitOptions['suggest']) => {
+    const value = pick(flagName, envName);
+    return value === undefined || value === '' ? fallback : ruleOf(integer(value, envName, fallback.perMinute, 0));
+  };
+  return {
+    ...d,
+    manyOrigins: integer(pick('limit-many-origins', 'LIMIT_MANY_ORIGINS'), 'LIMIT_MANY_ORIGINS', d.manyOrigins, 1),
+    isochroneMany: rate('limit-isochrones-per-min', 'LIMIT_ISOCHRONES_PER_MIN', d.isochroneMany),
+    suggest: rate('limit-suggestions-per-min', 'LIMIT_SUGGESTIONS_PER_MIN', d.suggest),
+    exact: rate('limit-exact-per-min', 'LIMIT_EXACT_PER_MIN', d.exact),
+    heavyQueued: integer(pick('heavy-queue', 'HEAVY_QUEUE'), 'HEAVY_QUEUE', d.heavyQueued, 0),
+    suggestQueued: integer(pick('suggest-queue', 'SUGGEST_QUEUE'), 'SUGGEST_QUEUE', d.suggestQueued, 0),
+  };
+}
+
 /** Builds the config from environment and flags; flags win. Throws with the bad setting's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const pick = (flagName: string, envName: string) => flag(argv, flagName) ?? env[envName];
@@ -105,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     demoOnEmpty: demoSetting(pick('demo', 'DEMO_ON_EMPTY')),
     warmTiles: warmSetting(pick('warm-tiles', 'WARM_TILES')),
     readsNeedToken: booleanSetting(pick('reads-need-token', 'READS_NEED_TOKEN'), 'READS_NEED_TOKEN', defaultConfig.readsNeedToken),
+    limits: limitSettings(pick),
   };
 }

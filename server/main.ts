@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const firstToken = db.kind === 'pglite' ? await firstStartToken(createTokenStore(db)) : undefined;
 
   const warmTiles = config.warmTiles === 'on' || (config.warmTiles === 'auto' && db.kind === 'pglite');
-  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles, access: { readsNeedToken: config.readsNeedToken } });
+  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles, access: { readsNeedToken: config.readsNeedToken }, limits: config.limits });
   const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', { url: `http://localhost:${info.port}`, readyMs: Math.round(performance.now() - started) });
     if (firstToken) process.stdout.write(signInNotice(`http://localhost:${info.port}`, firstToken));

@@ -12,13 +12,14 @@ import type { App } from '../server/app.ts';
 import { describeBackends, type TestDatabase } from './backends.ts';
 import { openSmallCityApp, sendJson } from './small-city-app.ts';
 import { SMALL_CITY_CENTER } from './tiles-fixture.ts';
+import { testToken } from './auth-fixture.ts';
 
 const [LON, LAT] = SMALL_CITY_CENTER;
 
 describeBackends('site suggestions', (kind) => {
   let t: TestDatabase;
   let app: App;
-  const send = (method: string, path: string, body?: unknown) => sendJson(app, method, path, body);
+  const send = async (method: string, path: string, body?: unknown) => sendJson(app, method, path, body, await testToken(t.db));
   const suggest = (body: unknown) => send('POST', '/api/plan/suggest', body);
   const fifteen = (summary: { circles: { minutes: number }[] }) => summary.circles.find((c) => c.minutes === 15) as Record<string, number>;
 

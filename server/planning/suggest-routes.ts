@@ -11,7 +11,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { defineRoute } from '../http/define-route.ts';
 import { errorResponse, internalError, json } from '../http/responses.ts';
-import { coverageNotReady } from '../routing/routing-responses.ts';
+import { coverageNotReadyOrBusy, rateLimited } from '../routing/routing-responses.ts';
+import type { RequestLimits } from '../limits/request-limits.ts';
 import { SuggestAnswer, SuggestRequest } from './suggest-schemas.ts';
 import type { SuggestService } from './suggest-service.ts';
 import { MAX_CANDIDATES } from './suggest/suggest-options.ts';
@@ -19,7 +20,8 @@ import { MAX_CANDIDATES } from './suggest/suggest-options.ts';
 /** 20,000 candidates as [lon, lat] text take about 800 kB. */
 const SUGGEST_BODY_LIMIT = 2 * 1024 * 1024;
 
-export function suggestRoutes(suggestions: SuggestService) {
+/** With `limits`, each suggestion counts against its client's rate (an exact one against both rates) and waits in a capped queue. */
+export function suggestRoutes(suggestions: SuggestService, limits?: RequestLimits) {
   const app = new OpenAPIHono();
   defineRoute(
     app,
@@ -50,11 +52,17 @@ export function suggestRoutes(suggestions: SuggestService) {
         409: errorResponse('The scenario names a center the live data no longer has: edit the scenario.', ['scenario_conflict']),
         413: errorResponse(`The body is larger than ${SUGGEST_BODY_LIMIT} bytes.`, ['payload_too_large']),
         422: errorResponse('A candidate is outside the data or too far from any walkway (the message names it).', ['outside_data_bounds', 'off_network']),
-        503: coverageNotReady,
+        429: rateLimited,
+        503: coverageNotReadyOrBusy,
         500: internalError,
       },
     },
-    async (c, { body }) => c.json(await suggestions.suggest(body, c.req.raw.signal)),
+    async (c, { body }) => {
+      if (!limits) return c.json(await suggestions.suggest(body, c.req.raw.signal));
+      limits.charge(c, 'suggest');
+      if (body.method === 'exact') limits.charge(c, 'exact');
+      return c.json(await limits.suggestion(() => suggestions.suggest(body, c.req.raw.signal)));
+    },
   );
   return app;
 }

@@ -22,3 +22,12 @@ export const coverageNotReady = errorResponse('The walk graph or the coverage st
   'no_walk_network',
   'coverage_unavailable',
 ]);
+
+/** 503 of the expensive requests: not loaded, or too much heavy work waiting (Retry-After). */
+export const coverageNotReadyOrBusy = errorResponse(
+  'The walk graph or the coverage state is not loaded, or too much heavy work is queued (`busy`, with Retry-After).',
+  ['graph_unavailable', 'no_walk_network', 'coverage_unavailable', 'busy'],
+);
+
+/** 429 of the expensive requests: this client sent too many (Retry-After). */
+export const rateLimited = errorResponse('Too many expensive requests from this client (its token, else its address); `Retry-After` says when to try again.', ['rate_limited']);

@@ -24,7 +24,8 @@ import { latParam, lonLatPair, lonParam, minutesBody, minutesQuery, minutesValue
 import { WALK_PROFILE_NAMES, type WalkProfileName } from '../../../kernel/walk-speed.ts';
 import { numberParamOr } from '../../http/schema-rules.ts';
 import { MAX_MINUTES_COUNT } from '../routing-limits.ts';
-import { coverageNotReady } from '../routing-responses.ts';
+import { coverageNotReady, coverageNotReadyOrBusy, rateLimited } from '../routing-responses.ts';
+import type { RequestLimits } from '../../limits/request-limits.ts';
 import type { ShortestPathTree } from '../routing-service.ts';
 import { buildIsochrones, defaultIsochroneOptions, reachTreeOf } from './build-isochrones.ts';
 import { isochroneGeoJsonText, type ContourReach } from './isochrone-geojson.ts';
@@ -151,8 +152,12 @@ const common = {
   500: internalError,
 };
 
-/** The isochrone routes on a search (see IsochroneSearch). */
-export function isochroneRoutes(search: IsochroneSearch) {
+/**
+ * The isochrone routes on a search (see IsochroneSearch). With `limits`, a
+ * POST of many origins counts against its client's rate and runs under the
+ * heavy-work cap (server/limits).
+ */
+export function isochroneRoutes(search: IsochroneSearch, limits?: RequestLimits) {
   const app = new OpenAPIHono();
   // Scratch buffers reused across requests (builds are synchronous: one at a time).
   const scratch = new IsochroneScratch();
@@ -205,11 +210,18 @@ export function isochroneRoutes(search: IsochroneSearch) {
         ]),
         413: errorResponse(`The body is larger than ${MAX_BODY_BYTES} bytes.`, ['payload_too_large']),
         ...common,
+        429: rateLimited,
+        503: coverageNotReadyOrBusy,
       },
     },
-    async (_c, { body }) => {
-      const found = await search(body.origins, { profile: body.profile, speedKmh: speedOf(body.profile, body.speed_kmh), maxSeconds: Math.max(...body.minutes) * 60 });
-      return respond(found, body, scratch);
+    async (c, { body }) => {
+      const work = async () => {
+        const found = await search(body.origins, { profile: body.profile, speedKmh: speedOf(body.profile, body.speed_kmh), maxSeconds: Math.max(...body.minutes) * 60 });
+        return respond(found, body, scratch);
+      };
+      if (!limits || body.origins.length <= limits.options.manyOrigins) return work();
+      limits.charge(c, 'isochroneMany');
+      return limits.heavy(work);
     },
   );
 
