@@ -22,6 +22,12 @@ export interface Config {
   /** A statement running longer than this is cancelled by the server (ms). */
   statementTimeoutMs: number;
   /**
+   * How long a query waits for a pooled connection, a new one or a free one
+   * of a full pool (ms): past it the request is a 503, not a hang, when the
+   * database is down or overloaded. 0 waits forever.
+   */
+  connectTimeoutMs: number;
+  /**
    * Build the demo city into an empty database on start: 'auto' does it for
    * the embedded database only (never fills a server database unasked).
    */
@@ -53,6 +59,7 @@ export const defaultConfig: Config = {
   logLevel: 'info',
   poolSize: 10,
   statementTimeoutMs: 30_000,
+  connectTimeoutMs: 5_000,
   demoOnEmpty: 'auto',
   warmTiles: 'auto',
   readsNeedToken: false,
@@ -130,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     logLevel,
     poolSize: integer(pick('pool-size', 'PG_POOL_SIZE'), 'PG_POOL_SIZE', defaultConfig.poolSize, 1),
     statementTimeoutMs: integer(pick('statement-timeout', 'STATEMENT_TIMEOUT_MS'), 'STATEMENT_TIMEOUT_MS', defaultConfig.statementTimeoutMs, 0),
+    connectTimeoutMs: integer(pick('connect-timeout', 'PG_CONNECT_TIMEOUT_MS'), 'PG_CONNECT_TIMEOUT_MS', defaultConfig.connectTimeoutMs, 0),
     demoOnEmpty: demoSetting(pick('demo', 'DEMO_ON_EMPTY')),
     warmTiles: warmSetting(pick('warm-tiles', 'WARM_TILES')),
     readsNeedToken: booleanSetting(pick('reads-need-token', 'READS_NEED_TOKEN'), 'READS_NEED_TOKEN', defaultConfig.readsNeedToken),

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     poolSize: config.poolSize,
     statementTimeoutMs: config.statementTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
   });
 
   const state = await readDataState(db);

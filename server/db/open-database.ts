@@ -12,6 +12,8 @@ export interface OpenDatabaseOptions {
   dataDir: string | undefined;
   poolSize?: number;
   statementTimeoutMs?: number;
+  /** How long a query waits for a pooled connection before it fails as database_unavailable (ms). */
+  connectTimeoutMs?: number;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -22,6 +24,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         connectionString: options.databaseUrl,
         poolSize: options.poolSize ?? 10,
         statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
+        connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
       })
     : await (await import('./pglite-database.ts')).openPgliteDatabase({ dataDir: options.dataDir ? path.join(options.dataDir, 'pglite') : undefined });
   try {

@@ -1,7 +1,11 @@
 /**
  * The PostGIS server backend: a `pg` pool. The pool stays below the server's
  * max_connections (see config) and every connection gets a statement timeout
- * so that one runaway query cannot hold a connection forever.
+ * so that one runaway query cannot hold a connection forever. The pool
+ * outlives a database restart: a broken connection is dropped (never handed
+ * out again), a request waits for a connection no longer than the connect
+ * timeout, and a lost connection never crashes the process (every client has
+ * an 'error' listener, checked out or idle).
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,6 +20,8 @@ export interface PgDatabaseOptions {
   poolSize: number;
   /** Milliseconds before the server cancels a statement; 0 disables. */
   statementTimeoutMs: number;
+  /** Milliseconds to wait for a connection (a new one, or a free one of a full pool) before failing; 0 waits forever. */
+  connectTimeoutMs: number;
 }
 
 // int8 (bigint) and numeric come back as strings by default; our ids and
@@ -29,16 +35,33 @@ async function copyBinary(client: pg.PoolClient, table: string, columns: readonl
   await pipeline(Readable.from(chunks, { objectMode: false }), stream);
 }
 
+/**
+ * A connection of the pool, checked out for `fn`. pg emits 'error' on a
+ * client whose connection breaks, and the pool listens only while it is
+ * idle: without a listener here a restart during a transaction would crash
+ * the process. A client whose connection failed is released with the error,
+ * so the pool ends it instead of handing it out again.
+ */
+async function withConnection<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onError);
+  try {
+    return await fn(client);
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken);
+  }
+}
+
 function wrap(client: pg.PoolClient | pg.Pool): Queryable {
   return {
     async copyBinary(table, columns, chunks) {
       if (!(client instanceof pg.Pool)) return copyBinary(client, table, columns, chunks);
-      const connection = await client.connect();
-      try {
-        await copyBinary(connection, table, columns, chunks);
-      } finally {
-        connection.release();
-      }
+      await withConnection(client, (connection) => copyBinary(connection, table, columns, chunks));
     },
     async query<T>(sql: string, params: readonly unknown[] = []) {
       const result = await client.query(sql, params as unknown[]);
@@ -50,15 +73,18 @@ function wrap(client: pg.PoolClient | pg.Pool): Queryable {
   };
 }
 
-/** Milliseconds between attempts to re-establish a lost LISTEN connection: doubling, capped. */
-const LISTEN_RETRY_MS = { first: 500, max: 30_000 };
+/**
+ * Milliseconds between attempts to re-establish a lost LISTEN connection:
+ * doubling, capped so that a restarted database is noticed within seconds.
+ */
+const LISTEN_RETRY_MS = { first: 500, max: 10_000 };
 
 /**
  * LISTEN on a connection of its own (a pooled one would be handed to other
  * queries). A lost connection is re-established with backoff; notifications
  * sent while it was down are lost, which callers cover by also polling.
  */
-async function listenOn(connectionString: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+async function listenOn(connection: pg.ClientConfig, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a plain channel name: ${JSON.stringify(channel)}`);
   let client: pg.Client | undefined;
   let stopped = false;
@@ -76,7 +102,7 @@ async function listenOn(connectionString: string, channel: string, onNotify: (pa
   };
 
   async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString });
+    const c = new pg.Client(connection);
     let lost = false;
     const onLost = () => {
       if (lost) return;
@@ -119,30 +145,35 @@ export async function openPgDatabase(options: PgDatabaseOptions): Promise<Databa
     connectionString: options.connectionString,
     max: options.poolSize,
     statement_timeout: options.statementTimeoutMs || undefined,
+    connectionTimeoutMillis: options.connectTimeoutMs || undefined,
+    // TCP keepalive: a server that vanished without closing the socket is noticed.
+    keepAlive: true,
   });
-  // An idle client that loses its connection must not crash the process.
+  // An idle client that loses its connection (a restart, pg_terminate_backend)
+  // must not crash the process; the pool has already dropped it, and the next
+  // query opens a new one.
   pool.on('error', () => {});
   await pool.query('SELECT 1');
   return {
     ...wrap(pool),
     kind: 'postgis',
     hasMvt: true,
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+    transaction(fn) {
+      return withConnection(pool, async (client) => {
+        try {
+          await client.query('BEGIN');
+          const result = await fn(wrap(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          // A failed ROLLBACK means the connection is gone: the server rolls back by itself.
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      });
     },
     listen(channel, onNotify) {
-      return listenOn(options.connectionString, channel, onNotify);
+      return listenOn({ connectionString: options.connectionString, connectionTimeoutMillis: options.connectTimeoutMs || undefined, keepAlive: true }, channel, onNotify);
     },
     async close() {
       await pool.end();

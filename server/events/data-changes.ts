@@ -31,32 +31,46 @@ export function createDataChanges(): DataChanges {
   };
 }
 
+/** Longest wait between two polls while the database does not answer (ms): the backoff's cap. */
+const POLL_BACKOFF_MAX_MS = 10_000;
+
 /**
  * Polls data_state so that a change by another process (npm run ingest
  * against the same PostGIS server, another instance) reaches this one as a
  * `replaced` change even when its announcement (change-notifications.ts) was
  * missed. Changes this process publishes reach `noteVersion`, so the watcher
- * does not publish them twice.
+ * does not publish them twice. While the database does not answer, the
+ * polls back off (doubling up to 10 s) and resume their pace at the first
+ * answer: a restart costs a few refused connects, not a stream of them.
  */
 export function watchDataVersion(db: Database, changes: DataChanges, initialVersion: string, intervalMs = 2000) {
   let known = initialVersion;
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
+  let stopped = false;
+  let delay = intervalMs;
+  let timer: NodeJS.Timeout | undefined;
+
+  const poll = async () => {
+    let version: string;
     try {
-      const state = await readDataState(db);
-      if (state.version !== known) {
-        known = state.version;
-        await changes.publish({ type: 'replaced', version: state.version });
-      }
+      version = (await readDataState(db)).version;
     } catch {
-      // The database may be restarting; /health reports it. Try again next tick.
-    } finally {
-      running = false;
+      // The database may be restarting (/health reports it): wait longer, then try again.
+      delay = Math.min(delay * 2, Math.max(intervalMs, POLL_BACKOFF_MAX_MS));
+      return;
     }
-  }, intervalMs);
-  timer.unref();
+    delay = intervalMs;
+    if (version === known) return;
+    known = version;
+    // A listener that fails reports its own error; the poller keeps going.
+    await changes.publish({ type: 'replaced', version }).catch(() => {});
+  };
+  const schedule = () => {
+    if (stopped) return;
+    // One poll at a time: the next is timed from the end of the last.
+    timer = setTimeout(() => void poll().finally(schedule), delay);
+    timer.unref();
+  };
+  schedule();
   return {
     noteVersion(version: string) {
       known = version;
@@ -66,7 +80,8 @@ export function watchDataVersion(db: Database, changes: DataChanges, initialVers
       return version === known;
     },
     stop() {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
     },
   };
 }

@@ -7,6 +7,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { BackendKind, Database } from '../../kernel/db/database.ts';
 import { readDataState } from '../../kernel/db/data-state.ts';
+import { describeDatabaseError } from '../db/database-unavailable.ts';
 import { defineRoute } from '../http/define-route.ts';
 import { json } from '../http/responses.ts';
 import type { TileCacheStats } from '../tiles/tile-cache.ts';
@@ -104,7 +105,8 @@ export function healthRoutes(db: Database, checks: Record<string, HealthCheck> =
           ...extra,
         });
       } catch (error) {
-        return c.json({ status: 'unavailable', database: { backend: db.kind, ok: false, error: (error as Error).message } }, 503);
+        // describeDatabaseError: a refused connect can come as an AggregateError with an empty message.
+        return c.json({ status: 'unavailable', database: { backend: db.kind, ok: false, error: describeDatabaseError(error) } }, 503);
       }
     },
   );

@@ -2,8 +2,10 @@
  * The one place where errors become HTTP answers: domain errors from below
  * the edge (domain-errors.ts) get their status and code here, HttpErrors
  * from the edge itself keep theirs, Hono's own HTTPExceptions (a malformed
- * request Hono rejects) get the code of their status, and anything else is a
- * bug: logged, and answered 500 without details.
+ * request Hono rejects) get the code of their status, a database that
+ * cannot be reached or took too long (db/database-unavailable.ts) is a 503
+ * with Retry-After, and anything else is a bug: logged, and answered 500
+ * without details.
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -25,6 +27,7 @@ import {
   UnknownLayer,
 } from '../domain-errors.ts';
 import type { Logger } from '../logger.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, databaseFailure, describeDatabaseError } from '../db/database-unavailable.ts';
 import { errorBody, HttpError, type ErrorCode } from './error-codes.ts';
 
 type DomainErrorClass = abstract new (...args: never[]) => DomainError;
@@ -62,13 +65,34 @@ export function httpErrorOf(error: unknown): HttpError | undefined {
     const code = HONO_STATUS_CODES[error.status];
     return code ? new HttpError(code, error.message || 'the request was rejected', undefined, { cause: error }) : undefined;
   }
+  // An outage, not a bug: the same request works once the database is back.
+  const failure = databaseFailure(error);
+  if (failure) {
+    const message = failure === 'timeout' ? 'the database took too long to answer; try again later' : 'the database cannot be reached; try again shortly';
+    return new HttpError('database_unavailable', message, undefined, { cause: error, headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } });
+  }
   return undefined;
 }
 
+/** Milliseconds between two log lines about requests failed by the database. */
+const DATABASE_WARN_INTERVAL_MS = 10_000;
+
 /** Hono onError handler: known errors keep their status and code; the rest is a logged 500. */
 export function handleError(logger: Logger) {
+  // Logged, unlike other known errors: an operator wants to see an outage or
+  // a slow query. At most one line per interval: an outage fails every request.
+  let lastWarned = -Infinity;
+  let unlogged = 0;
+  const warnUnavailable = (path: string, error: unknown) => {
+    const now = performance.now();
+    if (now - lastWarned < DATABASE_WARN_INTERVAL_MS) return void unlogged++;
+    logger.warn('database unavailable', { path, error: describeDatabaseError(error), ...(unlogged ? { alsoFailedSinceLastLine: unlogged } : {}) });
+    lastWarned = now;
+    unlogged = 0;
+  };
   return (err: Error, c: Context) => {
     const known = httpErrorOf(err);
+    if (known?.code === 'database_unavailable') warnUnavailable(c.req.path, known.cause);
     if (known) return c.json(errorBody(known.code, known.message, known.field), known.status as ContentfulStatusCode, known.headers);
     logger.error('unhandled error', { path: c.req.path, error: err.stack ?? String(err) });
     return c.json(errorBody('internal', 'internal error; the server log has details'), 500);
