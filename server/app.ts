@@ -37,7 +37,8 @@ import { suggestRoutes } from './planning/suggest-routes.ts';
 import { SuggestRunner } from './planning/suggest/suggest-runner.ts';
 import { createScenarioTiles } from './planning/scenario-tiles.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
-import { installAccessGate } from './http/route-access.ts';
+import { accessTable, installAccessGate } from './http/route-access.ts';
+import { corsByAccess, type CorsOptions } from './http/cors.ts';
 import { createAccessGate, type AccessGateOptions } from './auth/access-gate.ts';
 import { createTokenStore } from './auth/token-store.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
@@ -61,6 +62,8 @@ export interface AppDeps {
   warmTiles?: boolean;
   /** Who may read and write (auth/access-gate.ts has the defaults: reads public, writes need a planner token). */
   access?: Partial<AccessGateOptions>;
+  /** Which web origins may write from the browser (http/cors.ts has the defaults: reads from any origin, writes from none but ours). */
+  cors?: Partial<CorsOptions>;
 }
 
 export interface App {
@@ -83,6 +86,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Every route checks its access rule (x-access) against this gate before reading its input.
   const tokens = createTokenStore(deps.db);
   http.use('*', installAccessGate(createAccessGate(tokens, deps.access)));
+  // CORS by the same rules (x-access), read from the OpenAPI document on the first request, when every route is mounted.
+  let document: Record<string, unknown> | undefined;
+  const openApiDocument = () => (document ??= createOpenApiDocument(http));
+  http.use('*', corsByAccess(() => accessTable(openApiDocument()), deps.cors));
   const changes = deps.changes ?? createDataChanges();
   // Changes by other processes (imports, other instances) reach this one
   // through PostgreSQL: at once by LISTEN/NOTIFY on the server backend, and
@@ -149,7 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const events = eventRoutes(deps.db, changes);
   http.route('/', events.routes);
   // GET /api/openapi.json and /docs: the API as other apps see it.
-  http.route('/', openApiRoutes(() => createOpenApiDocument(http)));
+  http.route('/', openApiRoutes(openApiDocument));
   return {
     http,
     changes,

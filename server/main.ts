@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   }
 
   const warmTiles = config.warmTiles === 'on' || (config.warmTiles === 'auto' && db.kind === 'pglite');
-  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles });
+  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles, cors: { writeOrigins: config.corsWriteOrigins } });
   const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('listening', { url: `http://localhost:${info.port}`, readyMs: Math.round(performance.now() - started) });
   });
