@@ -39,6 +39,7 @@ import { createScenarioTiles } from './planning/scenario-tiles.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { accessTable, installAccessGate } from './http/route-access.ts';
 import { corsByAccess, type CorsOptions } from './http/cors.ts';
+import { noSniff } from './http/security-headers.ts';
 import { createAccessGate, type AccessGateOptions } from './auth/access-gate.ts';
 import { createTokenStore } from './auth/token-store.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
@@ -90,6 +91,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   let document: Record<string, unknown> | undefined;
   const openApiDocument = () => (document ??= createOpenApiDocument(http));
   http.use('*', corsByAccess(() => accessTable(openApiDocument()), deps.cors));
+  http.use('*', noSniff());
   const changes = deps.changes ?? createDataChanges();
   // Changes by other processes (imports, other instances) reach this one
   // through PostgreSQL: at once by LISTEN/NOTIFY on the server backend, and
