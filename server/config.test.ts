@@ -36,5 +36,6 @@ describe('loadConfig', () => {
     const config = loadConfig({ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '0' }, ['--keep-alive-timeout', '1500']);
     expect(config).toMatchObject({ headersTimeoutMs: 2000, requestTimeoutMs: 0, keepAliveTimeoutMs: 1500 });
     expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '0' }, [])).toThrow(/HEADERS_TIMEOUT_MS must be an integer >= 1/);
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '40000' }, [])).toThrow(/HEADERS_TIMEOUT_MS \(40000\) must not exceed REQUEST_TIMEOUT_MS \(30000\)/);
   });
 });

@@ -123,6 +123,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
   const logLevel = (pick('log-level', 'LOG_LEVEL') ?? defaultConfig.logLevel) as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const databaseUrl = pick('database-url', 'DATABASE_URL') || undefined;
+  const headersTimeoutMs = integer(pick('headers-timeout', 'HEADERS_TIMEOUT_MS'), 'HEADERS_TIMEOUT_MS', defaultConfig.headersTimeoutMs, 1);
+  const requestTimeoutMs = integer(pick('request-timeout', 'REQUEST_TIMEOUT_MS'), 'REQUEST_TIMEOUT_MS', defaultConfig.requestTimeoutMs, 0);
+  // Node refuses a head deadline later than the whole request's.
+  if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
+    throw new Error(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
   return {
     port: integer(pick('port', 'PORT'), 'PORT', defaultConfig.port, 0),
     host: pick('host', 'HOST') || defaultConfig.host,
@@ -134,8 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     demoOnEmpty: demoSetting(pick('demo', 'DEMO_ON_EMPTY')),
     warmTiles: warmSetting(pick('warm-tiles', 'WARM_TILES')),
     corsWriteOrigins: originList(pick('cors-write-origins', 'CORS_WRITE_ORIGINS')),
-    headersTimeoutMs: integer(pick('headers-timeout', 'HEADERS_TIMEOUT_MS'), 'HEADERS_TIMEOUT_MS', defaultConfig.headersTimeoutMs, 1),
-    requestTimeoutMs: integer(pick('request-timeout', 'REQUEST_TIMEOUT_MS'), 'REQUEST_TIMEOUT_MS', defaultConfig.requestTimeoutMs, 0),
+    headersTimeoutMs,
+    requestTimeoutMs,
     keepAliveTimeoutMs: integer(pick('keep-alive-timeout', 'KEEP_ALIVE_TIMEOUT_MS'), 'KEEP_ALIVE_TIMEOUT_MS', defaultConfig.keepAliveTimeoutMs, 1),
   };
 }

@@ -9,6 +9,7 @@ import { createLogger } from './logger.ts';
 import { openDatabase } from './db/open-database.ts';
 import { readDataState } from '../kernel/db/data-state.ts';
 import { createApp } from './app.ts';
+import { serverTimeoutOptions } from './http/server-timeouts.ts';
 import { buildDemoCity } from '../data-pipeline/build-demo-city.ts';
 
 async function main(): Promise<void> {
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
 
   const warmTiles = config.warmTiles === 'on' || (config.warmTiles === 'auto' && db.kind === 'pglite');
   const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles, cors: { writeOrigins: config.corsWriteOrigins } });
-  const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host }, (info) => {
+  // Slow clients (a head or body that trickles in) are dropped at the configured deadlines.
+  const serverOptions = serverTimeoutOptions(config);
+  const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host, serverOptions }, (info) => {
     logger.info('listening', { url: `http://localhost:${info.port}`, readyMs: Math.round(performance.now() - started) });
   });
 
