@@ -7,7 +7,7 @@
  * that page (POST /api/centers with a planner token) is blocked, and the
  * center count stays; the same write to an app that lists the page's origin
  * in its write origins is a 201. Also: our own client page loads under its
- * Content-Security-Policy with no violation.
+ * Content-Security-Policy with no violation, and can write (same origin).
  *
  * Without chromium (CHROMIUM_PATH, default /usr/bin/chromium) the suite
  * skips with the reason; with CI set it fails instead, as client-e2e does.
@@ -272,6 +272,26 @@ function suite(): void {
     expect(await page.locator('#coverage-body .bar').first().evaluate((el) => (el as HTMLElement).style.width)).toMatch(/%$/);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('lets our own page write (the browser sends its Origin on a same-origin POST)', async () => {
+    const { browser, api, token, app, seen } = fixture();
+    const page = await browser.newPage();
+    await page.goto(`${api}/`);
+    const before = await centerCount();
+    seen.splice(0, seen.length);
+    const created = await fetchFromPage(page, '/api/centers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ ...NEW_CENTER, name: 'From our own page' }),
+    });
+    expect(created.status).toBe(201);
+    expect(seen.find((r) => r.method === 'POST' && r.path === '/api/centers')?.origin).toBe(api);
+    expect(await centerCount()).toBe(before + 1);
+    const removed = await fetchFromPage(page, `/api/centers/${created.json.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(removed.status).toBe(200);
+    await page.close();
+    await app.idle();
   });
 }
 
