@@ -37,7 +37,9 @@ import { suggestRoutes } from './planning/suggest-routes.ts';
 import { SuggestRunner } from './planning/suggest/suggest-runner.ts';
 import { createScenarioTiles } from './planning/scenario-tiles.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
-import { installAccessGate } from './http/route-access.ts';
+import { accessTable, installAccessGate } from './http/route-access.ts';
+import { corsByAccess, type CorsOptions } from './http/cors.ts';
+import { noSniff } from './http/security-headers.ts';
 import { createAccessGate, type AccessGateOptions } from './auth/access-gate.ts';
 import { createTokenStore } from './auth/token-store.ts';
 import { auditRoutes } from './auth/audit-routes.ts';
@@ -66,6 +68,8 @@ export interface AppDeps {
   access?: Partial<AccessGateOptions>;
   /** Per-client rates and heavy-work caps (limits/request-limits.ts has the defaults). */
   limits?: Partial<RequestLimitOptions>;
+  /** Which web origins may write from the browser (http/cors.ts has the defaults: reads from any origin, writes from none but ours). */
+  cors?: Partial<CorsOptions>;
 }
 
 export interface App {
@@ -89,6 +93,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const tokens = createTokenStore(deps.db);
   http.use('*', installAccessGate(createAccessGate(tokens, deps.access)));
   const limits = createRequestLimits(deps.limits);
+  // CORS by the same rules (x-access), read from the OpenAPI document on the first request, when every route is mounted.
+  let document: Record<string, unknown> | undefined;
+  const openApiDocument = () => (document ??= createOpenApiDocument(http));
+  http.use('*', corsByAccess(() => accessTable(openApiDocument()), deps.cors));
+  http.use('*', noSniff());
   const changes = deps.changes ?? createDataChanges();
   // Changes by other processes (imports, other instances) reach this one
   // through PostgreSQL: at once by LISTEN/NOTIFY on the server backend, and
@@ -158,7 +167,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const events = eventRoutes(deps.db, changes);
   http.route('/', events.routes);
   // GET /api/openapi.json and /docs: the API as other apps see it.
-  http.route('/', openApiRoutes(() => createOpenApiDocument(http)));
+  http.route('/', openApiRoutes(openApiDocument));
   return {
     http,
     changes,

@@ -19,4 +19,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' }, [])).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ PORT: 'eighty' }, [])).toThrow(/PORT/);
   });
+
+  it('reads the write origins as a browser writes them, and refuses anything else', () => {
+    expect(loadConfig({ CORS_WRITE_ORIGINS: ' https://Plan.example.org , http://localhost:5173/,https://x.org:443' }, []).corsWriteOrigins).toEqual([
+      'https://plan.example.org',
+      'http://localhost:5173',
+      'https://x.org',
+    ]);
+    expect(loadConfig({}, ['--cors-write-origins=https://a.org']).corsWriteOrigins).toEqual(['https://a.org']);
+    for (const bad of ['*', 'null', 'https://a.org/path', 'a.org', 'ftp://a.org', 'https://*.a.org', 'https://a.org?x=1']) {
+      expect(() => loadConfig({ CORS_WRITE_ORIGINS: bad }, []), bad).toThrow(/CORS_WRITE_ORIGINS/);
+    }
+  });
+
+  it('reads the HTTP timeouts', () => {
+    const config = loadConfig({ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '0' }, ['--keep-alive-timeout', '1500']);
+    expect(config).toMatchObject({ headersTimeoutMs: 2000, requestTimeoutMs: 0, keepAliveTimeoutMs: 1500 });
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '0' }, [])).toThrow(/HEADERS_TIMEOUT_MS must be an integer >= 1/);
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '40000' }, [])).toThrow(/HEADERS_TIMEOUT_MS \(40000\) must not exceed REQUEST_TIMEOUT_MS \(30000\)/);
+  });
 });

@@ -49,6 +49,18 @@ export interface Config {
    * (SUGGEST_QUEUE) before 503 busy.
    */
   limits: RequestLimitOptions;
+  /**
+   * Web pages on these origins (e.g. https://planning.example.org) may call
+   * the planner and admin routes from the browser; pages elsewhere may only
+   * read (http/cors.ts). Empty: only this server's own page may write.
+   */
+  corsWriteOrigins: string[];
+  /** A client must send the whole request head within this (ms), or Node answers 408 and closes: slowloris. */
+  headersTimeoutMs: number;
+  /** ...and the whole request, body included, within this (ms); 0 turns it off. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (ms). */
+  keepAliveTimeoutMs: number;
 }
 
 export const defaultConfig: Config = {
@@ -64,6 +76,10 @@ export const defaultConfig: Config = {
   warmTiles: 'auto',
   readsNeedToken: false,
   limits: defaultRequestLimits,
+  corsWriteOrigins: [],
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
 };
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -123,12 +139,41 @@ function limitSettings(pick: (flagName: string, envName: string) => string | und
   };
 }
 
+/**
+ * A comma list of web origins (scheme, host and port only, as a browser
+ * sends them in Origin). '*' and 'null' are refused: writes from any page,
+ * or from sandboxed and file pages, are exactly what the list is for keeping out.
+ */
+function originList(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !item.includes('*');
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !bare) {
+      throw new Error(`CORS_WRITE_ORIGINS must be a comma list of origins such as https://planning.example.org (no path, no '*'), got "${item}"`);
+    }
+    // As a browser writes it: lower case, no default port, no trailing slash.
+    return url.origin;
+  });
+}
+
 /** Builds the config from environment and flags; flags win. Throws with the bad setting's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const pick = (flagName: string, envName: string) => flag(argv, flagName) ?? env[envName];
   const logLevel = (pick('log-level', 'LOG_LEVEL') ?? defaultConfig.logLevel) as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const databaseUrl = pick('database-url', 'DATABASE_URL') || undefined;
+  const headersTimeoutMs = integer(pick('headers-timeout', 'HEADERS_TIMEOUT_MS'), 'HEADERS_TIMEOUT_MS', defaultConfig.headersTimeoutMs, 1);
+  const requestTimeoutMs = integer(pick('request-timeout', 'REQUEST_TIMEOUT_MS'), 'REQUEST_TIMEOUT_MS', defaultConfig.requestTimeoutMs, 0);
+  // Node refuses a head deadline later than the whole request's.
+  if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
+    throw new Error(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
   return {
     port: integer(pick('port', 'PORT'), 'PORT', defaultConfig.port, 0),
     host: pick('host', 'HOST') || defaultConfig.host,
@@ -142,5 +187,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     warmTiles: warmSetting(pick('warm-tiles', 'WARM_TILES')),
     readsNeedToken: booleanSetting(pick('reads-need-token', 'READS_NEED_TOKEN'), 'READS_NEED_TOKEN', defaultConfig.readsNeedToken),
     limits: limitSettings(pick),
+    corsWriteOrigins: originList(pick('cors-write-origins', 'CORS_WRITE_ORIGINS')),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(pick('keep-alive-timeout', 'KEEP_ALIVE_TIMEOUT_MS'), 'KEEP_ALIVE_TIMEOUT_MS', defaultConfig.keepAliveTimeoutMs, 1),
   };
 }

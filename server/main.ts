@@ -9,6 +9,7 @@ import { createLogger } from './logger.ts';
 import { openDatabase } from './db/open-database.ts';
 import { readDataState } from '../kernel/db/data-state.ts';
 import { createApp } from './app.ts';
+import { serverTimeoutOptions } from './http/server-timeouts.ts';
 import { buildDemoCity } from '../data-pipeline/build-demo-city.ts';
 import { createTokenStore } from './auth/token-store.ts';
 import { firstStartToken, signInNotice } from './auth/first-start-token.ts';
@@ -38,8 +39,10 @@ async function main(): Promise<void> {
   const firstToken = db.kind === 'pglite' ? await firstStartToken(createTokenStore(db)) : undefined;
 
   const warmTiles = config.warmTiles === 'on' || (config.warmTiles === 'auto' && db.kind === 'pglite');
-  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles, access: { readsNeedToken: config.readsNeedToken }, limits: config.limits });
-  const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host }, (info) => {
+  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles, cors: { writeOrigins: config.corsWriteOrigins }, access: { readsNeedToken: config.readsNeedToken }, limits: config.limits });
+  // Slow clients (a head or body that trickles in) are dropped at the configured deadlines.
+  const serverOptions = serverTimeoutOptions(config);
+  const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host, serverOptions }, (info) => {
     logger.info('listening', { url: `http://localhost:${info.port}`, readyMs: Math.round(performance.now() - started) });
     if (firstToken) process.stdout.write(signInNotice(`http://localhost:${info.port}`, firstToken));
   });

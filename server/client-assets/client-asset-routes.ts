@@ -10,6 +10,9 @@
  * is answered only when its last path segment equals one of those names.
  * Nothing from the URL ever reaches the file system.
  *
+ * index.html goes out with the page's security headers (a same-origin
+ * Content-Security-Policy and friends, http/security-headers.ts).
+ *
  * Caching: index.html and the client modules are `no-cache` with an ETag
  * (small, and edits must show on reload); vendor files are cached for a year
  * because index.html references them with the package version in the query,
@@ -22,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
+import { CLIENT_PAGE_HEADERS } from '../http/security-headers.ts';
 
 /** Content types by file extension; files with other extensions are never served. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -133,6 +137,8 @@ function sendFile(c: Context, file: StaticFile): Response {
     etag: file.etag,
     'x-content-type-options': 'nosniff',
     vary: 'accept-encoding',
+    // The page's policy: scripts, styles, workers and data from this origin only (http/security-headers.ts).
+    ...(file.type.startsWith('text/html') ? CLIENT_PAGE_HEADERS : {}),
   };
   if (c.req.header('if-none-match') === file.etag) return new Response(null, { status: 304, headers });
   if (COMPRESSIBLE.test(file.type) && file.body.byteLength > 1024 && acceptsGzip(c)) {

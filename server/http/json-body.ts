@@ -1,7 +1,8 @@
 /**
  * The one body reader: the request body as a JSON object, whatever its
  * Content-Type says (clients such as `curl -d` send form encoding by
- * default). Over the limit is a 413 `payload_too_large`; empty, not JSON, or
+ * default). Over the limit is a 413 `payload_too_large` that closes the
+ * connection (the unread rest of the body is still on it); empty, not JSON, or
  * JSON that is not an object is a 400 `bad_body` that shows an example.
  */
 import type { Context } from 'hono';
@@ -14,7 +15,9 @@ function kindOf(value: unknown): string {
 }
 
 async function readText(c: Context, limit: number): Promise<string> {
-  const tooLarge = () => new HttpError('payload_too_large', `the request body is larger than ${limit} bytes`);
+  // The rest of the body is never read, so this connection cannot carry another request:
+  // Connection: close makes Node close it after the answer, and tells a keep-alive client not to reuse it.
+  const tooLarge = () => new HttpError('payload_too_large', `the request body is larger than ${limit} bytes`, undefined, { headers: { Connection: 'close' } });
   const declared = Number(c.req.header('content-length'));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   const body = c.req.raw.body;
