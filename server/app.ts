@@ -40,11 +40,11 @@ import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { accessTable, installAccessGate } from './http/route-access.ts';
 import { corsByAccess, type CorsOptions } from './http/cors.ts';
 import { noSniff } from './http/security-headers.ts';
-import { createAccessGate, type AccessGateOptions } from './auth/access-gate.ts';
+import { createAccessGate, type AccessGateOptions } from './http/access-gate.ts';
 import { createTokenStore } from './auth/token-store.ts';
 import { auditRoutes } from './auth/audit-routes.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
-import { createRequestLimits, type RequestLimitOptions } from './limits/request-limits.ts';
+import { createRequestLimits, type RequestLimitOptions } from './http/request-limits.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
 
 export interface AppDeps {

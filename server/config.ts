@@ -4,7 +4,7 @@
  * passes the parts each module needs.
  */
 import path from 'node:path';
-import { defaultRequestLimits, ruleOf, type RequestLimitOptions } from './limits/request-limits.ts';
+import { defaultRequestLimits, ruleOf, type RequestLimitOptions } from './http/request-limits.ts';
 
 export interface Config {
   /** HTTP port. */

@@ -111,6 +111,13 @@ export class UnknownScenario extends DomainError {
   }
 }
 
+/** No token has this id. */
+export class UnknownToken extends DomainError {
+  constructor(readonly id: number) {
+    super(`no token has id ${id} (GET /api/tokens lists them)`);
+  }
+}
+
 /** A scenario change names a center the live data no longer has. */
 export class ScenarioConflict extends DomainError {
   constructor(

@@ -7,7 +7,7 @@
  * and center routes on a bare app.
  */
 import { installAccessGate } from '../server/http/route-access.ts';
-import { createAccessGate } from '../server/auth/access-gate.ts';
+import { createAccessGate } from '../server/http/access-gate.ts';
 import { createTokenStore } from '../server/auth/token-store.ts';
 import { testToken } from './auth-fixture.ts';
 import { VectorTile } from '@mapbox/vector-tile';

@@ -7,7 +7,7 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { defineRoute } from '../http/define-route.ts';
-import { HttpError } from '../http/error-codes.ts';
+import { InvalidOption, UnknownToken } from '../domain-errors.ts';
 import { actorOf } from '../http/route-access.ts';
 import { badRequest, errorResponse, internalError, json } from '../http/responses.ts';
 import { ROLES, type TokenStore } from './token-store.ts';
@@ -58,7 +58,7 @@ export function tokenRoutes(tokens: TokenStore) {
     },
     async (c, { body }) => {
       const expiresAt = body.expires_at === undefined ? undefined : new Date(body.expires_at);
-      if (expiresAt && expiresAt.getTime() <= Date.now()) throw new HttpError('bad_request', 'expires_at must be in the future', 'expires_at');
+      if (expiresAt && expiresAt.getTime() <= Date.now()) throw new InvalidOption('expires_at', 'expires_at must be in the future');
       const made = await tokens.create({ role: body.role, name: body.name, expiresAt }, actorOf(c));
       return c.json(made, 201);
     },
@@ -76,13 +76,13 @@ export function tokenRoutes(tokens: TokenStore) {
       responses: {
         200: { description: 'The token as it is now.', content: json(TokenRecord) },
         400: badRequest('The id is not a positive whole number.'),
-        404: errorResponse('No token has this id.', ['not_found']),
+        404: errorResponse('No token has this id.', ['unknown_token']),
         500: internalError,
       },
     },
     async (c, { params }) => {
       const record = await tokens.revoke(params.id, actorOf(c));
-      if (!record) throw new HttpError('not_found', `no token has id ${params.id}`);
+      if (!record) throw new UnknownToken(params.id);
       return c.json(record);
     },
   );

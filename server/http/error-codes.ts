@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   unknown_center: { status: 404, meaning: 'No center has this id.' },
   unknown_layer: { status: 404, meaning: 'No tile layer has this name; the message lists the layers.' },
   unknown_scenario: { status: 404, meaning: 'No scenario has this id.' },
+  unknown_token: { status: 404, meaning: 'No token has this id.' },
   no_center_reachable: { status: 404, meaning: 'No center (of that kind) is within the longest walk searched.' },
   scenario_conflict: { status: 409, meaning: 'A change of the scenario names a center the live data no longer has; edit the scenario.' },
   stale_scenario: { status: 409, meaning: 'The live data changed since the scenario was last evaluated; read it again, then apply.' },

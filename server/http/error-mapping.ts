@@ -23,6 +23,7 @@ import {
   StaleScenario,
   UnknownCenter,
   UnknownScenario,
+  UnknownToken,
   UnknownKind,
   UnknownLayer,
 } from '../domain-errors.ts';
@@ -44,6 +45,7 @@ const DOMAIN_CODES: readonly [DomainErrorClass, (error: DomainError) => ErrorCod
   [UnknownCenter, () => 'unknown_center'],
   [UnknownLayer, () => 'unknown_layer'],
   [UnknownScenario, () => 'unknown_scenario'],
+  [UnknownToken, () => 'unknown_token'],
   [ScenarioConflict, () => 'scenario_conflict'],
   [StaleScenario, () => 'stale_scenario'],
   [InvalidOption, () => 'bad_request'],

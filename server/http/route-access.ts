@@ -2,7 +2,7 @@
  * The access rule of a route, checked at the edge before its input is read:
  * `read` routes are public unless the deployment makes reads need a token,
  * `planner` and `admin` routes need a bearer token of that role. The check
- * itself lives in an AccessGate (server/auth/access-gate.ts) that app.ts
+ * itself lives in an AccessGate (server/http/access-gate.ts) that app.ts
  * installs on the app; a route mounted where no gate is installed refuses
  * everything but public reads (fail closed), so a forgotten wiring can never
  * open a write.

@@ -482,6 +482,27 @@ describe('OpenAPI document', () => {
       expect(protectedOps).toBeGreaterThanOrEqual(12);
     });
 
+    it('429 with Retry-After for expensive requests over the client\'s rate', async () => {
+      const limited = await createApp({
+        db: city.db,
+        logger: silentLogger,
+        dataDir: undefined,
+        limits: { manyOrigins: 1, isochroneMany: { burst: 1, perMinute: 1 }, suggest: { burst: 1, perMinute: 1 } },
+      });
+      tokens.set(limited, tokens.get(app)!);
+      try {
+        await limited.idle();
+        const origins = { origins: [[lon, lat], [lon + 0.001, lat]], minutes: [5] };
+        expect((await call('POST', '/api/isochrone', { on: limited, body: origins })).status).toBe(200);
+        const over = await call('POST', '/api/isochrone', { on: limited, body: origins });
+        expect([over.status, over.code, Number(over.headers.get('retry-after')) > 0]).toEqual([429, 'rate_limited', true]);
+        expect((await call('POST', '/api/plan/suggest', { on: limited, body: { k: 1 } })).status).toBe(200);
+        expect((await call('POST', '/api/plan/suggest', { on: limited, body: { k: 1 } })).status).toBe(429);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('/api/audit, center history and tokens', async () => {
       const center = (await call('POST', '/api/centers', { body: { name: 'Audited', kind: 'neighborhood', lon, lat } })).body;
       await call('DELETE', `/api/centers/${center.id}`);

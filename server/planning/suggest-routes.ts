@@ -12,7 +12,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { defineRoute } from '../http/define-route.ts';
 import { errorResponse, internalError, json } from '../http/responses.ts';
 import { coverageNotReadyOrBusy, rateLimited } from '../routing/routing-responses.ts';
-import type { RequestLimits } from '../limits/request-limits.ts';
+import type { RequestLimits } from '../http/request-limits.ts';
 import { SuggestAnswer, SuggestRequest } from './suggest-schemas.ts';
 import type { SuggestService } from './suggest-service.ts';
 import { MAX_CANDIDATES } from './suggest/suggest-options.ts';

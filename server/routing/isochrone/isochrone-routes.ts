@@ -25,7 +25,7 @@ import { WALK_PROFILE_NAMES, type WalkProfileName } from '../../../kernel/walk-s
 import { numberParamOr } from '../../http/schema-rules.ts';
 import { MAX_MINUTES_COUNT } from '../routing-limits.ts';
 import { coverageNotReady, coverageNotReadyOrBusy, rateLimited } from '../routing-responses.ts';
-import type { RequestLimits } from '../../limits/request-limits.ts';
+import type { RequestLimits } from '../../http/request-limits.ts';
 import type { ShortestPathTree } from '../routing-service.ts';
 import { buildIsochrones, defaultIsochroneOptions, reachTreeOf } from './build-isochrones.ts';
 import { isochroneGeoJsonText, type ContourReach } from './isochrone-geojson.ts';

@@ -1,8 +1,8 @@
 /**
  * The limits on expensive requests, at the edge: per client (the token that
  * called, else the remote address) a rate per class of request, with 429 and
- * Retry-After beyond it (rate-limiter.ts); and a cap on how much heavy work
- * runs or waits at once, with 503 busy beyond it (heavy-work.ts). The
+ * Retry-After beyond it (limits/rate-limiter.ts); and a cap on how much heavy work
+ * runs or waits at once, with 503 busy beyond it (limits/heavy-work.ts). The
  * classes: an isochrone of many origins (POST /api/isochrone with more than
  * `manyOrigins` points), a site suggestion, and an exact suggestion (which
  * counts as both). Suggestions run in their worker one at a time; their
@@ -10,10 +10,10 @@
  * planners and the apps that embed its maps; all are settings (config.ts).
  */
 import type { Context } from 'hono';
-import { HttpError } from '../http/error-codes.ts';
-import { principalOf } from '../http/route-access.ts';
-import { HeavyWork, HeavyWorkFull } from './heavy-work.ts';
-import { RateLimiter, type BucketRule } from './rate-limiter.ts';
+import { HttpError } from './error-codes.ts';
+import { principalOf } from './route-access.ts';
+import { HeavyWork, HeavyWorkFull } from '../limits/heavy-work.ts';
+import { RateLimiter, type BucketRule } from '../limits/rate-limiter.ts';
 
 export type LimitClass = 'isochroneMany' | 'suggest' | 'exact';
 

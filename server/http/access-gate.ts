@@ -11,9 +11,9 @@
  * too low is 403.
  */
 import type { Context } from 'hono';
-import { HttpError } from '../http/error-codes.ts';
-import type { AccessGate, Principal, RouteAccess, Role } from '../http/route-access.ts';
-import type { TokenStore } from './token-store.ts';
+import { HttpError } from './error-codes.ts';
+import type { AccessGate, Principal, RouteAccess, Role } from './route-access.ts';
+import type { TokenStore } from '../auth/token-store.ts';
 
 export interface AccessGateOptions {
   /** Private deployments: reads need a token too (any role). */
