@@ -2,7 +2,7 @@
  * The whole app on the small synthetic city (tiles-fixture.ts), on one
  * backend, and a JSON request helper: what the planning HTTP tests share.
  */
-import { createApp, type App } from '../server/app.ts';
+import { createApp, type App, type AppDeps } from '../server/app.ts';
 import { silentLogger } from '../server/logger.ts';
 import type { BackendKind } from '../kernel/db/database.ts';
 import { openTestDatabase, type TestDatabase } from './backends.ts';
@@ -10,10 +10,10 @@ import { storeSmallCity } from './tiles-fixture.ts';
 import { bearer } from './auth-fixture.ts';
 
 /** Opens a database of `kind`, stores the small city and starts the app on it, settled. */
-export async function openSmallCityApp(kind: BackendKind): Promise<{ t: TestDatabase; app: App }> {
+export async function openSmallCityApp(kind: BackendKind, deps: Partial<AppDeps> = {}): Promise<{ t: TestDatabase; app: App }> {
   const t = await openTestDatabase(kind);
   await storeSmallCity(t.db);
-  const app = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined });
+  const app = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined, ...deps });
   await app.idle();
   return { t, app };
 }

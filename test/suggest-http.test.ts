@@ -24,7 +24,9 @@ describeBackends('site suggestions', (kind) => {
   const fifteen = (summary: { circles: { minutes: number }[] }) => summary.circles.find((c) => c.minutes === 15) as Record<string, number>;
 
   beforeAll(async () => {
-    ({ t, app } = await openSmallCityApp(kind));
+    // Many suggestions in a row from one token: more than a planner's default allowance (test/request-limits.test.ts tests the limits).
+    const many = { burst: 1000, perMinute: 1000 };
+    ({ t, app } = await openSmallCityApp(kind, { limits: { suggest: many, exact: many } }));
   });
   afterAll(async () => {
     await app?.close();

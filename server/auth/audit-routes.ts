@@ -4,7 +4,7 @@
  *                                      an ISO time), oldest first
  *   GET /api/centers/{id}/history      every record of one center, oldest
  *                                      first: a removed center's last record
- *                                      holds the row to restore (docs/operations.md)
+ *                                      holds the row to restore (README, "Who may change what")
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Database } from '../../kernel/db/database.ts';
