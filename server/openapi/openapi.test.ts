@@ -385,6 +385,7 @@ describe('OpenAPI document', () => {
       await call('DELETE', `/api/centers/${temporary.body.id}`);
       await app.idle();
       expect((await call('GET', `/api/scenarios/${moving.body.id}`)).code).toBe('scenario_conflict');
+      expect((await call('PATCH', `/api/scenarios/${moving.body.id}`, { body: { name: 'Moving, renamed' } })).code).toBe('scenario_conflict');
       expect((await call('GET', `/api/coverage?scenario=${moving.body.id}`)).code).toBe('scenario_conflict');
       expect((await call('GET', `/tiles/households/${tileOf(14)}.mvt?scenario=${moving.body.id}`)).code).toBe('scenario_conflict');
       expect((await call('POST', '/api/plan/suggest', { body: { k: 1, scenario: moving.body.id } })).code).toBe('scenario_conflict');

@@ -29,6 +29,7 @@ export interface ScenarioService {
   evaluate(id: number): Promise<ScenarioEvaluation>;
   /** Stores a new scenario after checking its changes against the live data (InvalidOption, OffNetwork). */
   create(input: ScenarioInput, actor: Actor): Promise<ScenarioEvaluation>;
+  /** Replaces fields; the patch's changes are checked as create's (InvalidOption), kept ones that lost a center are ScenarioConflict (nothing stored). */
   update(id: number, patch: Partial<ScenarioInput>, actor: Actor): Promise<ScenarioEvaluation>;
   remove(id: number, actor: Actor): Promise<StoredScenario>;
   /**
@@ -100,6 +101,8 @@ export function createScenarioService(store: ScenarioStore, coverage: CoverageSe
     async update(id, patch, actor) {
       const live = await coverage.ready();
       check(live, patch);
+      // Kept changes that name a center the live data lost: 409 before anything is stored (or audited), so an error answer never hides a write.
+      if (!patch.changes) scenarioCenters(live.model, (await stored(id)).changes, id);
       const scenario = await store.update(id, patch, actor);
       if (!scenario) throw new UnknownScenario(id);
       for (const listener of [...listeners]) listener(id);
