@@ -2,10 +2,11 @@
  * The centers API's shapes: a center as stored (Center), a center to add
  * (NewCenter) and the fields to change (CenterPatch), with the limits the
  * API puts on its own input. Unknown fields are a 400, so that a typo such
- * as `lng` is an error instead of a silently ignored move.
+ * as `lng` is an error instead of a silently ignored move; text that the
+ * database cannot store as sent (U+0000, an unpaired surrogate) is a 400.
  */
 import { z } from '@hono/zod-openapi';
-import { shown } from '../http/schema-rules.ts';
+import { isStorableText, shown, UNSTORABLE_TEXT } from '../http/schema-rules.ts';
 import { idParam, kindField, lonField, mercatorLatField } from '../http/schemas.ts';
 
 /** Longest center name, characters. */
@@ -21,17 +22,19 @@ const FIELDS = ['name', 'kind', 'services', 'lon', 'lat'] as const;
 const NAME_RULE = `a non-empty string of at most ${MAX_NAME} characters`;
 export const nameField = z
   .string({ error: (iss) => (iss.input === undefined ? `is required: ${NAME_RULE}` : `must be ${NAME_RULE}, got ${shown(iss.input)}`) })
+  .refine(isStorableText, { error: UNSTORABLE_TEXT })
   // The length limit counts what was sent; the name is stored trimmed.
   .max(MAX_NAME, { error: `must be ${NAME_RULE}` })
   .trim()
   .min(1, { error: `must be ${NAME_RULE}` })
-  .openapi({ description: 'Surrounding spaces are trimmed.', minLength: 1, maxLength: MAX_NAME });
+  .openapi({ description: 'Surrounding spaces are trimmed. No U+0000 or unpaired surrogates.', minLength: 1, maxLength: MAX_NAME });
 
 const SERVICES_RULE = `an array of at most ${MAX_SERVICES} non-empty strings of at most ${MAX_SERVICE} characters`;
 export const servicesField = z
   .array(
     z
       .string({ error: `must be a non-empty string of at most ${MAX_SERVICE} characters` })
+      .refine(isStorableText, { error: UNSTORABLE_TEXT })
       .max(MAX_SERVICE, { error: `must be a non-empty string of at most ${MAX_SERVICE} characters` })
       .trim()
       .min(1, { error: `must be a non-empty string of at most ${MAX_SERVICE} characters` })
@@ -39,7 +42,7 @@ export const servicesField = z
     { error: (iss) => `must be ${SERVICES_RULE}, got ${shown(iss.input)}` },
   )
   .max(MAX_SERVICES, { error: `must be ${SERVICES_RULE}` })
-  .openapi({ description: 'Services offered; each a non-empty string, trimmed.' });
+  .openapi({ description: 'Services offered; each a non-empty string, trimmed, without U+0000 or unpaired surrogates.' });
 
 /** A strict object whose unknown keys are named in the message with the accepted ones. */
 const strictCenterObject = <S extends z.ZodRawShape>(shape: S) =>

@@ -96,3 +96,18 @@ export function textMatching(pattern: RegExp, what: string) {
   const error = (iss: { input?: unknown }) => (iss.input === undefined ? `is required: ${what}` : `must be ${what}, got ${shown(iss.input)}`);
   return z.string({ error }).regex(pattern, { error });
 }
+
+/**
+ * U+0000, or a surrogate without its pair: PostgreSQL stores neither (text
+ * and jsonb refuse U+0000; jsonb refuses an unpaired surrogate, and text
+ * would keep U+FFFD instead), so text that is stored must not hold them.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The message for text with UNSTORABLE characters. */
+export const UNSTORABLE_TEXT = 'must not contain U+0000 or an unpaired surrogate (text that is not valid Unicode)';
+
+/** True when PostgreSQL can store `text` as it is (see UNSTORABLE). */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}

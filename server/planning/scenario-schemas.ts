@@ -7,7 +7,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { MAX_CENTER_ID, nameField, servicesField } from '../centers/center-schemas.ts';
-import { numberIn, shown } from '../http/schema-rules.ts';
+import { isStorableText, numberIn, shown, UNSTORABLE_TEXT } from '../http/schema-rules.ts';
 import { idParam, kindField, lonField, mercatorLatField } from '../http/schemas.ts';
 
 /** Changes one scenario may hold: more than any plan for one city needs, few enough to evaluate in milliseconds. */
@@ -47,11 +47,13 @@ const changesField = z
 
 const scenarioName = z
   .string({ error: (iss) => (iss.input === undefined ? 'is required: a non-empty string of at most 200 characters' : `must be a non-empty string of at most 200 characters, got ${shown(iss.input)}`) })
+  .refine(isStorableText, { error: UNSTORABLE_TEXT })
   .max(200, { error: 'must be a non-empty string of at most 200 characters' })
   .trim()
   .min(1, { error: 'must be a non-empty string of at most 200 characters' });
 const description = z
   .string({ error: `must be a string of at most ${MAX_DESCRIPTION} characters, or null` })
+  .refine(isStorableText, { error: UNSTORABLE_TEXT })
   .max(MAX_DESCRIPTION, { error: `must be at most ${MAX_DESCRIPTION} characters` })
   .nullable();
 
