@@ -10,7 +10,7 @@
  */
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import type { RawRequest } from './raw-http.ts';
-import { hostileJson, hostileParam, pick, randomText, RawJson, toJsonText, type Random } from './fuzz-values.ts';
+import { boundaryNumber, hostileJson, hostileParam, hostileString, pick, randomText, RawJson, toJsonText, type Random } from './fuzz-values.ts';
 
 type Schema = Record<string, any>;
 
@@ -209,6 +209,20 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
     return out;
   }
 
+  /** The schema of the value at `at` in a value of `schema` (the first branch that has it); {} when unknown. */
+  function schemaAt(schema: Schema, at: (string | number)[]): Schema {
+    let s = resolve(doc, schema);
+    for (const part of at) {
+      const branches: Schema[] = (s.oneOf ?? s.anyOf ?? [s]).map((b: Schema) => resolve(doc, b));
+      const next = branches
+        .map((b) => (typeof part === 'number' ? (b.prefixItems?.[part] ?? b.items) : b.properties?.[part]))
+        .find((x) => x !== undefined);
+      if (!next) return {};
+      s = resolve(doc, next);
+    }
+    return s;
+  }
+
   /** Replaces (or, with `remove`, deletes) the value at `at`. */
   function setAt(root: unknown, at: (string | number)[], value: unknown, remove = false): unknown {
     if (at.length === 0) return value;
@@ -243,6 +257,17 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
           return `body field "${key.slice(0, 20)}" added at ${at.slice(0, -1).join('.')}`;
         }
       }
+      // Half the time a value of the field's own type, so the check gets past the type to the limits and the database.
+      const current = at.reduce((o: any, k) => o?.[k], d.body);
+      const schema = schemaAt(op.body!, at);
+      if (random() < 0.5 && typeof current === 'string') {
+        d.body = setAt(d.body, at, hostileString(random));
+        return `body ${at.join('.')} hostile text`;
+      }
+      if (random() < 0.5 && (schema.type === 'number' || schema.type === 'integer')) {
+        d.body = setAt(d.body, at, boundaryNumber(random, schema));
+        return `body ${at.join('.')} at a limit`;
+      }
       d.body = setAt(d.body, at, hostileJson(random));
       return `body ${at.join('.') || '(whole)'} hostile`;
     }
@@ -259,6 +284,15 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
     if (where === 'path') {
       d.path[name] = hostileParam(random);
       return `path ${name} hostile`;
+    }
+    const param = op.params.find((p) => p.in === where && p.name === name)!;
+    if (where === 'query' && random() < 0.3 && (param.schema.type === 'number' || param.schema.type === 'integer')) {
+      const value = boundaryNumber(random, param.schema);
+      const text = value instanceof RawJson ? value.text : String(value);
+      const index = d.query.findIndex(([k]) => k === name);
+      if (index >= 0) d.query[index]![1] = text;
+      else d.query.push([name, text]);
+      return `query ${name} at a limit`;
     }
     if (where === 'query') {
       const index = d.query.findIndex(([k]) => k === name);

@@ -38,6 +38,9 @@ export const HOSTILE_TEXT: readonly string[] = [
   '0b11',
   '1_000',
   '99999999999999999999999',
+  '1e-300',
+  '5e-324',
+  '0.0000001',
   '2147483648',
   '-2147483649',
   '9007199254740993',
@@ -117,6 +120,33 @@ export const ENCODED_PIECES: readonly string[] = [
   '%20',
   '%E2%80%AE', // right-to-left override
 ];
+
+/** Strings that the database or a parser may choke on, for a field that takes text. */
+export function hostileString(random: Random): string {
+  return pick(random, [
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    'a\udfff',
+    '\ud83d',
+    '🗺️',
+    'x'.repeat(201),
+    'x'.repeat(10_000),
+    '',
+    ' ',
+    ...HOSTILE_TEXT,
+  ]);
+}
+
+/** Numbers at and just past the limits of a number schema (minimum, maximum, exclusiveMinimum), and tiny ones. */
+export function boundaryNumber(random: Random, schema: { minimum?: number; maximum?: number; exclusiveMinimum?: number }): unknown {
+  const values: unknown[] = [5e-324, 1e-300, -5e-324, new RawJson('-0'), 0.5];
+  for (const limit of [schema.minimum, schema.maximum, schema.exclusiveMinimum]) {
+    if (limit === undefined) continue;
+    values.push(limit, limit + 1e-9, limit - 1e-9, limit * 10 + 1, limit + Number.EPSILON * Math.max(1, Math.abs(limit)));
+  }
+  return pick(random, values);
+}
 
 /** JSON values that break schemas: wrong types, edge numbers, odd strings, prototype keys. */
 export function hostileJson(random: Random): unknown {
