@@ -10,7 +10,21 @@
  */
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import type { RawRequest } from './raw-http.ts';
-import { boundaryNumber, hostileJson, hostileParam, hostileString, pick, randomText, RawJson, toJsonText, type Random } from './fuzz-values.ts';
+import {
+  boundaryNumber,
+  boundaryNumbers,
+  hostileJson,
+  hostileParam,
+  hostileString,
+  pick,
+  randomText,
+  RawJson,
+  SWEEP_HEADERS,
+  SWEEP_JSON,
+  SWEEP_PARAMS,
+  toJsonText,
+  type Random,
+} from './fuzz-values.ts';
 
 type Schema = Record<string, any>;
 
@@ -47,7 +61,7 @@ export interface FuzzContext {
 }
 
 /** How a request was made, for the summary. */
-export type Strategy = 'valid' | 'mutated' | 'hostile' | 'transport';
+export type Strategy = 'sweep' | 'valid' | 'mutated' | 'hostile' | 'transport';
 export type Auth = 'none' | 'planner' | 'bogus';
 
 export interface FuzzRequest extends RawRequest {
@@ -83,7 +97,7 @@ export function operationsOf(doc: Doc): FuzzOperation[] {
 }
 
 /** A request before it is written out: wire-ready path and query values, a JSON body. */
-interface Draft {
+export interface Draft {
   path: Record<string, string>;
   query: [string, string][];
   headers: Record<string, string>;
@@ -99,7 +113,7 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
   const point = (random: Random): [number, number] => [round(west + random() * (east - west)), round(south + random() * (north - south))];
 
   /** A valid-ish JSON value for `schema`, by the field's name where the name says what it is. */
-  function sample(schema: Schema, name: string, random: Random, depth = 0): unknown {
+  function sample(schema: Schema, name: string, random: Random, full = false): unknown {
     schema = resolve(doc, schema);
     switch (name) {
       case 'lon':
@@ -108,7 +122,7 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
         return point(random)[1];
       case 'origins':
       case 'candidates':
-        return Array.from({ length: 1 + Math.floor(random() * 3) }, () => point(random));
+        return Array.from({ length: full ? 1 : 1 + Math.floor(random() * 3) }, () => point(random));
       case 'kind':
         return pick(random, ctx.kinds);
       case 'center_id':
@@ -123,26 +137,30 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
         return 1 + Math.floor(random() * 3);
       case 'method':
         return random() < 0.8 ? 'greedy' : 'exact';
-      case 'changes':
-        return Array.from({ length: Math.floor(random() * 3) }, () => sample(schema.items, 'change', random, depth + 1));
+      case 'changes': {
+        // Full: one change of each kind (add, move, remove), so every kind's fields are there to mutate.
+        const kinds: Schema[] = resolve(doc, schema.items).oneOf;
+        if (full) return kinds.map((kind) => sample(kind, 'change', random, full));
+        return Array.from({ length: Math.floor(random() * 3) }, () => sample(pick(random, kinds), 'change', random));
+      }
     }
     if (schema.enum) return pick(random, schema.enum);
     const branches = schema.oneOf ?? schema.anyOf;
-    if (branches) return sample(pick(random, branches), name, random, depth + 1);
+    if (branches) return sample(pick(random, branches), name, random, full);
     const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
     switch (type) {
       case 'object': {
         const out: Record<string, unknown> = {};
         const required: string[] = schema.required ?? [];
         for (const [key, sub] of Object.entries<Schema>(schema.properties ?? {})) {
-          if (required.includes(key) || random() < 0.4) out[key] = sample(sub, key, random, depth + 1);
+          if (full || required.includes(key) || random() < 0.4) out[key] = sample(sub, key, random, full);
         }
         return out;
       }
       case 'array': {
-        if (schema.prefixItems) return schema.prefixItems.map((s: Schema, i: number) => sample(s, i === 0 ? 'lon' : 'lat', random, depth + 1));
-        const n = Math.max(schema.minItems ?? 0, Math.floor(random() * 3));
-        return Array.from({ length: n }, () => sample(schema.items ?? {}, name, random, depth + 1));
+        if (schema.prefixItems) return schema.prefixItems.map((s: Schema, i: number) => sample(s, i === 0 ? 'lon' : 'lat', random, full));
+        const n = full ? Math.max(1, schema.minItems ?? 0) : Math.max(schema.minItems ?? 0, Math.floor(random() * 3));
+        return Array.from({ length: n }, () => sample(schema.items ?? {}, name, random, full));
       }
       case 'integer':
       case 'number': {
@@ -161,36 +179,36 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
   }
 
   /** A parameter's valid value on the wire. */
-  function paramValue(op: FuzzOperation, param: FuzzParam, random: Random, tile: { z: number; x: number; y: number }): string | undefined {
+  function paramValue(op: FuzzOperation, param: FuzzParam, random: Random, tile: { z: number; x: number; y: number }, full = false): string | undefined {
     if (param.in === 'path' && (param.name === 'z' || param.name === 'x' || param.name === 'y')) return String(tile[param.name]);
     if (param.name === 'layers') {
       const layers: string[] = param.schema.items.enum;
       return Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(random, layers)).join(',');
     }
-    if (param.name === 'If-None-Match') return random() < 0.7 ? undefined : pick(random, ['"abc"', '*', 'W/"x", "y"']);
+    if (param.name === 'If-None-Match') return random() < 0.7 && !full ? undefined : pick(random, ['"abc"', '*', 'W/"x", "y"']);
     if (param.name === 'Accept-Encoding') return pick(random, ['gzip', 'br', 'gzip, br', 'identity']);
     if (param.name === 'scenario' && param.schema.type === 'string') return String(pick(random, ctx.scenarioIds));
     if (param.name === 'id') return String(pick(random, op.path.startsWith('/api/scenarios') ? ctx.scenarioIds : ctx.centerIds));
-    if (!param.required && random() < 0.4) return undefined;
+    if (!full && !param.required && random() < 0.4) return undefined;
     const value = sample(param.schema, param.name, random);
     return Array.isArray(value) ? value.map(String).join(',') : String(value);
   }
 
   /** A valid-ish request for `op`. */
-  function draft(op: FuzzOperation, random: Random): Draft {
+  function draft(op: FuzzOperation, random: Random, full = false): Draft {
     const [lon, lat] = point(random);
     const z = 10 + Math.floor(random() * 7);
     const tile = { z, x: Math.floor(lonToTileX(lon, z)), y: Math.floor(latToTileY(lat, z)) };
     const d: Draft = { path: {}, query: [], headers: {}, body: undefined, hasBody: !!op.body };
     for (const param of op.params) {
-      const value = paramValue(op, param, random, tile);
+      const value = paramValue(op, param, random, tile, full);
       if (value === undefined) continue;
       if (param.in === 'path') d.path[param.name] = encodeURIComponent(value).replaceAll('%2C', ',');
       else if (param.in === 'query') d.query.push([param.name, encodeURIComponent(value).replaceAll('%2C', ',')]);
       else d.headers[param.name.toLowerCase()] = value;
     }
     if (op.body) {
-      const body = sample(op.body, 'body', random) as Record<string, unknown>;
+      const body = sample(op.body, 'body', random, full) as Record<string, unknown>;
       // Suggestions take exactly one of k and target_share: a rule between fields the schema cannot say.
       if ('k' in (op.body.properties ?? {})) {
         if ('k' in body && 'target_share' in body) delete body[random() < 0.5 ? 'k' : 'target_share'];
@@ -404,11 +422,60 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
     return { request, note: 'empty body' };
   }
 
+  const isNumber = (schema: Schema) => schema.type === 'number' || schema.type === 'integer';
+  const shortText = (v: unknown) => (v instanceof RawJson ? v.text : (JSON.stringify(v) ?? String(v))).slice(0, 24);
+
   return {
+    /** A valid-ish request with every optional field (the base of a sweep). */
+    full: (op: FuzzOperation, random: Random): Draft => draft(op, random, true),
+
+    /** `base` as it goes out, with the planner token. */
+    send: (op: FuzzOperation, base: Draft, random: Random): FuzzRequest => ({ ...write(op, base, random, 'planner'), op, strategy: 'valid', note: 'sweep base' }),
+
+    /**
+     * A valid request with every optional field (`full`, checked by the
+     * caller), then the same with one place changed to each hostile kind in turn: every parameter and every
+     * body field at any depth (each change kind of a scenario, each element
+     * of a pair) through SWEEP_* and the field's own limits. With the token,
+     * so the checks past the access gate run.
+     */
+    sweep(op: FuzzOperation, base: Draft, random: Random): FuzzRequest[] {
+      const copy = (): Draft => ({ path: { ...base.path }, query: base.query.map(([k, v]) => [k, v]), headers: { ...base.headers }, body: structuredClone(base.body), hasBody: base.hasBody });
+      const out: FuzzRequest[] = [];
+      const emit = (d: Draft, note: string) => out.push({ ...write(op, d, random, 'planner'), op, strategy: 'sweep', note });
+      for (const param of op.params) {
+        const values = param.in === 'header' ? SWEEP_HEADERS : [...SWEEP_PARAMS, ...(isNumber(param.schema) ? boundaryNumbers(param.schema).map(String) : [])];
+        for (const value of values) {
+          const d = copy();
+          if (param.in === 'path') d.path[param.name] = value;
+          else if (param.in === 'header') d.headers[param.name.toLowerCase()] = value;
+          else {
+            const index = d.query.findIndex(([k]) => k === param.name);
+            if (index >= 0) d.query[index]![1] = value;
+            else d.query.push([param.name, value]);
+          }
+          emit(d, `${param.in} ${param.name} = ${value.slice(0, 24)}`);
+        }
+      }
+      if (op.body) {
+        for (const at of places(base.body).filter((a) => a.length > 0)) {
+          const schema = schemaAt(op.body, at);
+          for (const value of [...SWEEP_JSON, ...(isNumber(schema) ? boundaryNumbers(schema) : [])]) {
+            const d = copy();
+            d.body = setAt(d.body, at, value);
+            emit(d, `body ${at.join('.')} = ${shortText(value)}`);
+          }
+        }
+      }
+      return out;
+    },
+
     /** Request number `i` of a run, drawn from `random`. */
     make(op: FuzzOperation, random: Random): FuzzRequest {
+      // Writes mostly with the token: without one the gate answers before any check runs.
       const a = random();
-      const auth: Auth = a < 0.45 ? 'none' : a < 0.9 ? 'planner' : 'bogus';
+      const withToken = op.access === 'read' ? 0.45 : 0.7;
+      const auth: Auth = a < withToken ? 'planner' : a < 0.9 ? 'none' : 'bogus';
       const d = draft(op, random);
       const s = random();
       if (s < 0.15) return { ...write(op, d, random, auth), op, strategy: 'valid', note: 'valid-ish' };

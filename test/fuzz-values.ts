@@ -123,30 +123,68 @@ export const ENCODED_PIECES: readonly string[] = [
 
 /** Strings that the database or a parser may choke on, for a field that takes text. */
 export function hostileString(random: Random): string {
-  return pick(random, [
-    '\u0000',
-    'a\u0000b',
-    '\ud800',
-    'a\udfff',
-    '\ud83d',
-    '🗺️',
-    'x'.repeat(201),
-    'x'.repeat(10_000),
-    '',
-    ' ',
-    ...HOSTILE_TEXT,
-  ]);
+  if (random() < 0.5) return pick(random, HOSTILE_TEXT);
+  return pick(random, ['\u0000', 'a\u0000b', '\ud800', 'a\udfff', '\ud83d', '🗺️', 'x'.repeat(201), 'x'.repeat(10_000), '', ' ']);
 }
 
-/** Numbers at and just past the limits of a number schema (minimum, maximum, exclusiveMinimum), and tiny ones. */
-export function boundaryNumber(random: Random, schema: { minimum?: number; maximum?: number; exclusiveMinimum?: number }): unknown {
-  const values: unknown[] = [5e-324, 1e-300, -5e-324, new RawJson('-0'), 0.5];
+/** Numbers at and just past the limits of a number schema (minimum, maximum, exclusiveMinimum). */
+export function boundaryNumbers(schema: { minimum?: number; maximum?: number; exclusiveMinimum?: number }): number[] {
+  const values: number[] = [];
   for (const limit of [schema.minimum, schema.maximum, schema.exclusiveMinimum]) {
     if (limit === undefined) continue;
     values.push(limit, limit + 1e-9, limit - 1e-9, limit * 10 + 1, limit + Number.EPSILON * Math.max(1, Math.abs(limit)));
   }
-  return pick(random, values);
+  return values;
 }
+
+/** One of boundaryNumbers, or a tiny or negative-zero number. */
+export function boundaryNumber(random: Random, schema: { minimum?: number; maximum?: number; exclusiveMinimum?: number }): unknown {
+  return pick(random, [5e-324, 1e-300, -5e-324, new RawJson('-0'), 0.5, ...boundaryNumbers(schema)]);
+}
+
+/** One value of each hostile kind, for sweeping one body field through all of them. */
+export const SWEEP_JSON: readonly unknown[] = [
+  'a\u0000b',
+  '\ud800',
+  'x'.repeat(10_000),
+  '',
+  "'; DROP TABLE centers; --",
+  '🗺️ مرحبا \u202E',
+  null,
+  true,
+  {},
+  [],
+  [1, 2, 3],
+  new RawJson('NaN'),
+  new RawJson('1e309'),
+  new RawJson('-0'),
+  2 ** 53 + 2,
+  -1,
+  5e-324,
+];
+
+/** One value of each hostile kind for a query or path parameter, as sent (encoded). */
+export const SWEEP_PARAMS: readonly string[] = [
+  'NaN',
+  'Infinity',
+  '1e309',
+  '-0',
+  '99999999999999999999999',
+  '-1',
+  '1e-300',
+  '',
+  'x'.repeat(4000),
+  '%00',
+  '%ED%A0%80',
+  '..%2F..%2Fetc%2Fpasswd',
+  encodeURIComponent("'; DROP TABLE centers; --"),
+  encodeURIComponent('🗺️ مرحبا'),
+  '%',
+  '1,2,3',
+];
+
+/** The same for a header (visible ASCII only). */
+export const SWEEP_HEADERS: readonly string[] = ['*', '"', 'W/', '""', 'x'.repeat(4000), 'gzip;q=abc', 'br;q=-1', '*;q=0', ', ,', '"a", W/"b", *'];
 
 /** JSON values that break schemas: wrong types, edge numbers, odd strings, prototype keys. */
 export function hostileJson(random: Random): unknown {
