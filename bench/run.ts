@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|tiles|routing|client|planning|fragments ...]: runs the named benchmarks (all
+ * npm run bench [-- ingest|tiles|routing|client|planning|fragments|load ...]: runs the named benchmarks (all
  * when none is named). Each prints its own figures and ratios against a
  * reference measured in the same run. Benchmarks that need a PostGIS server
  * read DATABASE_URL and say so when it is missing.
@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   client: async () => (await import('./first-view.ts')).runFirstViewBench(),
   planning: async () => (await import('./planning.ts')).runPlanningBench(),
   fragments: async () => (await import('./fragments.ts')).runFragmentsBench(),
+  load: async () => (await import('./load.ts')).runLoadBench(),
 };
 
 async function main(): Promise<void> {
