@@ -6,7 +6,7 @@
  * body ended) and the errors: any status but 2xx and 304, or no complete
  * answer (a dropped connection, a timeout).
  */
-import { rawClient } from '../test/raw-http.ts';
+import { rawClient, type RawClient } from '../test/raw-http.ts';
 
 export interface LoadRequest {
   /** The name figures are reported under, e.g. "tiles". */
@@ -29,7 +29,7 @@ export interface LoadResult {
   byRoute: Map<string, RouteFigures>;
   /** A few failed requests, for the report. */
   errorSamples: string[];
-  /** Connections opened (a keep-alive run opens about `connections`). */
+  /** Connections opened during the run (a keep-alive run opens at most `connections`; none on a warm client). */
   connections: number;
 }
 
@@ -42,10 +42,18 @@ export interface LoadOptions {
   /** The next request to send; undefined when there are no more. */
   next(): LoadRequest | undefined;
   timeoutMs?: number;
+  /** Connections to use (kept open afterwards): the warm-up's, so the load starts with them open. */
+  client?: RawClient;
+}
+
+/** A client for `runLoad` whose connections outlive one run. */
+export function loadClient(host: string, port: number, connections: number): RawClient {
+  return rawClient(host, port, connections);
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const client = rawClient(options.host, options.port, options.connections);
+  const client = options.client ?? rawClient(options.host, options.port, options.connections);
+  const opened = client.connections;
   const byRoute = new Map<string, RouteFigures>();
   const errorSamples: string[] = [];
   let requests = 0;
@@ -86,7 +94,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   await Promise.all(Array.from({ length: options.connections }, worker));
   const seconds = (performance.now() - started) / 1000;
-  const connections = client.connections;
-  client.close();
+  const connections = client.connections - opened;
+  if (!options.client) client.close();
   return { seconds, requests, errors, byRoute, errorSamples, connections };
 }

@@ -12,8 +12,9 @@
  * minutes), GET /api/coverage 10% (a level, 5/10/15 minutes); the points are
  * ones /api/nearest answers, found before the pool is drawn. The warm-up
  * sends every request of the pool once, so caches hold what the load asks
- * for; then LOAD_CONNECTIONS (default 100) keep-alive connections send
- * requests drawn from the pool for LOAD_SECONDS (default 60).
+ * for, on the connections the load then uses (so it starts with them open);
+ * then LOAD_CONNECTIONS (default 100) keep-alive connections send requests
+ * drawn from the pool for LOAD_SECONDS (default 60).
  *
  * Reports per backend: requests per second, p50 and p99 per route, errors
  * (any status but 2xx and 304, or no complete answer; target 0) and the
@@ -29,7 +30,7 @@ import pg from 'pg';
 import { buildDemoCity } from '../data-pipeline/build-demo-city.ts';
 import { openDatabase } from '../server/db/open-database.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
-import { runLoad, type LoadRequest, type LoadResult } from './load-generator.ts';
+import { loadClient, runLoad, type LoadRequest, type LoadResult } from './load-generator.ts';
 import { startLoadServer, type LoadServer, type MemoryFigures } from './load-server.ts';
 import { formatMs, seededRandom, summarize } from './stats.ts';
 
@@ -145,7 +146,7 @@ function growth(start: number, end: number): string {
 type CacheStats = { entries: number; bytes: number };
 
 function report(label: string, result: LoadResult, start: MemoryFigures, end: MemoryFigures, cache: [CacheStats, CacheStats]): void {
-  print(`load (${label})`, `${SECONDS} s at ${CONNECTIONS} connections: ${result.requests} requests, ${(result.requests / result.seconds).toFixed(0)} req/s, ${result.connections} connections opened`);
+  print(`load (${label})`, `${SECONDS} s at ${CONNECTIONS} connections: ${result.requests} requests, ${(result.requests / result.seconds).toFixed(0)} req/s, ${result.connections} connections opened beyond the warm-up's`);
   for (const route of ROUTES) {
     const f = result.byRoute.get(route);
     if (!f) continue;
@@ -157,7 +158,11 @@ function report(label: string, result: LoadResult, start: MemoryFigures, end: Me
   print('  memory RSS, start -> end', growth(start.rss, end.rss));
   print('  memory heap used, start -> end', growth(start.heapUsed, end.heapUsed));
   // Outside the JS heap but in RSS: Buffers (the tile cache's tiles) and, on PGlite, the database's WebAssembly memory.
-  print('  (external, tile cache)', `external ${mb(start.external)} -> ${mb(end.external)}, tile cache ${cache[0].entries} tiles ${mb(cache[0].bytes)} -> ${cache[1].entries} tiles ${mb(cache[1].bytes)}`);
+  print(
+    '  (heap total, external, tile cache)',
+    `heap total ${mb(start.heapTotal)} -> ${mb(end.heapTotal)}, external ${mb(start.external)} -> ${mb(end.external)}, ` +
+      `tile cache ${cache[0].entries} tiles ${mb(cache[0].bytes)} -> ${cache[1].entries} tiles ${mb(cache[1].bytes)}`,
+  );
 }
 
 async function benchBackend(kind: 'postgis' | 'pglite'): Promise<void> {
@@ -171,9 +176,11 @@ async function benchBackend(kind: 'postgis' | 'pglite'): Promise<void> {
     print('server', `server/main.ts in a child process (pid ${server.pid}), ready in ${formatMs(performance.now() - t0)}`);
     const pool = await requestPool(server);
     const before = await server.memory();
+    // One set of connections for the warm-up and the load: the load starts with them open, as a busy server has them.
+    const client = loadClient(server.host, server.port, CONNECTIONS);
     let i = 0;
-    const warm = await runLoad({ host: server.host, port: server.port, connections: CONNECTIONS, next: () => pool[i++] });
-    print('warm-up', `the pool's ${pool.length} requests once in ${warm.seconds.toFixed(1)} s (${warm.errors} errors); RSS ${mb(before.rss)} before`);
+    const warm = await runLoad({ host: server.host, port: server.port, connections: CONNECTIONS, client, next: () => pool[i++] });
+    print('warm-up', `the pool's ${pool.length} requests once in ${warm.seconds.toFixed(1)} s on ${warm.connections} connections (${warm.errors} errors${warm.errorSamples.length ? `: ${warm.errorSamples.join('; ')}` : ''}); RSS ${mb(before.rss)} before`);
     const cacheStats = async () => (await getJson<{ tiles: { cache: CacheStats } }>(server!, '/health')).body.tiles.cache;
     const cacheStart = await cacheStats();
     const start = await server.memory();
@@ -181,8 +188,9 @@ async function benchBackend(kind: 'postgis' | 'pglite'): Promise<void> {
     // RSS over the run from /proc (no collection forced, so the load is not disturbed): growth that levels off, or keeps going.
     const trend: number[] = [];
     const sampler = setInterval(() => trend.push(residentBytes(server!.pid)), (SECONDS * 1000) / 6);
-    const result = await runLoad({ host: server.host, port: server.port, connections: CONNECTIONS, seconds: SECONDS, next: () => pool[Math.floor(random() * pool.length)] });
+    const result = await runLoad({ host: server.host, port: server.port, connections: CONNECTIONS, client, seconds: SECONDS, next: () => pool[Math.floor(random() * pool.length)] });
     clearInterval(sampler);
+    client.close();
     const end = await server.memory();
     report(label, result, start, end, [cacheStart, await cacheStats()]);
     print('  RSS during the load (/proc)', trend.map(mb).join(', '));
