@@ -430,7 +430,7 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
     full: (op: FuzzOperation, random: Random): Draft => draft(op, random, true),
 
     /** `base` as it goes out, with the planner token. */
-    send: (op: FuzzOperation, base: Draft, random: Random): FuzzRequest => ({ ...write(op, base, random, 'planner'), op, strategy: 'valid', note: 'sweep base' }),
+    asRequest: (op: FuzzOperation, base: Draft, random: Random): FuzzRequest => ({ ...write(op, base, random, 'planner'), op, strategy: 'valid', note: 'sweep base' }),
 
     /**
      * A valid request with every optional field (`full`, checked by the
