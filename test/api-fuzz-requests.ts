@@ -56,13 +56,16 @@ export interface FuzzContext {
   kinds: string[];
   centerIds: number[];
   scenarioIds: number[];
-  /** A planner token, for the Authorization header. */
-  token: string;
+  /** Tokens for the Authorization header: planner, and admin for the admin operations. */
+  tokens: { planner: string; admin: string };
+  /** Ids of tokens the fuzz may revoke (never the two above). */
+  tokenIds: number[];
 }
 
 /** How a request was made, for the summary. */
 export type Strategy = 'sweep' | 'valid' | 'mutated' | 'hostile' | 'transport';
-export type Auth = 'none' | 'planner' | 'bogus';
+/** The Authorization header: none, a planner or admin token, or a broken one. */
+export type Auth = 'none' | 'planner' | 'admin' | 'bogus';
 
 export interface FuzzRequest extends RawRequest {
   op: FuzzOperation;
@@ -172,6 +175,9 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
       case 'boolean':
         return random() < 0.5;
       case 'string':
+        // A time a day from now: valid wherever a time is asked for (an expiry must be in the future).
+        if (schema.format === 'date-time') return new Date(Date.now() + 86_400_000).toISOString();
+        if (typeof schema.pattern === 'string' && schema.pattern.startsWith('^\\d')) return String(1 + Math.floor(random() * 100));
         return name === 'description' ? 'a fuzz scenario' : 'fuzz';
       default:
         return null;
@@ -188,7 +194,7 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
     if (param.name === 'If-None-Match') return random() < 0.7 && !full ? undefined : pick(random, ['"abc"', '*', 'W/"x", "y"']);
     if (param.name === 'Accept-Encoding') return pick(random, ['gzip', 'br', 'gzip, br', 'identity']);
     if (param.name === 'scenario' && param.schema.type === 'string') return String(pick(random, ctx.scenarioIds));
-    if (param.name === 'id') return String(pick(random, op.path.startsWith('/api/scenarios') ? ctx.scenarioIds : ctx.centerIds));
+    if (param.name === 'id') return String(pick(random, op.path.startsWith('/api/scenarios') ? ctx.scenarioIds : op.path.startsWith('/api/tokens') ? ctx.tokenIds : ctx.centerIds));
     if (!full && !param.required && random() < 0.4) return undefined;
     const value = sample(param.schema, param.name, random);
     return Array.isArray(value) ? value.map(String).join(',') : String(value);
@@ -352,17 +358,17 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
     const path = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => d.path[name] ?? '');
     const query = d.query.map(([k, v]) => `${k}=${v}`).join('&');
     const headers: Record<string, string> = { ...d.headers };
-    if (auth === 'planner') headers.authorization = `Bearer ${ctx.token}`;
+    if (auth === 'planner' || auth === 'admin') headers.authorization = `Bearer ${ctx.tokens[auth]}`;
     if (auth === 'bogus') {
       headers.authorization = pick(random, [
         'Bearer ',
         'Bearer x',
         'Bearer lc_1_abcdef',
         'Basic dXNlcjpwYXNz',
-        `Bearer ${ctx.token}x`,
-        `Bearer ${ctx.token.slice(0, -2)}`,
-        `bearer ${ctx.token}`,
-        `Bearer ${ctx.token} extra`,
+        `Bearer ${ctx.tokens.planner}x`,
+        `Bearer ${ctx.tokens.planner.slice(0, -2)}`,
+        `bearer ${ctx.tokens.planner}`,
+        `Bearer ${ctx.tokens.planner} extra`,
         `Bearer ${'a'.repeat(4000)}`,
         'Bearer %00',
         "Bearer ' OR 1=1 --",
@@ -422,6 +428,8 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
     return { request, note: 'empty body' };
   }
 
+  /** The token an operation needs (a planner token for public reads too: it only names the client). */
+  const needed = (op: FuzzOperation): Auth => (op.access === 'admin' ? 'admin' : 'planner');
   const isNumber = (schema: Schema) => schema.type === 'number' || schema.type === 'integer';
   const shortText = (v: unknown) => (v instanceof RawJson ? v.text : (JSON.stringify(v) ?? String(v))).slice(0, 24);
 
@@ -429,8 +437,8 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
     /** A valid-ish request with every optional field (the base of a sweep). */
     full: (op: FuzzOperation, random: Random): Draft => draft(op, random, true),
 
-    /** `base` as it goes out, with the planner token. */
-    asRequest: (op: FuzzOperation, base: Draft, random: Random): FuzzRequest => ({ ...write(op, base, random, 'planner'), op, strategy: 'valid', note: 'sweep base' }),
+    /** `base` as it goes out, with the token the operation needs. */
+    asRequest: (op: FuzzOperation, base: Draft, random: Random): FuzzRequest => ({ ...write(op, base, random, needed(op)), op, strategy: 'valid', note: 'sweep base' }),
 
     /**
      * A valid request with every optional field (`full`, checked by the
@@ -442,7 +450,7 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
     sweep(op: FuzzOperation, base: Draft, random: Random): FuzzRequest[] {
       const copy = (): Draft => ({ path: { ...base.path }, query: base.query.map(([k, v]) => [k, v]), headers: { ...base.headers }, body: structuredClone(base.body), hasBody: base.hasBody });
       const out: FuzzRequest[] = [];
-      const emit = (d: Draft, note: string) => out.push({ ...write(op, d, random, 'planner'), op, strategy: 'sweep', note });
+      const emit = (d: Draft, note: string) => out.push({ ...write(op, d, random, needed(op)), op, strategy: 'sweep', note });
       for (const param of op.params) {
         const values = param.in === 'header' ? SWEEP_HEADERS : [...SWEEP_PARAMS, ...(isNumber(param.schema) ? boundaryNumbers(param.schema).map(String) : [])];
         for (const value of values) {
@@ -472,10 +480,12 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
 
     /** Request number `i` of a run, drawn from `random`. */
     make(op: FuzzOperation, random: Random): FuzzRequest {
-      // Writes mostly with the token: without one the gate answers before any check runs.
+      // Writes mostly with the token they need: without one the gate answers before any check runs.
       const a = random();
-      const withToken = op.access === 'read' ? 0.45 : 0.7;
-      const auth: Auth = a < withToken ? 'planner' : a < 0.9 ? 'none' : 'bogus';
+      let auth: Auth;
+      if (op.access === 'read') auth = a < 0.45 ? 'planner' : a < 0.9 ? 'none' : 'bogus';
+      else if (op.access === 'planner') auth = a < 0.7 ? 'planner' : a < 0.9 ? 'none' : 'bogus';
+      else auth = a < 0.5 ? 'admin' : a < 0.7 ? 'planner' : a < 0.9 ? 'none' : 'bogus';
       const d = draft(op, random);
       const s = random();
       if (s < 0.15) return { ...write(op, d, random, auth), op, strategy: 'valid', note: 'valid-ish' };

@@ -10,6 +10,7 @@ import { defineRoute } from '../http/define-route.ts';
 import { InvalidOption, UnknownToken } from '../domain-errors.ts';
 import { actorOf } from '../http/route-access.ts';
 import { badRequest, errorResponse, internalError, json } from '../http/responses.ts';
+import { isStorableText, UNSTORABLE_TEXT } from '../http/schema-rules.ts';
 import { ROLES, type TokenStore } from './token-store.ts';
 
 const TokenRecord = z
@@ -25,7 +26,8 @@ const TokenRecord = z
 
 const NewToken = z.strictObject({
   role: z.enum(ROLES as ['reader', 'planner', 'admin']),
-  name: z.string().trim().min(1).max(200),
+  // Stored as text: U+0000 (refused by PostgreSQL: a 500) or an unpaired surrogate (kept as U+FFFD) is a 400.
+  name: z.string().refine(isStorableText, { error: UNSTORABLE_TEXT }).trim().min(1).max(200),
   expires_at: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When it stops working (ISO 8601, in the future); none: until revoked.' }),
 });
 
