@@ -19,8 +19,9 @@
  * Reports per backend: requests per second, p50 and p99 per route, errors
  * (any status but 2xx and 304, or no complete answer; target 0) and the
  * server's memory (RSS and heap, after a full collection) at the start and
- * end of the load (target: growth under 10%), with the RSS sampled during
- * the load to tell growth that levels off from a leak.
+ * end of the load (target: growth under 10%; both read after 2 s of quiet),
+ * with the RSS sampled during the load to tell a working set that settles
+ * from a leak (first and last sample compared too).
  * LOAD_BACKENDS=postgis or pglite runs one backend only.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -40,6 +41,8 @@ const POOL = Number(process.env.LOAD_POOL ?? 3000);
 const SCRATCH_DATABASE = 'lc_bench_load';
 const ROUTES = ['tiles', 'nearest', 'isochrone', 'coverage'] as const;
 const LEVELS = ['city', 'district', 'street', 'community', 'grid'];
+/** Quiet time before each memory reading (below the server's 5 s keep-alive timeout, so the connections stay open). */
+const SETTLE_MS = 2000;
 /** Points looked for before the pool is drawn. */
 const POINTS = 300;
 
@@ -182,6 +185,9 @@ async function benchBackend(kind: 'postgis' | 'pglite'): Promise<void> {
     const warm = await runLoad({ host: server.host, port: server.port, connections: CONNECTIONS, client, next: () => pool[i++] });
     print('warm-up', `the pool's ${pool.length} requests once in ${warm.seconds.toFixed(1)} s on ${warm.connections} connections (${warm.errors} errors${warm.errorSamples.length ? `: ${warm.errorSamples.join('; ')}` : ''}); RSS ${mb(before.rss)} before`);
     const cacheStats = async () => (await getJson<{ tiles: { cache: CacheStats } }>(server!, '/health')).body.tiles.cache;
+    // Both readings after the same short quiet spell, so neither catches the last answers' buffers in flight.
+    const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await settle();
     const cacheStart = await cacheStats();
     const start = await server.memory();
     const random = seededRandom(20_270_303);
@@ -190,10 +196,13 @@ async function benchBackend(kind: 'postgis' | 'pglite'): Promise<void> {
     const sampler = setInterval(() => trend.push(residentBytes(server!.pid)), (SECONDS * 1000) / 6);
     const result = await runLoad({ host: server.host, port: server.port, connections: CONNECTIONS, client, seconds: SECONDS, next: () => pool[Math.floor(random() * pool.length)] });
     clearInterval(sampler);
-    client.close();
+    await settle();
     const end = await server.memory();
+    client.close();
     report(label, result, start, end, [cacheStart, await cacheStats()]);
     print('  RSS during the load (/proc)', trend.map(mb).join(', '));
+    // Under load from the first sample to the last: a leak keeps growing here; a working set that settles does not.
+    if (trend.length >= 2) print('  RSS under load, first -> last sample', growth(trend[0]!, trend.at(-1)!));
   } finally {
     await server?.stop();
     await store.drop();
