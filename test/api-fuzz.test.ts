@@ -96,24 +96,29 @@ describe(`API fuzz over a socket [${BACKEND}]`, () => {
     const json = async (res: Promise<RawResponse>) => JSON.parse((await res).body.toString('utf8'));
     doc = await json(client.send({ method: 'GET', path: '/api/openapi.json' }));
     const { centers } = await json(client.send({ method: 'GET', path: '/api/centers' }));
-    // Two scenarios to read, evaluate, edit and apply (they may be deleted on the way).
-    const scenarioIds: number[] = [];
-    const [lon, lat] = SMALL_CITY_CENTER;
-    const changes = [[{ op: 'add', name: 'fuzz added', kind: centers[0].kind, lon, lat }], [{ op: 'remove', center_id: centers.at(-1).id }]];
-    for (const [i, name] of ['fuzz a', 'fuzz b'].entries()) {
-      const body = JSON.stringify({ name, changes: changes[i] });
-      const res = await client.send({ method: 'POST', path: '/api/scenarios', headers: { 'content-type': 'application/json', ...bearer(token) }, body });
-      scenarioIds.push(JSON.parse(res.body.toString('utf8')).id);
-    }
     ctx = {
       bbox: BBOX,
       kinds: [...new Set<string>(centers.map((c: { kind: string }) => c.kind))],
       centerIds: centers.map((c: { id: number }) => c.id),
-      scenarioIds,
+      scenarioIds: [],
       tokens: { planner: token, admin },
       tokenIds,
     };
+    await freshScenarios();
   });
+
+  /** Two scenarios to read, evaluate, edit and apply (the fuzz may delete them): ctx.scenarioIds names them. */
+  async function freshScenarios(): Promise<void> {
+    const { centers } = JSON.parse((await client.send({ method: 'GET', path: '/api/centers' })).body.toString('utf8'));
+    const [lon, lat] = SMALL_CITY_CENTER;
+    const changes = [[{ op: 'add', name: 'fuzz added', kind: ctx.kinds[0], lon, lat }], [{ op: 'remove', center_id: centers.at(-1).id }]];
+    ctx.scenarioIds.length = 0;
+    for (const [i, name] of ['fuzz a', 'fuzz b'].entries()) {
+      const body = JSON.stringify({ name, changes: changes[i] });
+      const res = await client.send({ method: 'POST', path: '/api/scenarios', headers: { 'content-type': 'application/json', ...bearer(ctx.tokens.planner) }, body });
+      ctx.scenarioIds.push(JSON.parse(res.body.toString('utf8')).id);
+    }
+  }
 
   afterAll(async () => {
     client?.close();
@@ -226,6 +231,8 @@ describe(`API fuzz over a socket [${BACKEND}]`, () => {
       for (const request of maker.sweep(op, base, random)) await run(request);
     }
     const swept = sent;
+    // The sweep deleted and applied its scenarios: new ones, so the random requests reach scenarios that exist.
+    await freshScenarios();
 
     // Random requests, spread evenly over the operations.
     for (let i = 0; i < RANDOM_REQUESTS; i++) await run(maker.make(operations[i % operations.length]!, random));
