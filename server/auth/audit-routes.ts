@@ -11,6 +11,7 @@ import type { Database } from '../../kernel/db/database.ts';
 import { defineRoute } from '../http/define-route.ts';
 import { badRequest, internalError, json } from '../http/responses.ts';
 import { entityHistory, readAudit } from './audit-log.ts';
+import { CenterIdParams } from '../centers/center-schemas.ts';
 
 const AuditRecord = z
   .object({
@@ -72,7 +73,7 @@ export function auditRoutes(db: Database) {
       access: 'planner',
       tags: ['audit'],
       summary: "One center's audit records, oldest first (also after it was removed)",
-      params: z.object({ id: z.coerce.number().int().min(1).max(2147483647).openapi({ param: { name: 'id', in: 'path' }, example: 7 }) }),
+      params: CenterIdParams,
       responses: {
         200: { description: "The center's records (empty when nothing was ever recorded for this id).", content: json(z.object({ id: z.number().int(), records: z.array(AuditRecord) })) },
         400: badRequest('The id is not a positive whole number.'),

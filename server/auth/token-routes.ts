@@ -7,6 +7,7 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { defineRoute } from '../http/define-route.ts';
+import { idParam } from '../http/schemas.ts';
 import { InvalidOption, UnknownToken } from '../domain-errors.ts';
 import { actorOf } from '../http/route-access.ts';
 import { badRequest, errorResponse, internalError, json } from '../http/responses.ts';
@@ -74,7 +75,7 @@ export function tokenRoutes(tokens: TokenStore) {
       access: 'admin',
       tags,
       summary: 'Revoke a token (it stays listed, with revoked_at)',
-      params: z.object({ id: z.coerce.number().int().min(1).max(2147483647).openapi({ param: { name: 'id', in: 'path' }, example: 3 }) }),
+      params: z.object({ id: idParam(2_147_483_647).openapi({ description: 'Token id (GET /api/tokens lists them).' }) }),
       responses: {
         200: { description: 'The token as it is now.', content: json(TokenRecord) },
         400: badRequest('The id is not a positive whole number.'),
