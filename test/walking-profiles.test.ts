@@ -20,6 +20,7 @@ import { openSmallCityApp, sendJson } from './small-city-app.ts';
 import { seededRandom, syntheticNetwork } from './synthetic-graph.ts';
 import type { App } from '../server/app.ts';
 import { bearer, testToken } from './auth-fixture.ts';
+import { jsonOf } from './answer-types.ts';
 
 describe('walking profiles on a network with steps', () => {
   const graph = buildWalkGraph(syntheticNetwork({ cols: 30, rows: 30, seed: 21, stepsShare: 0.12, oneWayShare: 0 }));
@@ -125,7 +126,8 @@ describeBackends('walking profiles over HTTP', (kind) => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/profile.*default, elderly, child/);
     const created = await app.http.request('/api/scenarios', { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(await testToken(t.db)) }, body: JSON.stringify({ name: 'p', changes: [] }) });
-    const id = ((await created.json()) as any).id;
+    expect(created.status).toBe(201);
+    const { id } = await jsonOf<{ id: number }>(created);
     const refused = await get(`/api/coverage?level=city&scenario=${id}&profile=elderly`);
     expect(refused.status).toBe(400);
     expect(refused.body.error.field ?? refused.body.error.message).toMatch(/profile/);

@@ -65,8 +65,14 @@ export function clientKey(c: Context): string {
   return `address:${incoming?.socket?.remoteAddress ?? 'unknown'}`;
 }
 
-function busy(error: HeavyWorkFull, what: string): HttpError {
-  return new HttpError('busy', `${what}: try again in ${error.retryAfterS} s`, undefined, { headers: { 'Retry-After': String(error.retryAfterS) } });
+/** Runs `job` under a cap; a full queue becomes 503 busy with Retry-After, saying `what` is full. */
+async function capped<T>(work: HeavyWork, job: () => Promise<T> | T, what: string): Promise<T> {
+  try {
+    return await work.run(job);
+  } catch (error) {
+    if (!(error instanceof HeavyWorkFull)) throw error;
+    throw new HttpError('busy', `${what}: try again in ${error.retryAfterS} s`, undefined, { headers: { 'Retry-After': String(error.retryAfterS) } });
+  }
 }
 
 export function createRequestLimits(options: Partial<RequestLimitOptions> = {}): RequestLimits {
@@ -89,22 +95,8 @@ export function createRequestLimits(options: Partial<RequestLimitOptions> = {}):
         headers: { 'Retry-After': String(taken.retryAfterS) },
       });
     },
-    async heavy(job) {
-      try {
-        return await heavy.run(job);
-      } catch (error) {
-        if (error instanceof HeavyWorkFull) throw busy(error, 'too many heavy requests are running');
-        throw error;
-      }
-    },
-    async suggestion(job) {
-      try {
-        return await suggestions.run(job);
-      } catch (error) {
-        if (error instanceof HeavyWorkFull) throw busy(error, 'too many site suggestions are waiting');
-        throw error;
-      }
-    },
+    heavy: (job) => capped(heavy, job, 'too many heavy requests are running'),
+    suggestion: (job) => capped(suggestions, job, 'too many site suggestions are waiting'),
     stats: () => ({ heavy: heavy.stats(), suggestions: suggestions.stats() }),
   };
 }
