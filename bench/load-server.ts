@@ -18,6 +18,8 @@ export interface MemoryFigures {
   /** C++ objects bound to JS, including arrayBuffers (tiles in the cache are Buffers). */
   external: number;
   arrayBuffers: number;
+  /** WebAssembly memories (PGlite's PostgreSQL), bytes: grown, never given back. */
+  wasm: number;
 }
 
 export interface LoadServer {

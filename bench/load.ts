@@ -166,6 +166,7 @@ function report(label: string, result: LoadResult, start: MemoryFigures, end: Me
     `heap total ${mb(start.heapTotal)} -> ${mb(end.heapTotal)}, external ${mb(start.external)} -> ${mb(end.external)}, ` +
       `tile cache ${cache[0].entries} tiles ${mb(cache[0].bytes)} -> ${cache[1].entries} tiles ${mb(cache[1].bytes)}`,
   );
+  if (start.wasm > 0) print('  (WebAssembly memory)', `${mb(start.wasm)} -> ${mb(end.wasm)}`);
 }
 
 async function benchBackend(kind: 'postgis' | 'pglite'): Promise<void> {
@@ -183,7 +184,7 @@ async function benchBackend(kind: 'postgis' | 'pglite'): Promise<void> {
     const client = loadClient(server.host, server.port, CONNECTIONS);
     let i = 0;
     const warm = await runLoad({ host: server.host, port: server.port, connections: CONNECTIONS, client, next: () => pool[i++] });
-    print('warm-up', `the pool's ${pool.length} requests once in ${warm.seconds.toFixed(1)} s on ${warm.connections} connections (${warm.errors} errors${warm.errorSamples.length ? `: ${warm.errorSamples.join('; ')}` : ''}); RSS ${mb(before.rss)} before`);
+    print('warm-up', `the pool's ${pool.length} requests once in ${warm.seconds.toFixed(1)} s on ${warm.connections} connections (${warm.errors} errors${warm.errorSamples.length ? `: ${warm.errorSamples.join('; ')}` : ''}); RSS ${mb(before.rss)} before${before.wasm ? `, WebAssembly ${mb(before.wasm)}` : ''}`);
     const cacheStats = async () => (await getJson<{ tiles: { cache: CacheStats } }>(server!, '/health')).body.tiles.cache;
     // Both readings after the same short quiet spell, so neither catches the last answers' buffers in flight.
     const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));

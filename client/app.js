@@ -11,6 +11,7 @@
  * ("error" when the map could not start).
  */
 import { authHeaders, takeTokenFromAddress } from './session.js';
+import { chooseLanguage, language, mapLibreLocale, onLanguageChange, setLanguage, startIn, storedLanguage, t } from './i18n.js';
 import { createCenter, deleteCenter, fetchCatalog, fetchCoverage, fetchIsochrone, fetchNearest, fetchTileJson } from './api.js';
 import {
   BASEMAP_LAYERS,
@@ -62,6 +63,7 @@ const CHANGE_SETTLE_MS = 150;
  *   events: EventSource | null,
  *   mode: 'explore' | 'plan',
  *   origin: [number, number] | null,
+ *   nearest: import('./api.js').Nearest | null,
  *   candidates: { id: string | number, name: string, kind: string }[],
  *   level: string,
  * }} AppState
@@ -137,8 +139,8 @@ async function loadCoverage(state) {
   try {
     renderCoverage(await fetchCoverage(state.level));
   } catch (error) {
-    byId('coverage-body').textContent = '暂无覆盖率数据。';
-    showError('覆盖率', error);
+    byId('coverage-body').textContent = t('coverage.none');
+    showError(t('error.context.coverage'), error);
   }
 }
 
@@ -155,10 +157,12 @@ async function findNearest(state, point) {
   try {
     const nearest = await fetchNearest(point[0], point[1]);
     setGeoJson(state.map, SOURCES.route, nearest.route);
+    state.nearest = nearest;
     renderNearest(nearest);
   } catch (error) {
+    state.nearest = null;
     hideNearest();
-    showError('最近的服务中心', error);
+    showError(t('error.context.nearest'), error);
   }
 }
 
@@ -175,7 +179,7 @@ async function showIsochrone(state) {
     const features = [...(collection.features ?? [])].sort((a, b) => (b.properties?.minutes ?? 0) - (a.properties?.minutes ?? 0));
     setGeoJson(state.map, SOURCES.isochrone, { type: 'FeatureCollection', features });
   } catch (error) {
-    showError('等时圈', error);
+    showError(t('error.context.isochrone'), error);
   } finally {
     button.disabled = false;
   }
@@ -189,15 +193,15 @@ async function showIsochrone(state) {
 async function addCandidate(state, point) {
   const kind = /** @type {HTMLSelectElement} */ (byId('candidate-kind')).value;
   const typed = /** @type {HTMLInputElement} */ (byId('candidate-name')).value.trim();
-  const name = typed || `候选点 ${state.candidates.length + 1}`;
+  const name = typed || t('plan.defaultName', { n: state.candidates.length + 1 });
   try {
     const center = await createCenter({ name, kind, lon: point[0], lat: point[1] });
     state.candidates.push({ id: center.id, name, kind });
     renderCandidates(state.candidates, (id) => removeCandidate(state, id));
     await centersChanged(state);
-    showNote(`已添加“${name}”：覆盖率和地图已更新。`);
+    showNote(t('plan.added', { name }));
   } catch (error) {
-    showError('添加候选服务中心', error);
+    showError(t('error.context.addCandidate'), error);
   }
 }
 
@@ -212,7 +216,7 @@ async function removeCandidate(state, id) {
     renderCandidates(state.candidates, (other) => removeCandidate(state, other));
     await centersChanged(state);
   } catch (error) {
-    showError('删除候选服务中心', error);
+    showError(t('error.context.removeCandidate'), error);
   }
 }
 
@@ -291,18 +295,48 @@ function wireControls(state) {
 function reportMapErrors(map) {
   const seen = new Set();
   map.on('error', (event) => {
-    const message = event?.error?.message ?? String(event?.error ?? '未知的地图错误');
+    const message = event?.error?.message ?? String(event?.error ?? t('error.unknownMap'));
     if (seen.has(message)) return;
     seen.add(message);
-    showError('地图', event?.error ?? message);
+    showError(t('error.context.map'), event?.error ?? message);
   });
+}
+
+/**
+ * MapLibre's controls in the current language: MapLibre reads its texts
+ * when a control is added, so a language switch updates the map's table
+ * (kept in its private `_locale`, which MapLibre offers no setter for) and
+ * adds the controls again.
+ * @param {MapLibreMap} map
+ * @param {import('maplibre-gl').IControl[]} [previous] the controls to replace
+ * @returns {import('maplibre-gl').IControl[]}
+ */
+function addMapControls(map, previous = []) {
+  if (!maplibregl) return [];
+  for (const control of previous) map.removeControl(control);
+  const internals = /** @type {{ _locale?: Record<string, string> }} */ (/** @type {unknown} */ (map));
+  internals._locale = { ...internals._locale, ...mapLibreLocale() };
+  const controls = [new maplibregl.NavigationControl({ showCompass: false }), new maplibregl.ScaleControl({ unit: 'metric' })];
+  map.addControl(controls[0], 'top-left');
+  map.addControl(controls[1], 'bottom-left');
+  return controls;
+}
+
+/**
+ * The language switch: one button naming the other language, in that
+ * language (Chinese readers see "English", English readers "中文").
+ */
+function wireLanguageSwitch() {
+  byId('language-switch').addEventListener('click', () => setLanguage(language() === 'zh-CN' ? 'en' : 'zh-CN'));
 }
 
 async function start() {
   takeTokenFromAddress();
+  startIn(chooseLanguage({ address: new URLSearchParams(location.search).get('lang'), stored: storedLanguage(), browser: navigator.languages }));
+  wireLanguageSwitch();
   const ready = document.documentElement.dataset;
   try {
-    if (!maplibregl) throw new Error('地图库未能加载（/vendor/maplibre-gl.js）');
+    if (!maplibregl) throw new Error(t('error.noMapLibrary'));
     const { catalog, basemap, overlay } = await loadTileInfo();
     const style = buildStyle({ catalog, basemap, overlay, origin: location.origin });
     const map = new maplibregl.Map({
@@ -310,22 +344,31 @@ async function start() {
       style,
       ...initialView(overlay ?? basemap),
       attributionControl: { compact: false },
+      locale: mapLibreLocale(),
       // Private deployments need the token for tiles too (only same-origin URLs get it).
       transformRequest: (url) => ({ url, headers: authHeaders(url) }),
     });
     zoomToDetail(map, catalog);
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
-    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    let controls = addMapControls(map);
     window.__map = map;
     reportMapErrors(map);
 
     /** @type {AppState} */
-    const state = { map, overlay, basemap, events: null, mode: 'explore', origin: null, candidates: [], level: 'district' };
+    const state = { map, overlay, basemap, events: null, mode: 'explore', origin: null, nearest: null, candidates: [], level: 'district' };
     const householdFields = catalog.get('households')?.fields ?? new Set();
-    renderLegend({
+    const legend = {
       householdMode: householdColor(householdFields).mode,
       gridShare: gridShareExpression(catalog.get('grids')?.fields ?? new Set()) !== null,
       householdMinzoom: catalog.get('households')?.minzoom ?? 14,
+    };
+    renderLegend(legend);
+    // Text the code drew is drawn again in the new language; static text follows data-i18n.
+    onLanguageChange(() => {
+      controls = addMapControls(map, controls);
+      renderLegend(legend);
+      renderCandidates(state.candidates, (id) => removeCandidate(state, id));
+      if (state.nearest) renderNearest(state.nearest);
+      loadCoverage(state);
     });
     wireControls(state);
     followChanges(state);
@@ -333,7 +376,7 @@ async function start() {
     await loadCoverage(state);
   } catch (error) {
     ready.ready = 'error';
-    showError('启动地图', error);
+    showError(t('error.context.start'), error);
   }
 }
 

@@ -23,7 +23,14 @@ export const SOURCES = { basemap: 'basemap', overlay: 'overlay', isochrone: 'iso
 /** The 15-minute threshold, and the 5 and 10 minute rings, in seconds. */
 export const WALK_BANDS = [300, 600, 900];
 
-/** Colours shared by the style and the legend. */
+/**
+ * Colours shared by the style and the legend. Walk times and coverage never
+ * rely on red against green: covered households go from dark to light blue
+ * with the walk (the isochrones' own blues), households not covered are
+ * orange, unreachable ones dark purple, and the grid choropleth runs from
+ * orange to blue (ColorBrewer's PuOr/RdBu ends, safe for the common colour
+ * vision deficiencies); every colour also has its label in the legend.
+ */
 export const COLORS = {
   land: '#f2efe9',
   water: '#a8cbe6',
@@ -32,15 +39,18 @@ export const COLORS = {
   streetCasing: '#cfc8bc',
   admin: '#6b6370',
   grid: '#8a7fae',
-  walk: ['#1a7f3c', '#4caf50', '#a5d36a'],
-  uncovered: '#d7301f',
-  unreachable: '#7f0000',
+  walk: ['#08519c', '#3182bd', '#9ecae1'],
+  uncovered: '#e66101',
+  unreachable: '#542788',
   household: '#5f6b7a',
-  centers: { neighborhood: '#c2185b', governance: '#1565c0', other: '#6d4c41' },
-  candidate: '#ffb300',
-  share: ['#d7301f', '#fdae61', '#fee08b', '#a6d96a', '#1a9850'],
+  centers: { neighborhood: '#c2185b', governance: '#00796b', other: '#6d4c41' },
+  candidate: '#111111',
+  /** Scenario comparison: households a scenario brings into the circle, and ones it drops out of it. */
+  gained: '#2166ac',
+  lost: '#b35806',
+  share: ['#e66101', '#fdb863', '#d1e5f0', '#6baed6', '#08519c'],
   isochrone: { 5: '#08519c', 10: '#3182bd', 15: '#9ecae1' },
-  route: '#e65100',
+  route: '#1f2328',
 };
 
 /** Grid properties that may hold the coverage share (0..1), in order of preference. */
@@ -298,7 +308,7 @@ function householdLayers(fields) {
 }
 
 /**
- * Centers; candidates added through the API stand out by their amber ring.
+ * Centers; candidates added through the API stand out by their dark ring.
  * @returns {Layer[]}
  */
 function centerLayers() {

@@ -4,6 +4,7 @@
  * the list of candidate centers. Functions take data and write DOM; they
  * keep no state of their own.
  */
+import { formatDistance, formatNumber, formatPercent, formatWalk, has, t } from './i18n.js';
 import { COLORS, WALK_BANDS } from './map-style.js';
 
 /**
@@ -29,21 +30,23 @@ function el(tag, attributes = {}, children = []) {
   return element;
 }
 
-/** What to do when a change is refused for want of a token, in the user's words. @type {Record<string, string>} */
-const ACCESS_HINTS = {
-  unauthorized: '修改数据需要规划员令牌：请用服务器首次启动时打印的链接打开本页，或请管理员运行 npm run token -- create --role planner --name "…" 生成令牌，再以 #token=… 结尾的链接打开。',
-  forbidden: '此令牌的角色无权进行这项修改（需要规划员或管理员令牌）。',
+/** API codes answered with a hint in the user's words instead of the server's message (string keys). @type {Record<string, string>} */
+const HINTS = {
+  unauthorized: 'error.unauthorized',
+  forbidden: 'error.forbidden',
+  network: 'error.network',
 };
 
 /**
  * Shows an error in the panel (with the API's code when there is one) until dismissed.
- * @param {string} context what the client was doing
+ * @param {string} context what the client was doing, in the user's words
  * @param {unknown} error
  */
 export function showError(context, error) {
   const code = /** @type {any} */ (error)?.code;
-  const message = ACCESS_HINTS[code] ?? (error instanceof Error ? error.message : String(error));
-  const close = el('button', { type: 'button', class: 'close', 'aria-label': '关闭' }, ['×']);
+  const hint = HINTS[code];
+  const message = hint ? t(hint) : error instanceof Error ? error.message : String(error);
+  const close = el('button', { type: 'button', class: 'close', 'aria-label': t('message.close') }, ['×']);
   const box = el('div', { class: 'message error' }, [
     el('strong', {}, [context]),
     ' ',
@@ -71,33 +74,12 @@ export function clearMessages() {
 }
 
 /**
- * @param {number} seconds
- * @returns {string} e.g. "12 分 30 秒"
- */
-export function formatWalk(seconds) {
-  const total = Math.round(seconds);
-  const minutes = Math.floor(total / 60);
-  const rest = total % 60;
-  return minutes > 0 ? `${minutes} 分 ${String(rest).padStart(2, '0')} 秒` : `${rest} 秒`;
-}
-
-const integer = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 0 });
-
-/**
- * @param {number | null | undefined} share 0..1
- * @returns {string}
- */
-function percent(share) {
-  return share === null || share === undefined ? '–' : `${(share * 100).toFixed(1)} %`;
-}
-
-/**
  * A bar cell: the share as text over a proportional bar.
  * @param {number | null | undefined} share
  */
 function shareCell(share) {
   const bar = el('span', { class: 'bar', style: `width:${Math.round((share ?? 0) * 100)}%` });
-  return el('td', { class: 'share' }, [bar, el('span', { class: 'value' }, [percent(share)])]);
+  return el('td', { class: 'share' }, [bar, el('span', { class: 'value' }, [formatPercent(share)])]);
 }
 
 /**
@@ -108,33 +90,29 @@ export function renderCoverage(coverage) {
   const rows = [...coverage.units]
     .sort((a, b) => (a.share ?? 2) - (b.share ?? 2))
     .map((u) => el('tr', {}, [
-      el('td', { title: u.code ?? '' }, [u.name || u.code || '（未命名）']),
-      el('td', { class: 'num' }, [integer.format(u.households)]),
-      el('td', { class: 'num' }, [integer.format(u.covered)]),
+      el('td', { title: u.code ?? '' }, [u.name || u.code || t('coverage.unnamed')]),
+      el('td', { class: 'num' }, [formatNumber(u.households)]),
+      el('td', { class: 'num' }, [formatNumber(u.covered)]),
       shareCell(u.share),
     ]));
   const total = el('tr', { class: 'total' }, [
-    el('td', {}, ['合计']),
-    el('td', { class: 'num' }, [integer.format(coverage.total.households)]),
-    el('td', { class: 'num' }, [integer.format(coverage.total.covered)]),
+    el('td', {}, [t('coverage.total')]),
+    el('td', { class: 'num' }, [formatNumber(coverage.total.households)]),
+    el('td', { class: 'num' }, [formatNumber(coverage.total.covered)]),
     shareCell(coverage.total.share),
   ]);
-  const head = el('tr', {}, ['单元', '户数', '已覆盖', '覆盖率'].map((h) => el('th', {}, [h])));
+  const head = el('tr', {}, ['coverage.unit', 'coverage.households', 'coverage.covered', 'coverage.share'].map((h) => el('th', {}, [t(h)])));
   byId('coverage-body').replaceChildren(el('table', { class: 'coverage' }, [el('thead', {}, [head]), el('tbody', {}, rows), el('tfoot', {}, [total])]));
 }
 
-/** Readable names of the center kinds the demo and the design define; OSM kinds show as they are. */
-const KIND_LABELS = {
-  neighborhood: '党群服务中心（党建+）',
-  governance: '综治中心（综治+）',
-};
-
 /**
+ * A center kind's name in the user's language (`kind.<kind>` in the string
+ * files); a kind they do not name shows as it is.
  * @param {string} kind
  * @returns {string}
  */
 export function kindLabel(kind) {
-  return /** @type {Record<string, string>} */ (KIND_LABELS)[kind] ?? kind;
+  return has(`kind.${kind}`) ? t(`kind.${kind}`) : kind;
 }
 
 /**
@@ -148,7 +126,8 @@ export function renderNearest(nearest) {
     el('p', {}, [kindLabel(nearest.center.kind)]),
     el('p', { class: within ? 'walk ok' : 'walk far' }, [
       el('strong', {}, [formatWalk(nearest.walk_seconds)]),
-      ` 步行，${integer.format(nearest.distance_m)} 米 — ${within ? '在' : '不在'}15分钟生活圈内`,
+      ' ',
+      t('nearest.walk', { distance: formatDistance(nearest.distance_m), verdict: t(within ? 'nearest.within' : 'nearest.outside') }),
     ]),
   );
   byId('nearest').hidden = false;
@@ -175,36 +154,32 @@ function legendRow(color, label, shape = 'dot') {
 export function renderLegend(info) {
   const households = {
     walk: [
-      legendRow(COLORS.walk[0], '步行 ≤ 5 分钟'),
-      legendRow(COLORS.walk[1], '5–10 分钟'),
-      legendRow(COLORS.walk[2], '10–15 分钟'),
-      legendRow(COLORS.uncovered, '> 15 分钟：未覆盖'),
-      legendRow(COLORS.unreachable, '无可达服务中心'),
+      legendRow(COLORS.walk[0], t('legend.walk5')),
+      legendRow(COLORS.walk[1], t('legend.walk10')),
+      legendRow(COLORS.walk[2], t('legend.walk15')),
+      legendRow(COLORS.uncovered, t('legend.uncovered')),
+      legendRow(COLORS.unreachable, t('legend.unreachable')),
     ],
-    covered: [legendRow(COLORS.walk[1], '15 分钟内（已覆盖）'), legendRow(COLORS.uncovered, '超过 15 分钟（未覆盖）')],
-    plain: [legendRow(COLORS.household, '住户单元（瓦片中无步行时间）')],
+    covered: [legendRow(COLORS.walk[1], t('legend.covered')), legendRow(COLORS.uncovered, t('legend.notCovered'))],
+    plain: [legendRow(COLORS.household, t('legend.plain'))],
   }[info.householdMode];
   const grids = info.gridShare
-    ? [legendRow(COLORS.share[0], '网格：覆盖 0 %', 'box'), legendRow(COLORS.share[2], '网格：75 %', 'box'), legendRow(COLORS.share[4], '网格：100 %', 'box')]
-    : [legendRow('transparent', '网格边界（瓦片中无覆盖率）', 'box')];
+    ? [0, 0.75, 1].map((share, i) => legendRow(COLORS.share[i * 2], t('legend.gridShare', { share: formatPercent(share, 0) }), 'box'))
+    : [legendRow('transparent', t('legend.gridPlain'), 'box')];
   byId('legend-body').replaceChildren(
-    el('h3', {}, [`住户（缩放级别 ${info.householdMinzoom} 起）`]),
+    el('h3', {}, [t('legend.households', { zoom: info.householdMinzoom })]),
     el('ul', {}, households),
-    el('h3', {}, ['服务中心']),
+    el('h3', {}, [t('legend.centers')]),
     el('ul', {}, [
-      legendRow(COLORS.centers.neighborhood, '党群服务中心（党建+）'),
-      legendRow(COLORS.centers.governance, '综治中心（综治+）'),
-      legendRow(COLORS.centers.other, '其他设施（幼儿园、学校、市场等）'),
-      legendRow(COLORS.candidate, '在此添加的候选点'),
+      legendRow(COLORS.centers.neighborhood, t('kind.neighborhood')),
+      legendRow(COLORS.centers.governance, t('kind.governance')),
+      legendRow(COLORS.centers.other, t('legend.otherCenters')),
+      legendRow(COLORS.candidate, t('legend.candidate')),
     ]),
-    el('h3', {}, ['网格']),
+    el('h3', {}, [t('legend.grids')]),
     el('ul', {}, grids),
-    el('h3', {}, ['点击位置的步行等时圈']),
-    el('ul', {}, [
-      legendRow(COLORS.isochrone[5], '5 分钟', 'box'),
-      legendRow(COLORS.isochrone[10], '10 分钟', 'box'),
-      legendRow(COLORS.isochrone[15], '15 分钟', 'box'),
-    ]),
+    el('h3', {}, [t('legend.isochrone')]),
+    el('ul', {}, [5, 10, 15].map((m) => legendRow(COLORS.isochrone[/** @type {5 | 10 | 15} */ (m)], t('legend.minutes', { m }), 'box'))),
   );
 }
 
@@ -216,9 +191,9 @@ export function renderLegend(info) {
 export function renderCandidates(candidates, onRemove) {
   byId('candidates').replaceChildren(
     ...candidates.map((c) => {
-      const remove = el('button', { type: 'button', class: 'remove' }, ['删除']);
+      const remove = el('button', { type: 'button', class: 'remove' }, [t('plan.remove')]);
       remove.addEventListener('click', () => onRemove(c.id));
-      return el('li', {}, [`${c.name} (${c.kind}) `, remove]);
+      return el('li', {}, [`${c.name} (${kindLabel(c.kind)}) `, remove]);
     }),
   );
 }

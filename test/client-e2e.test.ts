@@ -66,7 +66,7 @@ async function listen(app: App): Promise<{ server: ServerType; base: string }> {
 }
 
 async function openPage(browser: Browser, base: string, problems: string[], external: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
