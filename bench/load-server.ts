@@ -50,6 +50,10 @@ export async function startLoadServer(options: LoadServerOptions): Promise<LoadS
     DATA_DIR: options.dataDir,
     DEMO_ON_EMPTY: 'never',
     LOG_LEVEL: 'info',
+    // As `npm start` runs it (package.json): glibc's malloc otherwise gives each thread that allocates (libuv's
+    // pool compressing tiles) an arena of its own that keeps what it freed; measured, RSS grew 7 to 12% under
+    // the load with the default and 1% with two arenas, V8's heap and PGlite's memory flat in both.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;

@@ -10,169 +10,39 @@
  * skips with the reason; with CI set it fails instead, so a CI machine that
  * lacks the browser cannot pass by skipping.
  */
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoCity } from '../data-pipeline/demo-city/generate-demo-city.ts';
-import type { ImportBundle } from '../kernel/import-bundle.ts';
-import { writeBundle } from '../data-pipeline/write-bundle.ts';
-import { createApp, type App } from '../server/app.ts';
-import { createLogger } from '../server/logger.ts';
-import { openTestDatabase, type TestDatabase } from './backends.ts';
-import { bearer, testToken } from './auth-fixture.ts';
-import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bearer } from './auth-fixture.ts';
+import {
+  describeInBrowser,
+  forgetExpected4xx,
+  jumpAndSettle,
+  openPage,
+  panelErrors,
+  READY_TIMEOUT_MS,
+  renderedCount,
+  settle,
+  startBrowserFixture,
+  stopBrowserFixture,
+  type BrowserFixture,
+} from './browser-fixture.ts';
 
-// The client exposes its map for tests (client/app.js sets window.__map).
-declare global {
-  interface Window {
-    __map: MapLibreMap;
-  }
-}
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const SCREENSHOT = '/tmp/client.png';
 const PLAN_SCREENSHOT = '/tmp/client-plan.png';
-/** Loading the demo city and the first frames take a while on 2 shared cores. */
-const READY_TIMEOUT_MS = 120_000;
-/** Cell size for finding the densest part of the city, degrees (about 1 km). */
-const CELL_DEG = 0.01;
-
-interface Fixture {
-  database: TestDatabase;
-  app: App;
-  server: ServerType;
-  browser: Browser;
-  page: Page;
-  base: string;
-  /** A planner token: the page is opened with it, the test's own writes send it. */
-  token: string;
-  /** Console errors, page errors and failed requests seen by the page. */
-  problems: string[];
-  /** Requests to anything but our own server. */
-  external: string[];
-  /** Where to look at street zoom: the center in the densest part of the city. */
-  downtown: { lon: number; lat: number };
-}
-
-async function listen(app: App): Promise<{ server: ServerType; base: string }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.http.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      resolve({ server, base: `http://127.0.0.1:${info.port}` });
-    });
-  });
-}
-
-async function openPage(browser: Browser, base: string, problems: string[], external: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(base) && !url.startsWith('blob:') && !url.startsWith('data:')) external.push(url);
-  });
-  return page;
-}
-
-/** The center nearest to the ~1 km cell with the most household units. */
-function densestCenter(bundle: ImportBundle): { lon: number; lat: number } {
-  const { count, lon, lat } = bundle.households;
-  const cells = new Map<string, number>();
-  let best = '';
-  for (let i = 0; i < count; i++) {
-    const key = `${Math.floor(lon[i]! / CELL_DEG)},${Math.floor(lat[i]! / CELL_DEG)}`;
-    const n = (cells.get(key) ?? 0) + 1;
-    cells.set(key, n);
-    if (n > (cells.get(best) ?? 0)) best = key;
-  }
-  const [cx, cy] = best.split(',').map((v) => (Number(v) + 0.5) * CELL_DEG);
-  const distance = (c: { lon: number; lat: number }) => (c.lon - cx!) ** 2 + (c.lat - cy!) ** 2;
-  const center = bundle.centers.reduce((a, b) => (distance(b) < distance(a) ? b : a));
-  return { lon: center.lon, lat: center.lat };
-}
-
-async function setUp(): Promise<Fixture> {
-  const database = await openTestDatabase('pglite');
-  const bundle = generateDemoCity();
-  await writeBundle(database.db, bundle);
-  const app = await createApp({ db: database.db, logger: createLogger('warn'), dataDir: undefined });
-  const token = await testToken(database.db);
-  const { server, base } = await listen(app);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
-  const problems: string[] = [];
-  const external: string[] = [];
-  const page = await openPage(browser, base, problems, external);
-  return { database, app, server, browser, page, base, token, problems, external, downtown: densestCenter(bundle) };
-}
-
-async function tearDown(f: Fixture | undefined): Promise<void> {
-  if (!f) return;
-  await f.browser.close();
-  await new Promise<void>((resolve) => f.server.close(() => resolve()));
-  await f.app.close();
-  await f.database.dispose();
-}
-
-/** Moves the map and resolves when the new view is fully drawn. */
-async function jumpAndSettle(page: Page, lon: number, lat: number, zoom: number): Promise<void> {
-  await page.evaluate(
-    ([lon, lat, zoom]) =>
-      new Promise<void>((resolve) => {
-        const map = window.__map;
-        map.once('idle', () => resolve());
-        map.jumpTo({ center: [lon, lat], zoom });
-      }),
-    [lon, lat, zoom] as const,
-  );
-}
-
-/** Resolves when the map is idle again (sources loaded, nothing animating). */
-async function settle(page: Page): Promise<void> {
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const map = window.__map;
-        if (map.loaded() && map.areTilesLoaded()) resolve();
-        else map.once('idle', () => resolve());
-      }),
-  );
-}
-
-/** Rendered features of one style layer in the current view. */
-async function renderedCount(page: Page, layer: string): Promise<number> {
-  return page.evaluate((layer) => window.__map.queryRenderedFeatures({ layers: [layer] }).length, layer);
-}
-
-/**
- * Drops the browser's own "Failed to load resource: ... status of 4xx" console
- * lines, after a test that provoked a 4xx on purpose: the app showed it.
- */
-function forgetExpected4xx(problems: string[]): void {
-  const kept = problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p));
-  problems.splice(0, problems.length, ...kept);
-}
-
-/** Error messages shown in the panel. */
-async function panelErrors(page: Page): Promise<string[]> {
-  return page.locator('#messages .message.error').allInnerTexts();
-}
 
 function suite(): void {
-  let f: Fixture | undefined;
+  let f: (BrowserFixture & { page: Page }) | undefined;
   const fixture = () => {
     if (!f) throw new Error('the fixture did not start');
     return f;
   };
 
   beforeAll(async () => {
-    f = await setUp();
+    const started = await startBrowserFixture();
+    // One page through the whole suite, at the old desktop size: each test goes on from where the last left it.
+    f = { ...started, page: await openPage(started, { viewport: { width: 1280, height: 800 } }) };
   }, 300_000);
-  afterAll(() => tearDown(f), 60_000);
+  afterAll(() => stopBrowserFixture(f), 60_000);
 
   it('loads the map from our own server only, with the coverage table, signed in by the link', async () => {
     const { page, base, token } = fixture();
@@ -283,16 +153,4 @@ function suite(): void {
   });
 }
 
-if (existsSync(CHROMIUM)) {
-  describe('client in chromium (demo city)', suite);
-} else if (process.env.CI) {
-  describe('client in chromium (demo city)', () => {
-    it('has a browser', () => {
-      throw new Error(`no chromium at ${CHROMIUM}: CI must install it (apt-get install chromium) or set CHROMIUM_PATH`);
-    });
-  });
-} else {
-  const reason = `no chromium at ${CHROMIUM}; apt-get install chromium, or set CHROMIUM_PATH`;
-  console.warn(`client e2e tests skipped: ${reason}`);
-  describe.skip(`client in chromium (skipped: ${reason})`, suite);
-}
+describeInBrowser('client in chromium (demo city)', suite);
