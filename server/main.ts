@@ -4,12 +4,14 @@
  * shutdown that stops accepting, lets requests finish and closes the database.
  */
 import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { openDatabase } from './db/open-database.ts';
 import { readDataState } from '../kernel/db/data-state.ts';
 import { createApp } from './app.ts';
 import { serverTimeoutOptions } from './http/server-timeouts.ts';
+import { answerUnparsableRequests } from './http/client-errors.ts';
 import { buildDemoCity } from '../data-pipeline/build-demo-city.ts';
 import { createTokenStore } from './auth/token-store.ts';
 import { firstStartToken, signInNotice } from './auth/first-start-token.ts';
@@ -46,6 +48,9 @@ async function main(): Promise<void> {
     logger.info('listening', { url: `http://localhost:${info.port}`, readyMs: Math.round(performance.now() - started) });
     if (firstToken) process.stdout.write(signInNotice(`http://localhost:${info.port}`, firstToken));
   });
+
+  // What Node's parser refuses (a 16 KB+ head, a missed deadline) is answered in the API's error shape too.
+  answerUnparsableRequests(server as Server);
 
   let stopping = false;
   const stop = (signal: string) => {

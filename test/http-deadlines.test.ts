@@ -53,7 +53,30 @@ describe('slow clients', () => {
       await writing;
       expect(ms).toBeLessThan(bound(TIMEOUTS.headersTimeoutMs));
       expect(received()).toMatch(/^HTTP\/1\.1 408 /);
+      // In the API's one error shape, like every other 4xx.
+      expect(JSON.parse(received().split('\r\n\r\n')[1]!)).toMatchObject({ error: { code: 'request_timeout' } });
       expect((await send(agent, port, 'GET', '/health')).status).toBe(200);
+    });
+
+    it('answers a head over 16 KB (a very long URL) with 431 in the error shape, closes, and keeps serving', async () => {
+      const { socket, received, closed } = await rawConnection(port);
+      socket.write(`GET /api/nearest?lon=${LON}&lat=${LAT}&x=${'9'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+      await closed;
+      const [head, body] = received().split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 431 /);
+      expect(head).toMatch(/content-type: application\/json/i);
+      expect(head).toMatch(/connection: close/i);
+      expect(JSON.parse(body!)).toMatchObject({ error: { code: 'headers_too_large', message: expect.stringMatching(/16 KB/) } });
+      const agent = new Agent({ keepAlive: false });
+      expect((await send(agent, port, 'GET', '/health')).status).toBe(200);
+    });
+
+    it('answers bytes that are not HTTP with 400 in the error shape', async () => {
+      const { socket, received, closed } = await rawConnection(port);
+      socket.write('HELLO THERE\r\n\r\n');
+      await closed;
+      expect(received()).toMatch(/^HTTP\/1\.1 400 /);
+      expect(JSON.parse(received().split('\r\n\r\n')[1]!)).toMatchObject({ error: { code: 'bad_request' } });
     });
 
     it('closes a connection whose body trickles in, within the request deadline', async () => {

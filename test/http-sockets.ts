@@ -8,11 +8,14 @@ import { Agent, request, type Server, type ServerOptions } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { App } from '../server/app.ts';
+import { answerUnparsableRequests } from '../server/http/client-errors.ts';
 
 /** Serves `app` on 127.0.0.1 and an ephemeral port. */
 export function listen(app: App, serverOptions: ServerOptions = {}): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve) => {
     const server = serve({ fetch: app.http.fetch, port: 0, hostname: '127.0.0.1', serverOptions }, (info: AddressInfo) => resolve({ server, port: info.port }));
+    // As main.ts serves it.
+    answerUnparsableRequests(server as Server);
   });
 }
 
