@@ -15,7 +15,7 @@
  *   2. the shorter matched text (the name, or the code where the code
  *      matched better): the closest match to what was typed;
  *   3. the higher level: district, street, community, grid, then center;
- *   4. the matched text, then the name, then the code, by code point (so
+ *   4. the matched text, then the name, then the code, in UTF-16 order (so
  *      units found by code come in the order of their codes).
  */
 import { LIFE_CIRCLE_STANDARD } from '../../kernel/life-circle-standard.ts';
@@ -174,9 +174,9 @@ function rankTexts(entries: readonly SearchEntry[]): Pick<SearchIndex, 'nameRank
     (a, b) =>
       lengths[a]! - lengths[b]! ||
       LEVEL_RANK[entryOf(a).type] - LEVEL_RANK[entryOf(b).type] ||
-      byCodePoint(textOf(a), textOf(b)) ||
-      byCodePoint(entryOf(a).name, entryOf(b).name) ||
-      byCodePoint(entryOf(a).code, entryOf(b).code) ||
+      byCodeUnit(textOf(a), textOf(b)) ||
+      byCodeUnit(entryOf(a).name, entryOf(b).name) ||
+      byCodeUnit(entryOf(a).code, entryOf(b).code) ||
       a - b,
   );
   const nameRank = new Int32Array(n);
@@ -198,7 +198,7 @@ function classOf(text: string, q: string): number {
   return text.length === q.length ? 0 : 1;
 }
 
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The entries matching `q` (trimmed by the caller, not empty), best first,
