@@ -22,6 +22,8 @@ import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
 import { createStandardService } from './standard/standard-service.ts';
 import { standardRoutes } from './standard/standard-routes.ts';
+import { createSearchService } from './search/search-service.ts';
+import { searchRoutes } from './search/search-routes.ts';
 import { createStandardTiles } from './standard/standard-tiles.ts';
 import { createTileService, type TileServiceOptions } from './tiles/tile-service.ts';
 import { tileRoutes } from './tiles/tile-routes.ts';
@@ -160,6 +162,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.route('/', suggestRoutes(createSuggestService(coverage, scenarios, suggestRunner), limits));
   http.route('/', coverageRoutes(coverage, scenarios));
   http.route('/', standardRoutes(standard));
+  // For residents: places by name or code (an index in memory per data version).
+  const search = createSearchService(deps.db, changes);
+  http.route('/', searchRoutes(search));
   // Who changed what (planners), and the tokens themselves (admins).
   http.route('/', auditRoutes(deps.db));
   http.route('/', tokenRoutes(tokens));
@@ -178,6 +183,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     endStreams: events.end,
     async close() {
       events.end();
+      search.close();
       watcher.stop();
       await relay.stop();
       await warmer?.stop();

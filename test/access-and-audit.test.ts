@@ -51,6 +51,7 @@ const READS = [
   `/api/isochrone?lon=${LON}&lat=${LAT}&minutes=5`,
   '/api/coverage',
   '/api/standard',
+  '/api/search?q=Community',
   '/api/centers',
   '/api/centers/1',
   '/tiles/catalog.json',

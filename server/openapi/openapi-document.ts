@@ -11,6 +11,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 export const OPENAPI_PATH = '/api/openapi.json';
 
 const TAGS = [
+  { name: 'places', description: 'For residents: places by name or code, and the living-circle answer card of a point.' },
   { name: 'routing', description: 'Isochrones and the nearest center, on the in-memory walk graph.' },
   { name: 'coverage', description: 'Households within a walk of a center, rolled up by level.' },
   { name: 'centers', description: 'The community service centers.' },

@@ -323,6 +323,14 @@ describe('OpenAPI document', () => {
       expect((await call('GET', '/api/standard', { on: emptyApp })).code).toBe('no_walk_network');
     });
 
+    it('/api/search', async () => {
+      expect((await call('GET', '/api/search?q=Community')).body.results.length).toBeGreaterThan(0);
+      expect((await call('GET', '/api/search?q=Center&types=center,grid&limit=3')).body.results).toHaveLength(3);
+      expect((await call('GET', '/api/search?q=nothing%20like%20this')).body.total).toBe(0);
+      expect((await call('GET', '/api/search?q=%20')).code).toBe('bad_request');
+      expect((await call('GET', '/api/search?q=Grid&types=village')).code).toBe('bad_request');
+    });
+
     it('/api/centers: list, get, add, change, remove and their errors', async () => {
       expect((await call('GET', '/api/centers')).body.centers.length).toBe(12);
       expect((await call('GET', '/api/centers?kind=governance')).status).toBe(200);
@@ -541,7 +549,7 @@ describe('OpenAPI document', () => {
   describe('documented limits and defaults agree with the routes', () => {
     const point = { lon: String(LON + 0.0004), lat: String(LAT + 0.0003) };
 
-    it('query parameters of /api/nearest, /api/isochrone and /api/coverage', async () => {
+    it('query parameters of /api/nearest, /api/isochrone, /api/coverage and /api/search', async () => {
       await expectQueryAgreement('/api/nearest', point, 'lon', ['-180', '180', '180.5', 'x', '']);
       await expectQueryAgreement('/api/nearest', point, 'lat', ['-90', '90.01']);
       await expectQueryAgreement('/api/nearest', point, 'speed_kmh', ['0', '0.5', '20', '20.01', 'fast']);
@@ -554,6 +562,9 @@ describe('OpenAPI document', () => {
       await expectQueryAgreement('/api/coverage', {}, 'profile', ['default', 'elderly', 'child', 'runner']);
       await expectQueryAgreement('/api/standard', {}, 'strict', ['true', 'false', 'yes']);
       await expectQueryAgreement('/api/centers', {}, 'kind', ['governance', 'a_1', 'Governance', '1a', 'a-b']);
+      await expectQueryAgreement('/api/search', {}, 'q', ['', ' ', 'G', ' Grid ', 'x'.repeat(64), 'x'.repeat(65), '社'.repeat(65), '𠀀'.repeat(64), `${' '.repeat(60)}Grid`]);
+      await expectQueryAgreement('/api/search', { q: 'Grid' }, 'limit', ['0', '1', '50', '51', '1.5', 'ten']);
+      await expectQueryAgreement('/api/search', { q: 'Grid' }, 'types', ['grid', 'grid,center', 'district,street,community,grid,center', 'village', 'grid,village']);
     });
 
     it('path parameters of centers and tiles', async () => {

@@ -11,9 +11,9 @@ import { runSearch, searchFromNode, seedFromSnap } from './bounded-search.ts';
 import { buildEdgeIndex } from '../graph/edge-index.ts';
 import { buildWalkGraph } from '../graph/graph-builder.ts';
 import { accessCost, costFromSource, costFromTarget, alongEdgeCost } from './partial-edge.ts';
-import { routeBetween, routeLine, lineLengthM } from './route.ts';
+import { buildTargetSet, routeBetween, routeLine, lineLengthM, routesToNearestOfEach, routeToNearest } from './route.ts';
 import { withState } from './search-state.ts';
-import { snapAtNode, snapToEdge } from './snap.ts';
+import { snapAtNode, snapMany, snapToEdge } from './snap.ts';
 
 describe('routes', () => {
   const input = syntheticNetwork({ cols: 20, rows: 20, seed: 42, oneWayShare: 0.12 });
@@ -83,5 +83,29 @@ describe('routes', () => {
       if (times[b] === Infinity) expect(route).toBeNull();
       else expect(route!.cost).toBeCloseTo(times[b]!, 6);
     }
+  });
+
+  it('finds the nearest target of every group in one search, as one search per group does', () => {
+    const random = seededRandom(3);
+    const groups = 5;
+    const points = Array.from({ length: 60 }, () => randomPointIn(input, random));
+    const snaps = snapMany(graph, index, points.map((p) => p[0]), points.map((p) => p[1]));
+    // Group 4 is one target only, far from most origins; some targets belong to no group (-1).
+    const groupOf = Int32Array.from(points, (_, i) => (i === 0 ? 4 : i % 7 === 6 ? -1 : i % 4));
+    const all = buildTargetSet(snaps, (i) => groupOf[i]! >= 0);
+    const byGroup = Array.from({ length: groups }, (_, g) => buildTargetSet(snaps, (i) => groupOf[i] === g));
+    let compared = 0;
+    for (let k = 0; k < 30; k++) {
+      const p = randomPointIn(input, random);
+      const origin = snapToEdge(graph, index, p[0], p[1])!;
+      // A limit that leaves some groups out of reach from some origins.
+      const limit = k % 3 === 0 ? 300 : Infinity;
+      const together = routesToNearestOfEach(graph, origin, all, groupOf, groups, limit);
+      for (let g = 0; g < groups; g++) {
+        expect(together[g], `origin ${k} group ${g}`).toEqual(routeToNearest(graph, origin, byGroup[g]!, limit));
+        if (together[g]) compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });

@@ -3,7 +3,9 @@
  * (the nearest center of a kind), or to one target (point to point). A
  * Dijkstra that checks, as it settles each node, the targets on the node's
  * edges, and stops once nothing left in the heap can beat the best target
- * found; the route then follows the predecessor arcs back.
+ * found; the route then follows the predecessor arcs back. One search can
+ * also find the nearest target of each of several groups (the nearest
+ * center of every kind, for a place's answer card).
  *
  * The route includes both access legs (point to edge, straight) and the
  * partial first and last edges; an origin and a target on the same edge are
@@ -65,21 +67,52 @@ export interface RouteResult {
  * or null when none is reachable.
  */
 export function routeToNearest(graph: WalkGraph, origin: Snap, targets: TargetSet, limit = Infinity, scratch?: SearchScratch): RouteResult | null {
+  return routesToNearestOfEach(graph, origin, targets, null, 1, limit, scratch)[0]!;
+}
+
+/**
+ * For each of `groups` groups of targets (the centers of each kind), the
+ * route from `origin` to the group's nearest target within `limit` graph
+ * units, or null where none is reachable; `groupOf[t]` is target t's group
+ * (-1: left out), null puts every target in group 0. One search serves every
+ * group: it runs until nothing left in the heap can beat any group's best,
+ * and every route follows the same predecessor arcs back. Each group's
+ * answer is the one a search for that group alone would give (routeToNearest
+ * is this with one group): the same nodes are settled in the same order up
+ * to where that search would stop, and only a strictly better cost replaces
+ * a group's best.
+ */
+export function routesToNearestOfEach(
+  graph: WalkGraph,
+  origin: Snap,
+  targets: TargetSet,
+  groupOf: Int32Array | null,
+  groups: number,
+  limit = Infinity,
+  scratch?: SearchScratch,
+): (RouteResult | null)[] {
   const { snaps, byEdge } = targets;
-  let best = Infinity;
-  let bestTarget = -1;
-  let bestNode = -1;
+  const best = new Float64Array(groups).fill(Infinity);
+  const bestTarget = new Int32Array(groups).fill(-1);
+  const bestNode = new Int32Array(groups).fill(-1);
+  // The search may stop once the smallest key reaches every group's best: the largest of them.
+  let bound = Infinity;
+  const offer = (t: number, cost: number, node: number) => {
+    const g = groupOf === null ? 0 : groupOf[t]!;
+    if (g < 0 || !(cost < best[g]!)) return;
+    best[g] = cost;
+    bestTarget[g] = t;
+    bestNode[g] = node;
+    bound = 0;
+    for (let k = 0; k < groups; k++) if (best[k]! > bound) bound = best[k]!;
+  };
 
   // Targets on the origin's own edge: straight along it, if the direction is allowed.
   const originAccess = accessCost(origin.distanceM);
   for (const t of byEdge.get(origin.edge) ?? []) {
     const along = alongEdgeCost(graph, origin.edge, origin.fraction, snaps.fraction[t]!);
     if (along < 0) continue;
-    const cost = originAccess + along + accessCost(snaps.distanceM[t]!);
-    if (cost < best) {
-      best = cost;
-      bestTarget = t;
-    }
+    offer(t, originAccess + along + accessCost(snaps.distanceM[t]!), -1);
   }
 
   return withState(
@@ -90,7 +123,7 @@ export function routeToNearest(graph: WalkGraph, origin: Snap, targets: TargetSe
       const gen = state.gen;
       while (heap.size > 0) {
         const key = heap.peekKey();
-        if (key >= best || key > limit) break;
+        if (key >= bound || key > limit) break;
         const u = heap.pop();
         const du = dist[u]!;
         for (let a = graph.arcOffset[u]!, end = graph.arcOffset[u + 1]!; a < end; a++) {
@@ -102,12 +135,7 @@ export function routeToNearest(graph: WalkGraph, origin: Snap, targets: TargetSe
               const f = snaps.fraction[t]!;
               const along = tag & ARC_REVERSED ? costFromTarget(graph, e, f) : costFromSource(graph, e, f);
               if (along < 0) continue;
-              const cost = du + along + accessCost(snaps.distanceM[t]!);
-              if (cost < best) {
-                best = cost;
-                bestTarget = t;
-                bestNode = u;
-              }
+              offer(t, du + along + accessCost(snaps.distanceM[t]!), u);
             }
           }
           const c = graph.arcCost[a]!;
@@ -122,17 +150,27 @@ export function routeToNearest(graph: WalkGraph, origin: Snap, targets: TargetSe
           heap.push(v, nd);
         }
       }
-      if (bestTarget < 0 || best > limit) return null;
-      if (bestNode < 0) return { target: bestTarget, cost: best, arcs: [], firstNode: -1, lastNode: -1 };
-      const arcs: number[] = [];
-      let node = bestNode;
-      while (predArc[node]! >= 0) {
-        const a = predArc[node]!;
-        arcs.push(a);
-        node = arcTail(graph, a);
+      const routes: (RouteResult | null)[] = [];
+      for (let g = 0; g < groups; g++) {
+        if (bestTarget[g]! < 0 || best[g]! > limit) {
+          routes.push(null);
+          continue;
+        }
+        if (bestNode[g]! < 0) {
+          routes.push({ target: bestTarget[g]!, cost: best[g]!, arcs: [], firstNode: -1, lastNode: -1 });
+          continue;
+        }
+        const arcs: number[] = [];
+        let node = bestNode[g]!;
+        while (predArc[node]! >= 0) {
+          const a = predArc[node]!;
+          arcs.push(a);
+          node = arcTail(graph, a);
+        }
+        arcs.reverse();
+        routes.push({ target: bestTarget[g]!, cost: best[g]!, arcs, firstNode: node, lastNode: bestNode[g]! });
       }
-      arcs.reverse();
-      return { target: bestTarget, cost: best, arcs, firstNode: node, lastNode: bestNode };
+      return routes;
     },
     scratch,
   );
