@@ -22,6 +22,7 @@ import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
 import { createStandardService } from './standard/standard-service.ts';
 import { standardRoutes } from './standard/standard-routes.ts';
+import { placeRoutes } from './place/place-routes.ts';
 import { createSearchService } from './search/search-service.ts';
 import { searchRoutes } from './search/search-routes.ts';
 import { createStandardTiles } from './standard/standard-tiles.ts';
@@ -162,9 +163,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.route('/', suggestRoutes(createSuggestService(coverage, scenarios, suggestRunner), limits));
   http.route('/', coverageRoutes(coverage, scenarios));
   http.route('/', standardRoutes(standard));
-  // For residents: places by name or code (an index in memory per data version).
+  // For residents: places by name or code (an index in memory per data version), and a point's answer card.
   const search = createSearchService(deps.db, changes);
   http.route('/', searchRoutes(search));
+  http.route('/', placeRoutes(coverage));
   // Who changed what (planners), and the tokens themselves (admins).
   http.route('/', auditRoutes(deps.db));
   http.route('/', tokenRoutes(tokens));

@@ -52,6 +52,7 @@ const READS = [
   '/api/coverage',
   '/api/standard',
   '/api/search?q=Community',
+  `/api/place?lon=${LON}&lat=${LAT}`,
   '/api/centers',
   '/api/centers/1',
   '/tiles/catalog.json',

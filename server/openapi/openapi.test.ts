@@ -323,6 +323,16 @@ describe('OpenAPI document', () => {
       expect((await call('GET', '/api/standard', { on: emptyApp })).code).toBe('no_walk_network');
     });
 
+    it('/api/place', async () => {
+      const card = await call('GET', `/api/place?lon=${lon}&lat=${lat}`);
+      expect(card.status).toBe(200);
+      expect(card.body.kinds.map((k: { kind: string }) => k.kind)).toEqual(['neighborhood', 'governance']);
+      expect((await call('GET', `/api/place?lon=${lon}&lat=${lat}&profile=elderly`)).status).toBe(200);
+      expect((await call('GET', `/api/place?lon=${lon}`)).code).toBe('bad_request');
+      expect((await call('GET', '/api/place?lon=0&lat=0')).code).toBe('outside_data_bounds');
+      expect((await call('GET', `/api/place?lon=${lon}&lat=${lat}`, { on: emptyApp })).code).toBe('no_walk_network');
+    });
+
     it('/api/search', async () => {
       expect((await call('GET', '/api/search?q=Community')).body.results.length).toBeGreaterThan(0);
       expect((await call('GET', '/api/search?q=Center&types=center,grid&limit=3')).body.results).toHaveLength(3);
@@ -562,6 +572,7 @@ describe('OpenAPI document', () => {
       await expectQueryAgreement('/api/coverage', {}, 'profile', ['default', 'elderly', 'child', 'runner']);
       await expectQueryAgreement('/api/standard', {}, 'strict', ['true', 'false', 'yes']);
       await expectQueryAgreement('/api/centers', {}, 'kind', ['governance', 'a_1', 'Governance', '1a', 'a-b']);
+      await expectQueryAgreement('/api/place', point, 'profile', ['default', 'elderly', 'child', 'runner', '']);
       await expectQueryAgreement('/api/search', {}, 'q', ['', ' ', 'G', ' Grid ', 'x'.repeat(64), 'x'.repeat(65), '社'.repeat(65), '𠀀'.repeat(64), `${' '.repeat(60)}Grid`]);
       await expectQueryAgreement('/api/search', { q: 'Grid' }, 'limit', ['0', '1', '50', '51', '1.5', 'ten']);
       await expectQueryAgreement('/api/search', { q: 'Grid' }, 'types', ['grid', 'grid,center', 'district,street,community,grid,center', 'village', 'grid,village']);
