@@ -244,6 +244,11 @@ export function startResidents({ map, view, mode }) {
     onError: (error) => showError(t('error.context.search'), error),
     onChoose: (result) => {
       clearMessages();
+      if (sheet.active) {
+        // The keyboard goes away and the sheet makes room for the map.
+        /** @type {HTMLElement} */ (document.activeElement)?.blur();
+        sheet.set('half');
+      }
       const box = result.bbox;
       if (box && result.type !== 'center') map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: padding(), maxZoom: POINT_ZOOM, duration: 800 });
       else if (result.lon !== null && result.lat !== null) map.flyTo({ center: [result.lon, result.lat], zoom: Math.max(map.getZoom(), POINT_ZOOM), padding: padding(), duration: 800 });
