@@ -88,10 +88,8 @@ export function createBottomSheet({ panel, handle, peek, hidden, onChange }) {
   };
 
   handle.addEventListener('click', () => {
-    if (dragged) {
-      dragged = false;
-      return;
-    }
+    // The click a mouse sends at the end of a drag is not a tap.
+    if (performance.now() < ignoreClicksUntil) return;
     set(state === 'collapsed' ? 'half' : 'collapsed');
   });
   handle.addEventListener('keydown', (event) => {
@@ -104,6 +102,7 @@ export function createBottomSheet({ panel, handle, peek, hidden, onChange }) {
 
   // Dragging the handle: the sheet follows the pointer, then settles at the nearest height.
   let dragged = false;
+  let ignoreClicksUntil = 0;
   /** @type {{ id: number, y: number, height: number } | null} */
   let drag = null;
   handle.addEventListener('pointerdown', (event) => {
@@ -126,12 +125,12 @@ export function createBottomSheet({ panel, handle, peek, hidden, onChange }) {
     drag = null;
     panel.classList.remove('dragging');
     if (!dragged) return;
+    ignoreClicksUntil = performance.now() + 300;
     const height = panel.getBoundingClientRect().height;
     const all = heights();
     const nearest = STATES.reduce((a, b) => (Math.abs(all[b] - height) < Math.abs(all[a] - height) ? b : a));
+    // set() applies the height even when the sheet settles where it started.
     set(nearest);
-    // A drag that settled where it started announces nothing, but its height is set again.
-    apply();
   };
   handle.addEventListener('pointerup', endDrag);
   handle.addEventListener('pointercancel', endDrag);

@@ -32,7 +32,7 @@ export default {
 
   'search.region': 'Find a place',
   'search.label': 'Search for a community, street, grid or service center',
-  'search.placeholder': 'Search a community, street or center',
+  'search.placeholder': 'Search a place',
   'search.results': 'Search results',
   'search.tooLong': 'Too long: at most {max} characters, this is {length}.',
   'search.count': '{n} results: choose with the arrow keys and Enter.',

@@ -223,6 +223,22 @@ function suite(): void {
     );
     expect(await panelErrors(p)).toEqual([]);
     expect(await p.getAttribute('#isochrone-button', 'aria-pressed')).toBe('true');
+
+    // Keyboard focus shows everywhere: the card's rows, and the map's own controls (MapLibre hides the outline).
+    const focusRing = () =>
+      p.evaluate(() => {
+        const active = document.activeElement as HTMLElement;
+        const style = getComputedStyle(active);
+        return { name: active.className, outline: `${style.outlineStyle} ${style.outlineWidth}` };
+      });
+    await p.locator('button.kind-row').first().focus();
+    await p.keyboard.press('Tab');
+    expect(await focusRing()).toEqual({ name: 'kind-row', outline: 'solid 3px' });
+    await p.locator('#language-switch').focus();
+    for (let i = 0; i < 6 && !(await focusRing()).name.includes('maplibregl-ctrl-zoom'); i++) await p.keyboard.press('Shift+Tab');
+    expect(await focusRing()).toEqual({ name: expect.stringContaining('maplibregl-ctrl-zoom'), outline: 'solid 3px' });
+    await p.locator('#search-input').focus();
+
     await settle(p);
     await p.evaluate(() => (document.getElementById('panel')!.scrollTop = 0));
     await p.screenshot({ path: `${SHOTS}/residents-desktop.png` });
@@ -253,7 +269,7 @@ function suite(): void {
     expect(card.label).toBe('The place chosen on the map');
     expect(card.rows.find((r) => r.kind === 'neighborhood')!.text).toMatch(/\d+ (min|s)\b/);
     expect(card.tiers.map((t) => t.text).join('\n')).toMatch(/15-minute circle: (met|not met)/);
-    expect(await p.locator('#search-input').getAttribute('placeholder')).toBe('Search a community, street or center');
+    expect(await p.locator('#search-input').getAttribute('placeholder')).toBe('Search a place');
     // The origin is where the link put it.
     const origin = await p.evaluate(() => window.__map.querySourceFeatures('origin').map((f) => (f.geometry as { coordinates: number[] }).coordinates));
     expect(origin[0]![0]).toBeCloseTo(downtown.lon, 5);
@@ -343,6 +359,18 @@ function suite(): void {
     await p.locator('#sheet-handle').focus();
     await p.keyboard.press('ArrowDown');
     expect(await p.getAttribute('#sheet-handle', 'aria-expanded')).toBe('false');
+    // A finger drags the handle up: the sheet follows and settles open.
+    const handle = (await p.locator('#sheet-handle').boundingBox())!;
+    const hx = handle.x + handle.width / 2;
+    const hy = handle.y + handle.height / 2;
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: hx, y: hy }] });
+    for (let i = 1; i <= 10; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: hx, y: hy - i * 45 }] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await p.waitForFunction(() => document.getElementById('panel')!.dataset.sheet !== 'collapsed');
+    expect(await p.getAttribute('#sheet-handle', 'aria-expanded')).toBe('true');
+    await p.keyboard.press('ArrowDown');
+    await p.keyboard.press('ArrowDown');
+    expect(await p.getAttribute('#panel', 'data-sheet')).toBe('collapsed');
 
     // Search on the phone: a tap on a result opens the card in the half-open sheet.
     await p.locator('#search-input').tap();
