@@ -153,9 +153,14 @@ export function createBottomSheet({ panel, handle, peek, hidden, onChange }) {
       return state;
     },
     set,
-    /** How much of the screen's bottom the sheet covers, px (0 on wide screens). */
-    covered() {
-      return phone.matches ? heights()[state] : 0;
+    /**
+     * How much of an element's bottom the sheet covers once settled, px (0 on wide screens).
+     * @param {Element} element e.g. the map
+     */
+    covering(element) {
+      if (!phone.matches) return 0;
+      const top = window.innerHeight - heights()[state];
+      return Math.max(0, Math.round(element.getBoundingClientRect().bottom - top));
     },
   };
 }

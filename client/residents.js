@@ -123,8 +123,17 @@ export function startResidents({ map, view, mode }) {
     hidden: () => [...panel.children].filter((child) => peek.compareDocumentPosition(child) & Node.DOCUMENT_POSITION_FOLLOWING),
   });
 
+  /** The map's height the sheet covers (on a phone), px. */
+  const covered = () => sheet.covering(map.getContainer());
   /** Padding that keeps what the map fits to out from under the sheet. */
-  const padding = () => ({ top: FIT_PADDING, left: FIT_PADDING, right: FIT_PADDING, bottom: FIT_PADDING + sheet.covered() });
+  const padding = () => ({ top: FIT_PADDING, left: FIT_PADDING, right: FIT_PADDING, bottom: FIT_PADDING + covered() });
+  /**
+   * Flies to a point, shown in the middle of what the sheet leaves visible
+   * (an offset, not padding: flyTo keeps padding, which would move the map's center for good).
+   * @param {LonLat} center
+   */
+  const flyToPoint = (center) =>
+    map.flyTo({ center, zoom: Math.max(map.getZoom(), POINT_ZOOM), offset: [0, -covered() / 2], duration: 800 });
 
   /**
    * Moves the map just enough to show a box (when it is not in view already).
@@ -136,7 +145,7 @@ export function startResidents({ map, view, mode }) {
       const [w, s, e, n] = box;
       const inView = view.contains([w, s]) && view.contains([e, n]);
       // On a phone the sheet covers the map's bottom: a box under it is not in view.
-      const bottom = map.unproject([0, map.getContainer().clientHeight - sheet.covered()]).lat;
+      const bottom = map.unproject([0, map.getContainer().clientHeight - covered()]).lat;
       if (inView && s >= bottom) return;
       map.fitBounds([[w, s], [e, n]], { padding: padding(), maxZoom: Math.max(map.getZoom(), POINT_ZOOM - 1), duration: 600 });
     };
@@ -251,7 +260,7 @@ export function startResidents({ map, view, mode }) {
       }
       const box = result.bbox;
       if (box && result.type !== 'center') map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: padding(), maxZoom: POINT_ZOOM, duration: 800 });
-      else if (result.lon !== null && result.lat !== null) map.flyTo({ center: [result.lon, result.lat], zoom: Math.max(map.getZoom(), POINT_ZOOM), padding: padding(), duration: 800 });
+      else if (result.lon !== null && result.lat !== null) flyToPoint([result.lon, result.lat]);
       if (result.lon === null || result.lat === null || result.type === 'district' || result.type === 'street') return;
       /** @type {Label} */
       const label = result.context ? { key: 'place.found', params: { name: result.name, context: result.context } } : { key: 'place.name', params: { name: result.name } };
@@ -282,7 +291,7 @@ export function startResidents({ map, view, mode }) {
       });
       if (!opened) return;
       search.say(null);
-      map.flyTo({ center: found.lonLat, zoom: Math.max(map.getZoom(), POINT_ZOOM), padding: padding(), duration: 800 });
+      flyToPoint(found.lonLat);
     } finally {
       locateButton.disabled = false;
       locateButton.removeAttribute('aria-busy');
