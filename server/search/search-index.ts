@@ -15,7 +15,7 @@
  *   2. the shorter matched text (the name, or the code where the code
  *      matched better): the closest match to what was typed;
  *   3. the higher level: district, street, community, grid, then center;
- *   4. the matched text, then the name, then the code, by code point (so
+ *   4. the matched text, then the name, then the code, in UTF-16 order (so
  *      units found by code come in the order of their codes).
  */
 import { LIFE_CIRCLE_STANDARD } from '../../kernel/life-circle-standard.ts';
@@ -95,6 +95,15 @@ export interface SearchIndex {
   /** Folded names and codes, by entry. */
   readonly names: readonly string[];
   readonly codes: readonly string[];
+  /**
+   * Where an entry's name and its code stand in the ranking within a match
+   * class (by length, level, the text itself, then name and code), worked
+   * out once: a query's order is then its match class and one of these.
+   */
+  readonly nameRank: Int32Array;
+  readonly codeRank: Int32Array;
+  /** The entry of each rank (ranks 0 .. 2 * entries - 1). */
+  readonly entryOfRank: Int32Array;
 }
 
 export interface SearchOptions {
@@ -151,7 +160,34 @@ export function buildSearchIndex(areas: readonly AreaRow[], grids: readonly Grid
     const context = parents.length > 0 ? `${kindName} · ${line(parents)}` : kindName;
     entries.push({ type: 'center', code: String(c.id), name: c.name, parents, context, kind: c.kind, lon: c.lon, lat: c.lat, bbox: null });
   }
-  return { entries, names: entries.map((e) => foldText(e.name)), codes: entries.map((e) => foldText(e.code)) };
+  return { entries, names: entries.map((e) => foldText(e.name)), codes: entries.map((e) => foldText(e.code)), ...rankTexts(entries) };
+}
+
+/** Ranks every entry's name and code together (see SearchIndex): 2 * entries ranks. */
+function rankTexts(entries: readonly SearchEntry[]): Pick<SearchIndex, 'nameRank' | 'codeRank' | 'entryOfRank'> {
+  const n = entries.length;
+  // Text t < n is entry t's name, t >= n entry t - n's code.
+  const textOf = (t: number) => (t < n ? entries[t]!.name : entries[t - n]!.code);
+  const entryOf = (t: number) => entries[t < n ? t : t - n]!;
+  const lengths = Int32Array.from({ length: 2 * n }, (_, t) => charCount(textOf(t)));
+  const order = Array.from({ length: 2 * n }, (_, t) => t).sort(
+    (a, b) =>
+      lengths[a]! - lengths[b]! ||
+      LEVEL_RANK[entryOf(a).type] - LEVEL_RANK[entryOf(b).type] ||
+      byCodeUnit(textOf(a), textOf(b)) ||
+      byCodeUnit(entryOf(a).name, entryOf(b).name) ||
+      byCodeUnit(entryOf(a).code, entryOf(b).code) ||
+      a - b,
+  );
+  const nameRank = new Int32Array(n);
+  const codeRank = new Int32Array(n);
+  const entryOfRank = new Int32Array(2 * n);
+  order.forEach((t, rank) => {
+    if (t < n) nameRank[t] = rank;
+    else codeRank[t - n] = rank;
+    entryOfRank[rank] = t < n ? t : t - n;
+  });
+  return { nameRank, codeRank, entryOfRank };
 }
 
 /** 0 exact, 1 prefix, 2 substring, 3 no match. */
@@ -162,7 +198,7 @@ function classOf(text: string, q: string): number {
   return text.length === q.length ? 0 : 1;
 }
 
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The entries matching `q` (trimmed by the caller, not empty), best first,
@@ -171,28 +207,23 @@ const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function searchEntries(index: SearchIndex, q: string, options: SearchOptions): { total: number; hits: SearchHit[] } {
   const folded = foldText(q);
   const wanted = new Set<SearchType>(options.types ?? SEARCH_TYPES);
-  const found: { i: number; cls: number; length: number; text: string }[] = [];
-  const { entries, names, codes } = index;
+  const { entries, names, codes, nameRank, codeRank, entryOfRank } = index;
+  const ranks = 2 * entries.length;
+  // One number per match: its class, then the rank of the text that matched (the name, unless the code matched better).
+  const keys = new Int32Array(entries.length);
+  let total = 0;
   for (let i = 0; i < entries.length; i++) {
     if (!wanted.has(entries[i]!.type)) continue;
     const byName = classOf(names[i]!, folded);
     const byCode = classOf(codes[i]!, folded);
     if (byName === 3 && byCode === 3) continue;
-    // The name counts unless the code matched strictly better.
-    const cls = Math.min(byName, byCode);
-    const text = byName === cls ? entries[i]!.name : entries[i]!.code;
-    found.push({ i, cls, length: charCount(text), text });
+    keys[total++] = byName <= byCode ? byName * ranks + nameRank[i]! : byCode * ranks + codeRank[i]!;
   }
-  found.sort(
-    (a, b) =>
-      a.cls - b.cls ||
-      a.length - b.length ||
-      LEVEL_RANK[entries[a.i]!.type] - LEVEL_RANK[entries[b.i]!.type] ||
-      byCodePoint(a.text, b.text) ||
-      byCodePoint(entries[a.i]!.name, entries[b.i]!.name) ||
-      byCodePoint(entries[a.i]!.code, entries[b.i]!.code) ||
-      a.i - b.i,
-  );
-  const hits = found.slice(0, options.limit).map(({ i, cls }) => ({ ...entries[i]!, match: CLASSES[cls]! }));
-  return { total: found.length, hits };
+  const best = keys.subarray(0, total).sort();
+  const hits: SearchHit[] = [];
+  for (let k = 0; k < Math.min(total, options.limit); k++) {
+    const key = best[k]!;
+    hits.push({ ...entries[entryOfRank[key % ranks]!]!, match: CLASSES[Math.floor(key / ranks)]! });
+  }
+  return { total, hits };
 }

@@ -94,7 +94,7 @@ export function searchRoutes(search: SearchService) {
     {
       method: 'get',
       path: '/api/search',
-      operationId: 'search',
+      operationId: 'searchPlaces',
       tags: ['places'],
       summary: 'Districts, streets, communities, grids and centers by name or code',
       description:

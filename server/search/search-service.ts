@@ -3,8 +3,8 @@
  * data version.
  *
  * Why in memory and not a LIKE query per request: the whole index is small
- * (the demo city: about 790 admin units, 2,408 grids and 2,700 centers, well
- * under a megabyte) and a scan of it takes well under a millisecond, where
+ * (the demo city: about 790 admin units, 2,408 grids and 2,700 centers, a
+ * few megabytes) and a scan of it takes about a millisecond, where
  * a query would cost a round trip, and on the embedded database would queue
  * behind tile rendering on its single connection, for every keystroke of a
  * search box. Ranking in code is also the same on both backends (ORDER BY
