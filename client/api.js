@@ -33,6 +33,44 @@
  * }} Nearest
  */
 /** @typedef {{ id: number, name: string, kind: string, lon: number, lat: number, source: string }} Center a stored center */
+/**
+ * GET /api/search: one match (a division, a grid or a center).
+ * @typedef {{
+ *   type: 'district' | 'street' | 'community' | 'grid' | 'center',
+ *   code: string,
+ *   name: string,
+ *   context: string,
+ *   kind?: string | null,
+ *   lon: number | null,
+ *   lat: number | null,
+ *   bbox?: [west: number, south: number, east: number, north: number] | null,
+ * }} SearchResult
+ */
+/**
+ * GET /api/place: one facility kind on the answer card, with its nearest center.
+ * @typedef {{
+ *   kind: string,
+ *   name: string,
+ *   name_zh: string,
+ *   minutes: 5 | 10 | 15,
+ *   centers: number,
+ *   center: { id: number, name: string, kind: string, lon: number, lat: number } | null,
+ *   walk_seconds: number | null,
+ *   distance_m: number | null,
+ *   route: import('geojson').LineString | null,
+ *   met: boolean,
+ * }} PlaceKind
+ */
+/**
+ * GET /api/place: the answer card of a point: the nearest center of each
+ * kind, and which life-circle tiers (5, 10, 15 minutes) the point meets.
+ * @typedef {{
+ *   origin: { lon: number, lat: number, snapped: [number, number], access_m: number },
+ *   kinds: PlaceKind[],
+ *   tiers: { minutes: 5 | 10 | 15, distance_m: number, name: string, name_zh: string, kinds: string[], missing_kinds: string[], met: boolean }[],
+ *   all_tiers_met: boolean,
+ * }} Place
+ */
 
 import { authHeaders } from './session.js';
 
@@ -63,6 +101,8 @@ export async function requestJson(url, init) {
   try {
     response = await fetch(url, { ...init, headers: { accept: 'application/json', ...authHeaders(url), ...init?.headers } });
   } catch (error) {
+    // A request its caller gave up on (a search superseded by the next keystroke) is no failure to show.
+    if (init?.signal?.aborted) throw error;
     throw new ApiError(0, 'network', `${url}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const text = await response.text();
@@ -112,6 +152,22 @@ export const fetchCoverage = (level) => requestJson(`/api/coverage?${query({ lev
  * @returns {Promise<Nearest>}
  */
 export const fetchNearest = (lon, lat) => requestJson(`/api/nearest?${query({ lon: lon.toFixed(7), lat: lat.toFixed(7) })}`);
+
+/**
+ * @param {string} q the text looked for, trimmed (1 to 64 characters: the server answers 400 otherwise)
+ * @param {{ limit?: number, signal?: AbortSignal }} [options]
+ * @returns {Promise<{ results: SearchResult[], total?: number }>}
+ */
+export const fetchSearch = (q, { limit, signal } = {}) => requestJson(`/api/search?${query({ q, limit })}`, { signal });
+
+/**
+ * @param {number} lon
+ * @param {number} lat
+ * @param {{ signal?: AbortSignal }} [options]
+ * @returns {Promise<Place>}
+ */
+export const fetchPlace = (lon, lat, { signal } = {}) =>
+  requestJson(`/api/place?${query({ lon: lon.toFixed(7), lat: lat.toFixed(7) })}`, { signal });
 
 /**
  * @param {number} lon

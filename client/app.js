@@ -1,10 +1,12 @@
 /**
  * The client's entry: builds the map from the tile catalog and TileJSONs,
- * then wires the interactions. Explore mode: a click finds the nearest
- * center (route and walk time), and a button draws the 5/10/15-minute
- * isochrone from that point. Plan mode: a click adds a candidate center
+ * then wires the interactions. Explore mode: a click opens the answer card
+ * of that point (residents.js: nearest center of each kind, walk, route,
+ * life-circle tiers, isochrone), as the search box and "use my location"
+ * do. Plan mode: a click adds a candidate center
  * through the API, then the overlay tiles and the coverage table reload.
- * Every API failure is shown in the panel.
+ * Every API failure is shown in the panel. The map's position, the mode,
+ * the open place and the language live in the address (share-link.js).
  *
  * For tests and debugging the map is `window.__map`, and `<html data-ready>`
  * turns "true" once the style has loaded and the first frame is drawn
@@ -12,7 +14,8 @@
  */
 import { authHeaders, takeTokenFromAddress } from './session.js';
 import { chooseLanguage, language, mapLibreLocale, onLanguageChange, setLanguage, startIn, storedLanguage, t } from './i18n.js';
-import { createCenter, deleteCenter, fetchCatalog, fetchCoverage, fetchIsochrone, fetchNearest, fetchTileJson } from './api.js';
+import { createCenter, deleteCenter, fetchCatalog, fetchCoverage, fetchTileJson } from './api.js';
+import { sharedViewFromAddress, startResidents } from './residents.js';
 import {
   BASEMAP_LAYERS,
   OVERLAY_LAYERS,
@@ -26,11 +29,9 @@ import {
 import {
   byId,
   clearMessages,
-  hideNearest,
   renderCandidates,
   renderCoverage,
   renderLegend,
-  renderNearest,
   showError,
   showNote,
 } from './panel.js';
@@ -38,8 +39,6 @@ import {
 /** @type {typeof import('maplibre-gl') | undefined} MapLibre's UMD global, loaded by index.html from /vendor/. */
 const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 
-/** Contours drawn by the isochrone button, in minutes. */
-const ISOCHRONE_MINUTES = [5, 10, 15];
 /**
  * Overlay reloads after a center edit when the change stream is not
  * connected, ms: the coverage write-back runs behind the API's answer.
@@ -62,8 +61,7 @@ const CHANGE_SETTLE_MS = 150;
  *   basemap: TileJson | null,
  *   events: EventSource | null,
  *   mode: 'explore' | 'plan',
- *   origin: [number, number] | null,
- *   nearest: import('./api.js').Nearest | null,
+ *   residents: ReturnType<typeof startResidents> | null,
  *   candidates: { id: string | number, name: string, kind: string }[],
  *   level: string,
  * }} AppState
@@ -84,11 +82,14 @@ async function loadTileInfo() {
 }
 
 /**
- * The first view: the data's bounds when a TileJSON has them, else its center.
+ * The first view: where a shared link says, else the data's bounds when a
+ * TileJSON has them, else its center.
  * @param {TileJson | null} tileJson
+ * @param {import('./share-link.js').SharedView} link
  * @returns {Pick<import('maplibre-gl').MapOptions, 'bounds' | 'fitBoundsOptions' | 'center' | 'zoom'>}
  */
-function initialView(tileJson) {
+function initialView(tileJson, link) {
+  if (link.center && link.zoom !== undefined) return { center: link.center, zoom: link.zoom };
   const bounds = tileJson?.bounds;
   if (Array.isArray(bounds) && bounds.length === 4 && bounds[2] - bounds[0] < 180) {
     return { bounds: [[bounds[0], bounds[1]], [bounds[2], bounds[3]]], fitBoundsOptions: { padding: 20 } };
@@ -111,18 +112,6 @@ function zoomToDetail(map, catalog) {
 }
 
 /**
- * @param {MapLibreMap} map
- * @param {string} id
- * @param {GeoJSON} data
- */
-function setGeoJson(map, id, data) {
-  /** @type {import('maplibre-gl').GeoJSONSource | undefined} */ (map.getSource(id))?.setData(data);
-}
-
-/** @type {import('geojson').FeatureCollection} */
-const EMPTY = { type: 'FeatureCollection', features: [] };
-
-/**
  * Reloads the overlay tiles (after the centers changed): new tile URLs with a
  * cache-busting version make MapLibre drop and refetch them.
  * @param {AppState} state
@@ -141,47 +130,6 @@ async function loadCoverage(state) {
   } catch (error) {
     byId('coverage-body').textContent = t('coverage.none');
     showError(t('error.context.coverage'), error);
-  }
-}
-
-/**
- * Explore: the nearest center from the clicked point, its route and walk time.
- * @param {AppState} state
- * @param {[number, number]} point
- */
-async function findNearest(state, point) {
-  state.origin = point;
-  setGeoJson(state.map, SOURCES.origin, { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: point } });
-  setGeoJson(state.map, SOURCES.isochrone, EMPTY);
-  setGeoJson(state.map, SOURCES.route, EMPTY);
-  try {
-    const nearest = await fetchNearest(point[0], point[1]);
-    setGeoJson(state.map, SOURCES.route, nearest.route);
-    state.nearest = nearest;
-    renderNearest(nearest);
-  } catch (error) {
-    state.nearest = null;
-    hideNearest();
-    showError(t('error.context.nearest'), error);
-  }
-}
-
-/**
- * Draws the 5/10/15-minute isochrone from the last clicked point, largest first.
- * @param {AppState} state
- */
-async function showIsochrone(state) {
-  if (!state.origin) return;
-  const button = /** @type {HTMLButtonElement} */ (byId('isochrone-button'));
-  button.disabled = true;
-  try {
-    const collection = await fetchIsochrone(state.origin[0], state.origin[1], ISOCHRONE_MINUTES);
-    const features = [...(collection.features ?? [])].sort((a, b) => (b.properties?.minutes ?? 0) - (a.properties?.minutes ?? 0));
-    setGeoJson(state.map, SOURCES.isochrone, { type: 'FeatureCollection', features });
-  } catch (error) {
-    showError(t('error.context.isochrone'), error);
-  } finally {
-    button.disabled = false;
   }
 }
 
@@ -275,7 +223,6 @@ function wireControls(state) {
       state.map.getCanvas().style.cursor = state.mode === 'plan' ? 'crosshair' : '';
     });
   }
-  byId('isochrone-button').addEventListener('click', () => showIsochrone(state));
   byId('coverage-level').addEventListener('change', (event) => {
     state.level = /** @type {HTMLSelectElement} */ (event.target).value;
     loadCoverage(state);
@@ -284,7 +231,7 @@ function wireControls(state) {
     const point = /** @type {[number, number]} */ ([event.lngLat.lng, event.lngLat.lat]);
     clearMessages();
     if (state.mode === 'plan') addCandidate(state, point);
-    else findNearest(state, point);
+    else state.residents?.openPlace(point);
   });
 }
 
@@ -339,22 +286,26 @@ async function start() {
     if (!maplibregl) throw new Error(t('error.noMapLibrary'));
     const { catalog, basemap, overlay } = await loadTileInfo();
     const style = buildStyle({ catalog, basemap, overlay, origin: location.origin });
+    const link = sharedViewFromAddress();
     const map = new maplibregl.Map({
       container: 'map',
       style,
-      ...initialView(overlay ?? basemap),
+      ...initialView(overlay ?? basemap, link),
+      // The map fills the screen and the page never scrolls, so one finger moves the map (cooperative
+      // gestures, which ask for two, are for maps inside a scrolling page: the /embed page).
+      cooperativeGestures: false,
       attributionControl: { compact: false },
       locale: mapLibreLocale(),
       // Private deployments need the token for tiles too (only same-origin URLs get it).
       transformRequest: (url) => ({ url, headers: authHeaders(url) }),
     });
-    zoomToDetail(map, catalog);
+    if (!link.center) zoomToDetail(map, catalog);
     let controls = addMapControls(map);
     window.__map = map;
     reportMapErrors(map);
 
     /** @type {AppState} */
-    const state = { map, overlay, basemap, events: null, mode: 'explore', origin: null, nearest: null, candidates: [], level: 'district' };
+    const state = { map, overlay, basemap, events: null, mode: 'explore', residents: null, candidates: [], level: 'district' };
     const householdFields = catalog.get('households')?.fields ?? new Set();
     const legend = {
       householdMode: householdColor(householdFields).mode,
@@ -367,10 +318,10 @@ async function start() {
       controls = addMapControls(map, controls);
       renderLegend(legend);
       renderCandidates(state.candidates, (id) => removeCandidate(state, id));
-      if (state.nearest) renderNearest(state.nearest);
       loadCoverage(state);
     });
     wireControls(state);
+    state.residents = startResidents({ map, view: link, mode: () => state.mode });
     followChanges(state);
     map.once('load', () => map.once('idle', () => (ready.ready = 'true')));
     await loadCoverage(state);

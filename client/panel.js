@@ -1,11 +1,11 @@
 /**
  * The side panel's rendering: messages (errors are always shown, never
- * swallowed), the coverage table, the nearest-center card, the legend and
- * the list of candidate centers. Functions take data and write DOM; they
+ * swallowed), the coverage table, the legend and the list of candidate
+ * centers (the answer card is place-card.js's). Functions take data and write DOM; they
  * keep no state of their own.
  */
-import { formatDistance, formatNumber, formatPercent, formatWalk, has, t } from './i18n.js';
-import { COLORS, WALK_BANDS } from './map-style.js';
+import { formatNumber, formatPercent, has, t } from './i18n.js';
+import { COLORS } from './map-style.js';
 
 /**
  * @param {string} id
@@ -23,7 +23,7 @@ export function byId(id) {
  * @param {Record<string, string>} [attributes]
  * @param {(Node | string)[]} [children]
  */
-function el(tag, attributes = {}, children = []) {
+export function el(tag, attributes = {}, children = []) {
   const element = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
   element.append(...children);
@@ -113,29 +113,6 @@ export function renderCoverage(coverage) {
  */
 export function kindLabel(kind) {
   return has(`kind.${kind}`) ? t(`kind.${kind}`) : kind;
-}
-
-/**
- * The nearest-center card.
- * @param {{ center: { name: string, kind: string }, walk_seconds: number, distance_m: number }} nearest
- */
-export function renderNearest(nearest) {
-  const within = nearest.walk_seconds <= WALK_BANDS[2];
-  byId('nearest-body').replaceChildren(
-    el('p', { class: 'center-name' }, [nearest.center.name]),
-    el('p', {}, [kindLabel(nearest.center.kind)]),
-    el('p', { class: within ? 'walk ok' : 'walk far' }, [
-      el('strong', {}, [formatWalk(nearest.walk_seconds)]),
-      ' ',
-      t('nearest.walk', { distance: formatDistance(nearest.distance_m), verdict: t(within ? 'nearest.within' : 'nearest.outside') }),
-    ]),
-  );
-  byId('nearest').hidden = false;
-}
-
-/** Hides the nearest-center card (e.g. when the lookup failed). */
-export function hideNearest() {
-  byId('nearest').hidden = true;
 }
 
 /**
