@@ -359,7 +359,9 @@ function suite(): void {
     await p.locator('#sheet-handle').focus();
     await p.keyboard.press('ArrowDown');
     expect(await p.getAttribute('#sheet-handle', 'aria-expanded')).toBe('false');
-    // A finger drags the handle up: the sheet follows and settles open.
+    // A finger drags the handle up: the sheet follows and settles open. Measured once the sheet has
+    // finished sliding down (its height is animated; on busy cores that takes a while).
+    await p.waitForFunction(() => document.getElementById('panel')!.getAnimations().length === 0);
     const handle = (await p.locator('#sheet-handle').boundingBox())!;
     const hx = handle.x + handle.width / 2;
     const hy = handle.y + handle.height / 2;
