@@ -2,8 +2,9 @@
  * The client's entry: builds the map from the tile catalog and TileJSONs,
  * then wires the interactions. Explore mode: a click finds the nearest
  * center (route and walk time), and a button draws the 5/10/15-minute
- * isochrone from that point. Plan mode: a click adds a candidate center
- * through the API, then the overlay tiles and the coverage table reload.
+ * isochrone from that point. Planner tools (planner.js) take the clicks
+ * they need first: scenarios of candidate, moved and removed centers,
+ * applied to the live centers only after a confirmation.
  * Every API failure is shown in the panel.
  *
  * For tests and debugging the map is `window.__map`, and `<html data-ready>`
@@ -12,7 +13,9 @@
  */
 import { authHeaders, takeTokenFromAddress } from './session.js';
 import { chooseLanguage, language, mapLibreLocale, onLanguageChange, setLanguage, startIn, storedLanguage, t } from './i18n.js';
-import { createCenter, deleteCenter, fetchCatalog, fetchCoverage, fetchIsochrone, fetchNearest, fetchTileJson } from './api.js';
+import { fetchCatalog, fetchCoverage, fetchIsochrone, fetchNearest, fetchTileJson } from './api.js';
+import { mountPlanner, plannerTakesClick } from './planner.js';
+import { overlayTemplates } from './scenario-map.js';
 import {
   BASEMAP_LAYERS,
   OVERLAY_LAYERS,
@@ -27,12 +30,10 @@ import {
   byId,
   clearMessages,
   hideNearest,
-  renderCandidates,
   renderCoverage,
   renderLegend,
   renderNearest,
   showError,
-  showNote,
 } from './panel.js';
 
 /** @type {typeof import('maplibre-gl') | undefined} MapLibre's UMD global, loaded by index.html from /vendor/. */
@@ -41,8 +42,9 @@ const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 /** Contours drawn by the isochrone button, in minutes. */
 const ISOCHRONE_MINUTES = [5, 10, 15];
 /**
- * Overlay reloads after a center edit when the change stream is not
- * connected, ms: the coverage write-back runs behind the API's answer.
+ * Overlay reloads after the centers changed (a scenario applied) when the
+ * change stream is not connected, ms: the coverage write-back runs behind
+ * the API's answer.
  */
 const FOLLOW_UP_RELOADS_MS = [1500, 5000];
 /** Changes come in bursts (a center, then the coverage written after it): one reload per burst. */
@@ -61,10 +63,8 @@ const CHANGE_SETTLE_MS = 150;
  *   overlay: TileJson | null,
  *   basemap: TileJson | null,
  *   events: EventSource | null,
- *   mode: 'explore' | 'plan',
  *   origin: [number, number] | null,
  *   nearest: import('./api.js').Nearest | null,
- *   candidates: { id: string | number, name: string, kind: string }[],
  *   level: string,
  * }} AppState
  */
@@ -123,15 +123,16 @@ function setGeoJson(map, id, data) {
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /**
- * Reloads the overlay tiles (after the centers changed): new tile URLs with a
- * cache-busting version make MapLibre drop and refetch them.
+ * Reloads the overlay tiles (after the centers changed, or a scenario was
+ * opened or edited): new tile URLs with a cache-busting version make MapLibre
+ * drop and refetch them; an open scenario's tiles carry its id.
  * @param {AppState} state
  * @param {string | number} version
  */
 function refreshOverlay(state, version) {
   const source = /** @type {VectorTileSource | undefined} */ (state.map.getSource(SOURCES.overlay));
   if (!source || !state.overlay) return;
-  source.setTiles(state.overlay.tiles.map((t) => tileUrl(t, location.origin, version)));
+  source.setTiles(overlayTemplates(state.overlay.tiles).map((t) => tileUrl(t, location.origin, version)));
 }
 
 /** @param {AppState} state */
@@ -186,43 +187,9 @@ async function showIsochrone(state) {
 }
 
 /**
- * Plan: stores a candidate center at the clicked point, then reloads tiles and coverage.
- * @param {AppState} state
- * @param {[number, number]} point
- */
-async function addCandidate(state, point) {
-  const kind = /** @type {HTMLSelectElement} */ (byId('candidate-kind')).value;
-  const typed = /** @type {HTMLInputElement} */ (byId('candidate-name')).value.trim();
-  const name = typed || t('plan.defaultName', { n: state.candidates.length + 1 });
-  try {
-    const center = await createCenter({ name, kind, lon: point[0], lat: point[1] });
-    state.candidates.push({ id: center.id, name, kind });
-    renderCandidates(state.candidates, (id) => removeCandidate(state, id));
-    await centersChanged(state);
-    showNote(t('plan.added', { name }));
-  } catch (error) {
-    showError(t('error.context.addCandidate'), error);
-  }
-}
-
-/**
- * @param {AppState} state
- * @param {string | number} id
- */
-async function removeCandidate(state, id) {
-  try {
-    await deleteCenter(id);
-    state.candidates = state.candidates.filter((c) => c.id !== id);
-    renderCandidates(state.candidates, (other) => removeCandidate(state, other));
-    await centersChanged(state);
-  } catch (error) {
-    showError(t('error.context.removeCandidate'), error);
-  }
-}
-
-/**
- * After an edit: reload the coverage table, then the overlay tiles (the new
- * center shows at once). The households' walk times and the grids' shares,
+ * After the live centers changed here (a scenario applied): reload the
+ * coverage table, then the overlay tiles (the new centers show at once).
+ * The households' walk times and the grids' shares,
  * which the server writes behind its answer, arrive as a change event
  * (followChanges); without the event stream, the tiles are reloaded again a
  * little later instead.
@@ -268,13 +235,6 @@ function followChanges(state) {
 
 /** @param {AppState} state */
 function wireControls(state) {
-  for (const input of document.querySelectorAll('input[name="mode"]')) {
-    input.addEventListener('change', (event) => {
-      state.mode = /** @type {HTMLInputElement} */ (event.target).value === 'plan' ? 'plan' : 'explore';
-      byId('plan-options').hidden = state.mode !== 'plan';
-      state.map.getCanvas().style.cursor = state.mode === 'plan' ? 'crosshair' : '';
-    });
-  }
   byId('isochrone-button').addEventListener('click', () => showIsochrone(state));
   byId('coverage-level').addEventListener('change', (event) => {
     state.level = /** @type {HTMLSelectElement} */ (event.target).value;
@@ -283,8 +243,8 @@ function wireControls(state) {
   state.map.on('click', (event) => {
     const point = /** @type {[number, number]} */ ([event.lngLat.lng, event.lngLat.lat]);
     clearMessages();
-    if (state.mode === 'plan') addCandidate(state, point);
-    else findNearest(state, point);
+    if (plannerTakesClick(event)) return;
+    findNearest(state, point);
   });
 }
 
@@ -354,7 +314,7 @@ async function start() {
     reportMapErrors(map);
 
     /** @type {AppState} */
-    const state = { map, overlay, basemap, events: null, mode: 'explore', origin: null, nearest: null, candidates: [], level: 'district' };
+    const state = { map, overlay, basemap, events: null, origin: null, nearest: null, level: 'district' };
     const householdFields = catalog.get('households')?.fields ?? new Set();
     const legend = {
       householdMode: householdColor(householdFields).mode,
@@ -366,12 +326,12 @@ async function start() {
     onLanguageChange(() => {
       controls = addMapControls(map, controls);
       renderLegend(legend);
-      renderCandidates(state.candidates, (id) => removeCandidate(state, id));
       if (state.nearest) renderNearest(state.nearest);
       loadCoverage(state);
     });
     wireControls(state);
     followChanges(state);
+    mountPlanner({ map, tiles: { catalog, basemap, overlay }, refreshOverlay: (v) => refreshOverlay(state, v), liveChanged: () => centersChanged(state), events: state.events });
     map.once('load', () => map.once('idle', () => (ready.ready = 'true')));
     await loadCoverage(state);
   } catch (error) {
