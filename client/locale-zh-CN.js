@@ -128,7 +128,7 @@ export default {
   'legend.plain': '住户单元（瓦片中无步行时间）',
   'legend.centers': '服务中心',
   'legend.otherCenters': '其他设施（幼儿园、学校、市场等）',
-  'legend.candidate': '在此添加的候选点',
+  'legend.candidate': '规划员新增的服务中心',
   'legend.grids': '网格',
   'legend.gridShare': '网格：覆盖 {share}',
   'legend.gridPlain': '网格边界（瓦片中无覆盖率）',
