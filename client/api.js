@@ -190,3 +190,90 @@ export const createCenter = (center) =>
  * @returns {Promise<unknown>}
  */
 export const deleteCenter = (id) => requestJson(`/api/centers/${encodeURIComponent(String(id))}`, { method: 'DELETE' });
+
+// --- Planners: the session and scenarios (planner-session.js, scenario-*.js) ---
+
+/** @typedef {{ token_id: number, name: string, role: 'planner' | 'admin' }} Session GET /api/session: whose token this is */
+/**
+ * One change of a scenario to the live centers.
+ * @typedef {{ op: 'add', name: string, kind: string, lon: number, lat: number, services?: string[] }
+ *   | { op: 'move', center_id: number, lon: number, lat: number }
+ *   | { op: 'remove', center_id: number }} ScenarioChange
+ */
+/**
+ * A life circle's figures in a scenario's summary.
+ * @typedef {{ minutes: number, households_before: number, households_after: number, gained: number, lost: number,
+ *   share_before: number | null, share_after: number | null }} ScenarioCircle
+ */
+/**
+ * A stored scenario (GET /api/scenarios lists them without a summary).
+ * @typedef {{ id: number, name: string, description: string | null, changes: ScenarioChange[], revision: number,
+ *   created_at: string, updated_at: string }} ScenarioListed
+ */
+/**
+ * A scenario evaluated against the live data.
+ * @typedef {ScenarioListed & { data_version: string, summary: { households: number, circles: ScenarioCircle[] } }} Scenario
+ */
+/**
+ * GET /api/coverage?scenario=: per unit, covered before and after, gained and lost.
+ * @typedef {{ level: string, scenario: { id: number, revision: number } | null,
+ *   units: (CoverageCounts & { code: string | null, name: string, covered_before?: number, gained?: number, lost?: number })[],
+ *   total: CoverageCounts & { covered_before?: number, gained?: number, lost?: number } }} ScenarioCoverage
+ */
+/** @typedef {{ scenario: number, data_version: string, added: number[], moved: number[], removed: number[] }} AppliedScenario */
+
+/** @param {unknown} body */
+const jsonBody = (body) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/**
+ * @param {string} [token] a token to check instead of the kept one
+ * @returns {Promise<Session>} 401 for a token that is not valid, 403 for one that is not a planner's
+ */
+export const fetchSession = (token) => requestJson('/api/session', token ? { headers: { authorization: `Bearer ${token}` } } : undefined);
+
+/** @returns {Promise<{ scenarios: ScenarioListed[] }>} */
+export const fetchScenarios = () => requestJson('/api/scenarios');
+
+/**
+ * @param {number} id
+ * @returns {Promise<Scenario>}
+ */
+export const fetchScenario = (id) => requestJson(`/api/scenarios/${id}`);
+
+/**
+ * @param {{ name: string, changes: ScenarioChange[] }} scenario
+ * @returns {Promise<Scenario>}
+ */
+export const createScenario = (scenario) => requestJson('/api/scenarios', { method: 'POST', ...jsonBody(scenario) });
+
+/**
+ * @param {number} id
+ * @param {{ name?: string, changes?: ScenarioChange[] }} patch
+ * @returns {Promise<Scenario>} the scenario as it is now (its revision one up)
+ */
+export const updateScenario = (id, patch) => requestJson(`/api/scenarios/${id}`, { method: 'PATCH', ...jsonBody(patch) });
+
+/**
+ * @param {number} id
+ * @returns {Promise<ScenarioListed>}
+ */
+export const deleteScenario = (id) => requestJson(`/api/scenarios/${id}`, { method: 'DELETE' });
+
+/**
+ * @param {number} id
+ * @returns {Promise<AppliedScenario>}
+ */
+export const applyScenario = (id) => requestJson(`/api/scenarios/${id}/apply`, { method: 'POST' });
+
+/**
+ * @param {string} level city, district, street, community or grid
+ * @param {number} scenario
+ * @returns {Promise<ScenarioCoverage>}
+ */
+export const fetchScenarioCoverage = (level, scenario) => requestJson(`/api/coverage?${query({ level, minutes: 15, scenario })}`);
+
+/**
+ * @param {number} id
+ * @returns {Promise<Center>}
+ */
+export const fetchCenter = (id) => requestJson(`/api/centers/${id}`);

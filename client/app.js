@@ -3,10 +3,11 @@
  * then wires the interactions. Explore mode: a click opens the answer card
  * of that point (residents.js: nearest center of each kind, walk, route,
  * life-circle tiers, isochrone), as the search box and "use my location"
- * do. Plan mode: a click adds a candidate center
- * through the API, then the overlay tiles and the coverage table reload.
- * Every API failure is shown in the panel. The map's position, the mode,
- * the open place and the language live in the address (share-link.js).
+ * do. Planner tools (planner.js) take the clicks they need first:
+ * scenarios of candidate, moved and removed centers, applied to the live
+ * centers only after a confirmation. Every API failure is shown in the
+ * panel. The map's position, the mode, the open place, the language and the
+ * open scenario live in the address (share-link.js, scenario-url.js).
  *
  * For tests and debugging the map is `window.__map`, and `<html data-ready>`
  * turns "true" once the style has loaded and the first frame is drawn
@@ -14,7 +15,10 @@
  */
 import { authHeaders, takeTokenFromAddress } from './session.js';
 import { chooseLanguage, language, mapLibreLocale, onLanguageChange, setLanguage, startIn, storedLanguage, t } from './i18n.js';
-import { createCenter, deleteCenter, fetchCatalog, fetchCoverage, fetchTileJson } from './api.js';
+import { fetchCatalog, fetchCoverage, fetchTileJson } from './api.js';
+import { mountPlanner, plannerTakesClick } from './planner.js';
+import { overlayTemplates } from './scenario-map.js';
+import { scenarioInAddress } from './scenario-url.js';
 import { sharedViewFromAddress, startResidents } from './residents.js';
 import {
   BASEMAP_LAYERS,
@@ -29,19 +33,18 @@ import {
 import {
   byId,
   clearMessages,
-  renderCandidates,
   renderCoverage,
   renderLegend,
   showError,
-  showNote,
 } from './panel.js';
 
 /** @type {typeof import('maplibre-gl') | undefined} MapLibre's UMD global, loaded by index.html from /vendor/. */
 const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 
 /**
- * Overlay reloads after a center edit when the change stream is not
- * connected, ms: the coverage write-back runs behind the API's answer.
+ * Overlay reloads after the centers changed (a scenario applied) when the
+ * change stream is not connected, ms: the coverage write-back runs behind
+ * the API's answer.
  */
 const FOLLOW_UP_RELOADS_MS = [1500, 5000];
 /** Changes come in bursts (a center, then the coverage written after it): one reload per burst. */
@@ -60,9 +63,7 @@ const CHANGE_SETTLE_MS = 150;
  *   overlay: TileJson | null,
  *   basemap: TileJson | null,
  *   events: EventSource | null,
- *   mode: 'explore' | 'plan',
  *   residents: ReturnType<typeof startResidents> | null,
- *   candidates: { id: string | number, name: string, kind: string }[],
  *   level: string,
  * }} AppState
  */
@@ -120,7 +121,7 @@ function zoomToDetail(map, catalog) {
 function refreshOverlay(state, version) {
   const source = /** @type {VectorTileSource | undefined} */ (state.map.getSource(SOURCES.overlay));
   if (!source || !state.overlay) return;
-  source.setTiles(state.overlay.tiles.map((t) => tileUrl(t, location.origin, version)));
+  source.setTiles(overlayTemplates(state.overlay.tiles).map((t) => tileUrl(t, location.origin, version)));
 }
 
 /** @param {AppState} state */
@@ -134,43 +135,9 @@ async function loadCoverage(state) {
 }
 
 /**
- * Plan: stores a candidate center at the clicked point, then reloads tiles and coverage.
- * @param {AppState} state
- * @param {[number, number]} point
- */
-async function addCandidate(state, point) {
-  const kind = /** @type {HTMLSelectElement} */ (byId('candidate-kind')).value;
-  const typed = /** @type {HTMLInputElement} */ (byId('candidate-name')).value.trim();
-  const name = typed || t('plan.defaultName', { n: state.candidates.length + 1 });
-  try {
-    const center = await createCenter({ name, kind, lon: point[0], lat: point[1] });
-    state.candidates.push({ id: center.id, name, kind });
-    renderCandidates(state.candidates, (id) => removeCandidate(state, id));
-    await centersChanged(state);
-    showNote(t('plan.added', { name }));
-  } catch (error) {
-    showError(t('error.context.addCandidate'), error);
-  }
-}
-
-/**
- * @param {AppState} state
- * @param {string | number} id
- */
-async function removeCandidate(state, id) {
-  try {
-    await deleteCenter(id);
-    state.candidates = state.candidates.filter((c) => c.id !== id);
-    renderCandidates(state.candidates, (other) => removeCandidate(state, other));
-    await centersChanged(state);
-  } catch (error) {
-    showError(t('error.context.removeCandidate'), error);
-  }
-}
-
-/**
- * After an edit: reload the coverage table, then the overlay tiles (the new
- * center shows at once). The households' walk times and the grids' shares,
+ * After the live centers changed here (a scenario applied): reload the
+ * coverage table, then the overlay tiles (the new centers show at once).
+ * The households' walk times and the grids' shares,
  * which the server writes behind its answer, arrive as a change event
  * (followChanges); without the event stream, the tiles are reloaded again a
  * little later instead.
@@ -216,13 +183,6 @@ function followChanges(state) {
 
 /** @param {AppState} state */
 function wireControls(state) {
-  for (const input of document.querySelectorAll('input[name="mode"]')) {
-    input.addEventListener('change', (event) => {
-      state.mode = /** @type {HTMLInputElement} */ (event.target).value === 'plan' ? 'plan' : 'explore';
-      byId('plan-options').hidden = state.mode !== 'plan';
-      state.map.getCanvas().style.cursor = state.mode === 'plan' ? 'crosshair' : '';
-    });
-  }
   byId('coverage-level').addEventListener('change', (event) => {
     state.level = /** @type {HTMLSelectElement} */ (event.target).value;
     loadCoverage(state);
@@ -230,8 +190,8 @@ function wireControls(state) {
   state.map.on('click', (event) => {
     const point = /** @type {[number, number]} */ ([event.lngLat.lng, event.lngLat.lat]);
     clearMessages();
-    if (state.mode === 'plan') addCandidate(state, point);
-    else state.residents?.openPlace(point);
+    if (plannerTakesClick(event)) return;
+    state.residents?.openPlace(point);
   });
 }
 
@@ -305,7 +265,7 @@ async function start() {
     reportMapErrors(map);
 
     /** @type {AppState} */
-    const state = { map, overlay, basemap, events: null, mode: 'explore', residents: null, candidates: [], level: 'district' };
+    const state = { map, overlay, basemap, events: null, residents: null, level: 'district' };
     const householdFields = catalog.get('households')?.fields ?? new Set();
     const legend = {
       householdMode: householdColor(householdFields).mode,
@@ -317,12 +277,13 @@ async function start() {
     onLanguageChange(() => {
       controls = addMapControls(map, controls);
       renderLegend(legend);
-      renderCandidates(state.candidates, (id) => removeCandidate(state, id));
       loadCoverage(state);
     });
     wireControls(state);
-    state.residents = startResidents({ map, view: link, mode: () => state.mode });
+    // The link's mode: planning while a scenario is open in the planner's tools.
+    state.residents = startResidents({ map, view: link, mode: () => (scenarioInAddress() === null ? 'explore' : 'plan') });
     followChanges(state);
+    mountPlanner({ map, tiles: { catalog, basemap, overlay }, refreshOverlay: (v) => refreshOverlay(state, v), liveChanged: () => centersChanged(state), events: state.events });
     map.once('load', () => map.once('idle', () => (ready.ready = 'true')));
     await loadCoverage(state);
   } catch (error) {

@@ -6,4 +6,6 @@
 interface Window {
   /** The map, for tests and debugging (app.js sets it once the map is made). */
   __map?: import('maplibre-gl').Map;
+  /** The live map of the scenario comparison's swipe, while it is open (scenario-map.js). */
+  __compareMap?: import('maplibre-gl').Map;
 }

@@ -1,7 +1,7 @@
 /**
  * The side panel's rendering: messages (errors are always shown, never
- * swallowed), the coverage table, the legend and the list of candidate
- * centers (the answer card is place-card.js's). Functions take data and write DOM; they
+ * swallowed), the coverage table and the legend (the answer card is
+ * place-card.js's, the planner's parts are in scenario-panel.js). Functions take data and write DOM; they
  * keep no state of their own.
  */
 import { formatNumber, formatPercent, has, t } from './i18n.js';
@@ -160,17 +160,3 @@ export function renderLegend(info) {
   );
 }
 
-/**
- * The candidates added in this session, each with a remove button.
- * @param {{ id: string | number, name: string, kind: string }[]} candidates
- * @param {(id: string | number) => void} onRemove
- */
-export function renderCandidates(candidates, onRemove) {
-  byId('candidates').replaceChildren(
-    ...candidates.map((c) => {
-      const remove = el('button', { type: 'button', class: 'remove' }, [t('plan.remove')]);
-      remove.addEventListener('click', () => onRemove(c.id));
-      return el('li', {}, [`${c.name} (${kindLabel(c.kind)}) `, remove]);
-    }),
-  );
-}

@@ -7,8 +7,8 @@
  * - `lang`: the page's language (i18n.chooseLanguage reads it first).
  * - `center` (lon,lat) and `zoom`: the map's position.
  * - `place` (lon,lat): the point whose answer card is open.
- * - `mode`: `plan` when clicks add candidate centers (explore is the default, left out).
- * - `scenario`: the scenario being looked at, for the planner's tools.
+ * - `mode`: `plan` while a scenario is open in the planner's tools (explore is the default, left out).
+ * - `scenario`: the scenario being looked at: read here, written by the planner's tools (scenario-url.js).
  *
  * Coordinates are lon,lat as everywhere in the API. Other parameters are
  * kept as they are, and the hash is left alone (#token= is session.js's).
@@ -87,7 +87,9 @@ const fixed = (value, digits) => String(Number(value.toFixed(digits)));
  */
 export function sharedViewSearch(search, view) {
   const params = new URLSearchParams(search);
-  for (const key of KEYS) params.delete(key);
+  // `scenario` is read here but written by the planner's tools (scenario-url.js), which open and close
+  // scenarios: it is kept as the address has it, so the two never undo each other's writes.
+  for (const key of KEYS) if (key !== 'scenario') params.delete(key);
   /** @type {[string, string][]} */
   const owned = [];
   if (view.lang) owned.push(['lang', view.lang]);
@@ -95,7 +97,6 @@ export function sharedViewSearch(search, view) {
   if (view.zoom !== undefined) owned.push(['zoom', fixed(view.zoom, 2)]);
   if (view.place) owned.push(['place', `${fixed(view.place[0], 6)},${fixed(view.place[1], 6)}`]);
   if (view.mode === 'plan') owned.push(['mode', 'plan']);
-  if (view.scenario) owned.push(['scenario', view.scenario]);
   // Ours first, in a fixed order, so the address reads the same way every time; commas stay readable.
   const rest = params.toString();
   const text = [...owned.map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/g, ',')}`), ...(rest ? [rest] : [])].join('&');

@@ -47,6 +47,7 @@ import { createAccessGate, type AccessGateOptions } from './http/access-gate.ts'
 import { createTokenStore } from './auth/token-store.ts';
 import { auditRoutes } from './auth/audit-routes.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
+import { sessionRoutes } from './auth/session-routes.ts';
 import { createRequestLimits, type RequestLimitOptions } from './http/request-limits.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
 
@@ -170,6 +171,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Who changed what (planners), and the tokens themselves (admins).
   http.route('/', auditRoutes(deps.db));
   http.route('/', tokenRoutes(tokens));
+  // GET /api/session: whose token a client holds (the map's planner sign-in).
+  http.route('/', sessionRoutes());
   // GET /api/events: every change as Server-Sent Events, for maps that follow the data.
   const events = eventRoutes(deps.db, changes);
   http.route('/', events.routes);

@@ -3,7 +3,8 @@
  * on a loopback port, Debian's chromium driven by playwright-core. Checks
  * that the map loads from our own tiles only, draws households and centers,
  * shows the coverage table, finds the nearest center with its route, draws
- * an isochrone, adds a candidate center in planner mode, and logs no errors.
+ * an isochrone, tries a candidate center in a scenario (planner tools,
+ * signed in by the link), and logs no errors.
  * Leaves a screenshot at /tmp/client.png (and /tmp/client-plan.png).
  *
  * Without chromium (CHROMIUM_PATH, default /usr/bin/chromium) the suite
@@ -96,28 +97,41 @@ function suite(): void {
     await page.screenshot({ path: SCREENSHOT });
   });
 
-  it('adds a candidate center in planner mode, shows it after the tiles reload, and removes it', async () => {
-    const { page } = fixture();
-    await page.check('input[name="mode"][value="plan"]');
-    await page.fill('#candidate-name', 'E2E candidate');
+  it('adds a candidate center in a scenario, shows it after the tiles reload, and removes it, leaving the live centers alone', async () => {
+    const { page, base } = fixture();
+    // Signed in by the link in the first test: the planner tools are there.
+    await page.waitForSelector('#planner-who');
+    await page.fill('#scenario-new-name', 'E2E scenario');
+    await page.click('#scenario-create button[type=submit]');
+    await page.waitForSelector('#scenario-editor:not([hidden])');
+    await page.fill('#scenario-candidate-name', 'E2E candidate');
+    await page.click('#scenario-candidate-add');
     const box = (await page.locator('#map canvas').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4);
-    await page.waitForSelector('#candidates li', { timeout: 60_000 });
+    await page.waitForSelector('#scenario-changes li.change.add', { timeout: 60_000 });
+    await page.waitForSelector('#scenarios[data-busy="false"]', { state: 'attached', timeout: 60_000 });
     expect(await panelErrors(page)).toEqual([]);
+    // The overlay now comes from the scenario's tiles, whose centers say what the scenario changed.
     await page.waitForFunction(
-      () => window.__map.queryRenderedFeatures({ layers: ['centers'] }).some((f) => f.properties.source === 'api'),
+      () => window.__map.querySourceFeatures('overlay', { sourceLayer: 'centers' }).some((f) => f.properties.change === 'added'),
       undefined,
       { timeout: 60_000 },
     );
+    expect(await page.locator('.scenario-marker.added').count()).toBe(1);
     await page.screenshot({ path: PLAN_SCREENSHOT });
-    await page.click('#candidates button.remove');
-    await page.waitForSelector('#candidates li', { state: 'detached', timeout: 60_000 });
+    await page.click('#scenario-changes button.remove');
+    await page.waitForSelector('#scenario-changes li.change', { state: 'detached', timeout: 60_000 });
+    await page.waitForSelector('.scenario-marker', { state: 'detached' });
+    await page.click('#scenario-close');
+    await page.waitForSelector('#scenario-editor', { state: 'hidden' });
+    // A scenario never touches the live centers.
+    const { centers } = (await (await fetch(`${base}/api/centers`)).json()) as { centers: { name: string }[] };
+    expect(centers.some((c) => c.name === 'E2E candidate')).toBe(false);
     expect(await panelErrors(page)).toEqual([]);
   });
 
   it("follows another planner's changes through the event stream, with no action on this page", async () => {
     const { page, base, token } = fixture();
-    await page.check('input[name="mode"][value="explore"]');
     const [lon, lat] = await page.evaluate(() => window.__map.getCenter().toArray() as [number, number]);
     const shows = (name: string) =>
       page.evaluate((n) => window.__map.queryRenderedFeatures({ layers: ['centers'] }).some((f) => f.properties.name === n), name);
@@ -139,7 +153,6 @@ function suite(): void {
 
   it('shows API errors in the panel', async () => {
     const { page } = fixture();
-    await page.check('input[name="mode"][value="explore"]');
     // Far out at sea: off the network, the API answers 4xx with a message.
     await page.evaluate(() => window.__map.jumpTo({ center: [120.5, 24.5], zoom: 12 }));
     const box = (await page.locator('#map canvas').boundingBox())!;

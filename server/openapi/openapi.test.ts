@@ -522,7 +522,7 @@ describe('OpenAPI document', () => {
       }
     });
 
-    it('/api/audit, center history and tokens', async () => {
+    it('/api/audit, center history, the session and tokens', async () => {
       const center = (await call('POST', '/api/centers', { body: { name: 'Audited', kind: 'neighborhood', lon, lat } })).body;
       await call('DELETE', `/api/centers/${center.id}`);
       const history = await call('GET', `/api/centers/${center.id}/history`);
@@ -536,6 +536,8 @@ describe('OpenAPI document', () => {
       expect(rest.body.records[0].id).toBeGreaterThan(page.body.records[0].id);
       expect((await call('GET', '/api/audit?since=2026-01-01T00:00:00Z')).status).toBe(200);
       expect((await call('GET', '/api/audit?since=yesterday')).status).toBe(400);
+      expect((await call('GET', '/api/session')).body).toMatchObject({ name: 'test planner', role: 'planner' });
+      expect((await call('GET', '/api/session', { as: 'admin' })).body).toMatchObject({ name: 'test admin', role: 'admin' });
       expect((await call('GET', '/api/tokens', { as: 'admin' })).body.tokens.map((t: { role: string }) => t.role)).toEqual(['planner', 'admin', 'reader']);
       const made = await call('POST', '/api/tokens', { as: 'admin', body: { role: 'reader', name: '外部应用' } });
       expect(made.status).toBe(201);

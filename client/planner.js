@@ -1,0 +1,501 @@
+/**
+ * Planner tools (#planner in index.html): the sign-in, then scenarios. A
+ * signed-in planner makes and names scenarios, lists and opens them, and
+ * inside one adds candidate centers by clicking the map (kind and name
+ * chosen first), drags them, and removes or moves live centers by clicking
+ * them; every edit is saved at once (PATCH, the revision goes up) and the
+ * map, the summary and the table per level follow. Applying a scenario
+ * writes it to the live centers after a dialog that says what will change.
+ *
+ * Anonymous residents see only the sign-in button, at the bottom of the
+ * panel; a scenario in the address (?scenario=ID, scenario-url.js) opens
+ * read-only for them (scenarios by id are public).
+ *
+ * app.js mounts this once and asks plannerTakesClick() first on every map
+ * click; the overlay's tile URLs go through scenario-map.js's overlayTemplates().
+ */
+import { applyScenario, createScenario, deleteScenario, fetchCenter, fetchScenario, fetchScenarioCoverage, fetchScenarios, updateScenario } from './api.js';
+import { formatNumber, onLanguageChange, t } from './i18n.js';
+import { byId, kindLabel, showError, showNote } from './panel.js';
+import { createPlannerSession } from './planner-session.js';
+import { createScenarioMap, isMarkerClick } from './scenario-map.js';
+import {
+  changeText,
+  confirmDialog,
+  formatSigned,
+  renderChanges,
+  renderLevels,
+  renderScenarioHead,
+  renderScenarioLegend,
+  renderScenarioList,
+  renderSummary,
+} from './scenario-panel.js';
+import { scenarioInAddress, setScenarioInAddress } from './scenario-url.js';
+
+/**
+ * @typedef {import('./api.js').Scenario} Scenario
+ * @typedef {import('./api.js').ScenarioChange} ScenarioChange
+ * @typedef {import('./api.js').ScenarioCoverage} ScenarioCoverage
+ * @typedef {import('./api.js').ScenarioListed} ScenarioListed
+ * @typedef {import('maplibre-gl').MapMouseEvent} MapMouseEvent
+ */
+
+/** Coordinates are stored to 7 decimals (about 1 cm), as the API's answers give them. */
+const round7 = (/** @type {number} */ x) => Math.round(x * 1e7) / 1e7;
+
+/** @type {((event: MapMouseEvent) => boolean) | null} */
+let clickHandler = null;
+
+/**
+ * Whether the planner tools used this map click (placing a candidate,
+ * opening a center's scenario actions, ending a marker's drag); app.js
+ * does its own with the click otherwise.
+ * @param {MapMouseEvent} event
+ */
+export function plannerTakesClick(event) {
+  return clickHandler ? clickHandler(event) : false;
+}
+
+/**
+ * @param {{
+ *   map: import('maplibre-gl').Map,
+ *   tiles: { catalog: import('./map-style.js').Catalog, basemap: import('./api.js').TileJson | null, overlay: import('./api.js').TileJson | null },
+ *   refreshOverlay: (version: string | number) => void,
+ *   liveChanged: () => void,
+ *   events: EventSource | null,
+ * }} app what the planner tools need of the app: the map, its tiles, a reload of the
+ *   overlay, what to do after the live centers changed, and the change stream
+ */
+export function mountPlanner(app) {
+  const state = {
+    /** @type {ScenarioListed[] | null} */
+    list: null,
+    /** @type {Scenario | null} the open scenario as last saved (or read) */
+    open: null,
+    /** @type {ScenarioChange[]} its changes as edited here (ahead of `open` while a save runs) */
+    changes: [],
+    editable: false,
+    saving: 0,
+    loadingLevel: false,
+    adding: false,
+    level: 'district',
+    /** @type {ScenarioCoverage | null} */
+    coverage: null,
+    /** @type {Map<number, { name: string, kind: string, lon?: number, lat?: number }>} live centers the changes name */
+    centers: new Map(),
+  };
+  /** @type {Promise<unknown>} edits are saved one after another, in order */
+  let saves = Promise.resolve();
+  /** @type {ScenarioChange[]} the changes as last stored (the very array, so a queued save finds nothing new) */
+  let stored = [];
+
+  const scenarioMap = createScenarioMap({ map: app.map, tiles: app.tiles, refreshOverlay: app.refreshOverlay, onDrag: dragged });
+  const session = createPlannerSession(signedInOrOut);
+  const section = byId('planner');
+  const kindSelect = /** @type {HTMLSelectElement} */ (byId('scenario-candidate-kind'));
+  const nameInput = /** @type {HTMLInputElement} */ (byId('scenario-candidate-name'));
+  const addButton = byId('scenario-candidate-add');
+  const compare = /** @type {HTMLInputElement} */ (byId('scenario-compare'));
+  const levelSelect = /** @type {HTMLSelectElement} */ (byId('scenario-level'));
+
+  // ----- what the panel shows -----
+
+  /** Busy while an edit is saved or a table loads: tests and screen readers wait for "false". */
+  function markBusy() {
+    byId('scenarios').dataset.busy = String(state.saving > 0 || state.loadingLevel);
+  }
+
+  /**
+   * Signed in or a scenario open: the section sits under the messages; else
+   * only the sign-in button shows, at the end of the panel.
+   */
+  function placeSection() {
+    const active = session.current() !== null || state.open !== null;
+    section.classList.toggle('signed-out', !active);
+    const panel = byId('panel');
+    const messages = byId('messages');
+    if (active && messages.nextElementSibling !== section) messages.after(section);
+    else if (!active && panel.lastElementChild !== section) panel.append(section);
+    byId('scenarios').hidden = !active;
+    byId('scenario-list-view').hidden = !state.editable || state.open !== null;
+    byId('scenario-editor').hidden = state.open === null;
+    for (const id of ['scenario-tools', 'scenario-apply']) byId(id).hidden = !state.editable;
+  }
+
+  function renderOpen() {
+    if (!state.open) return;
+    const status = state.saving > 0 ? t('scenario.saving') : state.editable ? t('scenario.saved') : t('scenario.readOnly');
+    renderScenarioHead(state.open, status);
+    renderChanges(state.changes, state.centers, { editable: state.editable, undo });
+    renderSummary(state.open);
+    renderLevels(state.coverage);
+    renderScenarioLegend();
+    addButton.setAttribute('aria-pressed', String(state.adding));
+    addButton.textContent = t(state.adding ? 'scenario.addToolActive' : 'scenario.addTool');
+    app.map.getCanvas().style.cursor = state.adding ? 'crosshair' : '';
+  }
+
+  function render() {
+    placeSection();
+    renderScenarioList(state.list, { open: (id) => openScenario(id, { frame: true }), remove: removeScenario });
+    renderOpen();
+    markBusy();
+  }
+
+  // ----- signing in and out -----
+
+  /** @param {import('./api.js').Session | null} who */
+  function signedInOrOut(who) {
+    state.editable = who !== null;
+    if (who) {
+      loadList();
+      const wanted = scenarioInAddress();
+      if (wanted !== null && state.open?.id !== wanted) openScenario(wanted);
+      else if (state.open) showOpen();
+    } else if (state.open) {
+      closeScenario();
+    }
+    render();
+  }
+
+  async function loadList() {
+    try {
+      state.list = (await fetchScenarios()).scenarios;
+    } catch (error) {
+      state.list = [];
+      showError(t('scenario.error.list'), error);
+    }
+    renderScenarioList(state.list, { open: (id) => openScenario(id, { frame: true }), remove: removeScenario });
+  }
+
+  // ----- opening, closing, making and deleting scenarios -----
+
+  /** Names of the live centers a scenario moves or removes (read once each). */
+  async function learnCenters() {
+    const unknown = [...new Set(state.changes.flatMap((c) => (c.op === 'add' || state.centers.has(c.center_id) ? [] : [c.center_id])))];
+    await Promise.all(
+      unknown.map(async (id) => {
+        try {
+          const center = await fetchCenter(id);
+          state.centers.set(id, { name: center.name, kind: center.kind, lon: center.lon, lat: center.lat });
+        } catch {
+          // A center gone from the live data: the change names it by id (the API says the conflict).
+        }
+      }),
+    );
+  }
+
+  /** Shows the open scenario on the map and in the panel. */
+  function showOpen() {
+    if (!state.open) return;
+    scenarioMap.showTiles(state.open);
+    scenarioMap.setMarkers(state.changes, state.centers, state.editable);
+    render();
+  }
+
+  /** Frames the scenario's changes on the map (a scenario opened from the list). */
+  function frameChanges() {
+    const points = state.changes.flatMap((c) => {
+      if (c.op !== 'remove') return [[c.lon, c.lat]];
+      const center = state.centers.get(c.center_id);
+      return center?.lon !== undefined && center.lat !== undefined ? [[center.lon, center.lat]] : [];
+    });
+    if (points.length === 0) return;
+    const lons = points.map((p) => p[0]);
+    const lats = points.map((p) => p[1]);
+    app.map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 80, maxZoom: 15, duration: 0 });
+  }
+
+  /**
+   * @param {number} id
+   * @param {{ frame?: boolean }} [options] frame: show the changes on the map
+   */
+  async function openScenario(id, options = {}) {
+    try {
+      const scenario = await fetchScenario(id);
+      state.open = scenario;
+      state.changes = stored = scenario.changes;
+      state.coverage = null;
+      setScenarioInAddress(id);
+      await learnCenters();
+      if (options.frame) frameChanges();
+      showOpen();
+      loadLevel();
+    } catch (error) {
+      showError(t('scenario.error.open'), error);
+      if (state.open?.id !== id) setScenarioInAddress(state.open?.id ?? null);
+    }
+  }
+
+  function closeScenario() {
+    state.open = null;
+    state.changes = [];
+    state.coverage = null;
+    state.adding = false;
+    compare.checked = false;
+    scenarioMap.clear();
+    app.map.getCanvas().style.cursor = '';
+    setScenarioInAddress(null);
+    render();
+  }
+
+  /** @param {string} typed */
+  async function newScenario(typed) {
+    const name = typed || t('scenario.defaultName', { n: (state.list?.length ?? 0) + 1 });
+    try {
+      const scenario = await createScenario({ name, changes: [] });
+      state.list = [...(state.list ?? []), scenario];
+      /** @type {HTMLInputElement} */ (byId('scenario-new-name')).value = '';
+      state.open = scenario;
+      state.changes = stored = scenario.changes;
+      state.coverage = null;
+      setScenarioInAddress(scenario.id);
+      showOpen();
+      loadLevel();
+    } catch (error) {
+      showError(t('scenario.error.create'), error);
+    }
+  }
+
+  /** @param {ScenarioListed} scenario */
+  async function removeScenario(scenario) {
+    const ok = await confirmDialog({ title: t('scenario.deleteTitle', { name: scenario.name }), lines: [t('scenario.deleteText')], confirm: t('scenario.deleteConfirm') });
+    if (!ok) return;
+    try {
+      await deleteScenario(scenario.id);
+      state.list = (state.list ?? []).filter((s) => s.id !== scenario.id);
+      render();
+    } catch (error) {
+      showError(t('scenario.error.delete'), error);
+    }
+  }
+
+  // ----- editing: every edit saved at once -----
+
+  /**
+   * The changes as edited now: drawn at once, saved behind.
+   * @param {ScenarioChange[]} changes
+   */
+  function edit(changes) {
+    if (!state.open) return;
+    state.changes = changes;
+    scenarioMap.setMarkers(state.changes, state.centers, state.editable);
+    state.saving++;
+    render();
+    const id = state.open.id;
+    saves = saves.then(() => save(id)).finally(() => {
+      state.saving--;
+      if (state.open?.id === id) renderOpen();
+      markBusy();
+    });
+  }
+
+  /**
+   * Saves the changes as they are when its turn comes (later edits in the
+   * queue then find nothing new to send).
+   * @param {number} id
+   */
+  async function save(id) {
+    if (state.open?.id !== id) return;
+    const sent = state.changes;
+    if (sent === stored) return;
+    try {
+      const scenario = await updateScenario(id, { changes: sent });
+      if (state.open?.id !== id) return;
+      state.open = scenario;
+      stored = sent;
+      if (state.changes === sent) {
+        scenarioMap.showTiles(scenario);
+        await loadLevel();
+      }
+    } catch (error) {
+      showError(t('scenario.error.save'), error);
+      if (state.open?.id === id) {
+        // Back to what is stored: the map and the list show what the scenario holds.
+        state.changes = stored = state.open.changes;
+        scenarioMap.setMarkers(state.changes, state.centers, state.editable);
+      }
+    }
+  }
+
+  /** @param {[number, number]} lngLat */
+  function addCandidate(lngLat) {
+    const count = state.changes.filter((c) => c.op === 'add').length;
+    const name = nameInput.value.trim() || t('scenario.candidateDefault', { n: count + 1 });
+    const kind = kindSelect.value;
+    edit([...state.changes, { op: 'add', name, kind, lon: round7(lngLat[0]), lat: round7(lngLat[1]) }]);
+    nameInput.value = '';
+  }
+
+  /**
+   * A marker was dragged: its change takes the new place.
+   * @param {number} index
+   * @param {[number, number]} lngLat
+   */
+  function dragged(index, lngLat) {
+    const change = state.changes[index];
+    if (!change || change.op === 'remove') return;
+    edit(state.changes.map((c, i) => (i === index ? { ...change, lon: round7(lngLat[0]), lat: round7(lngLat[1]) } : c)));
+  }
+
+  /** @param {number} index */
+  function undo(index) {
+    edit(state.changes.filter((_, i) => i !== index));
+  }
+
+  /**
+   * A live center clicked in an open scenario: remove it, move it, or undo either.
+   * @param {import('./scenario-map.js').CenterHit} center
+   */
+  function centerActions(center) {
+    state.centers.set(center.id, { name: center.name, kind: center.kind, lon: center.lngLat[0], lat: center.lngLat[1] });
+    const at = state.changes.findIndex((c) => c.op !== 'add' && c.center_id === center.id);
+    const title = center.name || t('scenario.center', { id: center.id });
+    if (at >= 0 || center.removed) {
+      const index = at >= 0 ? at : state.changes.findIndex((c) => c.op === 'remove' && c.center_id === center.id);
+      scenarioMap.popup(center.lngLat, title, changeText(state.changes[index] ?? { op: 'remove', center_id: center.id }, state.centers), [
+        { label: t('scenario.popup.restore'), run: () => undo(index) },
+      ]);
+      return;
+    }
+    scenarioMap.popup(center.lngLat, title, kindLabel(center.kind), [
+      { label: t('scenario.popup.remove'), run: () => edit([...state.changes, { op: 'remove', center_id: center.id }]) },
+      { label: t('scenario.popup.move'), run: () => edit([...state.changes, { op: 'move', center_id: center.id, lon: round7(center.lngLat[0]), lat: round7(center.lngLat[1]) }]) },
+    ]);
+  }
+
+  clickHandler = (event) => {
+    if (!state.open || !state.editable) return false;
+    if (isMarkerClick(event)) return true;
+    if (state.adding) {
+      addCandidate([event.lngLat.lng, event.lngLat.lat]);
+      return true;
+    }
+    const center = scenarioMap.centerAt(event.point);
+    if (!center) return false;
+    centerActions(center);
+    return true;
+  };
+
+  // ----- the table per level -----
+
+  async function loadLevel() {
+    const open = state.open;
+    if (!open) return;
+    state.loadingLevel = true;
+    markBusy();
+    try {
+      const coverage = await fetchScenarioCoverage(state.level, open.id);
+      // A later edit or level choice answers for itself.
+      if (state.open?.id === open.id && state.open.revision === open.revision && coverage.level === state.level) state.coverage = coverage;
+    } catch (error) {
+      showError(t('scenario.error.coverage'), error);
+    } finally {
+      state.loadingLevel = false;
+      if (state.open) renderLevels(state.coverage);
+      markBusy();
+    }
+  }
+
+  // ----- applying to the live data -----
+
+  async function apply() {
+    await saves;
+    const scenario = state.open;
+    if (!scenario || state.saving > 0) return;
+    const count = (/** @type {ScenarioChange['op']} */ op) => scenario.changes.filter((c) => c.op === op).length;
+    const counts = { added: count('add'), moved: count('move'), removed: count('remove') };
+    if (scenario.changes.length === 0) {
+      showNote(t('scenario.nothingToApply'));
+      return;
+    }
+    const fifteen = scenario.summary.circles.find((c) => c.minutes === 15);
+    const gained = fifteen?.gained ?? 0;
+    const lost = fifteen?.lost ?? 0;
+    const ok = await confirmDialog({
+      title: t('scenario.applyTitle', { name: scenario.name }),
+      lines: [
+        t('scenario.applyCenters', { added: counts.added, moved: counts.moved, removed: counts.removed }),
+        t('scenario.applyHouseholds', { gained: formatNumber(gained), lost: formatNumber(lost), net: formatSigned(gained - lost) }),
+        t('scenario.applyWarning'),
+      ],
+      confirm: t('scenario.applyConfirm'),
+    });
+    if (!ok || state.open?.id !== scenario.id) return;
+    try {
+      const applied = await applyScenario(scenario.id);
+      closeScenario();
+      app.liveChanged();
+      showNote(t('scenario.applied', { name: scenario.name, added: applied.added.length, moved: applied.moved.length, removed: applied.removed.length }));
+      loadList();
+    } catch (error) {
+      showError(t('scenario.error.apply'), error);
+      if (/** @type {{ code?: string }} */ (error)?.code === 'stale_scenario' && state.open?.id === scenario.id) {
+        // Evaluated again on the live data as it is now: the planner checks the new figures and applies again.
+        showNote(t('scenario.stale'));
+        await openScenario(scenario.id);
+      }
+    }
+  }
+
+  // ----- controls -----
+
+  byId('scenario-create').addEventListener('submit', (event) => {
+    event.preventDefault();
+    newScenario(/** @type {HTMLInputElement} */ (byId('scenario-new-name')).value.trim());
+  });
+  byId('scenario-close').addEventListener('click', closeScenario);
+  addButton.addEventListener('click', () => {
+    state.adding = !state.adding;
+    renderOpen();
+  });
+  compare.addEventListener('change', () => scenarioMap.setSwipe(compare.checked));
+  levelSelect.addEventListener('change', () => {
+    state.level = levelSelect.value;
+    state.coverage = null;
+    renderLevels(null);
+    loadLevel();
+  });
+  byId('scenario-apply').addEventListener('click', apply);
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && state.adding) {
+      state.adding = false;
+      renderOpen();
+    }
+  });
+  onLanguageChange(() => {
+    session.render();
+    render();
+    scenarioMap.relabel();
+  });
+  // The live data changed (here or elsewhere): the open scenario is evaluated again on it.
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let pending;
+  app.events?.addEventListener('change', () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      scenarioMap.liveChanged(Date.now());
+      if (state.open && state.saving === 0) refreshOpen(state.open.id);
+    }, 300);
+  });
+
+  /** @param {number} id */
+  async function refreshOpen(id) {
+    try {
+      const scenario = await fetchScenario(id);
+      if (state.open?.id !== id || state.saving > 0) return;
+      state.open = scenario;
+      renderOpen();
+      loadLevel();
+    } catch (error) {
+      showError(t('scenario.error.open'), error);
+    }
+  }
+
+  render();
+  session.resume().then(() => {
+    // Read-only for anyone who is not signed in: a scenario is public by its id.
+    const wanted = scenarioInAddress();
+    if (!session.current() && wanted !== null) openScenario(wanted);
+  });
+}
