@@ -34,6 +34,7 @@ import {
   showError,
   showNote,
 } from './panel.js';
+import { mountPlannerTools } from './planner-tools.js';
 
 /** @type {typeof import('maplibre-gl') | undefined} MapLibre's UMD global, loaded by index.html from /vendor/. */
 const maplibregl = /** @type {any} */ (globalThis).maplibregl;
@@ -371,6 +372,8 @@ async function start() {
       loadCoverage(state);
     });
     wireControls(state);
+    // Site suggestions, downloads and the printable report (planner-tools.js).
+    mountPlannerTools({ map, level: () => state.level });
     followChanges(state);
     map.once('load', () => map.once('idle', () => (ready.ready = 'true')));
     await loadCoverage(state);
