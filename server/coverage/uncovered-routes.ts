@@ -44,7 +44,7 @@ const bboxParam = z
 const UncoveredFeature = z
   .strictObject({
     type: z.literal('Feature'),
-    geometry: z.strictObject({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) }),
+    geometry: z.strictObject({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]).openapi({ description: '[lon, lat], WGS84 degrees.', minItems: 2, maxItems: 2 }) }),
     properties: z.strictObject({
       id: z.int().openapi({ description: 'The household unit (building or address).' }),
       households: z.int().min(0),
