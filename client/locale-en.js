@@ -157,6 +157,8 @@ export default {
   'suggest.result.coverage': 'Coverage',
   'suggest.result.coverageChange': '{before} → {after} ({gained} households more)',
   'suggest.result.bound': 'Bound and gap',
+  'suggest.result.base': 'On top of',
+  'suggest.result.baseScenario': 'the centers of scenario #{id}',
   'suggest.result.target': 'Target',
   'suggest.result.reached': '{share} reached',
   'suggest.result.notReached': '{share} not reached',
@@ -178,6 +180,7 @@ export default {
   'suggest.defaultName': 'Suggestion: {n} sites ({minutes} min, {date})',
   'suggest.description': 'From a site suggestion: {method}, {status}; {gained} households more within a {minutes}-minute walk.',
   'suggest.siteName': 'Suggested site {n}',
+  'suggest.descriptionOnScenario': 'On top of scenario #{id} (its changes included).',
   'suggest.saved': 'Saved as scenario #{id} “{name}” and opened.',
   'suggest.saveError': 'Save as a scenario',
 

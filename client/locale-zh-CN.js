@@ -156,6 +156,8 @@ export default {
   'suggest.result.coverage': '覆盖率',
   'suggest.result.coverageChange': '{before} → {after}（新增覆盖 {gained} 户）',
   'suggest.result.bound': '上界与差距',
+  'suggest.result.base': '基础',
+  'suggest.result.baseScenario': '方案 #{id} 的服务中心',
   'suggest.result.target': '目标',
   'suggest.result.reached': '已达到 {share}',
   'suggest.result.notReached': '未达到 {share}',
@@ -177,6 +179,7 @@ export default {
   'suggest.defaultName': '选址建议：{n} 个站点（{minutes} 分钟，{date}）',
   'suggest.description': '由选址建议生成：{method}，{status}；{minutes} 分钟步行新增覆盖 {gained} 户。',
   'suggest.siteName': '建议站点 {n}',
+  'suggest.descriptionOnScenario': '以方案 #{id} 为基础（含其全部变更）。',
   'suggest.saved': '已保存为方案 #{id}“{name}”，并已打开。',
   'suggest.saveError': '保存为方案',
 

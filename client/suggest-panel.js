@@ -13,7 +13,7 @@
  * (server/planning/suggest/suggest-runner.ts), so the next request does
  * not wait behind the abandoned one.
  */
-import { requestSuggestion, saveSuggestionScenario } from './api.js';
+import { fetchScenarioById, requestSuggestion, saveSuggestionScenario } from './api.js';
 import { coverageChart } from './coverage-chart.js';
 import { formatNumber, formatPercent, has, onLanguageChange, t } from './i18n.js';
 import { openScenario } from './open-scenario.js';
@@ -133,6 +133,9 @@ function renderAnswer(answer, actions) {
     el('dt', {}, [t('suggest.result.bound')]),
     el('dd', { class: 'bound' }, [boundText(answer)]),
   ]);
+  if (answer.scenario) {
+    summary.append(el('dt', {}, [t('suggest.result.base')]), el('dd', { class: 'base' }, [t('suggest.result.baseScenario', { id: answer.scenario.id })]));
+  }
   if (answer.target) {
     summary.append(el('dt', {}, [t('suggest.result.target')]), el('dd', {}, [t(answer.target.reached ? 'suggest.result.reached' : 'suggest.result.notReached', { share: formatPercent(answer.target.share, 1) })]));
   }
@@ -180,12 +183,13 @@ function defaultName(answer) {
  * @param {Suggestion} answer
  */
 function description(answer) {
-  return t('suggest.description', {
+  const text = t('suggest.description', {
     method: t(`suggest.methodName.${answer.method}`),
     status: statusText(answer),
     gained: formatNumber(answer.totals.gained.households),
     minutes: answer.minutes,
   });
+  return answer.scenario ? `${text} ${t('suggest.descriptionOnScenario', { id: answer.scenario.id })}` : text;
 }
 
 /**
@@ -253,8 +257,10 @@ export function mountSuggestPanel(map, state) {
     clearMessages();
     try {
       // The API names the sites in Chinese; the scenario gets them in the reader's language.
-      const changes = answer.changes.map((change, i) => ({ ...change, name: t('suggest.siteName', { n: i + 1 }) }));
-      const scenario = await saveSuggestionScenario({ name, description: description(answer), changes });
+      const sites = answer.changes.map((change, i) => ({ ...change, name: t('suggest.siteName', { n: i + 1 }) }));
+      // Sites suggested on top of a scenario need its changes too: they were chosen with its centers in place.
+      const base = answer.scenario ? (await fetchScenarioById(answer.scenario.id)).changes : [];
+      const scenario = await saveSuggestionScenario({ name, description: description(answer), changes: [...base, ...sites] });
       showNote(t('suggest.saved', { id: scenario.id, name: scenario.name }));
       openScenario(scenario.id);
     } catch (error) {

@@ -4,7 +4,8 @@
  * on the map with a chart whose points are the API's curve; a long exact
  * suggestion cancelled (the page is idle again with no error, and the
  * server stopped working on it); the suggestion stored as a scenario and
- * opened; every download checked against the API (the coverage CSV with its
+ * opened (and one made on top of that scenario stored with its changes);
+ * every download checked against the API (the coverage CSV with its
  * byte order mark, the uncovered households and a scenario's centers as
  * GeoJSON); the print view under print media, and its PDF on A4 pages; the
  * CSV header, the report's title and the sign-in hint in English too. No
@@ -350,6 +351,33 @@ function suite(): void {
     await page.setViewportSize(DESKTOP);
     await page.click('#report-close');
     expect(await page.isVisible('#report')).toBe(false);
+  });
+
+  it('suggests on top of the open scenario and stores both: its changes, then the new sites', async () => {
+    const { page } = fixture();
+    const base = await api(`/api/scenarios/${scenarioId}`);
+    await page.check('#suggest-on-scenario');
+    await page.fill('#suggest-k', '2');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/plan/suggest') && r.request().method() === 'POST', { timeout: 120_000 }),
+      page.click('#suggest-run'),
+    ]);
+    expect(JSON.parse(response.request().postData() ?? '{}')).toEqual({ k: 2, minutes: 15, method: 'greedy', scenario: scenarioId });
+    const answer = (await response.json()) as Suggestion & { scenario: { id: number }; totals: { gained: { households: number } } };
+    expect(answer.scenario.id).toBe(scenarioId);
+    await page.waitForSelector(`#suggest-result dd.base:has-text("#${scenarioId}")`, { timeout: 30_000 });
+    await page.click('#suggest-save');
+    await page.waitForFunction((id) => new URL(location.href).searchParams.get('scenario') !== String(id), scenarioId, { timeout: 60_000 });
+    expect(await panelErrors(page)).toEqual([]);
+    const stored = await api(`/api/scenarios/${new URL(page.url()).searchParams.get('scenario')}`);
+    expect(stored.changes).toEqual([
+      ...base.changes,
+      ...answer.sites.map((s) => ({ op: 'add', name: `建议站点 ${s.rank}`, kind: 'neighborhood', lon: s.lon, lat: s.lat, services: [] })),
+    ]);
+    // Adding only brings households in: the new scenario gains what its base gained plus what the suggestion said.
+    const gained = (scenario: { summary: { circles: { minutes: number; gained: number }[] } }) => scenario.summary.circles.find((c) => c.minutes === 15)!.gained;
+    expect(gained(stored)).toBe(gained(base) + answer.totals.gained.households);
+    expect(stored.description).toContain(`#${scenarioId}`);
   });
 
   it('speaks English when asked: the CSV header, the report title, and the hint to sign in for storing a scenario', async () => {
