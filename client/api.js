@@ -277,3 +277,88 @@ export const fetchScenarioCoverage = (level, scenario) => requestJson(`/api/cove
  * @returns {Promise<Center>}
  */
 export const fetchCenter = (id) => requestJson(`/api/centers/${id}`);
+
+// --- Planner tools (suggestions, exports, report: client/planner-tools.js) ---
+
+/**
+ * POST /api/plan/suggest: the answer's parts the client reads.
+ * @typedef {{ weight: number, households: number, persons: number }} SuggestAmounts
+ * @typedef {{
+ *   objective: 'max_coverage' | 'target_share',
+ *   method: 'greedy' | 'exact',
+ *   status: 'optimal' | 'time_limit' | 'heuristic' | 'unreachable',
+ *   minutes: number,
+ *   speed_kmh: number,
+ *   kind: string | null,
+ *   k: number | null,
+ *   scenario: { id: number, revision: number } | null,
+ *   target: { share: number, weight_to_gain: number, reached: boolean } | null,
+ *   sites: { rank: number, lon: number, lat: number, gained: SuggestAmounts }[],
+ *   curve: (SuggestAmounts & { sites: number, share: number })[],
+ *   totals: { all: SuggestAmounts, before: SuggestAmounts & { share: number }, after: SuggestAmounts & { share: number }, gained: SuggestAmounts },
+ *   bound: { weight: number | null, share: number | null, sites: number | null, gap: number | null, source: string },
+ *   timings_ms: Record<string, number>,
+ *   changes: { op: 'add', name: string, kind: string, lon: number, lat: number, services: string[] }[],
+ *   data_version: string,
+ * }} Suggestion
+ */
+/**
+ * GET /api/scenarios/{id}: a stored scenario, evaluated now.
+ * @typedef {{
+ *   id: number, name: string, description: string | null, revision: number, data_version: string,
+ *   changes: ({ op: 'add', name: string, kind: string, lon: number, lat: number, services?: string[] }
+ *     | { op: 'move', center_id: number, lon: number, lat: number } | { op: 'remove', center_id: number })[],
+ *   summary: { households: number, circles: ScenarioCircle[], walk_seconds: { before: { p50: number | null, p90: number | null }, after: { p50: number | null, p90: number | null } } },
+ * }} StoredScenario
+ */
+/**
+ * GET /api/coverage with every figure the exports and the report read.
+ * @typedef {CoverageCounts & { p90_walk_s: number | null, max_walk_s: number | null, beyond_15: number, unreachable: number, covered_before?: number, gained?: number, lost?: number }} CoverageFigures
+ * @typedef {{ level: string, minutes: number, speed_kmh: number, profile: string, data_version: string, scenario: { id: number, revision: number } | null,
+ *   units: (CoverageFigures & { code: string | null, name: string })[], total: CoverageFigures }} CoverageTable
+ */
+
+/**
+ * @param {Record<string, unknown>} body the request (k or target_share, minutes, kind, method, scenario)
+ * @param {AbortSignal} [signal] aborting it ends the request; the server then stops the work
+ * @returns {Promise<Suggestion>}
+ */
+export const requestSuggestion = (body, signal) =>
+  requestJson('/api/plan/suggest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+
+/**
+ * @param {{ name: string, description?: string, changes: unknown[] }} scenario
+ * @returns {Promise<StoredScenario>} the stored scenario (needs a planner token)
+ */
+export const saveSuggestionScenario = (scenario) =>
+  requestJson('/api/scenarios', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(scenario) });
+
+/**
+ * @param {number} id
+ * @returns {Promise<StoredScenario>}
+ */
+export const fetchScenarioById = (id) => requestJson(`/api/scenarios/${encodeURIComponent(String(id))}`);
+
+/**
+ * @param {number} id
+ * @returns {Promise<Center & { services: string[] }>}
+ */
+export const fetchCenterById = (id) => requestJson(`/api/centers/${encodeURIComponent(String(id))}`);
+
+/**
+ * @param {{ level: string, minutes?: number, scenario?: number | null }} options
+ * @returns {Promise<CoverageTable>}
+ */
+export const fetchCoverageTable = ({ level, minutes = 15, scenario }) =>
+  requestJson(`/api/coverage?${query({ level, minutes, scenario: scenario ?? undefined })}`);
+
+/**
+ * GET /api/households/uncovered: the household units left outside, as GeoJSON points.
+ * @param {{ minutes?: number, scenario?: number | null, bbox?: [number, number, number, number] | null }} options
+ * @returns {Promise<import('geojson').FeatureCollection<import('geojson').Point> & { properties: Record<string, unknown> }>}
+ */
+export const fetchUncoveredHouseholds = ({ minutes = 15, scenario, bbox }) =>
+  requestJson(`/api/households/uncovered?${query({ minutes, scenario: scenario ?? undefined, bbox: bbox ? bbox.map((v) => v.toFixed(6)).join(',') : undefined })}`);
+
+/** @returns {Promise<{ data: { version: string, city: string | null, source: string | null, changed_at: string } }>} GET /health */
+export const fetchServiceHealth = () => requestJson('/health');

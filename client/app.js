@@ -37,6 +37,7 @@ import {
   renderLegend,
   showError,
 } from './panel.js';
+import { mountPlannerTools } from './planner-tools.js';
 
 /** @type {typeof import('maplibre-gl') | undefined} MapLibre's UMD global, loaded by index.html from /vendor/. */
 const maplibregl = /** @type {any} */ (globalThis).maplibregl;
@@ -282,6 +283,8 @@ async function start() {
     wireControls(state);
     // The link's mode: planning while a scenario is open in the planner's tools.
     state.residents = startResidents({ map, view: link, mode: () => (scenarioInAddress() === null ? 'explore' : 'plan') });
+    // Site suggestions, downloads and the printable report (planner-tools.js).
+    mountPlannerTools({ map, level: () => state.level });
     followChanges(state);
     mountPlanner({ map, tiles: { catalog, basemap, overlay }, refreshOverlay: (v) => refreshOverlay(state, v), liveChanged: () => centersChanged(state), events: state.events });
     map.once('load', () => map.once('idle', () => (ready.ready = 'true')));

@@ -20,6 +20,7 @@ import { isochroneRoutes } from './routing/isochrone/isochrone-routes.ts';
 import { searchReach } from './coverage/search-reach.ts';
 import { createCoverageService } from './coverage/coverage-service.ts';
 import { coverageRoutes } from './coverage/coverage-routes.ts';
+import { uncoveredRoutes } from './coverage/uncovered-routes.ts';
 import { createStandardService } from './standard/standard-service.ts';
 import { standardRoutes } from './standard/standard-routes.ts';
 import { placeRoutes } from './place/place-routes.ts';
@@ -163,6 +164,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.route('/', scenarioRoutes(scenarios));
   http.route('/', suggestRoutes(createSuggestService(coverage, scenarios, suggestRunner), limits));
   http.route('/', coverageRoutes(coverage, scenarios));
+  // GET /api/households/uncovered: the units coverage counts as left out, as GeoJSON (the client's export).
+  http.route('/', uncoveredRoutes(coverage, scenarios));
   http.route('/', standardRoutes(standard));
   // For residents: places by name or code (an index in memory per data version), and a point's answer card.
   const search = createSearchService(deps.db, changes);

@@ -123,6 +123,9 @@ export function createRequestMaker(doc: Doc, ctx: FuzzContext) {
         return point(random)[0];
       case 'lat':
         return point(random)[1];
+      case 'bbox':
+        // west,south,east,north (GET /api/households/uncovered): the data's own box.
+        return [west, south, east, north];
       case 'origins':
       case 'candidates':
         return Array.from({ length: full ? 1 : 1 + Math.floor(random() * 3) }, () => point(random));

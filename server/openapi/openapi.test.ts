@@ -315,6 +315,16 @@ describe('OpenAPI document', () => {
       expect((await call('GET', '/api/coverage', { on: emptyApp })).code).toBe('no_walk_network');
     });
 
+    it('/api/households/uncovered', async () => {
+      for (const query of ['', '?minutes=5&bbox=118.9,25.4,119.1,25.5', '?kind=governance&speed_kmh=5']) {
+        expect((await call('GET', `/api/households/uncovered${query}`)).status).toBe(200);
+      }
+      expect((await call('GET', '/api/households/uncovered?bbox=1,2,3')).code).toBe('bad_request');
+      expect((await call('GET', '/api/households/uncovered?scenario=9999')).code).toBe('unknown_scenario');
+      expect((await call('GET', '/api/households/uncovered?kind=library')).code).toBe('unknown_kind');
+      expect((await call('GET', '/api/households/uncovered', { on: emptyApp })).code).toBe('no_walk_network');
+    });
+
     it('/api/standard', async () => {
       for (const query of ['', '?level=grid', '?level=street&profile=elderly&strict=true']) {
         expect((await call('GET', `/api/standard${query}`)).status).toBe(200);
@@ -405,6 +415,7 @@ describe('OpenAPI document', () => {
       expect((await call('GET', `/api/scenarios/${moving.body.id}`)).code).toBe('scenario_conflict');
       expect((await call('PATCH', `/api/scenarios/${moving.body.id}`, { body: { name: 'Moving, renamed' } })).code).toBe('scenario_conflict');
       expect((await call('GET', `/api/coverage?scenario=${moving.body.id}`)).code).toBe('scenario_conflict');
+      expect((await call('GET', `/api/households/uncovered?scenario=${moving.body.id}`)).code).toBe('scenario_conflict');
       expect((await call('GET', `/tiles/households/${tileOf(14)}.mvt?scenario=${moving.body.id}`)).code).toBe('scenario_conflict');
       expect((await call('POST', '/api/plan/suggest', { body: { k: 1, scenario: moving.body.id } })).code).toBe('scenario_conflict');
       // Its last evaluation was before the center went: the live data moved on since.
