@@ -77,8 +77,10 @@ async function firstView(): Promise<{ ms: number; slowestTileMs: number; tiles: 
     });
     const t0 = performance.now();
     await page.goto(`http://127.0.0.1:${PORT}/`);
-    await page.waitForFunction('window.__map !== undefined', undefined, { timeout: 60_000 });
-    // A string, not a function: the page must not see tsx's helpers.
+    // A function, not a string: Playwright evaluates a string predicate with eval(), which the page's CSP
+    // forbids; an anonymous arrow gets no tsx helper (__name) that the page would lack.
+    await page.waitForFunction(() => (window as { __map?: unknown }).__map !== undefined, undefined, { timeout: 60_000 });
+    // A string, not a function: the page must not see tsx's helpers (page.evaluate is not subject to the CSP).
     await page.evaluate(`new Promise((resolve) => {
       const map = window.__map;
       const check = () => (map.loaded() && map.areTilesLoaded() ? resolve() : map.once('idle', check));
