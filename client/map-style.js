@@ -53,9 +53,6 @@ export const COLORS = {
   route: '#1f2328',
 };
 
-/** Zoom from which grid outlines are drawn over the coverage choropleth (below it the colours alone). */
-const GRID_OUTLINE_MINZOOM = 11;
-
 /** Grid properties that may hold the coverage share (0..1), in order of preference. */
 const SHARE_FIELDS = ['share', 'covered_share', 'coverage_share'];
 
@@ -287,9 +284,7 @@ function gridLayers(fields) {
   }
   layers.push(vectorLayer('grids-outline', 'grids', {
     type: 'line',
-    // Over the choropleth, the outlines wait for z11: at the city's opening zoom a grid is a few pixels wide,
-    // its colour already tells it apart, and outlining 2,000 of them cost the first view a fifth of its tile work.
-    ...(share ? { minzoom: GRID_OUTLINE_MINZOOM } : {}),
+    ...(share ? { minzoom: 11 } : {}), // over the choropleth from z11: below, colour tells grids apart (2,000 outlines: a fifth of the tile work)
     paint: { 'line-color': COLORS.grid, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.3, 15, 1.2], 'line-opacity': 0.7 },
   }));
   return layers;
