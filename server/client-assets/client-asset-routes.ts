@@ -33,7 +33,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { CLIENT_PAGE_HEADERS, EMBED_PAGE_HEADERS } from '../http/security-headers.ts';
 import { developerExample } from './developer-example.ts';
@@ -58,6 +59,9 @@ const VENDOR_FILES = ['maplibre-gl.js', 'maplibre-gl.css', 'maplibre-gl.js.map']
 const NO_CACHE = 'no-cache';
 /** Versioned URLs: a year, never revalidated. */
 const LONG_CACHE = 'public, max-age=31536000, immutable';
+
+/** Smaller files go out as they are: gzip would save less than its header costs. */
+const MIN_GZIP_BYTES = 1024;
 
 /** Text types worth gzipping; images are compressed already. */
 const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
@@ -85,10 +89,12 @@ export interface ClientAssetRoutesOptions {
   vendorDir?: string;
 }
 
-/** One servable file, read once: bytes, a lazily gzipped copy, type, ETag and cache policy. */
+/** One servable file, read once: bytes, its gzipped copy (made at start), type, ETag and cache policy. */
 interface StaticFile {
   body: Bytes;
-  gzipped?: Bytes;
+  /** Text big enough for gzip to pay. */
+  gzippable: boolean;
+  gzipped?: Promise<Bytes | undefined>;
   type: string;
   etag: string;
   cacheControl: string;
@@ -115,10 +121,28 @@ function maplibreVersion(vendorDir: string): string {
   return pkg.version ?? '0';
 }
 
+const gzipAsync = promisify(gzip);
+
+/**
+ * A servable file. Text worth it is gzipped at once, off the event loop (in
+ * libuv's pool): MapLibre's 1 MB script took 50 to 300 ms to compress
+ * in-line on the first request after a start, holding up every other
+ * request of that first view.
+ */
 function staticFile(body: Bytes, name: string, cacheControl: string): StaticFile {
   const type = CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream';
   const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
-  return { body, type, etag, cacheControl };
+  const file: StaticFile = { body, type, etag, cacheControl, gzippable: COMPRESSIBLE.test(type) && body.byteLength > MIN_GZIP_BYTES };
+  // Source maps (6 MB) only when a developer's tools ask.
+  if (!name.endsWith('.map')) gzipped(file);
+  return file;
+}
+
+/** The file's gzipped copy, made once (undefined when not worth it, or should gzip fail). */
+function gzipped(file: StaticFile): Promise<Bytes | undefined> {
+  if (!file.gzippable) return Promise.resolve(undefined);
+  file.gzipped ??= gzipAsync(file.body).then(bytes, () => undefined);
+  return file.gzipped;
 }
 
 /**
@@ -186,7 +210,7 @@ function acceptsGzip(c: Context): boolean {
  * Answers one whitelisted file: 304 on a matching ETag, gzip when asked and
  * worth it. A page goes out with `pageHeaders` (default: the client page's).
  */
-function sendFile(c: Context, file: StaticFile, pageHeaders: Readonly<Record<string, string>> = CLIENT_PAGE_HEADERS): Response {
+async function sendFile(c: Context, file: StaticFile, pageHeaders: Readonly<Record<string, string>> = CLIENT_PAGE_HEADERS): Promise<Response> {
   const headers: Record<string, string> = {
     'content-type': file.type,
     'cache-control': file.cacheControl,
@@ -197,10 +221,8 @@ function sendFile(c: Context, file: StaticFile, pageHeaders: Readonly<Record<str
     ...(file.type.startsWith('text/html') ? pageHeaders : {}),
   };
   if (c.req.header('if-none-match') === file.etag) return new Response(null, { status: 304, headers });
-  if (COMPRESSIBLE.test(file.type) && file.body.byteLength > 1024 && acceptsGzip(c)) {
-    file.gzipped ??= bytes(gzipSync(file.body));
-    return new Response(file.gzipped, { status: 200, headers: { ...headers, 'content-encoding': 'gzip' } });
-  }
+  const compressed = acceptsGzip(c) ? await gzipped(file) : undefined;
+  if (compressed) return new Response(compressed, { status: 200, headers: { ...headers, 'content-encoding': 'gzip' } });
   return new Response(file.body, { status: 200, headers });
 }
 
