@@ -13,23 +13,15 @@
  * turns "true" once the style has loaded and the first frame is drawn
  * ("error" when the map could not start).
  */
-import { authHeaders, takeTokenFromAddress } from './session.js';
-import { chooseLanguage, language, mapLibreLocale, onLanguageChange, setLanguage, startIn, storedLanguage, t } from './i18n.js';
-import { fetchCatalog, fetchCoverage, fetchTileJson } from './api.js';
+import { takeTokenFromAddress } from './session.js';
+import { chooseLanguage, language, onLanguageChange, setLanguage, startIn, storedLanguage, t } from './i18n.js';
+import { fetchCoverage } from './api.js';
 import { mountPlanner, plannerTakesClick } from './planner.js';
 import { overlayTemplates } from './scenario-map.js';
 import { scenarioInAddress } from './scenario-url.js';
 import { sharedViewFromAddress, startResidents } from './residents.js';
-import {
-  BASEMAP_LAYERS,
-  OVERLAY_LAYERS,
-  SOURCES,
-  buildStyle,
-  gridShareExpression,
-  householdColor,
-  normalizeCatalog,
-  tileUrl,
-} from './map-style.js';
+import { SOURCES, buildStyle, gridShareExpression, householdColor, tileUrl } from './map-style.js';
+import { addMapControls, initialView, loadTileInfo, maplibregl, mapOptions, markReadyWhenDrawn, zoomToDetail } from './map-view.js';
 import {
   byId,
   clearMessages,
@@ -39,8 +31,6 @@ import {
 } from './panel.js';
 import { mountPlannerTools } from './planner-tools.js';
 
-/** @type {typeof import('maplibre-gl') | undefined} MapLibre's UMD global, loaded by index.html from /vendor/. */
-const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 
 /**
  * Overlay reloads after the centers changed (a scenario applied) when the
@@ -68,50 +58,6 @@ const CHANGE_SETTLE_MS = 150;
  *   level: string,
  * }} AppState
  */
-
-/** Catalog plus the TileJSONs of the layers it lists (null for a group with none). */
-async function loadTileInfo() {
-  const catalogJson = await fetchCatalog();
-  const listed = new Set(normalizeCatalog(catalogJson).keys());
-  const basemapIds = BASEMAP_LAYERS.filter((id) => listed.has(id));
-  const overlayIds = OVERLAY_LAYERS.filter((id) => listed.has(id));
-  const [basemap, overlay] = await Promise.all([
-    basemapIds.length > 0 ? fetchTileJson(basemapIds) : null,
-    overlayIds.length > 0 ? fetchTileJson(overlayIds) : null,
-  ]);
-  const catalog = normalizeCatalog(catalogJson, [basemap, overlay].filter(Boolean));
-  return { catalog, basemap, overlay };
-}
-
-/**
- * The first view: where a shared link says, else the data's bounds when a
- * TileJSON has them, else its center.
- * @param {TileJson | null} tileJson
- * @param {import('./share-link.js').SharedView} link
- * @returns {Pick<import('maplibre-gl').MapOptions, 'bounds' | 'fitBoundsOptions' | 'center' | 'zoom'>}
- */
-function initialView(tileJson, link) {
-  if (link.center && link.zoom !== undefined) return { center: link.center, zoom: link.zoom };
-  const bounds = tileJson?.bounds;
-  if (Array.isArray(bounds) && bounds.length === 4 && bounds[2] - bounds[0] < 180) {
-    return { bounds: [[bounds[0], bounds[1]], [bounds[2], bounds[3]]], fitBoundsOptions: { padding: 20 } };
-  }
-  const center = tileJson?.center;
-  if (Array.isArray(center) && center.length >= 2) return { center: [center[0], center[1]], zoom: center[2] ?? 12 };
-  return { center: [0, 0], zoom: 1 };
-}
-
-/**
- * Zooms in to where the grids appear when fitting the whole city left the
- * map below that zoom: a slightly cropped city with its grids and streets
- * tells more than the whole city with points only.
- * @param {MapLibreMap} map
- * @param {import('./map-style.js').Catalog} catalog
- */
-function zoomToDetail(map, catalog) {
-  const detail = catalog.get('grids')?.minzoom;
-  if (detail !== undefined && map.getZoom() < detail) map.setZoom(detail);
-}
 
 /**
  * Reloads the overlay tiles (after the centers changed): new tile URLs with a
@@ -211,26 +157,6 @@ function reportMapErrors(map) {
 }
 
 /**
- * MapLibre's controls in the current language: MapLibre reads its texts
- * when a control is added, so a language switch updates the map's table
- * (kept in its private `_locale`, which MapLibre offers no setter for) and
- * adds the controls again.
- * @param {MapLibreMap} map
- * @param {import('maplibre-gl').IControl[]} [previous] the controls to replace
- * @returns {import('maplibre-gl').IControl[]}
- */
-function addMapControls(map, previous = []) {
-  if (!maplibregl) return [];
-  for (const control of previous) map.removeControl(control);
-  const internals = /** @type {{ _locale?: Record<string, string> }} */ (/** @type {unknown} */ (map));
-  internals._locale = { ...internals._locale, ...mapLibreLocale() };
-  const controls = [new maplibregl.NavigationControl({ showCompass: false }), new maplibregl.ScaleControl({ unit: 'metric' })];
-  map.addControl(controls[0], 'top-left');
-  map.addControl(controls[1], 'bottom-left');
-  return controls;
-}
-
-/**
  * The language switch: one button naming the other language, in that
  * language (Chinese readers see "English", English readers "中文").
  */
@@ -255,10 +181,7 @@ async function start() {
       // The map fills the screen and the page never scrolls, so one finger moves the map (cooperative
       // gestures, which ask for two, are for maps inside a scrolling page: the /embed page).
       cooperativeGestures: false,
-      attributionControl: { compact: false },
-      locale: mapLibreLocale(),
-      // Private deployments need the token for tiles too (only same-origin URLs get it).
-      transformRequest: (url) => ({ url, headers: authHeaders(url) }),
+      ...mapOptions(),
     });
     if (!link.center) zoomToDetail(map, catalog);
     let controls = addMapControls(map);
@@ -287,8 +210,9 @@ async function start() {
     mountPlannerTools({ map, level: () => state.level });
     followChanges(state);
     mountPlanner({ map, tiles: { catalog, basemap, overlay }, refreshOverlay: (v) => refreshOverlay(state, v), liveChanged: () => centersChanged(state), events: state.events });
-    map.once('load', () => map.once('idle', () => (ready.ready = 'true')));
-    await loadCoverage(state);
+    markReadyWhenDrawn(map);
+    // The table after the map's first view: its request would compete with the tiles'.
+    map.once('idle', () => loadCoverage(state));
   } catch (error) {
     ready.ready = 'error';
     showError(t('error.context.start'), error);

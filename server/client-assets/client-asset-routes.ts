@@ -1,5 +1,6 @@
 /**
- * Serves the MapLibre client: `client/` (index.html at `/`, the other files
+ * Serves the MapLibre client: `client/` (its pages: index.html at `/`,
+ * embed.html at `/embed`, developers.html at `/developers`; every file
  * under `/client/`) and MapLibre's dist files from node_modules under
  * `/vendor/`, so `npm start` serves a working map with no build step and no
  * CDN.
@@ -10,12 +11,21 @@
  * is answered only when its last path segment equals one of those names.
  * Nothing from the URL ever reaches the file system.
  *
- * index.html goes out with the page's security headers (a same-origin
- * Content-Security-Policy and friends, http/security-headers.ts).
+ * Every page goes out with the page's security headers (a same-origin
+ * Content-Security-Policy and friends, http/security-headers.ts); /embed's
+ * differ in one point: any site may frame it (that is what it is for).
  *
- * Caching: index.html and the client modules are `no-cache` with an ETag
- * (small, and edits must show on reload); vendor files are cached for a year
- * because index.html references them with the package version in the query,
+ * The first view waits for no module waterfall: each page's module script
+ * gets `<link rel="modulepreload">` for every module it imports, directly
+ * or not, found in the files at start (static `import ... from './x.js'`),
+ * so the browser asks for all of them at once instead of one level of
+ * imports per round trip, and no page's list can fall out of step with its
+ * code.
+ *
+ * Caching: the pages and the client modules are `no-cache` with an ETag
+ * (small, and edits must show on reload; a revisit costs one 304 each, all
+ * at once thanks to the preloads); vendor files are cached for a year
+ * because the pages reference them with the package version in the query,
  * so an upgrade changes their URL.
  */
 import { createHash } from 'node:crypto';
@@ -23,9 +33,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { Hono, type Context } from 'hono';
-import { CLIENT_PAGE_HEADERS } from '../http/security-headers.ts';
+import { CLIENT_PAGE_HEADERS, EMBED_PAGE_HEADERS } from '../http/security-headers.ts';
+import { developerExample } from './developer-example.ts';
+import { publicOrigin } from '../http/public-origin.ts';
 
 /** Content types by file extension; files with other extensions are never served. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -47,11 +60,27 @@ const NO_CACHE = 'no-cache';
 /** Versioned URLs: a year, never revalidated. */
 const LONG_CACHE = 'public, max-age=31536000, immutable';
 
+/** Smaller files go out as they are: gzip would save less than its header costs. */
+const MIN_GZIP_BYTES = 1024;
+
 /** Text types worth gzipping; images are compressed already. */
 const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
 
-/** index.html's placeholder for the MapLibre version (cache-busting query of the vendor URLs). */
+/** The pages' placeholder for the MapLibre version (cache-busting query of the vendor URLs). */
 const VERSION_PLACEHOLDER = /__MAPLIBRE_VERSION__/g;
+
+/** The pages: path, file in client/ and the headers it goes out with. */
+const PAGES: readonly { path: string; file: string; headers: Readonly<Record<string, string>> }[] = [
+  { path: '/', file: 'index.html', headers: CLIENT_PAGE_HEADERS },
+  { path: '/index.html', file: 'index.html', headers: CLIENT_PAGE_HEADERS },
+  { path: '/embed', file: 'embed.html', headers: EMBED_PAGE_HEADERS },
+  { path: '/developers', file: 'developers.html', headers: CLIENT_PAGE_HEADERS },
+];
+
+/** A module script of a page, `<script type="module" src="/client/x.js"></script>`. */
+const MODULE_SCRIPT = /<script type="module" src="\/client\/([\w.-]+\.js)"><\/script>/g;
+/** A static import or re-export of a sibling module: `import { a } from './x.js'`, `import './x.js'`. */
+const STATIC_IMPORT = /^\s*(?:import|export)\b[^'";]*?(?:\bfrom\s*)?['"]\.\/([\w.-]+\.js)['"]/gm;
 
 export interface ClientAssetRoutesOptions {
   /** The client folder; default `<repo>/client`. */
@@ -60,10 +89,12 @@ export interface ClientAssetRoutesOptions {
   vendorDir?: string;
 }
 
-/** One servable file, read once: bytes, a lazily gzipped copy, type, ETag and cache policy. */
+/** One servable file, read once: bytes, its gzipped copy (made at start), type, ETag and cache policy. */
 interface StaticFile {
   body: Bytes;
-  gzipped?: Bytes;
+  /** Text big enough for gzip to pay. */
+  gzippable: boolean;
+  gzipped?: Promise<Bytes | undefined>;
   type: string;
   etag: string;
   cacheControl: string;
@@ -90,20 +121,66 @@ function maplibreVersion(vendorDir: string): string {
   return pkg.version ?? '0';
 }
 
+const gzipAsync = promisify(gzip);
+
+/**
+ * A servable file. Text worth it is gzipped at once, off the event loop (in
+ * libuv's pool): MapLibre's 1 MB script took 50 to 300 ms to compress
+ * in-line on the first request after a start, holding up every other
+ * request of that first view.
+ */
 function staticFile(body: Bytes, name: string, cacheControl: string): StaticFile {
   const type = CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream';
   const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
-  return { body, type, etag, cacheControl };
+  const file: StaticFile = { body, type, etag, cacheControl, gzippable: COMPRESSIBLE.test(type) && body.byteLength > MIN_GZIP_BYTES };
+  // Source maps (6 MB) only when a developer's tools ask.
+  if (!name.endsWith('.map')) gzipped(file);
+  return file;
+}
+
+/** The file's gzipped copy, made once (undefined when not worth it, or should gzip fail). */
+function gzipped(file: StaticFile): Promise<Bytes | undefined> {
+  if (!file.gzippable) return Promise.resolve(undefined);
+  file.gzipped ??= gzipAsync(file.body).then(bytes, () => undefined);
+  return file.gzipped;
+}
+
+/**
+ * The modules `entry` imports, directly or not, in the order they are
+ * found (breadth first); imports of files that are not there are left to
+ * the browser to report.
+ */
+export function moduleImports(entry: string, sources: ReadonlyMap<string, string>): string[] {
+  const found: string[] = [];
+  const queue = [entry];
+  for (let i = 0; i < queue.length; i++) {
+    for (const match of (sources.get(queue[i]!) ?? '').matchAll(STATIC_IMPORT)) {
+      const name = match[1]!;
+      if (name === entry || found.includes(name) || !sources.has(name)) continue;
+      found.push(name);
+      queue.push(name);
+    }
+  }
+  return found;
+}
+
+/** A page as served: the vendor version filled in, and a modulepreload link for every module its module scripts import. */
+function preparePage(html: string, version: string, modules: ReadonlyMap<string, string>): string {
+  return html.replace(VERSION_PLACEHOLDER, version).replace(MODULE_SCRIPT, (tag: string, entry: string) => {
+    const links = moduleImports(entry, modules).map((name) => `<link rel="modulepreload" href="/client/${name}" />`);
+    return [tag, ...links].join('\n    ');
+  });
 }
 
 /** The plain files directly inside `dir` with a known extension: the client whitelist. */
 function readClientFiles(dir: string, version: string): Map<string, StaticFile> {
+  const names = readdirSync(dir).filter((name) => path.extname(name) in CONTENT_TYPES && !name.startsWith('.') && statSync(path.join(dir, name)).isFile());
+  const modules = new Map(names.filter((name) => name.endsWith('.js')).map((name) => [name, readFileSync(path.join(dir, name), 'utf8')]));
   const files = new Map<string, StaticFile>();
-  for (const name of readdirSync(dir)) {
+  for (const name of names) {
     const full = path.join(dir, name);
-    if (!(path.extname(name) in CONTENT_TYPES) || name.startsWith('.') || !statSync(full).isFile()) continue;
-    // index.html names the vendor files with MapLibre's version, so their long cache ends with an upgrade.
-    const body = name === 'index.html' ? Buffer.from(readFileSync(full, 'utf8').replace(VERSION_PLACEHOLDER, version)) : readFileSync(full);
+    // Pages name the vendor files with MapLibre's version, so their long cache ends with an upgrade.
+    const body = name.endsWith('.html') ? Buffer.from(preparePage(readFileSync(full, 'utf8'), version, modules)) : readFileSync(full);
     files.set(name, staticFile(bytes(body), name, NO_CACHE));
   }
   return files;
@@ -129,8 +206,11 @@ function acceptsGzip(c: Context): boolean {
   return /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
 }
 
-/** Answers one whitelisted file: 304 on a matching ETag, gzip when asked and worth it. */
-function sendFile(c: Context, file: StaticFile): Response {
+/**
+ * Answers one whitelisted file: 304 on a matching ETag, gzip when asked and
+ * worth it. A page goes out with `pageHeaders` (default: the client page's).
+ */
+async function sendFile(c: Context, file: StaticFile, pageHeaders: Readonly<Record<string, string>> = CLIENT_PAGE_HEADERS): Promise<Response> {
   const headers: Record<string, string> = {
     'content-type': file.type,
     'cache-control': file.cacheControl,
@@ -138,27 +218,38 @@ function sendFile(c: Context, file: StaticFile): Response {
     'x-content-type-options': 'nosniff',
     vary: 'accept-encoding',
     // The page's policy: scripts, styles, workers and data from this origin only (http/security-headers.ts).
-    ...(file.type.startsWith('text/html') ? CLIENT_PAGE_HEADERS : {}),
+    ...(file.type.startsWith('text/html') ? pageHeaders : {}),
   };
   if (c.req.header('if-none-match') === file.etag) return new Response(null, { status: 304, headers });
-  if (COMPRESSIBLE.test(file.type) && file.body.byteLength > 1024 && acceptsGzip(c)) {
-    file.gzipped ??= bytes(gzipSync(file.body));
-    return new Response(file.gzipped, { status: 200, headers: { ...headers, 'content-encoding': 'gzip' } });
-  }
+  const compressed = acceptsGzip(c) ? await gzipped(file) : undefined;
+  if (compressed) return new Response(compressed, { status: 200, headers: { ...headers, 'content-encoding': 'gzip' } });
   return new Response(file.body, { status: 200, headers });
 }
 
-/** GET `/`, `/index.html`, `/client/{file}` and `/vendor/{file}`; anything else falls through to the app's 404. */
+/**
+ * GET the pages (`/`, `/index.html`, `/embed`, `/developers`), the
+ * developers' runnable example (`/developers/example.html`),
+ * `/client/{file}` and `/vendor/{file}`; anything else falls through to the
+ * app's 404. A page whose file is missing is not served (only index.html
+ * must be there).
+ */
 export function clientAssetRoutes(options: ClientAssetRoutesOptions = {}): Hono {
   const vendorDir = options.vendorDir ?? defaultVendorDir();
-  const client = readClientFiles(options.clientDir ?? defaultClientDir(), maplibreVersion(vendorDir));
+  const version = maplibreVersion(vendorDir);
+  const client = readClientFiles(options.clientDir ?? defaultClientDir(), version);
   const vendor = readVendorFiles(vendorDir);
-  const index = client.get('index.html');
-  if (!index) throw new Error(`client: ${path.join(options.clientDir ?? defaultClientDir(), 'index.html')} is missing`);
+  if (!client.has('index.html')) throw new Error(`client: ${path.join(options.clientDir ?? defaultClientDir(), 'index.html')} is missing`);
 
   const app = new Hono();
-  app.get('/', (c) => sendFile(c, index));
-  app.get('/index.html', (c) => sendFile(c, index));
+  for (const page of PAGES) {
+    const file = client.get(page.file);
+    if (file) app.get(page.path, (c) => sendFile(c, file, page.headers));
+  }
+  // Made per request: the example names this server by the address its reader used (as the TileJSONs do).
+  app.get('/developers/example.html', (c) => {
+    const example = developerExample({ origin: publicOrigin(c), maplibreVersion: version, language: c.req.query('lang') });
+    return c.body(example.html, 200, { ...CLIENT_PAGE_HEADERS, 'content-security-policy': example.csp, 'content-type': CONTENT_TYPES['.html']!, 'cache-control': NO_CACHE });
+  });
   // Map lookups by exact name: '..', encoded slashes or dots never match a whitelisted name.
   app.get('/client/:name', (c) => {
     const file = client.get(c.req.param('name'));

@@ -31,6 +31,16 @@ export const CLIENT_CSP = [
   "frame-ancestors 'self'",
 ].join('; ');
 
+/**
+ * The embeddable map's policy (/embed): the client page's, except that any
+ * site may frame it. Other apps show our map in an iframe; the page holds
+ * no controls that change data (it only reads tiles and isochrones, which
+ * any origin may read anyway), so being framed by a stranger exposes
+ * nothing a clickjacker could use. The main page keeps `frame-ancestors
+ * 'self'`: a planner signed in there can add and remove centers.
+ */
+export const EMBED_CSP = CLIENT_CSP.replace("frame-ancestors 'self'", 'frame-ancestors *');
+
 /** Headers for the client's HTML page. */
 export const CLIENT_PAGE_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': CLIENT_CSP,
@@ -50,3 +60,13 @@ export function noSniff(): MiddlewareHandler {
     if (!c.res.headers.has('x-content-type-options')) c.res.headers.set('x-content-type-options', 'nosniff');
   };
 }
+
+/**
+ * Headers for the embeddable map (/embed): the client page's with any
+ * framer allowed (EMBED_CSP). No X-Frame-Options: it has no "any origin"
+ * value, and browsers that know frame-ancestors ignore it anyway.
+ */
+export const EMBED_PAGE_HEADERS: Readonly<Record<string, string>> = Object.fromEntries([
+  ...Object.entries(CLIENT_PAGE_HEADERS).filter(([name]) => name !== 'x-frame-options'),
+  ['content-security-policy', EMBED_CSP],
+]);

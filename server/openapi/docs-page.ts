@@ -340,7 +340,7 @@ export const DOCS_HTML = `<!doctype html>
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1 id="title">API docs</h1><div id="intro"></div><p id="error"></p>
+<header><h1 id="title">API docs</h1><div id="intro"></div><p><a href="/developers">Developers: embed the map, a MapLibre example / 开发者：嵌入地图与示例</a> · <a href="/">Map / 地图</a></p><p id="error"></p>
 <noscript><p>This page needs JavaScript; the document itself is at <a href="${OPENAPI_PATH}">${OPENAPI_PATH}</a>.</p></noscript></header>
 <div class="layout"><nav id="nav"></nav><main id="ops"></main></div>
 <script>${SCRIPT}</script>

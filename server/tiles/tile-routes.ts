@@ -19,17 +19,8 @@ import { layerListParam, tilePathParams, tileRequest } from './tile-request.ts';
 import { matchesIfNoneMatch, MVT_CONTENT_TYPE, tileCacheControl, tileResponse } from './tile-http.ts';
 import type { TileService } from './tile-service.ts';
 import { buildTileJson, catalogEntry } from './tilejson.ts';
+import { publicOrigin } from '../http/public-origin.ts';
 import { catalogSchemas, tileJsonSchema } from './tile-schemas.ts';
-
-/** The origin clients reached us by, honouring a proxy's X-Forwarded-* headers. */
-function publicOrigin(c: Context): string {
-  const url = new URL(c.req.url);
-  const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim();
-  const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim();
-  const safeProto = proto === 'http' || proto === 'https' ? proto : url.protocol.replace(':', '');
-  const safeHost = host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : url.host;
-  return `${safeProto}://${safeHost}`;
-}
 
 /** A JSON document with an ETag of its content and the tiles' Cache-Control; 304 when the client has it. */
 function jsonResponse(c: Context, body: unknown, maxAgeSeconds: number, vary?: string): Response {

@@ -129,7 +129,9 @@ export function startTileWarmer(
       for (const text of sets) {
         if (stopped || mine !== generation || made >= settings.maxTiles) return;
         made++;
-        await tiles.tile(parseTileRequest(text, String(z), String(x), String(y), tiles.index));
+        const tile = await tiles.tile(parseTileRequest(text, String(z), String(x), String(y), tiles.index));
+        // The encoding browsers ask for, made ahead too (brotli is what every current browser accepts).
+        await tiles.variant(tile, 'br');
         // PGlite answers within promise callbacks, without I/O: without this
         // the whole pass would run before Node looks at a request or a signal.
         await new Promise((resolve) => setImmediate(resolve));
