@@ -37,8 +37,16 @@ interface Route {
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-/** The client's static files: served by the app, not part of the API. */
-const CLIENT_ROUTES = new Set(['GET /', 'GET /index.html', 'GET /client/:name', 'GET /vendor/:name']);
+/** The client's pages and static files: served by the app, not part of the API (its pages are documented on /developers and in the README). */
+const CLIENT_ROUTES = new Set([
+  'GET /',
+  'GET /index.html',
+  'GET /embed',
+  'GET /developers',
+  'GET /developers/example.html',
+  'GET /client/:name',
+  'GET /vendor/:name',
+]);
 /** Statuses no valid or invalid input can cause: a 500 is a bug (errors.ts). */
 const UNREACHABLE_STATUSES = new Set(['500']);
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
