@@ -12,11 +12,11 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
 import { defineRoute } from '../http/define-route.ts';
 import { errorResponse, internalError, json } from '../http/responses.ts';
-import { idParam, kindFilter, levelParam, minutesParam, minutesValue, profileParam, speedOf, speedParam } from '../http/schemas.ts';
+import { idParam, kindFilter, levelParam, minutesParam, minutesValue, profileParam, speedParam } from '../http/schemas.ts';
 import { WALK_PROFILE_NAMES, type WalkProfileName } from '../../kernel/walk-speed.ts';
-import { InvalidOption } from '../domain-errors.ts';
 import { DEFAULT_COVERAGE_MINUTES } from '../routing/routing-limits.ts';
 import { coverageNotReady } from '../routing/routing-responses.ts';
+import { coverageForQuery } from './coverage-for-query.ts';
 import { LEVELS, type Level, type LevelUnits } from './coverage-data.ts';
 import { compareRollup, rollup, thresholdSeconds } from './coverage-rollup.ts';
 import type { CoverageService, LiveCoverage } from './coverage-service.ts';
@@ -118,13 +118,7 @@ export function coverageRoutes(coverage: CoverageService, scenarios?: ScenarioCo
       },
     },
     async (c, { query }) => {
-      // Scenarios are evaluated for the default profile (their summaries and tiles are); others would be a second evaluation per scenario.
-      if (query.scenario !== undefined && query.profile !== 'default') {
-        throw new InvalidOption('profile', `scenario coverage is for the default profile; leave profile out (got ${query.profile})`);
-      }
-      const speedKmh = speedOf(query.profile, query.speed_kmh);
-      const scenario = query.scenario === undefined || !scenarios ? undefined : await scenarios.evaluate(query.scenario);
-      const live = scenario?.live ?? (await coverage.ready()).forProfile(query.profile);
+      const { scenario, live, speedKmh } = await coverageForQuery(coverage, scenarios, query);
       const data = live.model.data;
       const times = scenario ? scenario.forKind(query.kind).seconds : live.forKind(query.kind).seconds;
       // A kind only the scenario has: no household was served by it before.

@@ -8,13 +8,13 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DEFAULT_SPEED_KMH, WALK_PROFILE_NAMES, type WalkProfileName } from '../../kernel/walk-speed.ts';
-import { InvalidOption } from '../domain-errors.ts';
 import { defineRoute } from '../http/define-route.ts';
 import { errorResponse, internalError, json } from '../http/responses.ts';
 import { absentIfBlank, shown } from '../http/schema-rules.ts';
-import { idParam, kindFilter, LAT, LON, minutesParam, minutesValue, profileParam, speedOf, speedParam } from '../http/schemas.ts';
+import { idParam, kindFilter, LAT, LON, minutesParam, minutesValue, profileParam, speedParam } from '../http/schemas.ts';
 import { DEFAULT_COVERAGE_MINUTES } from '../routing/routing-limits.ts';
 import { coverageNotReady } from '../routing/routing-responses.ts';
+import { coverageForQuery } from './coverage-for-query.ts';
 import { thresholdSeconds } from './coverage-rollup.ts';
 import type { ScenarioCoverage } from './coverage-routes.ts';
 import type { CoverageService } from './coverage-service.ts';
@@ -110,13 +110,7 @@ export function uncoveredRoutes(coverage: CoverageService, scenarios?: ScenarioC
       },
     },
     async (c, { query }) => {
-      // As GET /api/coverage: scenarios are evaluated for the default profile only.
-      if (query.scenario !== undefined && query.profile !== 'default') {
-        throw new InvalidOption('profile', `scenario coverage is for the default profile; leave profile out (got ${query.profile})`);
-      }
-      const speedKmh = speedOf(query.profile, query.speed_kmh);
-      const scenario = query.scenario === undefined || !scenarios ? undefined : await scenarios.evaluate(query.scenario);
-      const live = scenario?.live ?? (await coverage.ready()).forProfile(query.profile);
+      const { scenario, live, speedKmh } = await coverageForQuery(coverage, scenarios, query);
       const times = scenario ? scenario.forKind(query.kind).seconds : live.forKind(query.kind).seconds;
       const bbox = query.bbox as Bbox | undefined;
       const found = uncoveredHouseholds(live.model.data, times, {
