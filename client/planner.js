@@ -14,15 +14,13 @@
  * app.js mounts this once and asks plannerTakesClick() first on every map
  * click; the overlay's tile URLs go through scenario-map.js's overlayTemplates().
  */
-import { applyScenario, createScenario, deleteScenario, fetchCenter, fetchScenario, fetchScenarioCoverage, fetchScenarios, updateScenario } from './api.js';
-import { formatNumber, onLanguageChange, t } from './i18n.js';
-import { byId, kindLabel, showError, showNote } from './panel.js';
+import { createScenario, deleteScenario, fetchCenter, fetchScenario, fetchScenarios, updateScenario } from './api.js';
+import { onLanguageChange, t } from './i18n.js';
+import { byId, showError } from './panel.js';
 import { createPlannerSession } from './planner-session.js';
 import { createScenarioMap, isMarkerClick } from './scenario-map.js';
 import {
-  changeText,
   confirmDialog,
-  formatSigned,
   renderChanges,
   renderLevels,
   renderScenarioHead,
@@ -30,6 +28,7 @@ import {
   renderScenarioList,
   renderSummary,
 } from './scenario-panel.js';
+import { scenarioActions } from './scenario-actions.js';
 import { scenarioInAddress, setScenarioInAddress } from './scenario-url.js';
 
 /**
@@ -40,8 +39,6 @@ import { scenarioInAddress, setScenarioInAddress } from './scenario-url.js';
  * @typedef {import('maplibre-gl').MapMouseEvent} MapMouseEvent
  */
 
-/** Coordinates are stored to 7 decimals (about 1 cm), as the API's answers give them. */
-const round7 = (/** @type {number} */ x) => Math.round(x * 1e7) / 1e7;
 
 /** @type {((event: MapMouseEvent) => boolean) | null} */
 let clickHandler = null;
@@ -89,7 +86,7 @@ export function mountPlanner(app) {
   /** @type {ScenarioChange[]} the changes as last stored (the very array, so a queued save finds nothing new) */
   let stored = [];
 
-  const scenarioMap = createScenarioMap({ map: app.map, tiles: app.tiles, refreshOverlay: app.refreshOverlay, onDrag: dragged });
+  const scenarioMap = createScenarioMap({ map: app.map, tiles: app.tiles, refreshOverlay: app.refreshOverlay, onDrag: (index, lngLat) => dragged(index, lngLat) });
   const session = createPlannerSession(signedInOrOut);
   const section = byId('planner');
   const kindSelect = /** @type {HTMLSelectElement} */ (byId('scenario-candidate-kind'));
@@ -97,6 +94,20 @@ export function mountPlanner(app) {
   const addButton = byId('scenario-candidate-add');
   const compare = /** @type {HTMLInputElement} */ (byId('scenario-compare'));
   const levelSelect = /** @type {HTMLSelectElement} */ (byId('scenario-level'));
+  // The table per level, a live center's scenario actions, and apply (scenario-actions.js).
+  const { loadLevel, centerActions, apply, refreshOpen, addCandidate, dragged, undo } = scenarioActions({
+    state,
+    scenarioMap,
+    markBusy: () => markBusy(),
+    edit: (changes) => edit(changes),
+    inputs: { name: nameInput, kind: kindSelect },
+    closeScenario: () => closeScenario(),
+    openScenario: (id) => openScenario(id),
+    loadList: () => loadList(),
+    liveChanged: () => app.liveChanged(),
+    saved: () => saves,
+    renderOpen: () => renderOpen(),
+  });
 
   // ----- what the panel shows -----
 
@@ -318,52 +329,6 @@ export function mountPlanner(app) {
     }
   }
 
-  /** @param {[number, number]} lngLat */
-  function addCandidate(lngLat) {
-    const count = state.changes.filter((c) => c.op === 'add').length;
-    const name = nameInput.value.trim() || t('scenario.candidateDefault', { n: count + 1 });
-    const kind = kindSelect.value;
-    edit([...state.changes, { op: 'add', name, kind, lon: round7(lngLat[0]), lat: round7(lngLat[1]) }]);
-    nameInput.value = '';
-  }
-
-  /**
-   * A marker was dragged: its change takes the new place.
-   * @param {number} index
-   * @param {[number, number]} lngLat
-   */
-  function dragged(index, lngLat) {
-    const change = state.changes[index];
-    if (!change || change.op === 'remove') return;
-    edit(state.changes.map((c, i) => (i === index ? { ...change, lon: round7(lngLat[0]), lat: round7(lngLat[1]) } : c)));
-  }
-
-  /** @param {number} index */
-  function undo(index) {
-    edit(state.changes.filter((_, i) => i !== index));
-  }
-
-  /**
-   * A live center clicked in an open scenario: remove it, move it, or undo either.
-   * @param {import('./scenario-map.js').CenterHit} center
-   */
-  function centerActions(center) {
-    state.centers.set(center.id, { name: center.name, kind: center.kind, lon: center.lngLat[0], lat: center.lngLat[1] });
-    const at = state.changes.findIndex((c) => c.op !== 'add' && c.center_id === center.id);
-    const title = center.name || t('scenario.center', { id: center.id });
-    if (at >= 0 || center.removed) {
-      const index = at >= 0 ? at : state.changes.findIndex((c) => c.op === 'remove' && c.center_id === center.id);
-      scenarioMap.popup(center.lngLat, title, changeText(state.changes[index] ?? { op: 'remove', center_id: center.id }, state.centers), [
-        { label: t('scenario.popup.restore'), run: () => undo(index) },
-      ]);
-      return;
-    }
-    scenarioMap.popup(center.lngLat, title, kindLabel(center.kind), [
-      { label: t('scenario.popup.remove'), run: () => edit([...state.changes, { op: 'remove', center_id: center.id }]) },
-      { label: t('scenario.popup.move'), run: () => edit([...state.changes, { op: 'move', center_id: center.id, lon: round7(center.lngLat[0]), lat: round7(center.lngLat[1]) }]) },
-    ]);
-  }
-
   clickHandler = (event) => {
     if (!state.open || !state.editable) return false;
     if (isMarkerClick(event)) return true;
@@ -376,67 +341,6 @@ export function mountPlanner(app) {
     centerActions(center);
     return true;
   };
-
-  // ----- the table per level -----
-
-  async function loadLevel() {
-    const open = state.open;
-    if (!open) return;
-    state.loadingLevel = true;
-    markBusy();
-    try {
-      const coverage = await fetchScenarioCoverage(state.level, open.id);
-      // A later edit or level choice answers for itself.
-      if (state.open?.id === open.id && state.open.revision === open.revision && coverage.level === state.level) state.coverage = coverage;
-    } catch (error) {
-      showError(t('scenario.error.coverage'), error);
-    } finally {
-      state.loadingLevel = false;
-      if (state.open) renderLevels(state.coverage);
-      markBusy();
-    }
-  }
-
-  // ----- applying to the live data -----
-
-  async function apply() {
-    await saves;
-    const scenario = state.open;
-    if (!scenario || state.saving > 0) return;
-    const count = (/** @type {ScenarioChange['op']} */ op) => scenario.changes.filter((c) => c.op === op).length;
-    const counts = { added: count('add'), moved: count('move'), removed: count('remove') };
-    if (scenario.changes.length === 0) {
-      showNote(t('scenario.nothingToApply'));
-      return;
-    }
-    const fifteen = scenario.summary.circles.find((c) => c.minutes === 15);
-    const gained = fifteen?.gained ?? 0;
-    const lost = fifteen?.lost ?? 0;
-    const ok = await confirmDialog({
-      title: t('scenario.applyTitle', { name: scenario.name }),
-      lines: [
-        t('scenario.applyCenters', { added: counts.added, moved: counts.moved, removed: counts.removed }),
-        t('scenario.applyHouseholds', { gained: formatNumber(gained), lost: formatNumber(lost), net: formatSigned(gained - lost) }),
-        t('scenario.applyWarning'),
-      ],
-      confirm: t('scenario.applyConfirm'),
-    });
-    if (!ok || state.open?.id !== scenario.id) return;
-    try {
-      const applied = await applyScenario(scenario.id);
-      closeScenario();
-      app.liveChanged();
-      showNote(t('scenario.applied', { name: scenario.name, added: applied.added.length, moved: applied.moved.length, removed: applied.removed.length }));
-      loadList();
-    } catch (error) {
-      showError(t('scenario.error.apply'), error);
-      if (/** @type {{ code?: string }} */ (error)?.code === 'stale_scenario' && state.open?.id === scenario.id) {
-        // Evaluated again on the live data as it is now: the planner checks the new figures and applies again.
-        showNote(t('scenario.stale'));
-        await openScenario(scenario.id);
-      }
-    }
-  }
 
   // ----- controls -----
 
@@ -478,19 +382,6 @@ export function mountPlanner(app) {
       if (state.open && state.saving === 0) refreshOpen(state.open.id);
     }, 300);
   });
-
-  /** @param {number} id */
-  async function refreshOpen(id) {
-    try {
-      const scenario = await fetchScenario(id);
-      if (state.open?.id !== id || state.saving > 0) return;
-      state.open = scenario;
-      renderOpen();
-      loadLevel();
-    } catch (error) {
-      showError(t('scenario.error.open'), error);
-    }
-  }
 
   render();
   session.resume().then(() => {

@@ -110,7 +110,8 @@ describe('architecture', () => {
   });
 
   it(`has no module over ${MAX_MODULE_LINES} lines outside the tests`, () => {
-    const modules = [...server, ...pipeline, ...kernel, ...sourceFiles('client', /\.js$/)].filter((file) => !file.endsWith('.test.ts'));
+    // The string tables (client/locale-*.js) are data, one file per language as the client issue asks: they grow with the UI.
+    const modules = [...server, ...pipeline, ...kernel, ...sourceFiles('client', /\.js$/)].filter((file) => !file.endsWith('.test.ts') && !/^client\/locale-[\w-]+\.js$/.test(file));
     const long = modules
       .map((file) => ({ file, lines: readSource(file).split('\n').length }))
       .filter(({ lines }) => lines > MAX_MODULE_LINES)
