@@ -190,7 +190,7 @@ function suite(): void {
     const { page } = fixture();
     const answer = greedy!;
     await page.evaluate(() => {
-      const opened: unknown[] = ((window as any).__opened = []);
+      const opened: number[] = ((window as Window & { __opened?: number[] }).__opened = []);
       window.addEventListener('living-circle:open-scenario', (event) => opened.push((event as CustomEvent).detail.id));
     });
     await page.click('#suggest-save');
@@ -198,7 +198,7 @@ function suite(): void {
     expect(await panelErrors(page)).toEqual([]);
     scenarioId = Number(new URL(page.url()).searchParams.get('scenario'));
     expect(scenarioId).toBeGreaterThan(0);
-    expect(await page.evaluate(() => (window as any).__opened)).toEqual([scenarioId]);
+    expect(await page.evaluate(() => (window as Window & { __opened?: number[] }).__opened)).toEqual([scenarioId]);
     const scenario = await api(`/api/scenarios/${scenarioId}`);
     expect(scenario.changes).toEqual(
       answer.sites.map((s) => ({ op: 'add', name: `建议站点 ${s.rank}`, kind: 'neighborhood', lon: s.lon, lat: s.lat, services: [] })),
