@@ -49,9 +49,17 @@ import { auditRoutes } from './auth/audit-routes.ts';
 import { tokenRoutes } from './auth/token-routes.ts';
 import { createRequestLimits, type RequestLimitOptions } from './http/request-limits.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
+import type { ReadReplicas } from './db/read-replicas.ts';
 
 export interface AppDeps {
+  /** The database (the primary, with read replicas): writes, LISTEN, and every read but the heavy ones below. */
   db: Database;
+  /**
+   * Read replicas of a PostGIS primary (db/read-replicas.ts): tiles, graph
+   * loads and coverage loads read through them, never older than the newest
+   * change this instance knows of.
+   */
+  replicas?: ReadReplicas;
   logger: Logger;
   /** Folder for graph snapshots and other derived files; undefined keeps them in memory. */
   dataDir: string | undefined;
@@ -102,6 +110,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.use('*', corsByAccess(() => accessTable(openApiDocument()), deps.cors));
   http.use('*', noSniff());
   const changes = deps.changes ?? createDataChanges();
+  // Before any other listener: on every change the read fence rises to the
+  // primary's WAL end, so caches drop and reloads read only after it.
+  const replicas = deps.replicas;
+  if (replicas) changes.subscribe(() => replicas.catchUp());
+  const readDb = replicas?.reader ?? deps.db;
   // Changes by other processes (imports, other instances) reach this one
   // through PostgreSQL: at once by LISTEN/NOTIFY on the server backend, and
   // by polling the data version as the safety net.
@@ -110,8 +123,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   changes.subscribe((change) => watcher.noteVersion(change.version));
   const relay = await relayAnnouncedChanges(deps.db, changes, origin, watcher.isCurrent);
 
-  const routing = createRoutingService({ db: deps.db, logger: deps.logger, dataDir: deps.dataDir, changes });
-  const coverage = createCoverageService({ db: deps.db, logger: deps.logger, routing, changes });
+  const routing = createRoutingService({ db: readDb, logger: deps.logger, dataDir: deps.dataDir, changes });
+  const coverage = createCoverageService({ db: deps.db, readDb, logger: deps.logger, routing, changes });
   const centers = createCenterStore(deps.db, changes, origin);
   // Planning: scenarios evaluated on the live coverage, never written to it but by apply.
   const scenarios = createScenarioService(createScenarioStore(deps.db), coverage, centers);
@@ -120,9 +133,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const standard = createStandardService(coverage);
   const tiles = await createTileService(deps.db, changes, {
     ...deps.tiles,
+    readDb,
     scenarios: createScenarioTiles(deps.db, scenarios),
     standard: createStandardTiles(deps.db, standard),
   });
+  // The tile functions may have just been (re)installed on the primary: the replicas must have them before a tile is read.
+  await replicas?.catchUp();
   scenarios.onEdit((id) => tiles.dropScenario(id));
   // Site suggestions run in one worker thread, started with the first request and stopped on close.
   const suggestRunner = new SuggestRunner();
@@ -133,6 +149,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       graph: () => routing.health(),
       coverage: () => coverage.health(),
       tiles: () => ({ source: tiles.sourceId, cache: tiles.stats() }),
+      ...(replicas ? { replicas: () => replicas.health() } : {}),
     }),
   );
   // The MapLibre client: /, /client/*, /vendor/* (whitelisted files only).

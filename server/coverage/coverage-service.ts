@@ -69,7 +69,10 @@ export interface CoverageService {
 }
 
 export interface CoverageServiceOptions {
+  /** Where the write-back goes (the primary). */
   db: Database;
+  /** Where households and centers are read (a read replica's reader); `db` when absent. */
+  readDb?: Database;
   logger: Logger;
   routing: RoutingService;
   changes?: DataChanges;
@@ -120,6 +123,7 @@ function countOffNetwork(model: AccessModel): number {
 
 export function createCoverageService(options: CoverageServiceOptions): CoverageService {
   const { db, logger, routing, changes } = options;
+  const readDb = options.readDb ?? db;
   const writeBack = options.writeBack ?? true;
   let state: LiveCoverage | undefined;
   /** What the tables hold (the write-back's memory), loaded with the households. */
@@ -142,7 +146,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
     let householdsVersion = previous?.version;
     if (!previous || previous.loaded !== loaded) {
       let t = performance.now();
-      const loadedData = await loadCoverageData(db);
+      const loadedData = await loadCoverageData(readDb);
       data = loadedData.data;
       stored = loadedData.stored;
       householdsVersion = data.version;
@@ -152,7 +156,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       timings.snapHouseholdsMs = performance.now() - t;
     }
     const t = performance.now();
-    const { version, centers } = await loadCentersAt(db);
+    const { version, centers } = await loadCentersAt(readDb);
     // A center edit bumps the data version without touching households: when
     // the version now is the one that edit announced, the households are
     // still current at it. Otherwise the model keeps the households' version,

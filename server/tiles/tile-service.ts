@@ -31,6 +31,8 @@ export interface TileServiceOptions {
   scenarios?: ScenarioTileSource;
   /** Households with the tiers they meet, for `standard`; without it that parameter is ignored. */
   standard?: StandardTileSource;
+  /** Where tiles and the extent are read (a read replica's reader); the database given when absent. */
+  readDb?: Database;
 }
 
 export const defaultTileServiceOptions: TileServiceOptions = {
@@ -84,13 +86,15 @@ export async function createTileService(
   layers: readonly TileLayer[] = TILE_LAYERS,
 ): Promise<TileService> {
   const settings = { ...defaultTileServiceOptions, ...options };
+  const readDb = settings.readDb ?? db;
   let source = settings.source;
   if (!source) {
     if (db.hasMvt) {
+      // Installed on the primary; the replicas replay it (app.ts raises the read fence after).
       await installTileFunctions(db, layers);
-      source = createSqlTileSource(db);
+      source = createSqlTileSource(readDb);
     } else {
-      source = createEmbeddedTileSource(db, layers);
+      source = createEmbeddedTileSource(readDb, layers);
     }
   }
   const tileSource = source;
@@ -160,7 +164,7 @@ export async function createTileService(
     },
     extent() {
       if (!extent) {
-        const reading = readDataExtent(db);
+        const reading = readDataExtent(readDb);
         extent = reading;
         // A failed read is not kept: the next request tries again.
         reading.catch(() => {
