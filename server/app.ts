@@ -115,6 +115,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const replicas = deps.replicas;
   if (replicas) changes.subscribe(() => replicas.catchUp());
   const readDb = replicas?.reader ?? deps.db;
+  // A request waits while a change of this process is between its commit and its publish (data-changes.ts hold).
+  http.use('*', async (_c, next) => {
+    const pending = changes.settled();
+    if (pending) await pending;
+    await next();
+  });
   // Changes by other processes (imports, other instances) reach this one
   // through PostgreSQL: at once by LISTEN/NOTIFY on the server backend, and
   // by polling the data version as the safety net.

@@ -9,6 +9,8 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { createApp } from '../server/app.ts';
+import { createDataChanges } from '../server/events/data-changes.ts';
+import { bearer } from './auth-fixture.ts';
 import { silentLogger } from '../server/logger.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
@@ -185,6 +187,37 @@ describeBackends('tile HTTP', (kind) => {
     expect(after.coalesced - before.coalesced).toBe(11);
     await get(path);
     expect(app.service.stats().hits - after.hits).toBe(1);
+  });
+
+  it("holds the app's reads from its own write's commit to the publish, so none gets the tile the write replaced", async () => {
+    const changes = createDataChanges();
+    const tile = `/tiles/centers/${tileOf(14)}.mvt`;
+    let read: Promise<Response> | undefined;
+    let publishedAt = 0;
+    // First listener, so it runs before the tile cache drops anything: a read sent now would find the old tile.
+    changes.subscribe(async (change) => {
+      if (change.type !== 'features' || !change.layers.includes('centers') || read) return;
+      read = Promise.resolve(whole.http.request(tile));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      publishedAt = performance.now();
+    });
+    const whole = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined, changes });
+    try {
+      await whole.idle();
+      expect((await whole.http.request(tile)).status).toBe(200);
+      const headers = { 'content-type': 'application/json', ...bearer(app.token) };
+      const made = await whole.http.request('/api/centers', { method: 'POST', headers, body: JSON.stringify({ name: 'Held read probe', kind: 'governance', lon: LON + 0.0005, lat: LAT }) });
+      expect(made.status).toBe(201);
+      const answer = await read!;
+      const answeredAt = performance.now();
+      expect(answeredAt).toBeGreaterThanOrEqual(publishedAt);
+      const names = decodeTile(new Uint8Array(await answer.arrayBuffer())).centers!.features.map((f) => f.properties.name);
+      expect(names).toContain('Held read probe');
+      await whole.http.request(`/api/centers/${((await made.json()) as { id: number }).id}`, { method: 'DELETE', headers });
+      await whole.idle();
+    } finally {
+      await whole.close();
+    }
   });
 
   it('is mounted by createApp', async () => {
