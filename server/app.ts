@@ -140,6 +140,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const tiles = await createTileService(deps.db, changes, {
     ...deps.tiles,
     readDb,
+    // Households and grids tiles are final at a version once its coverage is written.
+    coverageWritten: coverage.writtenVersion,
     scenarios: createScenarioTiles(deps.db, scenarios),
     standard: createStandardTiles(deps.db, standard),
   });
@@ -168,7 +170,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const live = (await coverage.ready()).forProfile(options.profile);
       const tree = await routing.searchFromMany(points, options, live.model.loaded);
       return { tree, reach: (seconds) => searchReach(live.model, tree, seconds) };
-    }, limits),
+    }, limits, async () => (await coverage.ready()).model.version),
   );
 
   http.route('/', tileRoutes(tiles));

@@ -64,6 +64,12 @@ export interface CoverageService {
   idle(): Promise<void>;
   /** Reloads the centers and recomputes (what a `centers` change does). */
   recompute(): Promise<LiveCoverage | undefined>;
+  /**
+   * The data version whose coverage the tables hold: written back (or found
+   * unchanged) and its change published. Tiles of households and grids at
+   * this version are final; undefined until the first write-back.
+   */
+  writtenVersion(): string | undefined;
   health(): Record<string, unknown>;
   close(): Promise<void>;
 }
@@ -130,6 +136,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
   let stored: StoredCoverage | undefined;
   let lastError: string | undefined;
   let closed = false;
+  let written: string | undefined;
   let queue: Promise<LiveCoverage | undefined> = Promise.resolve(undefined);
   let writes: Promise<void> = Promise.resolve();
 
@@ -180,6 +187,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
     });
     // Write-back runs behind the answer: readers need the memory state, not the tables.
+    if (!writeBack) written = model.version;
     if (writeBack) {
       const computed = state;
       writes = writes.then(() => writeBackAndPublish(computed)).catch((error: Error) => {
@@ -201,6 +209,8 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
     if (result.boxes.length > 0 && changes) {
       await changes.publish({ type: 'features', version: model.version, layers: ['households', 'grids'], boxes: result.boxes });
     }
+    // Only after the publish: the tile caches have dropped what the write changed.
+    if (result.written) written = model.version;
   }
 
   function enqueue(reason: 'graph' | 'centers', centersVersion?: string): Promise<LiveCoverage | undefined> {
@@ -231,6 +241,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       return current;
     },
     recompute: () => enqueue('centers'),
+    writtenVersion: () => written,
     async idle() {
       await queue.catch(() => undefined);
       await writes;

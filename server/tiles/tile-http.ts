@@ -3,10 +3,13 @@
  * negotiation (br or gzip by Accept-Encoding, identity otherwise), strong
  * ETags from the tile's content hash (one per encoding, as RFC 9110 wants for
  * different representations), 304 on If-None-Match, 204 for an empty tile,
- * and a Cache-Control that shared caches (CDNs) may store and revalidate.
+ * and a Cache-Control that shared caches may trust: revalidate every time at
+ * a plain URL, keep for good at a versioned one whose version is final
+ * (docs/scale-out.md says why not a short lifetime).
  */
 import type { Context } from 'hono';
 import type { CachedTile, TileEncoding } from './tile-cache.ts';
+import { ifNoneMatchHas } from '../http/conditional.ts';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 
@@ -51,14 +54,7 @@ export function tileEtag(hash: string, encoding: TileEncoding | null): string {
  * may have stored another representation of the same bytes.
  */
 export function matchesIfNoneMatch(header: string | undefined, hash: string): boolean {
-  if (!header) return false;
-  for (const raw of header.split(',')) {
-    const tag = raw.trim();
-    if (tag === '*') return true;
-    const opaque = tag.replace(/^W\//, '').replace(/^"|"$/g, '');
-    if (opaque === hash || opaque === hash + ETAG_SUFFIX.br || opaque === hash + ETAG_SUFFIX.gzip) return true;
-  }
-  return false;
+  return ifNoneMatchHas(header, [hash, hash + ETAG_SUFFIX.br, hash + ETAG_SUFFIX.gzip]);
 }
 
 /** Cache-Control for tiles: storable by shared caches, revalidated after maxAge seconds (0: every time). */
@@ -66,8 +62,16 @@ export function tileCacheControl(maxAgeSeconds: number): string {
   return maxAgeSeconds > 0 ? `public, max-age=${maxAgeSeconds}` : 'public, max-age=0, must-revalidate';
 }
 
+/**
+ * Cache-Control of a tile at a final data version: its URL names the
+ * version, and a change gives new URLs, so it never goes stale (a year is
+ * RFC 9111's customary "never expires").
+ */
+export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
 export interface TileResponseOptions {
-  maxAgeSeconds: number;
+  /** The Cache-Control header: tileCacheControl(...) or IMMUTABLE_CACHE_CONTROL. */
+  cacheControl: string;
   /** The tile's bytes in an encoding, or null when that encoding does not pay. */
   variant(tile: CachedTile, encoding: TileEncoding): Promise<Uint8Array | null>;
 }
@@ -78,7 +82,7 @@ export async function tileResponse(c: Context, tile: CachedTile, options: TileRe
   const compressed = wanted ? await options.variant(tile, wanted) : null;
   const encoding = compressed ? wanted : null;
   const headers: Record<string, string> = {
-    'Cache-Control': tileCacheControl(options.maxAgeSeconds),
+    'Cache-Control': options.cacheControl,
     Vary: 'Accept-Encoding',
     ETag: tileEtag(tile.hash, encoding),
   };
