@@ -76,7 +76,18 @@ export interface TileResponseOptions {
   variant(tile: CachedTile, encoding: TileEncoding): Promise<Uint8Array | null>;
 }
 
-/** The response for a tile: 200 with the negotiated bytes, 204 when empty, 304 when the client has it. */
+/**
+ * CORS of the tile answers (reads from any origin), set with the other
+ * headers: the tile routes' CORS middleware answers only preflights.
+ */
+export const TILE_CORS_HEADERS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag,Content-Encoding' } as const;
+
+/**
+ * The response for a tile: 200 with the negotiated bytes, 204 when empty,
+ * 304 when the client has it. Made as a Response with a plain header record
+ * (not through the context's Headers): on @hono/node-server that goes to
+ * the socket without a Headers object built and read back per tile.
+ */
 export async function tileResponse(c: Context, tile: CachedTile, options: TileResponseOptions): Promise<Response> {
   const wanted = tile.data.byteLength > 0 ? negotiateEncoding(c.req.header('accept-encoding')) : null;
   const compressed = wanted ? await options.variant(tile, wanted) : null;
@@ -85,11 +96,12 @@ export async function tileResponse(c: Context, tile: CachedTile, options: TileRe
     'Cache-Control': options.cacheControl,
     Vary: 'Accept-Encoding',
     ETag: tileEtag(tile.hash, encoding),
+    ...TILE_CORS_HEADERS,
   };
-  if (matchesIfNoneMatch(c.req.header('if-none-match'), tile.hash)) return c.body(null, 304, headers);
-  if (tile.data.byteLength === 0) return c.body(null, 204, headers);
+  if (matchesIfNoneMatch(c.req.header('if-none-match'), tile.hash)) return new Response(null, { status: 304, headers });
+  if (tile.data.byteLength === 0) return new Response(null, { status: 204, headers });
   headers['Content-Type'] = MVT_CONTENT_TYPE;
   if (encoding) headers['Content-Encoding'] = encoding;
   const body = compressed ?? tile.data;
-  return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+  return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }

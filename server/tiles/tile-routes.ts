@@ -16,7 +16,7 @@ import { defineRoute } from '../http/define-route.ts';
 import { badRequest, cacheControlHeader, errorResponse, etagHeader, ifNoneMatchHeader, internalError, json, notModified } from '../http/responses.ts';
 import { SCENARIO_PARAM, TILE_LAYERS, type TileLayer } from './layers.ts';
 import { layerListParam, tilePathParams, tileRequest } from './tile-request.ts';
-import { IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, MVT_CONTENT_TYPE, tileCacheControl, tileResponse } from './tile-http.ts';
+import { IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, MVT_CONTENT_TYPE, TILE_CORS_HEADERS, tileCacheControl, tileResponse } from './tile-http.ts';
 import { revisionOf } from './tile-versions.ts';
 import type { TileService } from './tile-service.ts';
 import { buildTileJson, catalogEntry } from './tilejson.ts';
@@ -36,7 +36,7 @@ function publicOrigin(c: Context): string {
 function jsonResponse(c: Context, body: unknown, maxAgeSeconds: number, vary?: string): Response {
   const text = JSON.stringify(body);
   const etag = createHash('sha256').update(text).digest('base64url').slice(0, 22);
-  const headers: Record<string, string> = { 'Cache-Control': tileCacheControl(maxAgeSeconds), ETag: `"${etag}"` };
+  const headers: Record<string, string> = { 'Cache-Control': tileCacheControl(maxAgeSeconds), ETag: `"${etag}"`, ...TILE_CORS_HEADERS };
   if (vary) headers.Vary = vary;
   if (matchesIfNoneMatch(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
   return c.body(text, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
@@ -53,7 +53,9 @@ const CORS_TEXT = 'CORS is open for reads (GET, HEAD, OPTIONS from any origin).'
 
 export function tileRoutes(service: TileService) {
   const app = new OpenAPIHono();
-  app.use('/tiles/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag', 'Content-Encoding'], maxAge: 86_400 }));
+  // Preflights here; the answers carry their CORS headers themselves (TILE_CORS_HEADERS), with no middleware per tile.
+  const preflight = cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag', 'Content-Encoding'], maxAge: 86_400 });
+  app.use('/tiles/*', (c, next) => (c.req.method === 'OPTIONS' ? preflight(c, next) : next()));
   const tags = ['tiles'];
   const { Catalog } = catalogSchemas(service.layers);
   const TileJson = tileJsonSchema(service.layers);
