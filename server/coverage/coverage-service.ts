@@ -127,6 +127,10 @@ function countOffNetwork(model: AccessModel): number {
   return n;
 }
 
+/** SQLSTATEs of a write-back that collided with another instance's (serialization failure, deadlock): tried again. */
+const CONFLICTS = new Set(['40001', '40P01']);
+const WRITE_ATTEMPTS = 4;
+
 export function createCoverageService(options: CoverageServiceOptions): CoverageService {
   const { db, logger, routing, changes } = options;
   const readDb = options.readDb ?? db;
@@ -202,7 +206,19 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
     if (state !== computed || !stored) return;
     const t = performance.now();
     const { model } = computed;
-    const result = await writeCoverage(db, stored, { version: model.version, data: model.data, centers: model.centers, coverage: computed.all });
+    const input = { version: model.version, data: model.data, centers: model.centers, coverage: computed.all };
+    let result: WriteBackResult;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        result = await writeCoverage(db, stored, input);
+        break;
+      } catch (error) {
+        // Another instance wrote the same rows at the same moment (both compute every change): once it
+        // has committed this one goes through, and its own memory and writtenVersion() follow.
+        if (!CONFLICTS.has((error as { code?: string }).code ?? '') || attempt >= WRITE_ATTEMPTS || state !== computed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
     computed.lastWrite = result;
     computed.timings.writeMs = performance.now() - t;
     logger.info('coverage written back', { households: result.householdsChanged, grids: result.gridsChanged, ms: Math.round(computed.timings.writeMs), written: result.written });
