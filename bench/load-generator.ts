@@ -12,6 +12,7 @@ export interface LoadRequest {
   /** The name figures are reported under, e.g. "tiles". */
   route: string;
   path: string;
+  headers?: Record<string, string>;
 }
 
 export interface RouteFigures {
@@ -74,7 +75,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const t0 = performance.now();
       let status: string;
       try {
-        const res = await client.send({ method: 'GET', path: request.path }, options.timeoutMs ?? 30_000);
+        const res = await client.send({ method: 'GET', path: request.path, headers: request.headers }, options.timeoutMs ?? 30_000);
         status = String(res.status);
       } catch (error) {
         status = 'network';

@@ -51,9 +51,17 @@ import { tokenRoutes } from './auth/token-routes.ts';
 import { sessionRoutes } from './auth/session-routes.ts';
 import { createRequestLimits, type RequestLimitOptions } from './http/request-limits.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
+import type { ReadReplicas } from './db/read-replicas.ts';
 
 export interface AppDeps {
+  /** The database (the primary, with read replicas): writes, LISTEN, and every read but the heavy ones below. */
   db: Database;
+  /**
+   * Read replicas of a PostGIS primary (db/read-replicas.ts): tiles, graph
+   * loads and coverage loads read through them, never older than the newest
+   * change this instance knows of.
+   */
+  replicas?: ReadReplicas;
   logger: Logger;
   /** Folder for graph snapshots and other derived files; undefined keeps them in memory. */
   dataDir: string | undefined;
@@ -104,6 +112,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.use('*', corsByAccess(() => accessTable(openApiDocument()), deps.cors));
   http.use('*', noSniff());
   const changes = deps.changes ?? createDataChanges();
+  // Before any other listener: on every change the read fence rises to the
+  // primary's WAL end, so caches drop and reloads read only after it.
+  const replicas = deps.replicas;
+  if (replicas) changes.subscribe(() => replicas.catchUp());
+  const readDb = replicas?.reader ?? deps.db;
+  // A request waits while a change of this process is between its commit and its publish (data-changes.ts hold).
+  http.use('*', async (_c, next) => {
+    const pending = changes.settled();
+    if (pending) await pending;
+    await next();
+  });
   // Changes by other processes (imports, other instances) reach this one
   // through PostgreSQL: at once by LISTEN/NOTIFY on the server backend, and
   // by polling the data version as the safety net.
@@ -112,8 +131,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   changes.subscribe((change) => watcher.noteVersion(change.version));
   const relay = await relayAnnouncedChanges(deps.db, changes, origin, watcher.isCurrent);
 
-  const routing = createRoutingService({ db: deps.db, logger: deps.logger, dataDir: deps.dataDir, changes });
-  const coverage = createCoverageService({ db: deps.db, logger: deps.logger, routing, changes });
+  const routing = createRoutingService({ db: readDb, logger: deps.logger, dataDir: deps.dataDir, changes });
+  const coverage = createCoverageService({ db: deps.db, readDb, logger: deps.logger, routing, changes });
   const centers = createCenterStore(deps.db, changes, origin);
   // Planning: scenarios evaluated on the live coverage, never written to it but by apply.
   const scenarios = createScenarioService(createScenarioStore(deps.db), coverage, centers);
@@ -122,9 +141,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const standard = createStandardService(coverage);
   const tiles = await createTileService(deps.db, changes, {
     ...deps.tiles,
+    readDb,
+    // Households and grids tiles are final at a version once its coverage is written.
+    coverageWritten: coverage.writtenVersion,
     scenarios: createScenarioTiles(deps.db, scenarios),
     standard: createStandardTiles(deps.db, standard),
   });
+  // The tile functions may have just been (re)installed on the primary: the replicas must have them before a tile is read.
+  await replicas?.catchUp();
   scenarios.onEdit((id) => tiles.dropScenario(id));
   // Site suggestions run in one worker thread, started with the first request and stopped on close.
   const suggestRunner = new SuggestRunner();
@@ -135,6 +159,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       graph: () => routing.health(),
       coverage: () => coverage.health(),
       tiles: () => ({ source: tiles.sourceId, cache: tiles.stats() }),
+      ...(replicas ? { replicas: () => replicas.health() } : {}),
     }),
   );
   // The MapLibre client: /, /client/*, /vendor/* (whitelisted files only).
@@ -147,7 +172,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const live = (await coverage.ready()).forProfile(options.profile);
       const tree = await routing.searchFromMany(points, options, live.model.loaded);
       return { tree, reach: (seconds) => searchReach(live.model, tree, seconds) };
-    }, limits),
+    }, limits, async () => (await coverage.ready()).model.version),
   );
 
   http.route('/', tileRoutes(tiles));

@@ -32,6 +32,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the read replicas as a comma list of postgres URLs, only beside a primary', () => {
+    const primary = 'postgres://app@primary/city';
+    const config = loadConfig({ DATABASE_URL: primary, DATABASE_READ_URL: ' postgres://app@replica1/city , postgresql://app@replica2:5433/city', REPLICA_MAX_LAG_MS: '250' }, []);
+    expect(config).toMatchObject({ databaseReadUrls: ['postgres://app@replica1/city', 'postgresql://app@replica2:5433/city'], replicaMaxLagMs: 250 });
+    expect(loadConfig({ DATABASE_URL: primary }, []).databaseReadUrls).toEqual([]);
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://app@replica1/city' }, [])).toThrow(/DATABASE_READ_URL needs DATABASE_URL/);
+    // The bad item is named by its place: a URL may hold a password.
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_READ_URL: 'postgres://a@r1/c,mysql://u:secret@r2/c' }, [])).toThrow(/item 2 is not one$/);
+    expect(() => loadConfig({ DATABASE_URL: primary, REPLICA_MAX_LAG_MS: '-1' }, [])).toThrow(/REPLICA_MAX_LAG_MS/);
+  });
+
   it('reads the HTTP timeouts', () => {
     const config = loadConfig({ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '0' }, ['--keep-alive-timeout', '1500']);
     expect(config).toMatchObject({ headersTimeoutMs: 2000, requestTimeoutMs: 0, keepAliveTimeoutMs: 1500 });

@@ -13,6 +13,18 @@ export interface Config {
   host: string;
   /** PostGIS server URL; undefined means the embedded PGlite database. */
   databaseUrl: string | undefined;
+  /**
+   * Streaming replicas of that server (DATABASE_READ_URL, a comma list): tiles,
+   * graph loads and coverage loads read from them; writes, migrations and
+   * LISTEN stay on DATABASE_URL. Empty: everything on DATABASE_URL.
+   */
+  databaseReadUrls: string[];
+  /**
+   * How long a read waits after a change for a replica to replay it (ms);
+   * past this the read goes to the primary, and so do the next ones until a
+   * replica has caught up (db/replica-fence.ts). Never an older answer.
+   */
+  replicaMaxLagMs: number;
   /** Folder for the embedded database and graph snapshots. */
   dataDir: string;
   /** debug | info | warn | error */
@@ -67,6 +79,9 @@ export const defaultConfig: Config = {
   port: 8080,
   host: '0.0.0.0',
   databaseUrl: undefined,
+  databaseReadUrls: [],
+  // A healthy streaming replica replays a change in milliseconds; a second is lag worth a primary read.
+  replicaMaxLagMs: 1_000,
   dataDir: './data',
   logLevel: 'info',
   poolSize: 10,
@@ -162,6 +177,24 @@ function originList(value: string | undefined): string[] {
   });
 }
 
+/** A comma list of postgres:// URLs (read replicas); the URL's password is never echoed in the error. */
+function replicaUrls(value: string | undefined, primary: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  if (!primary) throw new Error('DATABASE_READ_URL needs DATABASE_URL: replicas serve reads of a PostGIS primary, not of the embedded database');
+  return value.split(',').map((item) => item.trim()).filter(Boolean).map((item, i) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
+      throw new Error(`DATABASE_READ_URL must be a comma list of postgres:// URLs; item ${i + 1} is not one`);
+    }
+    return item;
+  });
+}
+
 /** Builds the config from environment and flags; flags win. Throws with the bad setting's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const pick = (flagName: string, envName: string) => flag(argv, flagName) ?? env[envName];
@@ -178,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     port: integer(pick('port', 'PORT'), 'PORT', defaultConfig.port, 0),
     host: pick('host', 'HOST') || defaultConfig.host,
     databaseUrl,
+    databaseReadUrls: replicaUrls(pick('database-read-url', 'DATABASE_READ_URL'), databaseUrl),
+    replicaMaxLagMs: integer(pick('replica-max-lag', 'REPLICA_MAX_LAG_MS'), 'REPLICA_MAX_LAG_MS', defaultConfig.replicaMaxLagMs, 0),
     dataDir: path.resolve(pick('data-dir', 'DATA_DIR') || defaultConfig.dataDir),
     logLevel,
     poolSize: integer(pick('pool-size', 'PG_POOL_SIZE'), 'PG_POOL_SIZE', defaultConfig.poolSize, 1),

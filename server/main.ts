@@ -15,6 +15,7 @@ import { answerUnparsableRequests } from './http/client-errors.ts';
 import { buildDemoCity } from '../data-pipeline/build-demo-city.ts';
 import { createTokenStore } from './auth/token-store.ts';
 import { firstStartToken, signInNotice } from './auth/first-start-token.ts';
+import { openReadReplicas, replicaName } from './db/read-replicas.ts';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -40,8 +41,24 @@ async function main(): Promise<void> {
   // The embedded default's first start: a planner token, shown once as a sign-in link (never logged).
   const firstToken = db.kind === 'pglite' ? await firstStartToken(createTokenStore(db)) : undefined;
 
+  // Read replicas, opened after anything start-up writes (the demo city): the fence starts at the primary's WAL end.
+  const replicas =
+    config.databaseReadUrls.length > 0
+      ? await openReadReplicas(db, config.databaseReadUrls, {
+          maxLagMs: config.replicaMaxLagMs,
+          poolSize: config.poolSize,
+          statementTimeoutMs: config.statementTimeoutMs,
+          connectTimeoutMs: config.connectTimeoutMs,
+          logger,
+        })
+      : undefined;
+  if (replicas) {
+    await replicas.catchUp();
+    logger.info('read replicas', { replicas: config.databaseReadUrls.map(replicaName), maxLagMs: config.replicaMaxLagMs });
+  }
+
   const warmTiles = config.warmTiles === 'on' || (config.warmTiles === 'auto' && db.kind === 'pglite');
-  const app = await createApp({ db, logger, dataDir: config.dataDir, warmTiles, cors: { writeOrigins: config.corsWriteOrigins }, access: { readsNeedToken: config.readsNeedToken }, limits: config.limits });
+  const app = await createApp({ db, replicas, logger, dataDir: config.dataDir, warmTiles, cors: { writeOrigins: config.corsWriteOrigins }, access: { readsNeedToken: config.readsNeedToken }, limits: config.limits });
   // Slow clients (a head or body that trickles in) are dropped at the configured deadlines.
   const serverOptions = serverTimeoutOptions(config);
   const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host, serverOptions }, (info) => {
@@ -62,6 +79,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await app.close();
+      await replicas?.close();
       await db.close();
       logger.info('stopped');
       process.exit(0);

@@ -81,6 +81,43 @@ describe.skipIf(!serverUrl)('changes between instances through LISTEN/NOTIFY [po
     expect(seen.a.filter((c) => c.version === change.version && c.type === 'features' && c.layers.includes('centers'))).toHaveLength(1);
   });
 
+  it('both write the coverage of a change back when their writes collide, so households tiles at its version are final on both', async () => {
+    const center = await (await a.http.request('/api/centers/2')).json();
+    const admin = new pg.Client({ connectionString: t.url });
+    await admin.connect();
+    let change: DataChange;
+    try {
+      // Every grid row locked: the first write-back updates its households and waits here, the second waits on
+      // those households; once the grids are let go the first commits and the second collides with it.
+      await admin.query('BEGIN');
+      await admin.query('SELECT id FROM grids FOR UPDATE');
+      const arrived = nextChange(b, (c) => c.type === 'features' && c.layers.includes('centers'));
+      const res = await a.http.request('/api/centers/2', { method: 'PATCH', headers: { 'content-type': 'application/json', ...bearer(await testToken(t.db)) }, body: JSON.stringify({ lon: center.lon + 0.004 }) });
+      expect(res.status).toBe(200);
+      change = await arrived;
+      for (let i = 0; i < 200; i++) {
+        // (A statement of the extended protocol may show as its transaction's BEGIN here.)
+        const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (rows[0].n >= 2) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    } finally {
+      await admin.query('ROLLBACK');
+      await admin.end();
+    }
+    // Not app.idle(): it reloads the graph of a new data version, and that reload's own write-back would hide a failed one.
+    const households = `/tiles/households/14/${Math.floor(lonToTileX(center.lon, 14))}/${Math.floor(latToTileY(center.lat, 14))}.mvt?v=${change!.version}`;
+    const final = async (app: App) => {
+      for (let i = 0; i < 200; i++) {
+        if ((await app.http.request(households)).headers.get('cache-control') === 'public, max-age=31536000, immutable') return true;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return false;
+    };
+    expect([await final(a), await final(b)]).toEqual([true, true]);
+    await Promise.all([a.idle(), b.idle()]);
+  });
+
   it('an import by another process reloads both instances', async () => {
     const both = Promise.all([nextChange(a, (c) => c.type === 'replaced'), nextChange(b, (c) => c.type === 'replaced')]);
     const { version } = await writeBundle(t.db, smallCityBundle(8));

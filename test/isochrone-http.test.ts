@@ -14,6 +14,7 @@ import { buildEdgeIndex } from '../server/routing/graph/edge-index.ts';
 import { MAX_ORIGINS } from '../server/routing/isochrone/isochrone-routes.ts';
 import { openTestDatabase, type TestDatabase } from './backends.ts';
 import { syntheticCity } from './synthetic-city.ts';
+import { bearer, testToken } from './auth-fixture.ts';
 import { checkIsochrone, PolygonIndex, reachableLines, sampleLines, searchTree } from './isochrone-properties.ts';
 
 describe('isochrone API', () => {
@@ -115,6 +116,35 @@ describe('isochrone API', () => {
       const samples = sampleLines(reachableLines(graph, own, 600), 5);
       for (let i = 0; i < samples.length; i += 2) expect(ten.contains(samples[i]!, samples[i + 1]!)).toBe(true);
     }
+  });
+
+  it('tags GET answers with the data version and the query: 304 until the data changes, never a search for it', async () => {
+    const url = `/api/isochrone?lon=${mid[0]}&lat=${mid[1]}&minutes=5,10`;
+    const first = await app.http.request(url);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]{22}"$/);
+    expect(first.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+    const again = await app.http.request(url, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe('');
+    // Another query is another answer.
+    expect((await app.http.request(`${url}&speed_kmh=5`, { headers: { 'if-none-match': etag } })).status).toBe(200);
+    // A center added near the point changes what the contours reach: a new tag, and the old one gets the new answer.
+    const token = await testToken(test.db);
+    const added = await app.http.request('/api/centers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(token) },
+      body: JSON.stringify({ name: 'Isochrone tag probe', kind: 'neighborhood', lon: mid[0], lat: mid[1] }),
+    });
+    expect(added.status).toBe(201);
+    await app.idle();
+    const after = await app.http.request(url, { headers: { 'if-none-match': etag } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    const centers = (await after.json()).features.map((f: any) => f.properties.centers);
+    const before = (await first.json()).features.map((f: any) => f.properties.centers);
+    expect(centers.map((n: number, i: number) => n - before[i])).toEqual([1, 1]);
   });
 
   it('answers bad GET input with a 4xx naming the parameter', async () => {

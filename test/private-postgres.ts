@@ -7,6 +7,8 @@
  * server as postgres) and the PostgreSQL 15 binaries with PostGIS; without
  * them `describeWithPrivatePostgres` skips with the reason, and with CI set
  * it fails instead, so a CI machine cannot pass by skipping.
+ * `startStreamingReplica` makes a hot standby of such a cluster with
+ * pg_basebackup, as operators do (the scale-out test's read replica).
  */
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -72,7 +74,7 @@ export function describeWithPrivatePostgres(name: string, body: () => void): voi
 }
 
 /** A loopback port nobody listens on now. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -98,16 +100,114 @@ export interface PrivatePostgres {
   dispose(): Promise<void>;
 }
 
+/** Runs a PostgreSQL tool as the postgres user. */
+const asPostgres = (tool: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', path.join(BIN_DIR, tool), ...args], { timeout: 60_000 });
+
+/** A temporary folder owned by the postgres user, for a cluster's data, socket and log. */
+function clusterFolder(prefix: string): string {
+  const user = postgresUser()!;
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  chownSync(dir, user.uid, user.gid);
+  return dir;
+}
+
 /** initdb and start a private cluster; throws with pg_ctl's log when it does not start. */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const user = postgresUser()!;
-  const dir = mkdtempSync(path.join(tmpdir(), 'lc-faults-pg-'));
-  chownSync(dir, user.uid, user.gid);
+  const dir = clusterFolder('lc-faults-pg-');
+  const data = path.join(dir, 'data');
+  const control = await clusterControl(dir, await freePort());
+  try {
+    await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--locale=C.UTF-8']);
+    await control.start();
+  } catch (error) {
+    await control.dispose();
+    throw error;
+  }
+  return control;
+}
+
+/** Why a streaming replica cannot be made here (beyond privatePostgresUnavailable), or undefined. */
+export function streamingReplicaUnavailable(): string | undefined {
+  return privatePostgresUnavailable() ?? (existsSync(path.join(BIN_DIR, 'pg_basebackup')) ? undefined : `no pg_basebackup in ${BIN_DIR} (apt-get install postgresql-15)`);
+}
+
+/** A private cluster that is a streaming standby of another. */
+export interface StreamingReplica extends PrivatePostgres {
+  /** pg_wal_replay_pause(): the standby keeps receiving WAL but applies none of it; resolves once paused. */
+  pauseReplay(): Promise<void>;
+  /** pg_wal_replay_resume(). */
+  resumeReplay(): Promise<void>;
+  /** Resolves once the standby has replayed everything the primary has written so far. */
+  caughtUp(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * A hot standby of `primary`, made as operators make one: pg_basebackup
+ * with -R (standby.signal and primary_conninfo) and WAL streamed during the
+ * copy, then started on a port of its own. Resolves once it accepts
+ * read-only connections.
+ */
+export async function startStreamingReplica(primary: PrivatePostgres): Promise<StreamingReplica> {
+  const dir = clusterFolder('lc-replica-pg-');
+  const data = path.join(dir, 'data');
+  const control = await clusterControl(dir, await freePort(), ['-c hot_standby=on', '-c hot_standby_feedback=on']);
+  try {
+    await asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
+    await control.start();
+  } catch (error) {
+    await control.dispose();
+    throw error;
+  }
+  const onReplica = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const client = new pg.Client({ connectionString: control.url('postgres') });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const [standby] = await onReplica<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+  if (!standby?.standby) throw new Error('the pg_basebackup copy did not start as a standby');
+  return {
+    ...control,
+    async pauseReplay() {
+      await onReplica('SELECT pg_wal_replay_pause()');
+      for (let i = 0; i < 200; i++) {
+        const [row] = await onReplica<{ state: string }>('SELECT pg_get_wal_replay_pause_state() AS state');
+        if (row?.state === 'paused') return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error('replay did not pause within 5 s');
+    },
+    async resumeReplay() {
+      await onReplica('SELECT pg_wal_replay_resume()');
+    },
+    async caughtUp(timeoutMs = 15_000) {
+      const admin = new pg.Client({ connectionString: primary.url('postgres') });
+      await admin.connect();
+      let target: string;
+      try {
+        target = (await admin.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn')).rows[0]!.lsn;
+      } finally {
+        await admin.end();
+      }
+      const end = performance.now() + timeoutMs;
+      while (performance.now() < end) {
+        const [row] = await onReplica<{ behind: boolean }>('SELECT pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn()) > 0 AS behind', [target]);
+        if (row && !row.behind) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`the standby did not replay up to ${target} within ${timeoutMs} ms`);
+    },
+  };
+}
+
+/** Start, stop and the rest for a cluster whose data folder is `<dir>/data`. */
+async function clusterControl(dir: string, port: number, extraSettings: string[] = []): Promise<PrivatePostgres> {
   const data = path.join(dir, 'data');
   const log = path.join(dir, 'server.log');
-  const port = await freePort();
-  const asPostgres = (tool: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', path.join(BIN_DIR, tool), ...args], { timeout: 60_000 });
-  const options = [`-p ${port}`, `-k ${dir}`, ...SERVER_SETTINGS].join(' ');
+  const options = [`-p ${port}`, `-k ${dir}`, ...SERVER_SETTINGS, ...extraSettings].join(' ');
   let up = false;
 
   const start = async () => {
@@ -128,13 +228,6 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     rmSync(dir, { recursive: true, force: true });
   };
 
-  try {
-    await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--locale=C.UTF-8']);
-    await start();
-  } catch (error) {
-    await dispose();
-    throw error;
-  }
   const url = (name: string) => `postgres://postgres@127.0.0.1:${port}/${name}`;
   return {
     port,

@@ -9,6 +9,8 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeBundle } from '../data-pipeline/write-bundle.ts';
 import { createApp } from '../server/app.ts';
+import { createDataChanges } from '../server/events/data-changes.ts';
+import { bearer } from './auth-fixture.ts';
 import { silentLogger } from '../server/logger.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
@@ -22,10 +24,13 @@ describeBackends('tile HTTP', (kind) => {
   let app: Awaited<ReturnType<typeof tileTestApp>>;
   const get = (path: string, headers: Record<string, string> = {}) => app.http.request(path, { headers });
 
+  /** The version whose coverage the test says is written (households and grids tiles are final only there). */
+  let coverageAt: string | undefined;
+
   beforeAll(async () => {
     t = await openTestDatabase(kind);
     await writeBundle(t.db, smallCityBundle());
-    app = await tileTestApp(t.db);
+    app = await tileTestApp(t.db, { versionWaitMs: 400, coverageWritten: () => coverageAt });
   });
   afterAll(async () => {
     app?.service.close();
@@ -49,7 +54,7 @@ describeBackends('tile HTTP', (kind) => {
     expect(res.status).toBe(200);
     const tj = await res.json();
     expect(tj.tilejson).toBe('3.0.0');
-    expect(tj.tiles).toEqual(['https://tiles.example.org/tiles/grids,centers/{z}/{x}/{y}.mvt']);
+    expect(tj.tiles).toEqual([`https://tiles.example.org/tiles/grids,centers/{z}/{x}/{y}.mvt?v=${app.service.version()}`]);
     expect(tj.minzoom).toBe(8);
     expect(tj.maxzoom).toBe(16);
     expect(tj.bounds[0]).toBeLessThan(LON);
@@ -174,6 +179,66 @@ describeBackends('tile HTTP', (kind) => {
     expect(body.error.message).toContain('z must be a whole number from 0 to 16');
   });
 
+  it('names the data version in TileJSON: tiles there are final (immutable), elsewhere revalidated, and a change gives new URLs', async () => {
+    const IMMUTABLE = 'public, max-age=31536000, immutable';
+    const REVALIDATE = 'public, max-age=0, must-revalidate';
+    const tileUrl = async (layers: string, z = 14) => {
+      const [template] = (await (await get(`/tiles/${layers}.json`)).json()).tiles as string[];
+      return new URL(template!.replace('{z}/{x}/{y}', tileOf(z))).pathname + new URL(template!.replace('{z}/{x}/{y}', tileOf(z))).search;
+    };
+    const centersAt = async (path: string) => {
+      const res = await get(path);
+      const names = res.status === 200 ? decodeTile(new Uint8Array(await res.arrayBuffer())).centers?.features.map((f) => f.properties.name) : [];
+      return { cacheControl: res.headers.get('cache-control'), names: names ?? [] };
+    };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${app.token}` };
+    const made = await app.http.request('/api/centers', { method: 'POST', headers, body: JSON.stringify({ name: 'Versioned probe', kind: 'neighborhood', lon: LON + 0.001, lat: LAT + 0.001 }) });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: number };
+    const v1 = app.service.version();
+    expect(v1).toMatch(/^\d+-[0-9a-f]{8}$/);
+    const at1 = await tileUrl('centers');
+    expect(at1).toBe(`/tiles/centers/${tileOf(14)}.mvt?v=${v1}`);
+    expect(await centersAt(at1)).toEqual({ cacheControl: IMMUTABLE, names: expect.arrayContaining(['Versioned probe']) });
+    // The plain URL, a client's own cache-buster and an unknown version are revalidated.
+    for (const path of [`/tiles/centers/${tileOf(14)}.mvt`, `/tiles/centers/${tileOf(14)}.mvt?v=1767000000000`, `/tiles/centers/${tileOf(14)}.mvt?v=0-00000000`]) {
+      expect((await centersAt(path)).cacheControl, path).toBe(REVALIDATE);
+    }
+    // Households change with the coverage write-back: final only once that version's coverage is written.
+    const households = await tileUrl('households');
+    expect((await get(households)).headers.get('cache-control')).toBe(REVALIDATE);
+    coverageAt = v1;
+    expect((await get(households)).headers.get('cache-control')).toBe(IMMUTABLE);
+
+    // A change: new URLs; the old one gets the new tile, revalidated.
+    const renamed = await app.http.request(`/api/centers/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ name: 'Versioned probe, renamed' }) });
+    expect(renamed.status).toBe(200);
+    const v2 = app.service.version();
+    expect(v2).not.toBe(v1);
+    const at2 = await tileUrl('centers');
+    expect(at2).toBe(`/tiles/centers/${tileOf(14)}.mvt?v=${v2}`);
+    expect(await centersAt(at1)).toEqual({ cacheControl: REVALIDATE, names: expect.arrayContaining(['Versioned probe, renamed']) });
+    expect(await centersAt(at2)).toEqual({ cacheControl: IMMUTABLE, names: expect.arrayContaining(['Versioned probe, renamed']) });
+    expect((await get(households)).headers.get('cache-control')).toBe(REVALIDATE);
+
+    // A version announced elsewhere first: the request waits until this instance applies it, then it is final.
+    const revision = Number(v2.split('-')[0]);
+    const v3 = `${revision + 1}-0123abcd`;
+    const started = performance.now();
+    const pending = centersAt(`/tiles/centers/${tileOf(14)}.mvt?v=${v3}`);
+    setTimeout(() => void app.changes.publish({ type: 'features', version: v3, layers: ['centers'], boxes: [[LON, LAT, LON, LAT]] }), 100);
+    expect((await pending).cacheControl).toBe(IMMUTABLE);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    // One that never comes is waited for at most versionWaitMs, and revalidated.
+    const far = performance.now();
+    expect((await centersAt(`/tiles/centers/${tileOf(14)}.mvt?v=${revision + 50}-0123abcd`)).cacheControl).toBe(REVALIDATE);
+    expect(performance.now() - far).toBeGreaterThanOrEqual(390);
+    // An older version announced late does not move the version back.
+    await app.changes.publish({ type: 'features', version: v1, layers: ['households'], boxes: [[LON, LAT, LON, LAT]] });
+    expect(app.service.version()).toBe(v3);
+    await app.http.request(`/api/centers/${id}`, { method: 'DELETE', headers });
+  });
+
   it('caches tiles and shares one load among concurrent requests', async () => {
     const path = `/tiles/admin,grids,centers,streets,water/${tileOf(13)}.mvt`;
     const before = app.service.stats();
@@ -185,6 +250,37 @@ describeBackends('tile HTTP', (kind) => {
     expect(after.coalesced - before.coalesced).toBe(11);
     await get(path);
     expect(app.service.stats().hits - after.hits).toBe(1);
+  });
+
+  it("holds the app's reads from its own write's commit to the publish, so none gets the tile the write replaced", async () => {
+    const changes = createDataChanges();
+    const tile = `/tiles/centers/${tileOf(14)}.mvt`;
+    let read: Promise<Response> | undefined;
+    let publishedAt = 0;
+    // First listener, so it runs before the tile cache drops anything: a read sent now would find the old tile.
+    changes.subscribe(async (change) => {
+      if (change.type !== 'features' || !change.layers.includes('centers') || read) return;
+      read = Promise.resolve(whole.http.request(tile));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      publishedAt = performance.now();
+    });
+    const whole = await createApp({ db: t.db, logger: silentLogger, dataDir: undefined, changes });
+    try {
+      await whole.idle();
+      expect((await whole.http.request(tile)).status).toBe(200);
+      const headers = { 'content-type': 'application/json', ...bearer(app.token) };
+      const made = await whole.http.request('/api/centers', { method: 'POST', headers, body: JSON.stringify({ name: 'Held read probe', kind: 'governance', lon: LON + 0.0005, lat: LAT }) });
+      expect(made.status).toBe(201);
+      const answer = await read!;
+      const answeredAt = performance.now();
+      expect(answeredAt).toBeGreaterThanOrEqual(publishedAt);
+      const names = decodeTile(new Uint8Array(await answer.arrayBuffer())).centers!.features.map((f) => f.properties.name);
+      expect(names).toContain('Held read probe');
+      await whole.http.request(`/api/centers/${((await made.json()) as { id: number }).id}`, { method: 'DELETE', headers });
+      await whole.idle();
+    } finally {
+      await whole.close();
+    }
   });
 
   it('is mounted by createApp', async () => {

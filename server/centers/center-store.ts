@@ -108,17 +108,24 @@ export function createCenterStore(db: Database, changes: DataChanges, origin: st
    * to other processes, then tells this process's listeners where it happened.
    */
   async function change<T>(fn: (tx: Queryable) => Promise<{ result: T; boxes: BBox[] } | undefined>): Promise<{ result: T; version: string } | undefined> {
-    const done = await db.transaction(async (tx) => {
-      const outcome = await fn(tx);
-      if (!outcome) return undefined;
-      const version = await bumpDataVersion(tx);
-      const change: DataChange = { type: 'features', version, layers: [CENTERS_LAYER], boxes: outcome.boxes };
-      await announceChange(tx, origin, change);
-      return { result: outcome.result, change };
-    });
-    if (!done) return undefined;
-    await changes.publish(done.change);
-    return { result: done.result, version: done.change.version };
+    let release: (() => void) | undefined;
+    try {
+      const done = await db.transaction(async (tx) => {
+        const outcome = await fn(tx);
+        if (!outcome) return undefined;
+        const version = await bumpDataVersion(tx);
+        const change: DataChange = { type: 'features', version, layers: [CENTERS_LAYER], boxes: outcome.boxes };
+        await announceChange(tx, origin, change);
+        // From the commit to the publish, this process's reads wait (data-changes.ts hold).
+        release = changes.hold();
+        return { result: outcome.result, change };
+      });
+      if (!done) return undefined;
+      await changes.publish(done.change);
+      return { result: done.result, version: done.change.version };
+    } finally {
+      release?.();
+    }
   }
 
   async function insert(tx: Queryable, center: NewCenter): Promise<Center> {

@@ -64,12 +64,21 @@ export interface CoverageService {
   idle(): Promise<void>;
   /** Reloads the centers and recomputes (what a `centers` change does). */
   recompute(): Promise<LiveCoverage | undefined>;
+  /**
+   * The data version whose coverage the tables hold: written back (or found
+   * unchanged) and its change published. Tiles of households and grids at
+   * this version are final; undefined until the first write-back.
+   */
+  writtenVersion(): string | undefined;
   health(): Record<string, unknown>;
   close(): Promise<void>;
 }
 
 export interface CoverageServiceOptions {
+  /** Where the write-back goes (the primary). */
   db: Database;
+  /** Where households and centers are read (a read replica's reader); `db` when absent. */
+  readDb?: Database;
   logger: Logger;
   routing: RoutingService;
   changes?: DataChanges;
@@ -118,14 +127,20 @@ function countOffNetwork(model: AccessModel): number {
   return n;
 }
 
+/** SQLSTATEs of a write-back that collided with another instance's (serialization failure, deadlock): tried again. */
+const CONFLICTS = new Set(['40001', '40P01']);
+const WRITE_ATTEMPTS = 4;
+
 export function createCoverageService(options: CoverageServiceOptions): CoverageService {
   const { db, logger, routing, changes } = options;
+  const readDb = options.readDb ?? db;
   const writeBack = options.writeBack ?? true;
   let state: LiveCoverage | undefined;
   /** What the tables hold (the write-back's memory), loaded with the households. */
   let stored: StoredCoverage | undefined;
   let lastError: string | undefined;
   let closed = false;
+  let written: string | undefined;
   let queue: Promise<LiveCoverage | undefined> = Promise.resolve(undefined);
   let writes: Promise<void> = Promise.resolve();
 
@@ -142,7 +157,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
     let householdsVersion = previous?.version;
     if (!previous || previous.loaded !== loaded) {
       let t = performance.now();
-      const loadedData = await loadCoverageData(db);
+      const loadedData = await loadCoverageData(readDb);
       data = loadedData.data;
       stored = loadedData.stored;
       householdsVersion = data.version;
@@ -152,7 +167,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       timings.snapHouseholdsMs = performance.now() - t;
     }
     const t = performance.now();
-    const { version, centers } = await loadCentersAt(db);
+    const { version, centers } = await loadCentersAt(readDb);
     // A center edit bumps the data version without touching households: when
     // the version now is the one that edit announced, the households are
     // still current at it. Otherwise the model keeps the households' version,
@@ -176,6 +191,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
     });
     // Write-back runs behind the answer: readers need the memory state, not the tables.
+    if (!writeBack) written = model.version;
     if (writeBack) {
       const computed = state;
       writes = writes.then(() => writeBackAndPublish(computed)).catch((error: Error) => {
@@ -190,13 +206,27 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
     if (state !== computed || !stored) return;
     const t = performance.now();
     const { model } = computed;
-    const result = await writeCoverage(db, stored, { version: model.version, data: model.data, centers: model.centers, coverage: computed.all });
+    const input = { version: model.version, data: model.data, centers: model.centers, coverage: computed.all };
+    let result: WriteBackResult;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        result = await writeCoverage(db, stored, input);
+        break;
+      } catch (error) {
+        // Another instance wrote the same rows at the same moment (both compute every change): once it
+        // has committed this one goes through, and its own memory and writtenVersion() follow.
+        if (!CONFLICTS.has((error as { code?: string }).code ?? '') || attempt >= WRITE_ATTEMPTS || state !== computed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
     computed.lastWrite = result;
     computed.timings.writeMs = performance.now() - t;
     logger.info('coverage written back', { households: result.householdsChanged, grids: result.gridsChanged, ms: Math.round(computed.timings.writeMs), written: result.written });
     if (result.boxes.length > 0 && changes) {
       await changes.publish({ type: 'features', version: model.version, layers: ['households', 'grids'], boxes: result.boxes });
     }
+    // Only after the publish: the tile caches have dropped what the write changed.
+    if (result.written) written = model.version;
   }
 
   function enqueue(reason: 'graph' | 'centers', centersVersion?: string): Promise<LiveCoverage | undefined> {
@@ -227,6 +257,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       return current;
     },
     recompute: () => enqueue('centers'),
+    writtenVersion: () => written,
     async idle() {
       await queue.catch(() => undefined);
       await writes;

@@ -22,6 +22,8 @@ export interface PgDatabaseOptions {
   statementTimeoutMs: number;
   /** Milliseconds to wait for a connection (a new one, or a free one of a full pool) before failing; 0 waits forever. */
   connectTimeoutMs: number;
+  /** Fail the open when the server does not answer (default true); a read replica may come later. */
+  checkOnOpen?: boolean;
 }
 
 // int8 (bigint) and numeric come back as strings by default; our ids and
@@ -153,7 +155,7 @@ export async function openPgDatabase(options: PgDatabaseOptions): Promise<Databa
   // must not crash the process; the pool has already dropped it, and the next
   // query opens a new one.
   pool.on('error', () => {});
-  await pool.query('SELECT 1');
+  if (options.checkOnOpen !== false) await pool.query('SELECT 1');
   return {
     ...wrap(pool),
     kind: 'postgis',

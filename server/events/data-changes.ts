@@ -16,10 +16,22 @@ export interface DataChanges {
   subscribe(listener: DataChangeListener): () => void;
   /** Tells every listener, in subscription order, and waits for them. */
   publish(change: DataChange): Promise<void>;
+  /**
+   * Marks a change of this process about to commit; call the returned
+   * function after its publish (or its failure). Meanwhile `settled()`
+   * waits: the change is visible to other instances from its commit (their
+   * LISTEN), and a client that heard of it from one of them must not get
+   * what it replaced from this one, which has not published it yet.
+   */
+  hold(): () => void;
+  /** undefined when no change is between its commit and its publish; else resolves when none is. */
+  settled(): Promise<void> | undefined;
 }
 
 export function createDataChanges(): DataChanges {
   const listeners = new Set<DataChangeListener>();
+  let held = 0;
+  let quiet: { promise: Promise<void>; resolve(): void } | undefined;
   return {
     subscribe(listener) {
       listeners.add(listener);
@@ -27,6 +39,26 @@ export function createDataChanges(): DataChanges {
     },
     async publish(change) {
       for (const listener of [...listeners]) await listener(change);
+    },
+    hold() {
+      held++;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        if (--held > 0 || !quiet) return;
+        quiet.resolve();
+        quiet = undefined;
+      };
+    },
+    settled() {
+      if (held === 0) return undefined;
+      if (!quiet) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        quiet = { promise, resolve };
+      }
+      return quiet.promise;
     },
   };
 }

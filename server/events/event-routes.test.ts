@@ -97,6 +97,8 @@ describe('GET /api/events', () => {
         };
       },
       publish: changes.publish,
+      hold: changes.hold,
+      settled: changes.settled,
     };
     const events = eventRoutes(t.db, counting, 50);
     const res = await events.routes.request('/api/events');

@@ -1,7 +1,7 @@
 /**
  * GET /health: liveness and readiness in one answer: the database (backend,
  * reachable), the data version and row counts, and whatever other parts
- * (graph, coverage, tiles) register a check. 503 when the database does not
+ * (graph, coverage, tiles, read replicas) register a check. 503 when the database does not
  * answer, so a load balancer takes the instance out.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
@@ -40,6 +40,31 @@ function readiness(description: string, facts: z.ZodRawShape) {
 }
 const optionalCount = count.optional();
 
+const lsn = z.string().nullable().openapi({ description: 'A WAL position as PostgreSQL prints it (e.g. `0/3000148`).' });
+/** db/read-replicas.ts ReplicaHealth. */
+const Replicas = z
+  .strictObject({
+    max_lag_ms: count.openapi({ description: 'REPLICA_MAX_LAG_MS: how long a read waits after a change for a replica to replay it before it reads from the primary.' }),
+    fence_lsn: lsn.openapi({ description: "The newest change this instance knows of, as the primary's WAL position when it learned of it; null when unknown (reads go to the primary)." }),
+    primary_lsn: lsn.openapi({ description: "The primary's WAL end now; null when it does not answer." }),
+    reads: z
+      .strictObject({ replica: count, primary: count, waited: count, fell_back: count })
+      .openapi({ description: 'Reads (statements and transactions) so far: on a replica, on the primary, those that waited for a replica, and those that went to the primary because none had caught up in time.' }),
+    servers: z.array(
+      z.strictObject({
+        name: z.string().openapi({ description: 'host:port/database.' }),
+        ok: z.boolean(),
+        error: z.string().nullable(),
+        replay_lsn: lsn.openapi({ description: 'How far it has replayed; null for a server that is not a standby (counted as current).' }),
+        lag_bytes: count.nullable().openapi({ description: "WAL on the primary it has not replayed yet: the replica lag in bytes; null when either does not answer." }),
+        paused: z.boolean().openapi({ description: 'Replay is paused (pg_wal_replay_pause()).' }),
+        caught_up: z.boolean().openapi({ description: 'It has replayed every change this instance knows of: reads may go to it.' }),
+        behind_ms: count.openapi({ description: 'How long it has been behind that, ms (0 when caught up): the replica lag in time as reads see it.' }),
+      }),
+    ),
+  })
+  .openapi('ReplicaHealth', { description: 'With DATABASE_READ_URL: the read replicas, their lag, and where reads went.' });
+
 const Health = z
   .strictObject({
     status: z.literal('ok'),
@@ -65,6 +90,7 @@ const Health = z
     tiles: z
       .strictObject({ source: z.enum(['postgis', 'embedded']), cache: z.strictObject(CACHE_COUNTS) })
       .openapi({ description: 'Where tiles come from (`postgis`: the ST_AsMVT functions on the server; `embedded`: encoded here from PGlite rows) and the tile cache.' }),
+    replicas: Replicas.optional(),
   })
   .openapi('Health', { description: 'Ready: the database answers; `graph` and `coverage` say whether routing and coverage are ready yet; `tiles` counts the tile cache.' });
 
@@ -86,7 +112,7 @@ export function healthRoutes(db: Database, checks: Record<string, HealthCheck> =
       tags: ['health'],
       summary: 'Liveness and readiness',
       description:
-        'The database (backend, reachable), the data version and row counts, and the readiness of the walk graph and coverage. 503 when the database does not answer, so a load balancer takes the instance out.',
+        'The database (backend, reachable), the data version and row counts, the readiness of the walk graph and coverage, and with read replicas (DATABASE_READ_URL) their lag and where reads went. 503 when the database does not answer, so a load balancer takes the instance out.',
       responses: {
         200: { description: 'The database answers.', content: json(Health) },
         503: { description: 'The database does not answer.', content: json(HealthUnavailable) },

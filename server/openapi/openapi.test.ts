@@ -299,6 +299,7 @@ describe('OpenAPI document', () => {
     it('/api/isochrone, GET and POST', async () => {
       const get = await call('GET', `/api/isochrone?lon=${lon}&lat=${lat}&minutes=5,10`);
       expect(get.status).toBe(200);
+      expect((await call('GET', `/api/isochrone?lon=${lon}&lat=${lat}&minutes=5,10`, { headers: { 'if-none-match': get.headers.get('etag')! } })).status).toBe(304);
       expect(get.body.features.map((f: any) => f.properties.minutes)).toEqual([10, 5]);
       expect((await call('GET', `/api/isochrone?lon=${lon}&lat=${lat}&minutes=0`)).code).toBe('bad_request');
       expect((await call('GET', '/api/isochrone?lon=0&lat=0')).code).toBe('outside_data_bounds');

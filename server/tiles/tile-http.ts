@@ -3,10 +3,13 @@
  * negotiation (br or gzip by Accept-Encoding, identity otherwise), strong
  * ETags from the tile's content hash (one per encoding, as RFC 9110 wants for
  * different representations), 304 on If-None-Match, 204 for an empty tile,
- * and a Cache-Control that shared caches (CDNs) may store and revalidate.
+ * and a Cache-Control that shared caches may trust: revalidate every time at
+ * a plain URL, keep for good at a versioned one whose version is final
+ * (docs/scale-out.md says why not a short lifetime).
  */
 import type { Context } from 'hono';
 import type { CachedTile, TileEncoding } from './tile-cache.ts';
+import { ifNoneMatchHas } from '../http/conditional.ts';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 
@@ -51,14 +54,7 @@ export function tileEtag(hash: string, encoding: TileEncoding | null): string {
  * may have stored another representation of the same bytes.
  */
 export function matchesIfNoneMatch(header: string | undefined, hash: string): boolean {
-  if (!header) return false;
-  for (const raw of header.split(',')) {
-    const tag = raw.trim();
-    if (tag === '*') return true;
-    const opaque = tag.replace(/^W\//, '').replace(/^"|"$/g, '');
-    if (opaque === hash || opaque === hash + ETAG_SUFFIX.br || opaque === hash + ETAG_SUFFIX.gzip) return true;
-  }
-  return false;
+  return ifNoneMatchHas(header, [hash, hash + ETAG_SUFFIX.br, hash + ETAG_SUFFIX.gzip]);
 }
 
 /** Cache-Control for tiles: storable by shared caches, revalidated after maxAge seconds (0: every time). */
@@ -66,26 +62,46 @@ export function tileCacheControl(maxAgeSeconds: number): string {
   return maxAgeSeconds > 0 ? `public, max-age=${maxAgeSeconds}` : 'public, max-age=0, must-revalidate';
 }
 
+/**
+ * Cache-Control of a tile at a final data version: its URL names the
+ * version, and a change gives new URLs, so it never goes stale (a year is
+ * RFC 9111's customary "never expires").
+ */
+export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
 export interface TileResponseOptions {
-  maxAgeSeconds: number;
+  /** The Cache-Control header: tileCacheControl(...) or IMMUTABLE_CACHE_CONTROL. */
+  cacheControl: string;
   /** The tile's bytes in an encoding, or null when that encoding does not pay. */
   variant(tile: CachedTile, encoding: TileEncoding): Promise<Uint8Array | null>;
 }
 
-/** The response for a tile: 200 with the negotiated bytes, 204 when empty, 304 when the client has it. */
+/**
+ * CORS of the tile answers (reads from any origin), set with the other
+ * headers: the tile routes' CORS middleware answers only preflights.
+ */
+export const TILE_CORS_HEADERS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag,Content-Encoding' } as const;
+
+/**
+ * The response for a tile: 200 with the negotiated bytes, 204 when empty,
+ * 304 when the client has it. Made as a Response with a plain header record
+ * (not through the context's Headers): on @hono/node-server that goes to
+ * the socket without a Headers object built and read back per tile.
+ */
 export async function tileResponse(c: Context, tile: CachedTile, options: TileResponseOptions): Promise<Response> {
   const wanted = tile.data.byteLength > 0 ? negotiateEncoding(c.req.header('accept-encoding')) : null;
   const compressed = wanted ? await options.variant(tile, wanted) : null;
   const encoding = compressed ? wanted : null;
   const headers: Record<string, string> = {
-    'Cache-Control': tileCacheControl(options.maxAgeSeconds),
+    'Cache-Control': options.cacheControl,
     Vary: 'Accept-Encoding',
     ETag: tileEtag(tile.hash, encoding),
+    ...TILE_CORS_HEADERS,
   };
-  if (matchesIfNoneMatch(c.req.header('if-none-match'), tile.hash)) return c.body(null, 304, headers);
-  if (tile.data.byteLength === 0) return c.body(null, 204, headers);
+  if (matchesIfNoneMatch(c.req.header('if-none-match'), tile.hash)) return new Response(null, { status: 304, headers });
+  if (tile.data.byteLength === 0) return new Response(null, { status: 204, headers });
   headers['Content-Type'] = MVT_CONTENT_TYPE;
   if (encoding) headers['Content-Encoding'] = encoding;
   const body = compressed ?? tile.data;
-  return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+  return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }

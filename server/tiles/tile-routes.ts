@@ -16,7 +16,8 @@ import { defineRoute } from '../http/define-route.ts';
 import { badRequest, cacheControlHeader, errorResponse, etagHeader, ifNoneMatchHeader, internalError, json, notModified } from '../http/responses.ts';
 import { SCENARIO_PARAM, TILE_LAYERS, type TileLayer } from './layers.ts';
 import { layerListParam, tilePathParams, tileRequest } from './tile-request.ts';
-import { matchesIfNoneMatch, MVT_CONTENT_TYPE, tileCacheControl, tileResponse } from './tile-http.ts';
+import { IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, MVT_CONTENT_TYPE, TILE_CORS_HEADERS, tileCacheControl, tileResponse } from './tile-http.ts';
+import { revisionOf } from './tile-versions.ts';
 import type { TileService } from './tile-service.ts';
 import { buildTileJson, catalogEntry } from './tilejson.ts';
 import { publicOrigin } from '../http/public-origin.ts';
@@ -26,7 +27,7 @@ import { catalogSchemas, tileJsonSchema } from './tile-schemas.ts';
 function jsonResponse(c: Context, body: unknown, maxAgeSeconds: number, vary?: string): Response {
   const text = JSON.stringify(body);
   const etag = createHash('sha256').update(text).digest('base64url').slice(0, 22);
-  const headers: Record<string, string> = { 'Cache-Control': tileCacheControl(maxAgeSeconds), ETag: `"${etag}"` };
+  const headers: Record<string, string> = { 'Cache-Control': tileCacheControl(maxAgeSeconds), ETag: `"${etag}"`, ...TILE_CORS_HEADERS };
   if (vary) headers.Vary = vary;
   if (matchesIfNoneMatch(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
   return c.body(text, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
@@ -43,7 +44,9 @@ const CORS_TEXT = 'CORS is open for reads (GET, HEAD, OPTIONS from any origin).'
 
 export function tileRoutes(service: TileService) {
   const app = new OpenAPIHono();
-  app.use('/tiles/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag', 'Content-Encoding'], maxAge: 86_400 }));
+  // Preflights here; the answers carry their CORS headers themselves (TILE_CORS_HEADERS), with no middleware per tile.
+  const preflight = cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag', 'Content-Encoding'], maxAge: 86_400 });
+  app.use('/tiles/*', (c, next) => (c.req.method === 'OPTIONS' ? preflight(c, next) : next()));
   const tags = ['tiles'];
   const { Catalog } = catalogSchemas(service.layers);
   const TileJson = tileJsonSchema(service.layers);
@@ -79,7 +82,10 @@ export function tileRoutes(service: TileService) {
       operationId: 'getTileJson',
       tags,
       summary: 'TileJSON 3.0.0 for one layer or a comma list',
-      description: `Bounds and center come from the stored data; the tile URL names the host the client used. ${CORS_TEXT}`,
+      description:
+        `Bounds and center come from the stored data; the tile URL names the host the client used and, as \`?v=\`, the data version: ` +
+        `tiles at that URL are final (immutable) once the version's coverage is written, and a change gives new URLs, so shared caches keep tiles without ever serving a stale one. ` +
+        `The document itself is revalidated on every use. ${CORS_TEXT}`,
       params: z.object({ layers: layerListParam(service.index) }),
       extraParameters: ifNoneMatchHeader,
       responses: {
@@ -91,7 +97,7 @@ export function tileRoutes(service: TileService) {
     },
     async (c, { params }) => {
       const ids = params.layers.map((l) => l.id).join(',');
-      const tilesUrl = `${publicOrigin(c)}/tiles/${ids}/{z}/{x}/{y}.mvt`;
+      const tilesUrl = `${publicOrigin(c)}/tiles/${ids}/{z}/{x}/{y}.mvt?v=${encodeURIComponent(service.version())}`;
       // The tile URLs name the host the client used: a shared cache must keep one copy per host.
       return jsonResponse(c, buildTileJson({ layers: params.layers, tilesUrl, extent: await service.extent() }), service.maxAgeSeconds, 'Host, X-Forwarded-Host, X-Forwarded-Proto');
     },
@@ -100,7 +106,11 @@ export function tileRoutes(service: TileService) {
   const layerParams = [...new Set(service.layers.flatMap((l) => l.params ?? []))].sort();
   const tileHeaders = {
     ETag: { description: "Strong, from the tile's content, one per encoding (`-gz`, `-br` suffix).", required: true, schema: { type: 'string' as const } },
-    'Cache-Control': cacheControlHeader,
+    'Cache-Control': {
+      description: `\`${IMMUTABLE_CACHE_CONTROL}\` at a final data version (\`v\`), else \`${tileCacheControl(0)}\`: shared caches may store the tile, and revalidate it with the ETag.`,
+      required: true,
+      schema: { type: 'string' as const, examples: [IMMUTABLE_CACHE_CONTROL, tileCacheControl(0)] },
+    },
     Vary: { description: '`Accept-Encoding`.', required: true, schema: { type: 'string' as const } },
   };
   defineRoute(
@@ -123,24 +133,26 @@ export function tileRoutes(service: TileService) {
         `Compressed with br or gzip as Accept-Encoding allows (when it pays). ${CORS_TEXT}` +
         (layerParams.length ? ` Layer query parameters: ${layerParams.join(', ')}.` : ' No layer reads query parameters yet; others are ignored.'),
       params: tilePathParams(service.index),
-      // Only the parameters layers read are documented (and checked in tileRequest); no layer reads one yet.
-      ...(layerParams.length
-        ? {
-            query: z.object(
-              Object.fromEntries(
-                layerParams.map((name) => [
-                  name,
-                  z.string().optional().openapi({
-                    description:
-                      name === SCENARIO_PARAM
-                        ? "A scenario id: the households, grids and centers layers show the scenario (their `change` fields, the scenario's walk times and shares); other layers are unchanged."
-                        : 'Read by the layers that declare it; part of the cache key.',
-                  }),
-                ]),
-              ),
-            ),
-          }
-        : {}),
+      // `v`, and the parameters layers read (checked in tileRequest); others are ignored.
+      query: z.object({
+        v: z.string().optional().openapi({
+          description:
+            "A data version, as TileJSON's tile URLs give it: at the version this instance has applied, once that version's coverage is written (households, grids), " +
+            `the tile is final (\`${IMMUTABLE_CACHE_CONTROL}\`); a newer version than it has applied is waited for (a few seconds at most). ` +
+            'Any other value (an old version, a client\'s cache-buster) gets the current tile, revalidated on every use.',
+        }),
+        ...Object.fromEntries(
+          layerParams.map((name) => [
+            name,
+            z.string().optional().openapi({
+              description:
+                name === SCENARIO_PARAM
+                  ? "A scenario id: the households, grids and centers layers show the scenario (their `change` fields, the scenario's walk times and shares); other layers are unchanged."
+                  : 'Read by the layers that declare it; part of the cache key.',
+            }),
+          ]),
+        ),
+      }),
       extraParameters: ifNoneMatchHeader.extend({
         'Accept-Encoding': z.string().optional().openapi({ description: '`br` or `gzip` (the higher q wins, br on a tie); identity otherwise.' }),
       }),
@@ -159,7 +171,15 @@ export function tileRoutes(service: TileService) {
         500: internalError,
       },
     },
-    async (c, { params }) => tileResponse(c, await service.tile(tileRequest(params, layerParams.length ? c.req.query() : {})), service),
+    async (c, { params }) => {
+      const request = tileRequest(params, layerParams.length ? c.req.query() : {});
+      const version = c.req.query('v');
+      // A version another instance announced first: wait until this one has applied it.
+      if (revisionOf(version) !== undefined) await service.reach(version!);
+      // Decided before the tile is fetched: a load that began before the version's changes were applied is never called final.
+      const final = version !== undefined && service.isFinal(request, version);
+      return tileResponse(c, await service.tile(request), { variant: service.variant, cacheControl: final ? IMMUTABLE_CACHE_CONTROL : tileCacheControl(service.maxAgeSeconds) });
+    },
   );
 
   return app;

@@ -43,10 +43,13 @@ export function tileJsonSchema(layers: readonly TileLayer[]) {
       version: z.string(),
       scheme: z.literal('xyz'),
       tiles: z
-        .array(z.string().regex(/^https?:\/\/[^/]+\/tiles\/[^/]+\/\{z\}\/\{x\}\/\{y\}\.mvt$/))
+        .array(z.string().regex(/^https?:\/\/[^/]+\/tiles\/[^/]+\/\{z\}\/\{x\}\/\{y\}\.mvt\?v=[^&]+$/))
         .min(1)
         .max(1)
-        .openapi({ description: 'Absolute tile URL template on the host (and scheme) the client used, X-Forwarded-Host/-Proto honoured.' }),
+        .openapi({
+          description:
+            'Absolute tile URL template on the host (and scheme) the client used, X-Forwarded-Host/-Proto honoured, naming the data version (`?v=`): tiles there are final, and a change of the data gives new URLs.',
+        }),
       minzoom: zoom,
       maxzoom: zoom,
       bounds: z.array(z.number()).min(4).max(4).openapi({ description: '[west, south, east, north] of the stored data.' }),

@@ -3,6 +3,12 @@
  * the cache subscribed to data changes, compressed variants made once per
  * tile and kept with it, and the data extent for TileJSON kept until the
  * next change. Built once per app in app.ts; no module-level state.
+ *
+ * It also knows when a tile is final for a data version (versioned tile
+ * URLs, tile-versions.ts): the cache has applied that version's changes, the
+ * tile shows no scenario or check of the moment, and, for the layers the
+ * coverage write-back changes (households, grids), that version's coverage
+ * is in the tables.
  */
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
@@ -16,6 +22,8 @@ import type { TileRequest } from './tile-request.ts';
 import { layersAtZoom, type ScenarioTileSource, type StandardTileSource, type TileSource } from './tile-source.ts';
 import { encodeTile } from './embedded/mvt-encoder.ts';
 import { readDataExtent, type DataExtent } from './tilejson.ts';
+import { readDataState } from '../../kernel/db/data-state.ts';
+import { AppliedVersion } from './tile-versions.ts';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -31,6 +39,16 @@ export interface TileServiceOptions {
   scenarios?: ScenarioTileSource;
   /** Households with the tiers they meet, for `standard`; without it that parameter is ignored. */
   standard?: StandardTileSource;
+  /** Where tiles and the extent are read (a read replica's reader); the database given when absent. */
+  readDb?: Database;
+  /**
+   * The data version whose coverage the tables hold (coverage-service.ts):
+   * tiles of layers the write-back changes are final only at it. Absent: no
+   * write-back to wait for.
+   */
+  coverageWritten?: () => string | undefined;
+  /** Longest wait for a data version asked for in a tile URL that this instance has not applied yet (ms). */
+  versionWaitMs: number;
 }
 
 export const defaultTileServiceOptions: TileServiceOptions = {
@@ -38,7 +56,12 @@ export const defaultTileServiceOptions: TileServiceOptions = {
   cacheBytes: 128 * 1024 * 1024,
   // Revalidation with the ETag is a cheap 304 from memory, and never serves a stale tile.
   maxAgeSeconds: 0,
+  // Past the data-version poller's 2 s: a lost notification is caught up by then.
+  versionWaitMs: 3_000,
 };
+
+/** Layers whose stored columns the coverage write-back changes after a center edit. */
+const WRITTEN_BACK = new Set(['households', 'grids']);
 
 /** Compressed output smaller than this fraction of the input is worth sending. */
 const WORTH_COMPRESSING = 0.95;
@@ -56,6 +79,12 @@ export interface TileService {
   variant(tile: CachedTile, encoding: TileEncoding): Promise<Uint8Array | null>;
   /** The data's extent and source for TileJSON, read once per data version. */
   extent(): Promise<DataExtent>;
+  /** The data version whose changes the cache has applied: TileJSON's tile URLs name it. */
+  version(): string;
+  /** Waits (at most versionWaitMs) until the cache has applied `version` when it is newer than version(). */
+  reach(version: string): Promise<void>;
+  /** Whether the tile of `request` at data `version` can never change: a shared cache may keep it for good. */
+  isFinal(request: TileRequest, version: string): boolean;
   stats(): TileCacheStats;
   /** Drops the cached tiles of scenario `id` (after an edit). */
   dropScenario(id: number): void;
@@ -84,15 +113,18 @@ export async function createTileService(
   layers: readonly TileLayer[] = TILE_LAYERS,
 ): Promise<TileService> {
   const settings = { ...defaultTileServiceOptions, ...options };
+  const readDb = settings.readDb ?? db;
   let source = settings.source;
   if (!source) {
     if (db.hasMvt) {
+      // Installed on the primary; the replicas replay it (app.ts raises the read fence after).
       await installTileFunctions(db, layers);
-      source = createSqlTileSource(db);
+      source = createSqlTileSource(readDb);
     } else {
-      source = createEmbeddedTileSource(db, layers);
+      source = createEmbeddedTileSource(readDb, layers);
     }
   }
+  const applied = new AppliedVersion((await readDataState(db)).version);
   const tileSource = source;
   const cache = new TileCache({ maxBytes: settings.cacheBytes });
   const pendingVariants = new WeakMap<CachedTile, Partial<Record<TileEncoding, Promise<Uint8Array | null>>>>();
@@ -103,6 +135,8 @@ export async function createTileService(
     // Scenario and standard tiles are keyed by the data version they were evaluated at: after any change none is current.
     cache.dropWhere((key) => key.includes('#s') || key.includes('#g'));
     extent = undefined;
+    // Last: a tile asked for at this version from now on is made after the drop.
+    applied.apply(change.version);
   });
 
   return {
@@ -160,7 +194,7 @@ export async function createTileService(
     },
     extent() {
       if (!extent) {
-        const reading = readDataExtent(db);
+        const reading = readDataExtent(readDb);
         extent = reading;
         // A failed read is not kept: the next request tries again.
         reading.catch(() => {
@@ -168,6 +202,13 @@ export async function createTileService(
         });
       }
       return extent;
+    },
+    version: () => applied.current,
+    reach: (version) => applied.reach(version, settings.versionWaitMs),
+    isFinal(request, version) {
+      if (version !== applied.current || Object.keys(request.query).length > 0) return false;
+      if (!settings.coverageWritten || !request.layers.some((l) => l.dependsOn.some((d) => WRITTEN_BACK.has(d)))) return true;
+      return settings.coverageWritten() === version;
     },
     stats: () => cache.stats(),
     dropScenario: (id) => void cache.dropWhere((key) => key.includes(scenarioTag(id))),

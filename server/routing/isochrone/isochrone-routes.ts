@@ -13,13 +13,18 @@
  *
  * The handler only searches (routing service) and builds the polygons
  * (build-isochrones); what the polygons guarantee is in docs/architecture.md.
+ * GET answers carry a weak ETag of the data version and the checked query
+ * (the answer is a function of both) and must be revalidated: a client or
+ * shared cache holding the current answer gets a 304 before any search.
  * The schemas below check the input; points off the network or outside the
  * data and areas too large for the buffer come back as domain errors.
  */
+import { createHash } from 'node:crypto';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { ifNoneMatchHas } from '../../http/conditional.ts';
 import { defineRoute } from '../../http/define-route.ts';
 import { LonLat, MultiPolygon, Polygon } from '../../http/geojson-schemas.ts';
-import { badRequest, errorResponse, internalError } from '../../http/responses.ts';
+import { badRequest, errorResponse, etagHeader, ifNoneMatchHeader, internalError } from '../../http/responses.ts';
 import { latParam, lonLatPair, lonParam, minutesBody, minutesQuery, minutesValue, profileParam, speedOf, speedParam } from '../../http/schemas.ts';
 import { WALK_PROFILE_NAMES, type WalkProfileName } from '../../../kernel/walk-speed.ts';
 import { numberParamOr } from '../../http/schema-rules.ts';
@@ -143,6 +148,18 @@ function respond(found: Awaited<ReturnType<IsochroneSearch>>, params: IsochroneP
 }
 
 const geojson = { 'application/geo+json': { schema: IsochroneCollection } };
+
+/** Storable by shared caches, revalidated on every use: a center edit changes what a contour reaches. */
+export const ISOCHRONE_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
+const validatorHeaders = {
+  ETag: { ...etagHeader, description: 'Weak, from the data version and the checked query: the same for every answer to them.' },
+  'Cache-Control': { description: 'Storable by shared caches; revalidate with the ETag every time (a change of the data changes the answer).', required: true, schema: { type: 'string' as const, examples: [ISOCHRONE_CACHE_CONTROL] } },
+};
+
+/** The ETag's opaque part: the data version and the checked parameters. */
+function isochroneTag(version: string, params: unknown): string {
+  return createHash('sha256').update(version).update('\n').update(JSON.stringify(params)).digest('base64url').slice(0, 22);
+}
 const common = {
   422: errorResponse(
     `The point is outside the data's bounds, or too far from any walkable way; or the area is too large for buffer_m (raise it).`,
@@ -155,9 +172,10 @@ const common = {
 /**
  * The isochrone routes on a search (see IsochroneSearch). With `limits`, a
  * POST of many origins counts against its client's rate and runs under the
- * heavy-work cap (server/limits).
+ * heavy-work cap (server/limits). `dataVersion` gives the version the next
+ * search will describe (or a newer one): GET answers are tagged with it.
  */
-export function isochroneRoutes(search: IsochroneSearch, limits?: RequestLimits) {
+export function isochroneRoutes(search: IsochroneSearch, limits?: RequestLimits, dataVersion?: () => Promise<string>) {
   const app = new OpenAPIHono();
   // Scratch buffers reused across requests (builds are synchronous: one at a time).
   const scratch = new IsochroneScratch();
@@ -180,11 +198,23 @@ export function isochroneRoutes(search: IsochroneSearch, limits?: RequestLimits)
         buffer_m: bufferM,
         generalize,
       }),
-      responses: { 200: { description: 'The contours.', content: geojson }, 400: badRequest(), ...common },
+      extraParameters: ifNoneMatchHeader,
+      responses: {
+        200: { description: 'The contours.', headers: validatorHeaders, content: geojson },
+        304: { description: "The client's copy is current (If-None-Match matched): no search is run. No body.", headers: validatorHeaders },
+        400: badRequest(),
+        ...common,
+      },
     },
-    async (_c, { query }) => {
+    async (c, { query }) => {
+      // The version first: the answer below describes it or a newer one, never an older one under this tag.
+      const tag = dataVersion ? isochroneTag(await dataVersion(), query) : undefined;
+      const headers = tag ? { ETag: `W/"${tag}"`, 'Cache-Control': ISOCHRONE_CACHE_CONTROL } : undefined;
+      if (tag && ifNoneMatchHas(c.req.header('if-none-match'), [tag])) return c.body(null, 304, headers);
       const found = await search([[query.lon, query.lat]], { profile: query.profile, speedKmh: speedOf(query.profile, query.speed_kmh), maxSeconds: Math.max(...query.minutes) * 60 });
-      return respond(found, query, scratch);
+      const res = respond(found, query, scratch);
+      for (const [name, value] of Object.entries(headers ?? {})) res.headers.set(name, value);
+      return res;
     },
   );
 
