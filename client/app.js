@@ -111,12 +111,18 @@ function followChanges(state) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let pending;
   let replaced = false;
+  /** @type {string | number} */
+  let latest = Date.now();
   events.addEventListener('change', (/** @type {MessageEvent} */ event) => {
     const change = JSON.parse(event.data);
     replaced ||= change.type === 'replaced';
+    // The change's data version names the new tiles, as TileJSON's URLs do:
+    // a shared cache (docs/scale-out.md) keeps tiles at that URL for good,
+    // where a time-stamp would miss it on every reload.
+    latest = typeof change.version === 'string' && change.version ? change.version : Date.now();
     clearTimeout(pending);
     pending = setTimeout(() => {
-      const version = Date.now();
+      const version = latest;
       if (replaced && state.basemap) {
         const basemap = /** @type {VectorTileSource | undefined} */ (state.map.getSource(SOURCES.basemap));
         basemap?.setTiles(state.basemap.tiles.map((t) => tileUrl(t, location.origin, version)));

@@ -375,10 +375,12 @@ export function mountPlanner(app) {
   // The live data changed (here or elsewhere): the open scenario is evaluated again on it.
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let pending;
-  app.events?.addEventListener('change', () => {
+  app.events?.addEventListener('change', (/** @type {MessageEvent} */ event) => {
+    // The change's data version names the live tiles (as TileJSON does), so shared caches keep them.
+    const version = JSON.parse(event.data)?.version;
     clearTimeout(pending);
     pending = setTimeout(() => {
-      scenarioMap.liveChanged(Date.now());
+      scenarioMap.liveChanged(typeof version === 'string' && version ? version : Date.now());
       if (state.open && state.saving === 0) refreshOpen(state.open.id);
     }, 300);
   });
