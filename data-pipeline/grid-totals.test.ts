@@ -221,7 +221,7 @@ describe('grids with nowhere to put their total', () => {
 
 describe('the inputs from an OSM import', () => {
   it('residential buildings: the estimate’s housing only, levels from building:levels, else height / 3 m', () => {
-    const tags = [
+    const tags: Record<string, string>[] = [
       { building: 'apartments', 'building:levels': '6' },
       { building: 'apartments', height: '30 m' },
       { building: 'house' },
