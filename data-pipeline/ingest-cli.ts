@@ -14,6 +14,7 @@ import { openDatabase } from '../server/db/open-database.ts';
 import type { Database } from '../kernel/db/database.ts';
 import { crsFromFlag, ingest, type IngestOptions, type IngestResult } from './ingest.ts';
 import { createProgress, thousands } from './progress.ts';
+import { gridTotalsSummary } from './grid-totals-import.ts';
 
 const USAGE = `usage: npm run ingest -- --osm <file.osm.pbf|file.osm> [--grids file.geojson]
        [--centers file.geojson|file.csv] [--households file.geojson|file.csv]
@@ -52,6 +53,7 @@ function summary(result: IngestResult, db: Database, options: IngestOptions): st
     `imported ${result.report.source} into ${db.kind} as data version ${result.write.version}`,
     `  walk network   ${thousands(c.networkNodes)} nodes, ${thousands(c.networkEdges)} edges (${c.stepsEdges} steps) from ${thousands(c.walkableWays)} walkable ways`,
     `  households     ${thousands(c.householdsTotal)} households in ${thousands(c.householdUnits)} units`,
+    ...(result.report.gridTotals ? gridTotalsSummary(result.report.gridTotals) : []),
     `  centers        ${c.centers} (${Object.entries(c.centersByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`,
     `  grids          ${c.grids} with ${c.officers} officers; ${c.communities} communities`,
     ...(result.crs === 'wgs84' || sideFiles.length === 0 ? [] : [`  coordinates    ${sideFiles.join(', ')} converted from ${result.crs} to wgs84`]),

@@ -6,17 +6,18 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CRS_NAMES, parseCrs, toWgs84, type Crs, type ToWgs84 } from './inputs/chinese-crs.ts';
+import { CRS_NAMES, parseCrs, toWgs84, type Crs } from './inputs/chinese-crs.ts';
 import type { Database } from '../kernel/db/database.ts';
 import type { HouseholdColumns, ImportBundle, AdminUnit } from '../kernel/import-bundle.ts';
 import type { OsmImportReport } from './osm/assemble-bundle.ts';
-import { createOsmCollector } from './osm/osm-collector.ts';
+import { assemble } from './osm/assemble-bundle.ts';
+import { createOsmCollector, type OsmCollected } from './osm/osm-collector.ts';
 import { cityFromFile } from './osm/osm-to-bundle.ts';
-import type { SkippedEntry } from './osm/skipped-features.ts';
 import { readOsm } from './osm/read-osm.ts';
 import { readCentersFile } from './inputs/centers-file.ts';
 import { readHouseholdsFile } from './inputs/households-file.ts';
-import { readGridsFile } from './inputs/grids-file.ts';
+import { readGridsFile, type GridFileRow } from './inputs/grids-file.ts';
+import { applyGridTotals, hasGridTotals } from './grid-totals-import.ts';
 import { assignToGrids } from './inputs/assign-to-grids.ts';
 import { InputError } from './inputs/input-error.ts';
 import { writeBundle, type WriteResult } from './write-bundle.ts';
@@ -54,9 +55,13 @@ function requireFile(file: string, flag: string): void {
   if (!statSync(file).isFile()) throw new InputError(file, flag, 'is not a file');
 }
 
-/** Replaces the generated grids with the user's and puts every unit into one of them. */
-function applyGridsFile(bundle: ImportBundle, file: string, convert: ToWgs84, skipped: SkippedEntry[]): void {
-  const grids = readGridsFile(file, convert);
+/**
+ * Replaces the generated grids with the user's and puts every unit into one
+ * of them; inside grids that carry a household total, the units are that
+ * total spread over their buildings or streets (grid-totals-import.ts).
+ */
+function applyGridsFile(bundle: ImportBundle, grids: GridFileRow[], file: string, collected: OsmCollected, report: OsmImportReport): void {
+  const skipped = report.skipped;
   const h = bundle.households;
   const index = assignToGrids(grids, h.lon, h.lat);
   let keep = 0;
@@ -82,6 +87,11 @@ function applyGridsFile(bundle: ImportBundle, file: string, convert: ToWgs84, sk
     sourceIds: h.sourceIds.filter((_, i) => index[i]! >= 0),
   };
   bundle.households = kept;
+  if (hasGridTotals(grids)) {
+    const totals = applyGridTotals(kept, grids, { footprints: collected.footprints, network: bundle.network });
+    bundle.households = totals.households;
+    report.gridTotals = totals.report;
+  }
   bundle.grids = grids;
   // The file's chain codes become admin units (named by code) so roll-ups reach them.
   const admin: AdminUnit[] = [];
@@ -115,6 +125,10 @@ export async function ingest(db: Database | Promise<Database>, options: IngestOp
   // Small side files first: a typo there should fail before a long OSM read.
   const centers = options.centers ? readCentersFile(options.centers, convert) : undefined;
   const householdPoints = options.households ? readHouseholdsFile(options.households, convert) : undefined;
+  const gridRows = options.grids ? readGridsFile(options.grids, convert) : undefined;
+  if (gridRows && householdPoints && hasGridTotals(gridRows)) {
+    throw new InputError(options.grids!, 'households', 'the grids carry household totals (households / 户数) and --households gives household units too: give the households one way, not both');
+  }
   const households: HouseholdColumns | undefined = householdPoints && {
     ...householdPoints,
     gridIndex: new Int32Array(householdPoints.count),
@@ -144,18 +158,24 @@ export async function ingest(db: Database | Promise<Database>, options: IngestOp
   let report: OsmImportReport | undefined;
   const build = (): ImportBundle => {
     progress?.stage('building the walk network, households, centers and grids');
-    const built = collector.finish({
+    const collected = collector.collect();
+    const built = assemble(collected, {
       city: options.city ?? cityFromFile(options.osm),
       source: `osm:${basename(options.osm)}`,
       households,
       centers,
     });
     report = built.report;
-    if (options.grids) {
-      applyGridsFile(built.bundle, options.grids, convert, built.report.skipped);
-      built.report.counts.grids = built.bundle.grids.length;
-      built.report.counts.householdUnits = built.bundle.households.count;
-      built.report.counts.officers = built.bundle.grids.reduce((a, g) => a + g.officers, 0);
+    if (gridRows) {
+      applyGridsFile(built.bundle, gridRows, options.grids!, collected, built.report);
+      const c = built.report.counts;
+      const h = built.bundle.households;
+      c.grids = built.bundle.grids.length;
+      c.householdUnits = h.count;
+      c.officers = built.bundle.grids.reduce((a, g) => a + g.officers, 0);
+      // Units outside every grid were dropped and grid totals replaced some: count again.
+      c.householdsTotal = h.households.reduce((a, n) => a + n, 0);
+      c.personsTotal = h.persons.reduce((a, n) => a + Math.max(0, n), 0);
     }
     t2 = performance.now();
     options.signal?.throwIfAborted();

@@ -7,7 +7,7 @@
  * reports them.
  */
 import { buildGridIndex, columnOf, gridSize, rowOf } from '../../kernel/grid-index.ts';
-import type { GridRow, MultiPolygonCoords } from '../../kernel/import-bundle.ts';
+import type { MultiPolygonCoords } from '../../kernel/import-bundle.ts';
 
 function ringContains(ring: [number, number][], x: number, y: number): boolean {
   let inside = false;
@@ -38,13 +38,15 @@ function extendBox(boxes: Float64Array, at: number, x: number, y: number): void 
 }
 
 /** gridIndex per unit (-1 when outside every grid). */
-export function assignToGrids(grids: GridRow[], lon: Float64Array, lat: Float64Array): Int32Array {
+export function assignToGrids(grids: readonly { geom: MultiPolygonCoords }[], lon: Float64Array, lat: Float64Array): Int32Array {
   const out = new Int32Array(lon.length).fill(-1);
   // Each grid's box (its outer rings bound the holes too), and the extent of them all.
   const boxes = new Float64Array(4 * grids.length);
-  const extent = Float64Array.of(Infinity, Infinity, -Infinity, -Infinity);
+  const empty = Float64Array.of(Infinity, Infinity, -Infinity, -Infinity);
+  const extent = empty.slice();
   grids.forEach((g, gi) => {
-    boxes.set(extent, 4 * gi);
+    // Each box starts empty (starting it at the extent so far made every box hold all earlier grids: right answers, quadratic time).
+    boxes.set(empty, 4 * gi);
     for (const poly of g.geom) {
       for (const [x, y] of poly[0]!) {
         extendBox(boxes, 4 * gi, x, y);

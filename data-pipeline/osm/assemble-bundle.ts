@@ -5,6 +5,7 @@
  * (OSM amenities, or the user's file), and the report that counts it all.
  */
 import type { CenterRow, HouseholdColumns, ImportBundle } from '../../kernel/import-bundle.ts';
+import type { GridTotalsReport } from '../grid-totals-import.ts';
 import { adminChain } from './admin-chain.ts';
 import { assignGrids } from './grid-generator.ts';
 import { estimateHouseholds } from './household-estimate.ts';
@@ -48,6 +49,8 @@ export interface OsmImportReport {
     water: number;
   };
   skipped: SkippedEntry[];
+  /** When the grids file carries household totals: how they were spread, and the grids that could not be. */
+  gridTotals?: GridTotalsReport;
   ms: { read: number; build: number; total: number };
 }
 

@@ -84,6 +84,8 @@ export interface BuildingInfo {
   levels: number | null;
   /** Dwellings from building:flats or addr:flats, else null. */
   flats: number | null;
+  /** height in metres when given as a plain number (optionally "m"), else null; grid totals turn it into levels. */
+  heightM: number | null;
   /** Has a tag that says it is not (only) housing. */
   nonResidential: boolean;
 }
@@ -120,6 +122,8 @@ export function buildingInfo(tags: Tags): BuildingInfo {
   const bf = positiveNumber(tags['building:flats'], 100_000);
   if (bf !== null) flats = Math.round(bf);
   else if (tags['addr:flats'] !== undefined) flats = countFlats(tags['addr:flats']) || null;
+  // Only metres: "12", "12 m", "12.5m". Feet and other units are rare and left out, not misread.
+  const heightM = tags.height !== undefined && /^\s*\d+(\.\d+)?\s*m?\s*$/.test(tags.height) ? positiveNumber(tags.height, 1000) : null;
   let nonResidential = false;
   // A building has a handful of tags: walking them beats probing a dozen keys.
   for (const key in tags) {
@@ -128,7 +132,7 @@ export function buildingInfo(tags: Tags): BuildingInfo {
       break;
     }
   }
-  return { kind, levels, flats, nonResidential };
+  return { kind, levels, flats, heightM, nonResidential };
 }
 
 /** Estimated households in a building with this footprint (m²); 0 = not housing. */
