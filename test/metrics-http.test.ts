@@ -242,6 +242,12 @@ describeWithData('metrics on Monaco', monaco, () => {
 
       // public: the app of this suite answers without a token.
       expect((await app.http.request('/metrics')).status).toBe(200);
+      // Mounted or not, it is not an operation of the API's document.
+      for (const on of [app, byDefault]) {
+        const doc = (await (await on.http.request('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
+        expect(Object.keys(doc.paths)).toContain('/health');
+        expect(Object.keys(doc.paths)).not.toContain('/metrics');
+      }
 
       const ported = await start({ metrics: { access: { mode: 'port', port: 0, host: '127.0.0.1' } } });
       expect((await ported.http.request('/metrics', { headers: bearer(admin) })).status).toBe(404);
