@@ -50,11 +50,11 @@ describe('METRICS=port: in the server process', () => {
     });
     child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    await waitUntil('the server to answer', 120_000, async () => {
+    await waitUntil('the server to answer', 240_000, async () => {
       if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output.join('')}`);
       return (await fetch(`${main}/health`).then((r) => r.status === 200).catch(() => false)) || undefined;
     });
-  }, 150_000);
+  }, 270_000);
   afterAll(async () => {
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
