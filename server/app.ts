@@ -52,6 +52,15 @@ import { sessionRoutes } from './auth/session-routes.ts';
 import { createRequestLimits, type RequestLimitOptions } from './http/request-limits.ts';
 import { createOpenApiDocument } from './openapi/openapi-document.ts';
 import type { ReadReplicas } from './db/read-replicas.ts';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { defaultMetricsAccess, type MetricsAccess } from './metrics/metrics-access.ts';
+import { requestMetrics } from './metrics/http-metrics.ts';
+import { observeBuilds } from './metrics/build-metrics.ts';
+import { registerTileCacheMetrics } from './metrics/tile-cache-metrics.ts';
+import { registerLimitMetrics } from './metrics/limit-metrics.ts';
+import { registerDataMetrics } from './metrics/data-metrics.ts';
+import { registerReplicaMetrics } from './metrics/replica-metrics.ts';
+import { metricsPortApp, metricsRoutes } from './metrics/metrics-routes.ts';
 
 export interface AppDeps {
   /** The database (the primary, with read replicas): writes, LISTEN, and every read but the heavy ones below. */
@@ -83,11 +92,20 @@ export interface AppDeps {
   limits?: Partial<RequestLimitOptions>;
   /** Which web origins may write from the browser (http/cors.ts has the defaults: reads from any origin, writes from none but ours). */
   cors?: Partial<CorsOptions>;
+  /**
+   * GET /metrics (metrics/): who may read it (METRICS; default admin, see
+   * metrics-access.ts), and whether to add the process's own metrics (CPU,
+   * memory, event loop, GC): main.ts does, once per process, since
+   * prom-client's monitors for them are never stopped.
+   */
+  metrics?: { access?: MetricsAccess; processMetrics?: boolean };
 }
 
 export interface App {
   /** The HTTP app: `app.fetch` for a server, `app.request` for tests; its OpenAPI registry holds every operation. */
   http: OpenAPIHono;
+  /** With METRICS=port:N: the app main.ts serves on that port (GET /metrics alone); undefined otherwise. */
+  metricsHttp: OpenAPIHono | undefined;
   /** Data changes: publish `replaced` after an import in this process so the graph and caches follow. */
   changes: DataChanges;
   /** Resolves when background work (graph load, coverage and its write-back, tile warming) has settled. */
@@ -102,6 +120,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const http = new OpenAPIHono();
   http.onError(handleError(deps.logger));
   http.notFound(handleNotFound);
+  // Operators' metrics: one registry per app, passed to what it measures (no global default registry).
+  // Counting requests comes first, so it sees every answer, refusals and errors included, last.
+  const metricsAccess = deps.metrics?.access ?? defaultMetricsAccess;
+  const registry = metricsAccess.mode === 'off' ? undefined : new Registry();
+  if (registry) http.use('*', requestMetrics(registry));
   // Every route checks its access rule (x-access) against this gate before reading its input.
   const tokens = createTokenStore(deps.db);
   http.use('*', installAccessGate(createAccessGate(tokens, deps.access)));
@@ -133,6 +156,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const routing = createRoutingService({ db: readDb, logger: deps.logger, dataDir: deps.dataDir, changes });
   const coverage = createCoverageService({ db: deps.db, readDb, logger: deps.logger, routing, changes });
+  // Before anything awaits: the first graph load and coverage are measured too.
+  const stopBuildMetrics = registry ? observeBuilds(registry, routing, coverage) : undefined;
   const centers = createCenterStore(deps.db, changes, origin);
   // Planning: scenarios evaluated on the live coverage, never written to it but by apply.
   const scenarios = createScenarioService(createScenarioStore(deps.db), coverage, centers);
@@ -150,6 +175,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The tile functions may have just been (re)installed on the primary: the replicas must have them before a tile is read.
   await replicas?.catchUp();
   scenarios.onEdit((id) => tiles.dropScenario(id));
+  if (registry) {
+    registerTileCacheMetrics(registry, () => tiles.stats());
+    registerLimitMetrics(registry, () => limits.stats());
+    registerDataMetrics(registry, deps.db);
+    if (replicas) registerReplicaMetrics(registry, () => replicas.health());
+    if (deps.metrics?.processMetrics) collectDefaultMetrics({ register: registry });
+  }
   // Site suggestions run in one worker thread, started with the first request and stopped on close.
   const suggestRunner = new SuggestRunner();
 
@@ -206,8 +238,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   http.route('/', events.routes);
   // GET /api/openapi.json and /docs: the API as other apps see it.
   http.route('/', openApiRoutes(openApiDocument));
+  // GET /metrics: for admins, or for everyone, here; or alone on its own port (main.ts serves metricsHttp).
+  if (registry && (metricsAccess.mode === 'admin' || metricsAccess.mode === 'public')) {
+    http.route('/', metricsRoutes(registry, metricsAccess.mode === 'admin' ? 'admin' : 'read'));
+  }
+  const metricsHttp = registry && metricsAccess.mode === 'port' ? metricsPortApp(registry, deps.logger) : undefined;
   return {
     http,
+    metricsHttp,
     changes,
     async idle() {
       await settled();
@@ -224,6 +262,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await suggestRunner.close();
       await coverage.close();
       await routing.close();
+      stopBuildMetrics?.();
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { defaultRequestLimits, ruleOf, type RequestLimitOptions } from './http/request-limits.ts';
+import { defaultMetricsAccess, parseMetricsAccess, type MetricsAccess } from './metrics/metrics-access.ts';
 
 export interface Config {
   /** HTTP port. */
@@ -73,6 +74,12 @@ export interface Config {
   requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this (ms). */
   keepAliveTimeoutMs: number;
+  /**
+   * GET /metrics (METRICS): off, admin (an admin token), public, or
+   * port:N / port:HOST:N (a listener of its own, not the main port);
+   * metrics/metrics-access.ts says why admin is the default.
+   */
+  metrics: MetricsAccess;
 }
 
 export const defaultConfig: Config = {
@@ -95,6 +102,7 @@ export const defaultConfig: Config = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
+  metrics: defaultMetricsAccess,
 };
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -207,8 +215,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
   if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
     throw new Error(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   }
+  const port = integer(pick('port', 'PORT'), 'PORT', defaultConfig.port, 0);
+  const metrics = parseMetricsAccess(pick('metrics', 'METRICS'));
+  if (metrics.mode === 'port' && metrics.port === port) throw new Error(`METRICS port ${metrics.port} is the main PORT: give the metrics a port of their own`);
   return {
-    port: integer(pick('port', 'PORT'), 'PORT', defaultConfig.port, 0),
+    port,
     host: pick('host', 'HOST') || defaultConfig.host,
     databaseUrl,
     databaseReadUrls: replicaUrls(pick('database-read-url', 'DATABASE_READ_URL'), databaseUrl),
@@ -226,5 +237,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     headersTimeoutMs,
     requestTimeoutMs,
     keepAliveTimeoutMs: integer(pick('keep-alive-timeout', 'KEEP_ALIVE_TIMEOUT_MS'), 'KEEP_ALIVE_TIMEOUT_MS', defaultConfig.keepAliveTimeoutMs, 1),
+    metrics,
   };
 }

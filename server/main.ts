@@ -16,6 +16,7 @@ import { buildDemoCity } from '../data-pipeline/build-demo-city.ts';
 import { createTokenStore } from './auth/token-store.ts';
 import { firstStartToken, signInNotice } from './auth/first-start-token.ts';
 import { openReadReplicas, replicaName } from './db/read-replicas.ts';
+import { startMetricsServer } from './metrics/metrics-server.ts';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -58,9 +59,15 @@ async function main(): Promise<void> {
   }
 
   const warmTiles = config.warmTiles === 'on' || (config.warmTiles === 'auto' && db.kind === 'pglite');
-  const app = await createApp({ db, replicas, logger, dataDir: config.dataDir, warmTiles, cors: { writeOrigins: config.corsWriteOrigins }, access: { readsNeedToken: config.readsNeedToken }, limits: config.limits });
+  const app = await createApp({ db, replicas, logger, dataDir: config.dataDir, warmTiles, cors: { writeOrigins: config.corsWriteOrigins }, access: { readsNeedToken: config.readsNeedToken }, limits: config.limits, metrics: { access: config.metrics, processMetrics: true } });
   // Slow clients (a head or body that trickles in) are dropped at the configured deadlines.
   const serverOptions = serverTimeoutOptions(config);
+  // METRICS=port:N: GET /metrics on a listener of its own, before the main port opens (a port in use stops the start).
+  const metricsServer =
+    app.metricsHttp && config.metrics.mode === 'port'
+      ? await startMetricsServer(app.metricsHttp, { port: config.metrics.port, host: config.metrics.host ?? config.host, serverOptions })
+      : undefined;
+  if (metricsServer) logger.info('metrics listening', { port: metricsServer.port, path: '/metrics' });
   const server = serve({ fetch: app.http.fetch, port: config.port, hostname: config.host, serverOptions }, (info) => {
     logger.info('listening', { url: `http://localhost:${info.port}`, readyMs: Math.round(performance.now() - started) });
     if (firstToken) process.stdout.write(signInNotice(`http://localhost:${info.port}`, firstToken));
@@ -78,6 +85,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
+      await metricsServer?.close();
       await app.close();
       await replicas?.close();
       await db.close();

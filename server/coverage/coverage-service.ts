@@ -71,8 +71,13 @@ export interface CoverageService {
    */
   writtenVersion(): string | undefined;
   health(): Record<string, unknown>;
+  /** Called after every computation and every write-back with how long it took (metrics); returns the unsubscriber. */
+  onStep(listener: (step: CoverageStep) => void): () => void;
   close(): Promise<void>;
 }
+
+/** A computation (why it ran, and its timings) or a write-back (its duration), as it finishes. */
+export type CoverageStep = { step: 'computed'; reason: 'graph' | 'centers'; timings: CoverageTimings } | { step: 'written'; ms: number };
 
 export interface CoverageServiceOptions {
   /** Where the write-back goes (the primary). */
@@ -143,6 +148,10 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
   let written: string | undefined;
   let queue: Promise<LiveCoverage | undefined> = Promise.resolve(undefined);
   let writes: Promise<void> = Promise.resolve();
+  const stepListeners = new Set<(step: CoverageStep) => void>();
+  const tell = (step: CoverageStep) => {
+    for (const listener of stepListeners) listener(step);
+  };
 
   async function refresh(reason: 'graph' | 'centers', centersVersion?: string): Promise<LiveCoverage | undefined> {
     if (closed) return state;
@@ -190,6 +199,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
       offNetworkUnits: countOffNetwork(model),
       ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
     });
+    tell({ step: 'computed', reason, timings });
     // Write-back runs behind the answer: readers need the memory state, not the tables.
     if (!writeBack) written = model.version;
     if (writeBack) {
@@ -221,6 +231,7 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
     }
     computed.lastWrite = result;
     computed.timings.writeMs = performance.now() - t;
+    tell({ step: 'written', ms: computed.timings.writeMs });
     logger.info('coverage written back', { households: result.householdsChanged, grids: result.gridsChanged, ms: Math.round(computed.timings.writeMs), written: result.written });
     if (result.boxes.length > 0 && changes) {
       await changes.publish({ type: 'features', version: model.version, layers: ['households', 'grids'], boxes: result.boxes });
@@ -272,6 +283,10 @@ export function createCoverageService(options: CoverageServiceOptions): Coverage
         coverage_ms: Math.round(state.timings.coverageMs),
         error: lastError ?? null,
       };
+    },
+    onStep(listener) {
+      stepListeners.add(listener);
+      return () => stepListeners.delete(listener);
     },
     async close() {
       closed = true;

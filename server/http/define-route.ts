@@ -46,6 +46,12 @@ export interface RouteSpec<Q extends Schema, P extends Schema, B extends Schema>
    * new write is protected unless it says otherwise.
    */
   access?: RouteAccess;
+  /**
+   * false leaves the operation out of the OpenAPI document, which describes
+   * the API for apps: for operators' routes only (GET /metrics), mounted
+   * with the same access check and input rules. Default true.
+   */
+  documented?: boolean;
   tags: string[];
   summary: string;
   description?: string;
@@ -125,7 +131,7 @@ export function defineRoute<Q extends Schema = undefined, P extends Schema = und
   if (spec.extraParameters) request.headers = spec.extraParameters;
   if (spec.body) request.body = { required: true, content: { 'application/json': { schema: spec.body } } };
   const access: RouteAccess = spec.access ?? (spec.method === 'get' ? 'read' : 'planner');
-  app.openAPIRegistry.registerPath({
+  if (spec.documented !== false) app.openAPIRegistry.registerPath({
     // The access rule, for people (security) and for the edge's own CORS and tests (x-access).
     'x-access': access,
     security: access === 'read' ? [{}, { bearer: [] }] : [{ bearer: [] }],

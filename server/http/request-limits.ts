@@ -49,7 +49,15 @@ export interface RequestLimits {
   heavy<T>(job: () => Promise<T> | T): Promise<T>;
   /** Runs a suggestion under the worker queue's cap; 503 busy when full. */
   suggestion<T>(job: () => Promise<T>): Promise<T>;
-  stats(): { heavy: { running: number; waiting: number }; suggestions: { running: number; waiting: number } };
+  stats(): RequestLimitStats;
+}
+
+/** Work running and waiting now, and what was refused since start (counts for /metrics). */
+export interface RequestLimitStats {
+  heavy: { running: number; waiting: number };
+  suggestions: { running: number; waiting: number };
+  /** Requests refused 429 by class, and 503 busy by queue. */
+  refused: { rateLimited: Record<LimitClass, number>; busy: { heavy: number; suggestions: number } };
 }
 
 /** A rule from a rate alone: half a minute's worth may come at once. */
@@ -66,11 +74,12 @@ export function clientKey(c: Context): string {
 }
 
 /** Runs `job` under a cap; a full queue becomes 503 busy with Retry-After, saying `what` is full. */
-async function capped<T>(work: HeavyWork, job: () => Promise<T> | T, what: string): Promise<T> {
+async function capped<T>(work: HeavyWork, job: () => Promise<T> | T, what: string, onFull: () => void): Promise<T> {
   try {
     return await work.run(job);
   } catch (error) {
     if (!(error instanceof HeavyWorkFull)) throw error;
+    onFull();
     throw new HttpError('busy', `${what}: try again in ${error.retryAfterS} s`, undefined, { headers: { 'Retry-After': String(error.retryAfterS) } });
   }
 }
@@ -80,6 +89,7 @@ export function createRequestLimits(options: Partial<RequestLimitOptions> = {}):
   const rates = new RateLimiter<LimitClass>({ isochroneMany: opts.isochroneMany, suggest: opts.suggest, exact: opts.exact });
   const heavy = new HeavyWork(opts.heavyConcurrent, opts.heavyQueued);
   const suggestions = new HeavyWork(1, opts.suggestQueued);
+  const refused: RequestLimitStats['refused'] = { rateLimited: { isochroneMany: 0, suggest: 0, exact: 0 }, busy: { heavy: 0, suggestions: 0 } };
   const words: Record<LimitClass, string> = {
     isochroneMany: `isochrones of more than ${opts.manyOrigins} origins`,
     suggest: 'site suggestions',
@@ -90,13 +100,18 @@ export function createRequestLimits(options: Partial<RequestLimitOptions> = {}):
     charge(c, cls) {
       const taken = rates.take(cls, clientKey(c));
       if (taken.ok) return;
+      refused.rateLimited[cls]++;
       const rule = opts[cls];
       throw new HttpError('rate_limited', `too many ${words[cls]} from this client (at most ${rule.perMinute} a minute, ${rule.burst} at once): try again in ${taken.retryAfterS} s`, undefined, {
         headers: { 'Retry-After': String(taken.retryAfterS) },
       });
     },
-    heavy: (job) => capped(heavy, job, 'too many heavy requests are running'),
-    suggestion: (job) => capped(suggestions, job, 'too many site suggestions are waiting'),
-    stats: () => ({ heavy: heavy.stats(), suggestions: suggestions.stats() }),
+    heavy: (job) => capped(heavy, job, 'too many heavy requests are running', () => refused.busy.heavy++),
+    suggestion: (job) => capped(suggestions, job, 'too many site suggestions are waiting', () => refused.busy.suggestions++),
+    stats: () => ({
+      heavy: heavy.stats(),
+      suggestions: suggestions.stats(),
+      refused: { rateLimited: { ...refused.rateLimited }, busy: { ...refused.busy } },
+    }),
   };
 }

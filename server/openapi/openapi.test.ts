@@ -47,6 +47,8 @@ const CLIENT_ROUTES = new Set([
   'GET /client/:name',
   'GET /vendor/:name',
 ]);
+/** Operators' routes: mounted by configuration and left out of the document (metrics/metrics-routes.ts; test/metrics-http.test.ts). */
+const OPERATOR_ROUTES = new Set(['GET /metrics']);
 /** Statuses no valid or invalid input can cause: a 500 is a bug (errors.ts). */
 const UNREACHABLE_STATUSES = new Set(['500']);
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -57,14 +59,14 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A JSON pointer to a document key, as a URI fragment part. */
 const pointerPart = (key: string) => encodeURIComponent(key.replace(/~/g, '~0').replace(/\//g, '~1'));
 
-/** Method and path of every route the app answers, middleware and client files left out. */
+/** Method and path of every route the app answers, middleware, client files and operator routes left out. */
 function mountedRoutes(app: { routes: readonly { method: string; path: string }[] }): Route[] {
   const routes = new Map<string, Route>();
   for (const r of app.routes) {
     // app.use() registers middleware for every method on a wildcard path: it answers no request by itself.
     if (r.method === 'ALL' && r.path.endsWith('*')) continue;
     const key = `${r.method} ${r.path}`;
-    if (!CLIENT_ROUTES.has(key)) routes.set(key, { method: r.method, path: r.path });
+    if (!CLIENT_ROUTES.has(key) && !OPERATOR_ROUTES.has(key)) routes.set(key, { method: r.method, path: r.path });
   }
   return [...routes.values()];
 }
