@@ -208,8 +208,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
 
   http.route('/', tileRoutes(tiles));
+  // The warmer waits for loads under way, and never starts one: a center edit
+  // moves the data version but not the network (a reload would rebuild the
+  // whole graph and coverage after every edit).
   const settled = async () => {
-    await routing.reload();
+    await routing.idle();
     await coverage.idle();
   };
   const warmer = deps.warmTiles ? startTileWarmer(tiles, changes, settled, deps.logger) : undefined;
@@ -248,6 +251,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metricsHttp,
     changes,
     async idle() {
+      // Also picks up a data version this process has not heard of yet (an import by another process).
+      await routing.reload();
       await settled();
       await warmer?.settled();
     },

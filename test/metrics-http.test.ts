@@ -221,6 +221,34 @@ describeWithData('metrics on Monaco', monaco, () => {
       expect(value(after, 'living_circle_coverage_build_seconds_count', { reason: 'graph' })).toBe(1 + reloaded);
     });
 
+    it('with the tile warmer on (the embedded default), a center edit rebuilds coverage for the centers, never the graph', async () => {
+      const warm = await start({ warmTiles: true, metrics: { access: { mode: 'public' } } });
+      await warm.idle();
+      const graphVersion = async () => ((await (await warm.http.request('/health')).json()) as any).graph.version as string;
+      const before = await scrape(warm);
+      const versionBefore = await graphVersion();
+      const { centers } = (await (await warm.http.request('/api/centers')).json()) as { centers: { lon: number; lat: number }[] };
+      const added = await warm.http.request('/api/centers', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(planner) },
+        body: JSON.stringify({ name: '预热测试中心', kind: 'neighborhood', lon: centers[1]!.lon + 0.0003, lat: centers[1]!.lat }),
+      });
+      expect(added.status).toBe(201);
+      // Until the coverage of the edit is written back, then long enough for the warmer to settle and warm.
+      const written = () => value(before, 'living_circle_coverage_write_seconds_count');
+      let after = await scrape(warm);
+      for (let i = 0; i < 200 && value(after, 'living_circle_coverage_write_seconds_count') <= written(); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = await scrape(warm);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      after = await scrape(warm);
+      expect(value(after, 'living_circle_coverage_build_seconds_count', { reason: 'centers' })).toBeGreaterThan(value(before, 'living_circle_coverage_build_seconds_count', { reason: 'centers' }));
+      expect(value(after, 'living_circle_graph_build_seconds_count', { source: 'table' })).toBe(value(before, 'living_circle_graph_build_seconds_count', { source: 'table' }));
+      expect(value(after, 'living_circle_coverage_build_seconds_count', { reason: 'graph' })).toBe(value(before, 'living_circle_coverage_build_seconds_count', { reason: 'graph' }));
+      expect(await graphVersion()).toBe(versionBefore);
+    });
+
     it('follows METRICS: off, admin (the default), public and a port of its own', async () => {
       const off = await start({ metrics: { access: { mode: 'off' } } });
       const gone = await off.http.request('/metrics');

@@ -121,6 +121,12 @@ export interface RoutingService {
   onGraph(listener: GraphListener): () => void;
   /** Loads the graph for the data version now in the database (no-op when it is current). */
   reload(): Promise<LoadedGraph | undefined>;
+  /**
+   * Resolves when no load is queued or running. The graph follows `replaced`
+   * changes by itself; a center edit also moves the data version but not the
+   * network, so waiting must not reload (a whole graph and coverage build).
+   */
+  idle(): Promise<void>;
   /** The shortest-path tree from one point. */
   searchFrom(lon: number, lat: number, options: SearchOptions): Promise<ShortestPathTree>;
   /**
@@ -268,6 +274,9 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
       return () => listeners.delete(listener);
     },
     reload: enqueue,
+    async idle() {
+      await queue.catch(() => undefined);
+    },
     searchFrom: (lon, lat, searchOptions) => searchFromMany([[lon, lat]], searchOptions),
     searchFromMany,
     health() {
