@@ -15,11 +15,12 @@
  *   adds, moves (at the new place, the old one in `from`) and removes (at
  *   the live center's place, from GET /api/centers/{id}).
  */
-import { exportPath, fetchCenterById, fetchScenarioById, fetchUncoveredHouseholds, requestDownload } from './api.js';
+import { fetchCenterById, fetchScenarioById, fetchUncoveredHouseholds } from './api.js';
 import { language, t } from './i18n.js';
 import { scenarioId } from './open-scenario.js';
 import { byId, clearMessages, showError, showNote } from './panel.js';
 import { download, isoDay } from './planner-dom.js';
+import { exportPath, requestDownload } from './table-files.js';
 
 const GEOJSON_TYPE = 'application/geo+json;charset=utf-8';
 
