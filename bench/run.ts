@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|tiles|routing|client|planning|fragments|load|scale|metrics ...]: runs the named benchmarks (all
+ * npm run bench [-- ingest|tiles|routing|client|planning|fragments|load|scale|metrics|exports ...]: runs the named benchmarks (all
  * when none is named). Each prints its own figures and ratios against a
  * reference measured in the same run. Benchmarks that need a PostGIS server
  * read DATABASE_URL and say so when it is missing.
@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   load: async () => (await import('./load.ts')).runLoadBench(),
   scale: async () => (await import('./scale.ts')).runScaleBench(),
   metrics: async () => (await import('./metrics.ts')).runMetricsBench(),
+  exports: async () => (await import('./exports.ts')).runExportsBench(),
 };
 
 async function main(): Promise<void> {

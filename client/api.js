@@ -125,7 +125,7 @@ export async function requestJson(url, init) {
  * @param {Record<string, string | number | undefined>} params
  * @returns {string} a query string without undefined values
  */
-function query(params) {
+export function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
   return search.toString();

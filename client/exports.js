@@ -1,11 +1,13 @@
 /**
- * Take it away: downloads made in the browser from the API's answers.
+ * Take it away: downloads of tables and places.
  *
- * - The coverage table of any level as CSV (GET /api/coverage): UTF-8 with
- *   a byte order mark, so Excel opens the Chinese names correctly, CRLF
- *   lines (RFC 4180), the header in the reader's language, one row per
- *   unit in the API's order and the total last; numbers as the API gave
- *   them. With a scenario, its covered-before, gained and lost columns too.
+ * - Tables as the server writes them (format=csv or xlsx, headers in the
+ *   reader's language): the coverage of any level (GET /api/coverage, with
+ *   a scenario's covered-before, gained and lost columns when one is given),
+ *   the GB 50180 check of any level (GET /api/standard) and a scenario's
+ *   comparison with the live centers per life circle (GET
+ *   /api/scenarios/{id}). CSV is UTF-8 with a byte-order mark, so Excel
+ *   opens the Chinese names correctly; the file name is the server's.
  * - The household units left outside as GeoJSON (GET
  *   /api/households/uncovered), live or with a scenario, optionally only
  *   those in the map's view.
@@ -13,64 +15,14 @@
  *   adds, moves (at the new place, the old one in `from`) and removes (at
  *   the live center's place, from GET /api/centers/{id}).
  */
-import { fetchCenterById, fetchCoverageTable, fetchScenarioById, fetchUncoveredHouseholds } from './api.js';
-import { t } from './i18n.js';
+import { fetchCenterById, fetchScenarioById, fetchUncoveredHouseholds } from './api.js';
+import { language, t } from './i18n.js';
 import { scenarioId } from './open-scenario.js';
 import { byId, clearMessages, showError, showNote } from './panel.js';
 import { download, isoDay } from './planner-dom.js';
+import { exportPath, requestDownload } from './table-files.js';
 
-/** @typedef {import('./api.js').CoverageTable} CoverageTable */
-
-const BOM = '\uFEFF';
-const CSV_TYPE = 'text/csv;charset=utf-8';
 const GEOJSON_TYPE = 'application/geo+json;charset=utf-8';
-
-/** The CSV's columns: the API's field and the header's string key. */
-const COLUMNS = [
-  ['code', 'export.csv.code'],
-  ['name', 'export.csv.name'],
-  ['households', 'export.csv.households'],
-  ['covered', 'export.csv.covered'],
-  ['share', 'export.csv.share'],
-  ['p90_walk_s', 'export.csv.p90'],
-  ['max_walk_s', 'export.csv.max'],
-  ['beyond_15', 'export.csv.beyond15'],
-  ['unreachable', 'export.csv.unreachable'],
-];
-/** Columns a scenario's table adds. */
-const SCENARIO_COLUMNS = [
-  ['covered_before', 'export.csv.coveredBefore'],
-  ['gained', 'export.csv.gained'],
-  ['lost', 'export.csv.lost'],
-];
-
-/**
- * One CSV field: numbers as they are, text quoted when it must be, and text
- * a spreadsheet would run as a formula (= + - @ first) kept as text.
- * @param {unknown} value
- */
-function csvField(value) {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/**
- * The coverage table as CSV text (with its byte order mark).
- * @param {CoverageTable} table
- * @returns {string}
- */
-export function coverageCsv(table) {
-  const columns = table.scenario ? [...COLUMNS, ...SCENARIO_COLUMNS] : COLUMNS;
-  const header = columns.map(([, key]) => csvField(t(key, { minutes: table.minutes })));
-  /** @param {Record<string, unknown>} row */
-  const line = (row) => columns.map(([name]) => csvField(row[name])).join(',');
-  const rows = table.units.map((unit) => line(unit));
-  rows.push(line({ ...table.total, code: '', name: t('coverage.total') }));
-  return `${BOM}${[header.join(','), ...rows].join('\r\n')}\r\n`;
-}
 
 /**
  * A scenario's changed centers as a FeatureCollection.
@@ -140,7 +92,7 @@ async function exporting(button, context, work) {
  * Wires the export buttons in #exports.
  * @param {import('maplibre-gl').Map} map
  * @param {import('./planner-tools.js').PlannerState} state
- * @param {() => string} level the coverage table's level, the CSV's default
+ * @param {() => string} level the coverage table's level, the tables' default
  */
 export function mountExports(map, state, level) {
   const scenarioInput = /** @type {HTMLInputElement} */ (byId('export-scenario'));
@@ -149,7 +101,7 @@ export function mountExports(map, state, level) {
   const syncScenario = () => (scenarioInput.value = state.scenario === null ? '' : String(state.scenario));
   state.onChange((what) => what === 'scenario' && syncScenario());
   syncScenario();
-  // The CSV's level follows the table's until the planner picks another one here.
+  // The tables' level follows the panel's until the planner picks another one here.
   let levelPicked = false;
   levelSelect.addEventListener('change', () => (levelPicked = true));
   byId('exports').addEventListener('toggle', () => {
@@ -160,13 +112,28 @@ export function mountExports(map, state, level) {
   const minutes = () => Number(minutesSelect.value) || 15;
   const suffix = (/** @type {number | null} */ id) => (id === null ? '' : `-scenario-${id}`);
 
-  const csvButton = byId('export-coverage-csv');
-  csvButton.addEventListener('click', () => exporting(csvButton, t('export.error.csv'), async () => {
-    const id = scenario();
-    const table = await fetchCoverageTable({ level: levelSelect.value, minutes: minutes(), scenario: id });
-    download(`coverage-${table.level}-${table.minutes}min${suffix(id)}-${isoDay()}.csv`, coverageCsv(table), CSV_TYPE);
-    return t('export.done.csv', { n: table.units.length });
-  }));
+  const formatSelect = /** @type {HTMLSelectElement} */ (byId('export-format'));
+  /**
+   * Wires a table's button: the server's file in the chosen format, headers in the page's language.
+   * @param {string} buttonId
+   * @param {'coverage' | 'standard' | 'comparison'} table
+   */
+  const tableButton = (buttonId, table) => {
+    const button = byId(buttonId);
+    button.addEventListener('click', () => exporting(button, t('export.error.table'), async () => {
+      const id = scenario();
+      if (table === 'comparison' && id === null) throw new Error(t('export.needScenario'));
+      const format = formatSelect.value === 'csv' ? 'csv' : 'xlsx';
+      const path = exportPath({ table, format, lang: language() === 'en' ? 'en' : 'zh', level: levelSelect.value, minutes: minutes(), scenario: id });
+      const { blob, filename } = await requestDownload(path);
+      const name = filename ?? `${table}${suffix(id)}-${isoDay()}.${format}`;
+      download(name, blob, blob.type);
+      return t('export.done.table', { file: name });
+    }));
+  };
+  tableButton('export-coverage', 'coverage');
+  tableButton('export-standard', 'standard');
+  tableButton('export-comparison', 'comparison');
 
   const uncoveredButton = byId('export-uncovered');
   uncoveredButton.addEventListener('click', () => exporting(uncoveredButton, t('export.error.uncovered'), async () => {

@@ -37,13 +37,13 @@ export function svg(tag, attributes = {}, children = []) {
 }
 
 /**
- * Offers text as a file to save: a Blob behind a temporary download link.
+ * Offers text or bytes as a file to save: a Blob behind a temporary download link.
  * @param {string} filename
- * @param {string} text
+ * @param {string | Blob} content
  * @param {string} type the media type, with its charset
  */
-export function download(filename, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+export function download(filename, content, type) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
   const link = el('a', { href: url, download: filename, hidden: '' });
   document.body.append(link);
   link.click();

@@ -39,6 +39,7 @@ import { scenarioRoutes } from './planning/scenario-routes.ts';
 import { createSuggestService } from './planning/suggest-service.ts';
 import { suggestRoutes } from './planning/suggest-routes.ts';
 import { SuggestRunner } from './planning/suggest/suggest-runner.ts';
+import { XlsxRunner } from './exports/xlsx-runner.ts';
 import { createScenarioTiles } from './planning/scenario-tiles.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { accessTable, installAccessGate } from './http/route-access.ts';
@@ -184,6 +185,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   // Site suggestions run in one worker thread, started with the first request and stopped on close.
   const suggestRunner = new SuggestRunner();
+  // Excel exports (format=xlsx) render in a worker thread of their own, started with the first one and stopped on close.
+  const xlsxRunner = new XlsxRunner();
 
   http.route(
     '/',
@@ -221,12 +224,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const loaded = await routing.ready();
     snapOrigin(loaded.graph, loaded.index, lon, lat, undefined, label);
   }));
-  http.route('/', scenarioRoutes(scenarios));
+  http.route('/', scenarioRoutes(scenarios, xlsxRunner.render));
   http.route('/', suggestRoutes(createSuggestService(coverage, scenarios, suggestRunner), limits));
-  http.route('/', coverageRoutes(coverage, scenarios));
+  http.route('/', coverageRoutes(coverage, scenarios, xlsxRunner.render));
   // GET /api/households/uncovered: the units coverage counts as left out, as GeoJSON (the client's export).
   http.route('/', uncoveredRoutes(coverage, scenarios));
-  http.route('/', standardRoutes(standard));
+  http.route('/', standardRoutes(standard, xlsxRunner.render));
   // For residents: places by name or code (an index in memory per data version), and a point's answer card.
   const search = createSearchService(deps.db, changes);
   http.route('/', searchRoutes(search));
@@ -265,6 +268,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await warmer?.stop();
       tiles.close();
       await suggestRunner.close();
+      await xlsxRunner.close();
       await coverage.close();
       await routing.close();
       stopBuildMetrics?.();

@@ -5,19 +5,21 @@
  * suggestion cancelled (the page is idle again with no error, and the
  * server stopped working on it); the suggestion stored as a scenario and
  * opened (and one made on top of that scenario stored with its changes);
- * every download checked against the API (the coverage CSV with its
- * byte order mark, the uncovered households and a scenario's centers as
- * GeoJSON); the print view under print media, and its PDF on A4 pages; the
- * CSV header, the report's title and the sign-in hint in English too. No
- * console errors, failed requests or requests elsewhere.
+ * every download checked against the API (the server's coverage CSV, byte
+ * for byte, with its byte order mark; the GB 50180 check and a scenario's
+ * comparison as Excel workbooks; the uncovered households and a scenario's
+ * centers as GeoJSON); the print view under print media, and its PDF on A4
+ * pages; the CSV header, the report's title and the sign-in hint in English
+ * too. No console errors, failed requests or requests elsewhere.
  *
  * Leaves /tmp/shots/suggest-desktop.png, suggest-phone.png,
- * report-print.png and report.pdf.
+ * exports-desktop.png, report-print.png and report.pdf.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bearer } from './auth-fixture.ts';
+import { parseCsv, readXlsx } from './table-export-fixture.ts';
 import {
   describeInBrowser,
   DESKTOP,
@@ -53,26 +55,8 @@ type CoverageUnit = Record<string, number | string | null>;
 type Coverage = { units: CoverageUnit[]; total: CoverageUnit };
 type Collection = { type: string; features: { type: string; geometry: { type: string; coordinates: number[] } | null; properties: Record<string, any> }[]; properties?: Record<string, any> };
 
-/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF lines) into rows of fields. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  return rows;
-}
+/** The levels' words in the server's Chinese file names. */
+const LEVEL_ZH: Record<string, string> = { city: '全市', district: '区县', street: '街道乡镇', community: '社区', grid: '网格' };
 
 /** Clicks a button that downloads, and resolves to the file's bytes and suggested name. */
 async function downloadFrom(page: Page, selector: string): Promise<{ bytes: Buffer; name: string }> {
@@ -86,6 +70,12 @@ function suite(): void {
   const fixture = () => {
     if (!f) throw new Error('the fixture did not start');
     return f;
+  };
+  /** An API answer's bytes (a CSV or xlsx export). */
+  const apiBytes = async (path: string) => {
+    const res = await fetch(`${fixture().base}${path}`);
+    expect(res.status, `${path}: ${res.status}`).toBe(200);
+    return Buffer.from(await res.arrayBuffer());
   };
   const api = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${fixture().base}${path}`, init);
@@ -208,15 +198,19 @@ function suite(): void {
     expect(await page.inputValue('#export-scenario')).toBe(String(scenarioId));
   });
 
-  it('downloads the coverage table as CSV with a byte order mark and a Chinese header, equal to the API at that level', async () => {
+  it("downloads the coverage table as the server's CSV: byte order mark, Chinese header, equal to the API at that level", async () => {
     const { page } = fixture();
     await page.click('#exports summary');
+    await page.selectOption('#export-format', 'csv');
     const check = async (level: string, scenario: number | null) => {
       await page.fill('#export-scenario', scenario === null ? '' : String(scenario));
       await page.selectOption('#export-level', level);
-      const { bytes, name } = await downloadFrom(page, '#export-coverage-csv');
-      expect(name).toMatch(new RegExp(`^coverage-${level}-15min${scenario ? `-scenario-${scenario}` : ''}-\\d{4}-\\d\\d-\\d\\d\\.csv$`));
+      const { bytes, name } = await downloadFrom(page, '#export-coverage');
+      // The server's file name, in Chinese (Content-Disposition's filename*).
+      expect(name).toMatch(new RegExp(`^覆盖率-${LEVEL_ZH[level]}-15分钟${scenario ? `-方案${scenario}` : ''}-\\d{4}-\\d\\d-\\d\\d\\.csv$`));
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      // Byte for byte the API's CSV: the browser builds none of its own.
+      expect(bytes.equals(await apiBytes(`/api/coverage?level=${level}&minutes=15${scenario ? `&scenario=${scenario}` : ''}&format=csv&lang=zh`))).toBe(true);
       const rows = parseCsv(bytes.subarray(3).toString('utf8'));
       const coverage = (await api(`/api/coverage?level=${level}&minutes=15${scenario ? `&scenario=${scenario}` : ''}`)) as Coverage;
       const fields = ['code', 'name', 'households', 'covered', 'share', 'p90_walk_s', 'max_walk_s', 'beyond_15', 'unreachable', ...(scenario ? ['covered_before', 'gained', 'lost'] : [])];
@@ -234,6 +228,41 @@ function suite(): void {
     expect(await check('grid', null)).toBeGreaterThan(2000);
     expect(await check('district', scenarioId)).toBeGreaterThan(2);
     expect(await panelErrors(page)).toEqual([]);
+  });
+
+  it("downloads the GB 50180 check and the scenario's comparison as Excel workbooks holding the API's figures", async () => {
+    const { page } = fixture();
+    await page.selectOption('#export-format', 'xlsx');
+    await page.fill('#export-scenario', String(scenarioId));
+    await page.selectOption('#export-level', 'district');
+    const standard = await downloadFrom(page, '#export-standard');
+    expect(standard.name).toMatch(/^生活圈达标-区县-\d{4}-\d\d-\d\d\.xlsx$/);
+    const check = (await api('/api/standard?level=district')) as { units: { code: string; name: string; households: number; all_tiers: { met: number; share: number } }[] };
+    const sheet = await readXlsx(standard.bytes);
+    expect(sheet.names).toEqual(['生活圈达标']);
+    expect(sheet.rows[0]!.slice(0, 3)).toEqual(['代码', '名称', '户数']);
+    expect(sheet.rows[0]!.at(-2)).toBe('各级生活圈均达标户数');
+    expect(sheet.rows.slice(1, -1).map((r) => [r[0], r[1], r[2], r.at(-2), r.at(-1)])).toEqual(check.units.map((u) => [u.code, u.name, u.households, u.all_tiers.met, u.all_tiers.share]));
+    expect(sheet.rows.at(-1)![1]).toBe('合计');
+
+    const comparison = await downloadFrom(page, '#export-comparison');
+    expect(comparison.name).toMatch(new RegExp(`^方案${scenarioId}对比-\\d{4}-\\d\\d-\\d\\d\\.xlsx$`));
+    const scenario = (await api(`/api/scenarios/${scenarioId}`)) as { summary: { circles: Record<string, number>[] } };
+    const circles = await readXlsx(comparison.bytes);
+    expect(circles.rows.slice(1)).toEqual(
+      scenario.summary.circles.map((c) => ['minutes', 'households_before', 'households_after', 'gained', 'lost', 'share_before', 'share_after', 'persons_before', 'persons_after'].map((f) => c[f])),
+    );
+    expect(circles.formats[5]).toBe('0.0%');
+
+    // Without a scenario there is nothing to compare: the panel says so, and nothing downloads.
+    await page.fill('#export-scenario', '');
+    await page.click('#export-comparison');
+    await page.waitForSelector('#messages .message.error', { timeout: 30_000 });
+    expect((await panelErrors(page)).join(' ')).toContain('请先填写方案编号');
+    await page.fill('#export-scenario', String(scenarioId));
+    expect((await downloadFrom(page, '#export-comparison')).name).toBe(comparison.name);
+    expect(await panelErrors(page)).toEqual([]);
+    await page.locator('#exports').screenshot({ path: `${SHOTS}/exports-desktop.png` });
   });
 
   it('downloads the uncovered households as GeoJSON: points the API counts as not covered, all of them, or those in view', async () => {
@@ -388,7 +417,9 @@ function suite(): void {
       await mapReady(page);
       await page.click('#exports summary');
       await page.selectOption('#export-level', 'district');
-      const { bytes } = await downloadFrom(page, '#export-coverage-csv');
+      await page.selectOption('#export-format', 'csv');
+      const { bytes, name } = await downloadFrom(page, '#export-coverage');
+      expect(name).toMatch(/^coverage-district-15min-\d{4}-\d\d-\d\d\.csv$/);
       expect(parseCsv(bytes.subarray(3).toString('utf8'))[0]).toEqual([
         'Code', 'Name', 'Households', 'Covered within 15 min', 'Share within 15 min (0–1)', 'P90 walk (s)', 'Longest walk (s)', 'Households beyond 15 min', 'Households reaching no center',
       ]);

@@ -11,11 +11,14 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { DEFAULT_SPEED_KMH } from '../../kernel/walk-speed.ts';
 import { defineRoute } from '../http/define-route.ts';
-import { errorResponse, internalError, json } from '../http/responses.ts';
+import { errorResponse, internalError } from '../http/responses.ts';
+import { exportContent, exportHeaders, exportParams, isoDay, tableResponse } from '../exports/export-format.ts';
+import type { XlsxRenderer } from '../exports/xlsx-runner.ts';
+import { coverageTable } from '../exports/export-tables.ts';
 import { idParam, kindFilter, levelParam, minutesParam, minutesValue, profileParam, speedParam } from '../http/schemas.ts';
 import { WALK_PROFILE_NAMES, type WalkProfileName } from '../../kernel/walk-speed.ts';
 import { DEFAULT_COVERAGE_MINUTES } from '../routing/routing-limits.ts';
-import { coverageNotReady } from '../routing/routing-responses.ts';
+import { coverageNotReadyOrBusy } from '../routing/routing-responses.ts';
 import { coverageForQuery } from './coverage-for-query.ts';
 import { LEVELS, type Level, type LevelUnits } from './coverage-data.ts';
 import { compareRollup, rollup, thresholdSeconds } from './coverage-rollup.ts';
@@ -73,7 +76,8 @@ function wholeCity(units: LevelUnits): LevelUnits {
   return { level: units.level, codes: [null], names: ['total'], unitOf: new Int32Array(units.unitOf.length) };
 }
 
-export function coverageRoutes(coverage: CoverageService, scenarios?: ScenarioCoverage) {
+/** `xlsx` renders the xlsx exports (the app's XlsxRunner). */
+export function coverageRoutes(coverage: CoverageService, scenarios: ScenarioCoverage | undefined, xlsx: XlsxRenderer) {
   const app = new OpenAPIHono();
   // Equity figures per evaluation and level, made on first request (a sort of all households).
   const equities = new WeakMap<Float32Array, Map<string, UnitEquity>>();
@@ -107,13 +111,14 @@ export function coverageRoutes(coverage: CoverageService, scenarios?: ScenarioCo
         profile: profileParam,
         speed_kmh: speedParam,
         scenario: idParam(999_999_999).optional().openapi({ description: 'A scenario id: its coverage instead of the live one.' }),
+        ...exportParams,
       }),
       responses: {
-        200: { description: 'The units and the total.', content: json(Coverage) },
+        200: { description: 'The units and the total; with `format=csv` or `xlsx`, a table of them (a row per unit, the total last).', content: exportContent(Coverage), headers: exportHeaders },
         400: errorResponse('A parameter is out of range, or no center has that kind.', ['bad_request', 'unknown_kind']),
         404: errorResponse('No scenario has this id.', ['unknown_scenario']),
         409: errorResponse('A change of the scenario names a center the live data no longer has.', ['scenario_conflict']),
-        503: coverageNotReady,
+        503: coverageNotReadyOrBusy,
         500: internalError,
       },
     },
@@ -149,7 +154,7 @@ export function coverageRoutes(coverage: CoverageService, scenarios?: ScenarioCo
         const key = Number.isNaN(p) ? -1 : p;
         if (key > worstKey) [worst, worstKey] = [unitFigures[k]!, key];
       });
-      return c.json({
+      const answer = {
         level: query.level,
         minutes: query.minutes,
         kind: query.kind ?? null,
@@ -167,7 +172,10 @@ export function coverageRoutes(coverage: CoverageService, scenarios?: ScenarioCo
           ...(compared ? { covered_before: compared.total.coveredBefore, gained: compared.total.gained, lost: compared.total.lost } : {}),
         },
         worst_unit: worst ? { code: worst.code, name: worst.name, p90_walk_s: worst.p90_walk_s } : null,
-      });
+      };
+      if (query.format === 'json') return c.json(answer);
+      const { table, fileName } = coverageTable(answer, { format: query.format, lang: query.lang, day: isoDay() });
+      return tableResponse(c, { format: query.format, table, fileName, dataVersion: answer.data_version }, xlsx);
     },
   );
   return app;

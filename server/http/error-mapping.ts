@@ -4,7 +4,8 @@
  * from the edge itself keep theirs, Hono's own HTTPExceptions (a malformed
  * request Hono rejects) get the code of their status, a database that
  * cannot be reached or took too long (db/database-unavailable.ts) is a 503
- * with Retry-After, and anything else is a bug: logged, and answered 500
+ * with Retry-After, so is a full queue of heavy work (limits/heavy-work.ts:
+ * 503 busy), and anything else is a bug: logged, and answered 500
  * without details.
  */
 import type { Context } from 'hono';
@@ -28,6 +29,7 @@ import {
   UnknownLayer,
 } from '../domain-errors.ts';
 import type { Logger } from '../logger.ts';
+import { HeavyWorkFull } from '../limits/heavy-work.ts';
 import { DATABASE_RETRY_AFTER_SECONDS, databaseFailure, describeDatabaseError } from '../db/database-unavailable.ts';
 import { errorBody, HttpError, type ErrorCode } from './error-codes.ts';
 
@@ -66,6 +68,10 @@ export function httpErrorOf(error: unknown): HttpError | undefined {
   if (error instanceof HTTPException) {
     const code = HONO_STATUS_CODES[error.status];
     return code ? new HttpError(code, error.message || 'the request was rejected', undefined, { cause: error }) : undefined;
+  }
+  // A queue of heavy work below the edge (the xlsx worker's) is full: try again shortly.
+  if (error instanceof HeavyWorkFull) {
+    return new HttpError('busy', `${error.message}: try again in ${error.retryAfterS} s`, undefined, { cause: error, headers: { 'Retry-After': String(error.retryAfterS) } });
   }
   // An outage, not a bug: the same request works once the database is back.
   const failure = databaseFailure(error);

@@ -317,7 +317,7 @@ describe('OpenAPI document', () => {
     });
 
     it('/api/coverage', async () => {
-      for (const query of ['', '?level=grid&minutes=10', '?level=community&kind=governance&speed_kmh=5']) {
+      for (const query of ['', '?level=grid&minutes=10', '?level=community&kind=governance&speed_kmh=5', '?format=csv', '?level=grid&format=xlsx&lang=en']) {
         expect((await call('GET', `/api/coverage${query}`)).status).toBe(200);
       }
       expect((await call('GET', '/api/coverage?level=province')).code).toBe('bad_request');
@@ -337,7 +337,7 @@ describe('OpenAPI document', () => {
     });
 
     it('/api/standard', async () => {
-      for (const query of ['', '?level=grid', '?level=street&profile=elderly&strict=true']) {
+      for (const query of ['', '?level=grid', '?level=street&profile=elderly&strict=true', '?format=csv&lang=en', '?level=grid&format=xlsx']) {
         expect((await call('GET', `/api/standard${query}`)).status).toBe(200);
       }
       expect((await call('GET', '/api/standard?profile=runner')).code).toBe('bad_request');
@@ -409,6 +409,9 @@ describe('OpenAPI document', () => {
       expect((await call('POST', '/api/scenarios', { body: { name: 'Far', changes: [{ ...add, lon: LON + 1 }] } })).code).toBe('outside_data_bounds');
       expect((await call('POST', '/api/scenarios', { body: { name: 'Empty', changes: [] }, on: emptyApp })).code).toBe('no_walk_network');
       expect((await call('GET', `/api/scenarios/${id}`)).status).toBe(200);
+      expect((await call('GET', `/api/scenarios/${id}?format=csv`)).status).toBe(200);
+      expect((await call('GET', `/api/scenarios/${id}?format=xlsx&lang=en`)).status).toBe(200);
+      expect((await call('GET', `/api/scenarios/${id}?format=pdf`)).code).toBe('bad_request');
       expect((await call('GET', '/api/scenarios/x')).code).toBe('bad_request');
       expect((await call('GET', '/api/scenarios/9999')).code).toBe('unknown_scenario');
       expect((await call('GET', '/api/scenarios/1', { on: emptyApp })).code).toBe('no_walk_network');
@@ -595,6 +598,8 @@ describe('OpenAPI document', () => {
       await expectQueryAgreement('/api/coverage', {}, 'minutes', ['0', '0.5', '60', '61']);
       await expectQueryAgreement('/api/coverage', {}, 'profile', ['default', 'elderly', 'child', 'runner']);
       await expectQueryAgreement('/api/standard', {}, 'strict', ['true', 'false', 'yes']);
+      await expectQueryAgreement('/api/coverage', {}, 'format', ['json', 'csv', 'xlsx', 'pdf', 'CSV']);
+      await expectQueryAgreement('/api/standard', {}, 'lang', ['zh', 'en', 'fr', 'zh-CN']);
       await expectQueryAgreement('/api/centers', {}, 'kind', ['governance', 'a_1', 'Governance', '1a', 'a-b']);
       await expectQueryAgreement('/api/place', point, 'profile', ['default', 'elderly', 'child', 'runner', '']);
       await expectQueryAgreement('/api/search', {}, 'q', ['', ' ', 'G', ' Grid ', 'x'.repeat(64), 'x'.repeat(65), '社'.repeat(65), '𠀀'.repeat(64), `${' '.repeat(60)}Grid`]);

@@ -9,12 +9,15 @@
  *                                         scenario was last evaluated against (else 409)
  * A scenario never touches the live data but through apply.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { defineRoute } from '../http/define-route.ts';
 import { actorOf } from '../http/route-access.ts';
 import { badRequest, errorResponse, internalError, json } from '../http/responses.ts';
-import { coverageNotReady } from '../routing/routing-responses.ts';
+import { coverageNotReady, coverageNotReadyOrBusy } from '../routing/routing-responses.ts';
+import { exportContent, exportHeaders, exportParams, isoDay, tableResponse } from '../exports/export-format.ts';
+import type { XlsxRenderer } from '../exports/xlsx-runner.ts';
+import { scenarioTable } from '../exports/export-tables.ts';
 import { Applied, NewScenario, Scenario, ScenarioIdParams, ScenarioList, ScenarioPatch } from './scenario-schemas.ts';
 import type { ScenarioEvaluation, ScenarioService } from './scenario-service.ts';
 
@@ -23,13 +26,17 @@ const SCENARIO_BODY_LIMIT = 256 * 1024;
 const BODY_EXAMPLE = '{"name": "A center by the river", "changes": [{"op": "add", "name": "...", "kind": "neighborhood", "lon": 119.0, "lat": 25.45}]}';
 
 /** The answer for an evaluated scenario. */
-function answer(c: Context, evaluation: ScenarioEvaluation, status: 200 | 201 = 200) {
-  const s = evaluation.scenario;
-  const body = { ...s, data_version: evaluation.model.version, evaluation_ms: Math.round(evaluation.ms * 100) / 100, summary: evaluation.summary };
-  return status === 201 ? c.json(body, 201, { Location: `/api/scenarios/${s.id}` }) : c.json(body);
+function bodyOf(evaluation: ScenarioEvaluation) {
+  return { ...evaluation.scenario, data_version: evaluation.model.version, evaluation_ms: Math.round(evaluation.ms * 100) / 100, summary: evaluation.summary };
 }
 
-export function scenarioRoutes(scenarios: ScenarioService) {
+function answer(c: Context, evaluation: ScenarioEvaluation, status: 200 | 201 = 200) {
+  const body = bodyOf(evaluation);
+  return status === 201 ? c.json(body, 201, { Location: `/api/scenarios/${body.id}` }) : c.json(body);
+}
+
+/** `xlsx` renders the xlsx exports (the app's XlsxRunner). */
+export function scenarioRoutes(scenarios: ScenarioService, xlsx: XlsxRenderer) {
   const app = new OpenAPIHono();
   const tags = ['planning'];
   const missing = errorResponse('No scenario has this id.', ['unknown_scenario']);
@@ -83,10 +90,26 @@ export function scenarioRoutes(scenarios: ScenarioService) {
       operationId: 'getScenario',
       tags,
       summary: 'One scenario, evaluated against the live data now',
+      description:
+        'With `format=csv` or `xlsx`: its comparison with the live centers as a table to download, a row per life circle of its summary (households covered before and after, gained, lost, the shares, persons).',
       params: ScenarioIdParams,
-      responses: { 200: one('The scenario and its summary.'), 400: badRequest('The id is not a positive whole number.'), 404: missing, 409: conflict, 503: coverageNotReady, 500: internalError },
+      query: z.object(exportParams),
+      responses: {
+        200: { description: 'The scenario and its summary, or its comparison as a table.', content: exportContent(Scenario), headers: exportHeaders },
+        400: badRequest('The id is not a positive whole number, or format or lang is not one of their values.'),
+        404: missing,
+        409: conflict,
+        503: coverageNotReadyOrBusy,
+        500: internalError,
+      },
     },
-    async (c, { params }) => answer(c, await scenarios.evaluate(params.id)),
+    async (c, { params, query }) => {
+      const evaluation = await scenarios.evaluate(params.id);
+      if (query.format === 'json') return answer(c, evaluation);
+      const body = bodyOf(evaluation);
+      const { table, fileName } = scenarioTable(body, { format: query.format, lang: query.lang, day: isoDay() });
+      return tableResponse(c, { format: query.format, table, fileName, dataVersion: body.data_version }, xlsx);
+    },
   );
 
   defineRoute(

@@ -11,11 +11,14 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { LIFE_CIRCLE_STANDARD } from '../../kernel/life-circle-standard.ts';
 import { WALK_PROFILES, WALK_PROFILE_NAMES, type WalkProfileName } from '../../kernel/walk-speed.ts';
 import { defineRoute } from '../http/define-route.ts';
-import { errorResponse, internalError, json } from '../http/responses.ts';
+import { errorResponse, internalError } from '../http/responses.ts';
+import { exportContent, exportHeaders, exportParams, isoDay, tableResponse } from '../exports/export-format.ts';
+import type { XlsxRenderer } from '../exports/xlsx-runner.ts';
+import { standardTable } from '../exports/export-tables.ts';
 import { oneOf } from '../http/schema-rules.ts';
 import { levelParam } from '../http/schemas.ts';
 import { LEVELS } from '../coverage/coverage-data.ts';
-import { coverageNotReady } from '../routing/routing-responses.ts';
+import { coverageNotReadyOrBusy } from '../routing/routing-responses.ts';
 import { standardRollup } from './standard-rollup.ts';
 import type { StandardService } from './standard-service.ts';
 
@@ -69,7 +72,8 @@ const StandardAnswer = z
   })
   .openapi('LivingCircleStandard');
 
-export function standardRoutes(standard: StandardService) {
+/** `xlsx` renders the xlsx exports (the app's XlsxRunner). */
+export function standardRoutes(standard: StandardService, xlsx: XlsxRenderer) {
   const app = new OpenAPIHono();
   const kindInfo = new Map(LIFE_CIRCLE_STANDARD.kinds.map((k) => [k.kind, k]));
   const seen = new WeakSet<object>();
@@ -87,11 +91,16 @@ export function standardRoutes(standard: StandardService) {
         level: levelParam,
         profile: oneOf(WALK_PROFILE_NAMES as [WalkProfileName, ...WalkProfileName[]]).optional().openapi({ description: 'One walking profile for every kind; when absent, elderly for elderly-care kinds and default for the rest.' }),
         strict: oneOf(['true', 'false'] as const, 'false').openapi({ description: 'true: a kind the data has no center of makes its tier unmet for everyone.' }),
+        ...exportParams,
       }),
       responses: {
-        200: { description: 'The check.', content: json(StandardAnswer) },
+        200: {
+          description: 'The check; with `format=csv` or `xlsx`, a table of it (a row per unit, the total last; per tier its households meeting it and share, then each of its kinds\').',
+          content: exportContent(StandardAnswer),
+          headers: exportHeaders,
+        },
         400: errorResponse('A parameter is out of range (the message names it).', ['bad_request']),
-        503: coverageNotReady,
+        503: coverageNotReadyOrBusy,
         500: internalError,
       },
     },
@@ -101,7 +110,7 @@ export function standardRoutes(standard: StandardService) {
       seen.add(check);
       const data = live.model.data;
       const rolled = standardRollup(check, data.households, data.levels[query.level]);
-      return c.json({
+      const answer = {
         standard: 'GB 50180-2018 (kernel/life-circle-standard.json)',
         level: query.level,
         data_version: check.version,
@@ -128,7 +137,10 @@ export function standardRoutes(standard: StandardService) {
         units: rolled.units,
         total: rolled.total,
         timings_ms: { check: fresh ? Math.round(check.ms * 10) / 10 : 0 },
-      });
+      };
+      if (query.format === 'json') return c.json(answer);
+      const { table, fileName } = standardTable(answer, { format: query.format, lang: query.lang, day: isoDay() });
+      return tableResponse(c, { format: query.format, table, fileName, dataVersion: answer.data_version }, xlsx);
     },
   );
   return app;
