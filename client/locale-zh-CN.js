@@ -109,6 +109,27 @@ export default {
 
   'kind.neighborhood': '党群服务中心（党建+）',
   'kind.governance': '综治中心（综治+）',
+  // The standard's other facility kinds, as kernel/life-circle-standard.json names them (a test compares).
+  'kind.kindergarten': '幼儿园（托儿所）',
+  'kind.community_station': '社区服务站（居委会）',
+  'kind.elderly_day_care': '老年人日间照料中心（托老所）',
+  'kind.health_station': '社区卫生服务站（卫生室）',
+  'kind.pharmacy': '药店',
+  'kind.convenience': '便利店',
+  'kind.primary_school': '小学',
+  'kind.fresh_market': '菜市场或生鲜超市',
+  'kind.park': '居住区公园',
+  'kind.school': '学校（学段不明）',
+  'kind.community_centre': '社区服务中心（街道级）',
+  'kind.middle_school': '中学（初中）',
+  'kind.community_health': '社区卫生服务中心（社区医院）',
+  'kind.hospital': '医院',
+  'kind.elderly_care': '养老院',
+  'kind.culture': '文化活动中心',
+  'kind.townhall': '街道办事处',
+  'kind.police': '派出所',
+  'kind.post': '邮政营业场所',
+  'kind.social_facility': '其他社会服务设施',
 
   'nearest.isochrone': '显示 5/10/15 分钟等时圈',
 
@@ -206,6 +227,8 @@ export default {
   'error.unauthorized': '修改数据需要规划员令牌：请用服务器首次启动时打印的链接打开本页，或请管理员运行 npm run token -- create --role planner --name "…" 生成令牌，再以 #token=… 结尾的链接打开。',
   'error.forbidden': '此令牌的角色无权进行这项修改（需要规划员或管理员令牌）。',
   'error.network': '无法连接服务器，请检查网络后重试。',
+  'error.offNetwork': '这个位置离步行道路太远，无法从这里步行：请选在道路上或道路旁。',
+  'error.outsideData': '这个位置在数据覆盖的范围之外：请选在城市范围内。',
   'message.close': '关闭',
 
   'format.minutesSeconds': '{m} 分 {s} 秒',
