@@ -35,6 +35,7 @@ import { mountScenarioKeyboard } from './scenario-keyboard.js';
 import { changesBounds, learnCenters } from './scenario-places.js';
 import { mountRename } from './scenario-rename.js';
 import { scenarioInAddress, setScenarioInAddress } from './scenario-url.js';
+import { onScenarioOpened } from './open-scenario.js';
 
 /**
  * @typedef {import('./api.js').Scenario} Scenario
@@ -377,6 +378,11 @@ export function mountPlanner(app) {
       scenarioMap.liveChanged(typeof version === 'string' && version ? version : Date.now());
       if (state.open && state.saving === 0) refreshOpen(state.open.id);
     }, 300);
+  });
+
+  // A scenario opened elsewhere on the page (a suggestion stored as one) opens here too.
+  onScenarioOpened((id) => {
+    if (id !== null && id !== state.open?.id) openScenario(id, { frame: true });
   });
 
   render();
