@@ -40,6 +40,7 @@
  *   code: string,
  *   name: string,
  *   context: string,
+ *   parents: { type: 'district' | 'street' | 'community', code: string, name: string }[],
  *   kind?: string | null,
  *   lon: number | null,
  *   lat: number | null,

@@ -35,6 +35,8 @@ const HINTS = {
   unauthorized: 'error.unauthorized',
   forbidden: 'error.forbidden',
   network: 'error.network',
+  off_network: 'error.offNetwork',
+  outside_data_bounds: 'error.outsideData',
 };
 
 /**

@@ -2,10 +2,12 @@
  * Planner tools (#planner in index.html): the sign-in, then scenarios. A
  * signed-in planner makes and names scenarios, lists and opens them, and
  * inside one adds candidate centers by clicking the map (kind and name
- * chosen first), drags them, and removes or moves live centers by clicking
- * them; every edit is saved at once (PATCH, the revision goes up) and the
- * map, the summary and the table per level follow. Applying a scenario
- * writes it to the live centers after a dialog that says what will change.
+ * chosen first) or at the map's center, drags them or moves them by the
+ * keyboard (scenario-keyboard.js), removes or moves live centers by
+ * clicking them, and renames it (scenario-rename.js); every edit is saved
+ * at once (PATCH, the revision goes up) and the map, the summary and the
+ * table per level follow. Applying a scenario writes it to the live
+ * centers after a dialog that says what will change.
  *
  * Anonymous residents see only the sign-in button, at the bottom of the
  * panel; a scenario in the address (?scenario=ID, scenario-url.js) opens
@@ -14,7 +16,7 @@
  * app.js mounts this once and asks plannerTakesClick() first on every map
  * click; the overlay's tile URLs go through scenario-map.js's overlayTemplates().
  */
-import { createScenario, deleteScenario, fetchCenter, fetchScenario, fetchScenarios, updateScenario } from './api.js';
+import { createScenario, deleteScenario, fetchScenario, fetchScenarios, updateScenario } from './api.js';
 import { onLanguageChange, t } from './i18n.js';
 import { byId, showError } from './panel.js';
 import { createPlannerSession } from './planner-session.js';
@@ -29,7 +31,11 @@ import {
   renderSummary,
 } from './scenario-panel.js';
 import { scenarioActions } from './scenario-actions.js';
+import { mountScenarioKeyboard } from './scenario-keyboard.js';
+import { changesBounds, learnCenters } from './scenario-places.js';
+import { mountRename } from './scenario-rename.js';
 import { scenarioInAddress, setScenarioInAddress } from './scenario-url.js';
+import { onScenarioOpened } from './open-scenario.js';
 
 /**
  * @typedef {import('./api.js').Scenario} Scenario
@@ -107,7 +113,11 @@ export function mountPlanner(app) {
     liveChanged: () => app.liveChanged(),
     saved: () => saves,
     renderOpen: () => renderOpen(),
+    select: (index) => keyboard.select(index),
   });
+  // Without a mouse: a candidate at the map's center, a selected change moved by keys or coordinates.
+  const keyboard = mountScenarioKeyboard({ map: app.map, state, addCandidate, moveTo: dragged, render: () => render() });
+  const rename = mountRename({ state, queued, renamed: () => render() });
 
   // ----- what the panel shows -----
 
@@ -137,7 +147,8 @@ export function mountPlanner(app) {
     if (!state.open) return;
     const status = state.saving > 0 ? t('scenario.saving') : state.editable ? t('scenario.saved') : t('scenario.readOnly');
     renderScenarioHead(state.open, status);
-    renderChanges(state.changes, state.centers, { editable: state.editable, undo });
+    keyboard.render();
+    renderChanges(state.changes, state.centers, { editable: state.editable, undo, select: (i) => keyboard.select(i), selected: keyboard.selected() });
     renderSummary(state.open);
     renderLevels(state.coverage);
     renderScenarioLegend();
@@ -150,6 +161,7 @@ export function mountPlanner(app) {
     placeSection();
     renderScenarioList(state.list, { open: (id) => openScenario(id, { frame: true }), remove: removeScenario });
     renderOpen();
+    rename.render();
     markBusy();
   }
 
@@ -181,40 +193,12 @@ export function mountPlanner(app) {
 
   // ----- opening, closing, making and deleting scenarios -----
 
-  /** Names of the live centers a scenario moves or removes (read once each). */
-  async function learnCenters() {
-    const unknown = [...new Set(state.changes.flatMap((c) => (c.op === 'add' || state.centers.has(c.center_id) ? [] : [c.center_id])))];
-    await Promise.all(
-      unknown.map(async (id) => {
-        try {
-          const center = await fetchCenter(id);
-          state.centers.set(id, { name: center.name, kind: center.kind, lon: center.lon, lat: center.lat });
-        } catch {
-          // A center gone from the live data: the change names it by id (the API says the conflict).
-        }
-      }),
-    );
-  }
-
   /** Shows the open scenario on the map and in the panel. */
   function showOpen() {
     if (!state.open) return;
     scenarioMap.showTiles(state.open);
     scenarioMap.setMarkers(state.changes, state.centers, state.editable);
     render();
-  }
-
-  /** Frames the scenario's changes on the map (a scenario opened from the list). */
-  function frameChanges() {
-    const points = state.changes.flatMap((c) => {
-      if (c.op !== 'remove') return [[c.lon, c.lat]];
-      const center = state.centers.get(c.center_id);
-      return center?.lon !== undefined && center.lat !== undefined ? [[center.lon, center.lat]] : [];
-    });
-    if (points.length === 0) return;
-    const lons = points.map((p) => p[0]);
-    const lats = points.map((p) => p[1]);
-    app.map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 80, maxZoom: 15, duration: 0 });
   }
 
   /**
@@ -228,8 +212,9 @@ export function mountPlanner(app) {
       state.changes = stored = scenario.changes;
       state.coverage = null;
       setScenarioInAddress(id);
-      await learnCenters();
-      if (options.frame) frameChanges();
+      await learnCenters(state.changes, state.centers);
+      const bounds = options.frame ? changesBounds(state.changes, state.centers) : null;
+      if (bounds) app.map.fitBounds(bounds, { padding: 80, maxZoom: 15, duration: 0 });
       showOpen();
       loadLevel();
     } catch (error) {
@@ -291,14 +276,24 @@ export function mountPlanner(app) {
     if (!state.open) return;
     state.changes = changes;
     scenarioMap.setMarkers(state.changes, state.centers, state.editable);
+    const id = state.open.id;
+    queued(() => save(id));
+  }
+
+  /**
+   * Runs a save after the ones before it (it must not throw: each says its
+   * own failure), the panel saying "saving" meanwhile.
+   * @param {() => Promise<void>} work
+   */
+  function queued(work) {
     state.saving++;
     render();
-    const id = state.open.id;
-    saves = saves.then(() => save(id)).finally(() => {
+    saves = saves.then(work).finally(() => {
       state.saving--;
-      if (state.open?.id === id) renderOpen();
+      if (state.open) renderOpen();
       markBusy();
     });
+    return saves;
   }
 
   /**
@@ -383,6 +378,11 @@ export function mountPlanner(app) {
       scenarioMap.liveChanged(typeof version === 'string' && version ? version : Date.now());
       if (state.open && state.saving === 0) refreshOpen(state.open.id);
     }, 300);
+  });
+
+  // A scenario opened elsewhere on the page (a suggestion stored as one) opens here too.
+  onScenarioOpened((id) => {
+    if (id !== null && id !== state.open?.id) openScenario(id, { frame: true });
   });
 
   render();

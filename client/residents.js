@@ -15,7 +15,7 @@ import { fetchIsochrone, fetchPlace, fetchSearch } from './api.js';
 import { createBottomSheet } from './bottom-sheet.js';
 import { language, onLanguageChange, t } from './i18n.js';
 import { locate } from './locate.js';
-import { byId, clearMessages, el, showError } from './panel.js';
+import { byId, clearMessages, el, kindLabel, showError } from './panel.js';
 import { defaultKind, markSelected, placeSummary, renderPlaceCard, routeSummary } from './place-card.js';
 import { createSearchBox } from './search-box.js';
 import { createShareLink, readSharedView } from './share-link.js';
@@ -39,8 +39,9 @@ const FIT_PADDING = 40;
 
 /**
  * A place's label: words from the string files, drawn again in a new
- * language (a name from the data goes in as a parameter).
- * @typedef {{ key: string, params?: Record<string, string> }} Label
+ * language (a name from the data goes in as a parameter; a search result's
+ * place line is made again from `result`).
+ * @typedef {{ key: string, params?: Record<string, string>, result?: SearchResult }} Label
  */
 
 /** The view a link asks for (app.js starts the map there). */
@@ -49,7 +50,7 @@ export function sharedViewFromAddress() {
 }
 
 /** @param {Label} label */
-const labelText = (label) => t(label.key, label.params);
+const labelText = (label) => t(label.key, label.result ? { ...label.params, context: resultContext(label.result) } : label.params);
 
 /** @type {import('geojson').FeatureCollection} */
 const EMPTY = { type: 'FeatureCollection', features: [] };
@@ -80,6 +81,17 @@ function boundsOf(points) {
 }
 
 /**
+ * Where a search result lies, in the reader's language: the server's line
+ * names a center's kind in Chinese, so a center's line is made here from its
+ * kind and the names of the units it lies in (names are the data's own).
+ * @param {SearchResult} result
+ */
+function resultContext(result) {
+  if (result.type !== 'center' || !result.kind) return result.context;
+  return [kindLabel(result.kind), result.parents.map((p) => p.name).join(' ')].filter(Boolean).join(' · ');
+}
+
+/**
  * A search result's option: its name, what it is, and where.
  * @param {SearchResult} result
  * @returns {(Node | string)[]}
@@ -88,7 +100,7 @@ function searchOption(result) {
   return [
     el('span', { class: 'result-name' }, [result.name]),
     el('span', { class: 'result-type' }, [t(`search.type.${result.type}`)]),
-    el('span', { class: 'result-context' }, [result.context]),
+    el('span', { class: 'result-context' }, [resultContext(result)]),
   ];
 }
 
@@ -263,7 +275,7 @@ export function startResidents({ map, view, mode }) {
       else if (result.lon !== null && result.lat !== null) flyToPoint([result.lon, result.lat]);
       if (result.lon === null || result.lat === null || result.type === 'district' || result.type === 'street') return;
       /** @type {Label} */
-      const label = result.context ? { key: 'place.found', params: { name: result.name, context: result.context } } : { key: 'place.name', params: { name: result.name } };
+      const label = result.context ? { key: 'place.found', params: { name: result.name }, result } : { key: 'place.name', params: { name: result.name } };
       openPlace([result.lon, result.lat], { label });
     },
   });

@@ -41,10 +41,11 @@ const round7 = (/** @type {number} */ x) => Math.round(x * 1e7) / 1e7;
  *   liveChanged: () => void,
  *   saved: () => Promise<unknown>,
  *   renderOpen: () => void,
- * }} ctx planner.js's state and what it does
+ *   select: (index: number) => void,
+ * }} ctx planner.js's state and what it does (select: a change for the keyboard's moving pad)
  */
 export function scenarioActions(ctx) {
-  const { state, scenarioMap, markBusy, edit, inputs, closeScenario, openScenario, loadList, liveChanged, saved, renderOpen } = ctx;
+  const { state, scenarioMap, markBusy, edit, inputs, closeScenario, openScenario, loadList, liveChanged, saved, renderOpen, select } = ctx;
 
   /**
    * A live center clicked in an open scenario: remove it, move it, or undo either.
@@ -63,7 +64,14 @@ export function scenarioActions(ctx) {
     }
     scenarioMap.popup(center.lngLat, title, kindLabel(center.kind), [
       { label: t('scenario.popup.remove'), run: () => edit([...state.changes, { op: 'remove', center_id: center.id }]) },
-      { label: t('scenario.popup.move'), run: () => edit([...state.changes, { op: 'move', center_id: center.id, lon: round7(center.lngLat[0]), lat: round7(center.lngLat[1]) }]) },
+      {
+        label: t('scenario.popup.move'),
+        run: () => {
+          edit([...state.changes, { op: 'move', center_id: center.id, lon: round7(center.lngLat[0]), lat: round7(center.lngLat[1]) }]);
+          // Dragged from here, or moved by the keyboard's pad that opens for it.
+          select(state.changes.length - 1);
+        },
+      },
     ]);
   }
 
@@ -76,8 +84,9 @@ export function scenarioActions(ctx) {
     markBusy();
     try {
       const coverage = await fetchScenarioCoverage(state.level, open.id);
-      // A later edit or level choice answers for itself.
-      if (state.open?.id === open.id && state.open.revision === open.revision && coverage.level === state.level) state.coverage = coverage;
+      // A later edit or level choice answers for itself. The stored changes (the very array) name what the
+      // table was asked for: a rename raises the revision but keeps them, and the table with them.
+      if (state.open?.id === open.id && state.open.changes === open.changes && coverage.level === state.level) state.coverage = coverage;
     } catch (error) {
       showError(t('scenario.error.coverage'), error);
     } finally {

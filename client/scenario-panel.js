@@ -94,10 +94,12 @@ export function changeText(change, centers) {
 }
 
 /**
- * The open scenario's changes, each with an undo button when it can be edited.
+ * The open scenario's changes, each with an undo button when it can be
+ * edited, and a candidate or moved center with a "move" button that selects
+ * it for the keyboard (scenario-keyboard.js).
  * @param {ScenarioChange[]} changes
  * @param {Map<number, { name: string, kind: string }>} centers
- * @param {{ editable: boolean, undo: (index: number) => void }} on
+ * @param {{ editable: boolean, undo: (index: number) => void, select: (index: number) => void, selected: number | null }} on
  */
 export function renderChanges(changes, centers, on) {
   const ul = byId('scenario-changes');
@@ -105,11 +107,20 @@ export function renderChanges(changes, centers, on) {
     ul.replaceChildren(el('li', { class: 'muted' }, [t('scenario.noChanges')]));
     return;
   }
+  const moveButton = (/** @type {ScenarioChange} */ change, /** @type {number} */ index) => {
+    const name = change.op === 'add' ? change.name : (centers.get(change.center_id)?.name ?? t('scenario.center', { id: change.center_id }));
+    const b = button(t('scenario.select'), () => on.select(index), 'select');
+    b.setAttribute('aria-label', t('scenario.selectLabel', { name }));
+    b.setAttribute('aria-pressed', String(on.selected === index));
+    b.dataset.selectIndex = String(index);
+    return b;
+  };
   ul.replaceChildren(
     ...changes.map((change, index) =>
       el('li', { class: `change ${change.op}` }, [
         el('span', { class: 'change-dot' }),
         el('span', {}, [changeText(change, centers)]),
+        ...(on.editable && change.op !== 'remove' ? [moveButton(change, index)] : []),
         ...(on.editable ? [button(t('scenario.undo'), () => on.undo(index), 'remove')] : []),
       ]),
     ),

@@ -3,8 +3,11 @@
  * shared link opens the same scenario. Only the `scenario` parameter is
  * read or written here; every other parameter (language, view, ...) is left
  * as it is, and the address is replaced, not pushed (no history entry per
- * scenario opened).
+ * scenario opened). A new id is announced as open-scenario.js's event, so
+ * the other planner tools (downloads, suggestions on top of it) follow the
+ * scenario the editor opens or closes.
  */
+import { OPEN_SCENARIO_EVENT } from './open-scenario.js';
 
 const PARAM = 'scenario';
 
@@ -23,8 +26,10 @@ export function scenarioInAddress(search = location.search) {
  * @param {number | null} id
  */
 export function setScenarioInAddress(id) {
+  const before = scenarioInAddress();
   const url = new URL(location.href);
   if (id === null) url.searchParams.delete(PARAM);
   else url.searchParams.set(PARAM, String(id));
   if (url.href !== location.href) history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  if (before !== id) window.dispatchEvent(new CustomEvent(OPEN_SCENARIO_EVENT, { detail: { id } }));
 }

@@ -191,3 +191,16 @@ export function describeInBrowser(name: string, suite: () => void): void {
     describe.skip(`${name} (skipped: ${reason})`, suite);
   }
 }
+
+/**
+ * Moves the keyboard focus with Tab (Shift+Tab when `back`) until it is on
+ * the element `selector` names, as a person without a mouse would; throws
+ * after `limit` presses.
+ */
+export async function tabTo(page: Page, selector: string, { back = false, limit = 120 } = {}): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`${limit} presses of ${back ? 'Shift+Tab' : 'Tab'} did not reach ${selector}`);
+}

@@ -63,6 +63,21 @@ describe('client strings', () => {
     expect(missing).toEqual([]);
   });
 
+  it("names the standard's facility kinds as kernel/life-circle-standard.json does", () => {
+    // The search box and the scenario popups know a center's kind by its code only: the names come from here.
+    const standard = JSON.parse(readFileSync(new URL('../kernel/life-circle-standard.json', import.meta.url), 'utf8')) as { kinds: { kind: string; name: string; nameZh: string }[] };
+    expect(standard.kinds.length).toBeGreaterThan(10);
+    for (const { kind, name, nameZh } of standard.kinds) {
+      // The two planning kinds carry the programme's name after the standard's ("党群服务中心（党建+）").
+      if (kind === 'neighborhood' || kind === 'governance') {
+        expect(zh[`kind.${kind}`], kind).toMatch(new RegExp(`^${nameZh}`));
+        expect(en[`kind.${kind}`], kind).toBe(name);
+      } else {
+        expect([zh[`kind.${kind}`], en[`kind.${kind}`]], kind).toEqual([nameZh, name]);
+      }
+    }
+  });
+
   it('writes the Chinese strings in Chinese', () => {
     // A copy-paste of the English file into the Chinese one would pass the key checks.
     const han = Object.entries<string>(zh).filter(([key, text]) => !key.startsWith('maplibre.ScaleControl') && /\p{Script=Han}/u.test(text));

@@ -6,10 +6,17 @@
  * removed; the households gained and lost drawn on the map; the summary and
  * the table per level equal to the API's, in Chinese and in English; the
  * swipe against today's map; the scenario in the address; applying it only
- * after the confirmation (cancel: nothing changes). No console errors,
- * failed requests or outside requests. Leaves screenshots of a scenario
- * with gained and lost households and its summary at
- * /tmp/shots/planner-desktop.png and /tmp/shots/planner-phone.png.
+ * after the confirmation (cancel: nothing changes). Then, on the live data
+ * as applied: a scenario made and a candidate placed and moved with the
+ * keyboard alone (Tab, arrow keys, typed coordinates), the scenario renamed
+ * from the keyboard, a live center moved by a drag with the households it
+ * loses and gains drawn and the tables equal to the API's (and the moving
+ * pad on a phone), a site suggestion stored as a scenario opening in the
+ * editor. No console errors, failed requests or outside requests. Leaves
+ * screenshots at /tmp/shots/: planner-desktop.png and planner-phone.png (a
+ * scenario with gained and lost households and its summary),
+ * planner-read-only.png, planner-rename.png, planner-move-desktop.png and
+ * planner-keyboard-phone.png (the moving pad).
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -27,8 +34,10 @@ import {
   settle,
   startBrowserFixture,
   stopBrowserFixture,
+  tabTo,
   type BrowserFixture,
 } from './browser-fixture.ts';
+import { chooseLiveMove, dragMarkerTo, offsetMetres } from './scenario-browser.ts';
 
 declare global {
   interface Window {
@@ -43,7 +52,7 @@ const REMOVAL_TRIES = 6;
 
 type Change = { op: 'add'; name: string; lon: number; lat: number } | { op: 'move' | 'remove'; center_id: number };
 type Circle = { minutes: number; households_before: number; households_after: number; gained: number; lost: number };
-type Scenario = { id: number; revision: number; changes: Change[]; summary: { circles: Circle[] } };
+type Scenario = { id: number; name: string; revision: number; changes: Change[]; summary: { circles: Circle[] } };
 type Totals = { covered: number; covered_before: number; gained: number; lost: number };
 type Coverage = { units: (Totals & { name: string })[]; total: Totals };
 
@@ -122,6 +131,18 @@ function suite(): void {
       [[site.lon, site.lat], [removed.lon, removed.lat]] as const,
     );
   };
+  /** Frames two places at a zoom where households are drawn. */
+  const frameTwo = (page: Page, a: { lon: number; lat: number }, b: { lon: number; lat: number }) =>
+    page.evaluate(
+      ([a, b]) =>
+        new Promise<void>((resolve) => {
+          const map = window.__map;
+          map.once('idle', () => resolve());
+          map.fitBounds([[Math.min(a[0], b[0]), Math.min(a[1], b[1])], [Math.max(a[0], b[0]), Math.max(a[1], b[1])]], { padding: 80, duration: 0, maxZoom: 15 });
+          if (map.getZoom() < 14) map.setZoom(14);
+        }),
+      [[a.lon, a.lat], [b.lon, b.lat]] as const,
+    );
   /** Numbers of a table row's cells with data-value (before, after, gained, lost). */
   const rowValues = (page: Page, selector: string) =>
     page.locator(`${selector} td[data-value]`).evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
@@ -450,6 +471,238 @@ function suite(): void {
     await expect.poll(async () => (await api<Coverage>('/api/coverage?level=city')).total.covered, { timeout: 30_000 }).toBe(fifteen.households_after);
     await page.selectOption('#coverage-level', 'city');
     await page.waitForFunction((covered) => document.querySelector('#coverage-body tfoot')?.textContent?.includes(covered), n(fifteen.households_after), { timeout: 60_000 });
+    expect(await panelErrors(page)).toEqual([]);
+  });
+
+  it('makes a scenario and places a candidate with the keyboard only: at the map center, moved by the arrow keys and by typed coordinates', async () => {
+    const { page } = fixture();
+    // Where one more center helps most now that the first scenario is live.
+    const site = (await api<{ sites: { lon: number; lat: number }[] }>('/api/plan/suggest', { method: 'POST', body: JSON.stringify({ k: 1 }) })).sites[0]!;
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await tabTo(page, '#scenario-new-name');
+    await page.keyboard.type('键盘试点');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#scenario-editor:not([hidden])');
+    scenarioId = Number(new URL(page.url()).searchParams.get('scenario'));
+    expect(await page.locator('#scenario-name').innerText()).toBe('方案：键盘试点');
+    await saved(page);
+
+    // The map pans by the arrow keys once it has the focus; a cross marks its center meanwhile.
+    await tabTo(page, '#map canvas.maplibregl-canvas', { back: true });
+    const start = await page.evaluate(() => window.__map.getCenter().toArray());
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await settle(page);
+    const center = await page.evaluate(() => window.__map.getCenter().toArray());
+    expect(center[0]).toBeLessThan(start[0]!);
+    expect(await page.locator('#map').getAttribute('class')).toContain('aiming');
+
+    await tabTo(page, '#scenario-candidate-center');
+    expect(await page.locator('#scenario-candidate-center').innerText()).toBe('在地图中心添加候选点');
+    await page.keyboard.press('Enter');
+    await saved(page);
+    // The candidate is selected for moving: the keyboard is on the pad.
+    expect(await page.evaluate(() => document.activeElement?.matches('#scenario-nudge-pad button.north'))).toBe(true);
+    expect(await page.locator('#scenario-nudge legend').innerText()).toBe('移动“候选点 1”');
+    expect(await page.locator('#scenario-nudge-pad button.north').getAttribute('aria-label')).toBe('向北移动 10 米');
+    const placed = (await stored()).changes[0] as Extract<Change, { op: 'add' }>;
+    expect(placed).toMatchObject({ op: 'add', name: '候选点 1', kind: 'neighborhood' });
+    expect(Math.abs(placed.lon - center[0]!)).toBeLessThan(1e-6);
+    expect(Math.abs(placed.lat - center[1]!)).toBeLessThan(1e-6);
+
+    // 3 presses east and 2 north by 10 m, one north by 100 m (Shift).
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowUp', 'ArrowUp', 'Shift+ArrowUp']) await page.keyboard.press(key);
+    await saved(page);
+    const stepped = (await stored()).changes[0] as Extract<Change, { op: 'add' }>;
+    const moved = offsetMetres(placed, stepped);
+    expect(moved.east).toBeCloseTo(30, 0);
+    expect(moved.north).toBeCloseTo(120, 0);
+    expect(await page.locator('#scenario-nudge-status').innerText()).toBe(`“候选点 1”已移到 ${stepped.lon.toFixed(5)}, ${stepped.lat.toFixed(5)}`);
+    const marker = await page.evaluate(() => {
+      const canvas = window.__map.getCanvas().getBoundingClientRect();
+      const box = document.querySelector('.scenario-marker.added.selected')!.getBoundingClientRect();
+      return window.__map.unproject([box.x + box.width / 2 - canvas.x, box.y + box.height / 2 - canvas.y]).toArray();
+    });
+    expect(offsetMetres(stepped, { lon: marker[0]!, lat: marker[1]! }).distance).toBeLessThan(15);
+
+    // Typed coordinates: a wrong one is refused in words and nothing is saved; then the suggested site.
+    const revision = (await stored()).revision;
+    await tabTo(page, '#scenario-nudge-lon');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('东经119度');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#scenario-nudge-error').innerText()).toBe('经度须为 -180 到 180 之间的数字。');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('scenario-nudge-lon');
+    expect((await stored()).revision).toBe(revision);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(site.lon.toFixed(5));
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(site.lat.toFixed(5));
+    await page.keyboard.press('Enter');
+    await saved(page);
+    expect(await page.locator('#scenario-nudge-error').isHidden()).toBe(true);
+    const typed = (await stored()).changes[0] as Extract<Change, { op: 'add' }>;
+    expect([typed.lon, typed.lat]).toEqual([Number(site.lon.toFixed(5)), Number(site.lat.toFixed(5))]);
+    expect((await stored()).summary.circles.find((c) => c.minutes === 15)!.gained).toBeGreaterThan(0);
+    // The map followed the candidate, and draws the households it brings within 15 minutes.
+    await page.waitForFunction(
+      ([lon, lat]) => {
+        const map = window.__map;
+        const p = map.project([lon, lat]);
+        return map.queryRenderedFeatures([[p.x - 150, p.y - 150], [p.x + 150, p.y + 150]], { layers: ['scenario-gained'] }).length > 0;
+      },
+      [typed.lon, typed.lat] as const,
+      { timeout: 60_000 },
+    );
+
+    // Escape ends the moving; the keyboard is back on the candidate's own "move" button, which starts it again.
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#scenario-nudge').isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('用键盘移动“候选点 1”');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#scenario-nudge').isVisible()).toBe(true);
+    expect(await page.locator('#scenario-changes button.select').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Escape');
+    expect(await panelErrors(page)).toEqual([]);
+  });
+
+  it('renames the open scenario from the keyboard: refuses an empty name in words, then the heading, the list and the API follow', async () => {
+    const { page } = fixture();
+    const before = await stored();
+    await tabTo(page, '#scenario-rename', { back: true });
+    expect(await page.locator('#scenario-rename').innerText()).toBe('重命名');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('scenario-rename-input');
+    expect(await page.inputValue('#scenario-rename-input')).toBe('键盘试点');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#scenario-rename-error').innerText()).toBe('方案名称不能为空。');
+    expect(await page.getAttribute('#scenario-rename-input', 'aria-invalid')).toBe('true');
+    expect((await stored()).name).toBe('键盘试点');
+    await page.keyboard.type('键盘试点（东区）');
+    await page.locator('#scenario-editor').screenshot({ path: `${SHOTS}/planner-rename.png` });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#scenario-rename-form', { state: 'hidden' });
+    await saved(page);
+    expect(await page.locator('#scenario-name').innerText()).toBe('方案：键盘试点（东区）');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('scenario-rename');
+    expect(await page.locator('#messages .note').innerText()).toBe('方案已改名为“键盘试点（东区）”。');
+    const after = await stored();
+    expect(after).toMatchObject({ name: '键盘试点（东区）', revision: before.revision + 1, changes: before.changes });
+    expect(await page.locator('#scenario-status').innerText()).toContain(`第 ${after.revision} 版`);
+    // The tables stay (a rename changes no number).
+    expect(await rowValues(page, '#scenario-levels tfoot tr')).toHaveLength(4);
+    // Escape leaves the form without a change.
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('不要');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#scenario-name').innerText()).toBe('方案：键盘试点（东区）');
+    expect((await stored()).revision).toBe(after.revision);
+    // The list has the new name.
+    await page.click('#scenario-close');
+    expect(await page.locator(`#scenario-list li[data-scenario-id="${scenarioId}"] strong`).innerText()).toBe('键盘试点（东区）');
+    await page.click(`#scenario-list li[data-scenario-id="${scenarioId}"] button.open`);
+    await page.waitForSelector('#scenario-editor:not([hidden])');
+    await saved(page);
+    expect(await panelErrors(page)).toEqual([]);
+  });
+
+  it('moves a live center in a new scenario by dragging it: households lost and gained drawn, the summary and tables as the API has them', async () => {
+    const { page, base, token, downtown } = fixture();
+    const move = await chooseLiveMove(base, token, downtown);
+    await page.click('#scenario-close');
+    await page.fill('#scenario-new-name', '党群服务中心迁址');
+    await page.click('#scenario-create button[type=submit]');
+    await page.waitForSelector('#scenario-editor:not([hidden])');
+    scenarioId = Number(new URL(page.url()).searchParams.get('scenario'));
+    await saved(page);
+    await frameTwo(page, move.center, move.to);
+    const at = await pixel(page, move.center.lon, move.center.lat);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForSelector('.scenario-popup');
+    expect(await page.locator('.scenario-popup strong').innerText()).toBe(move.center.name);
+    await page.click('.scenario-popup button:has-text("在此方案中移动")');
+    await page.waitForSelector('.scenario-marker.moved');
+    await saved(page);
+    // The moving pad opened for it too.
+    expect(await page.locator('#scenario-nudge legend').innerText()).toBe(`移动“${move.center.name}”`);
+    const revision = (await stored()).revision;
+    await dragMarkerTo(page, '.scenario-marker.moved', move.to);
+    await page.waitForFunction((r) => Number(document.querySelector('#scenario-status')?.textContent?.match(/\d+/)?.[0]) > r, revision, { timeout: 60_000 });
+    await saved(page);
+    const scenario = await stored();
+    expect(scenario.changes).toHaveLength(1);
+    const change = scenario.changes[0] as { op: string; center_id: number; lon: number; lat: number };
+    expect(change).toMatchObject({ op: 'move', center_id: move.center.id });
+    // Where it was dropped, within a few pixels at this zoom.
+    expect(offsetMetres(move.to, change).distance).toBeLessThan(60);
+    expect(await page.locator('#scenario-changes').innerText()).toContain(`移动“${move.center.name}”`);
+    const fifteen = scenario.summary.circles.find((c) => c.minutes === 15)!;
+    expect(fifteen.lost).toBeGreaterThan(0);
+    expect(fifteen.gained).toBeGreaterThan(0);
+    for (const layer of ['scenario-lost', 'scenario-gained']) {
+      await page.waitForFunction((l) => window.__map.queryRenderedFeatures({ layers: [l] }).length > 0, layer, { timeout: 60_000 });
+    }
+    for (const circle of scenario.summary.circles) {
+      expect(await rowValues(page, `#scenario-summary tr:has(td[data-minutes="${circle.minutes}"])`)).toEqual([circle.households_before, circle.households_after, circle.gained, circle.lost]);
+    }
+    const total = (await api<Coverage>(`/api/coverage?level=district&scenario=${scenarioId}`)).total;
+    expect(await rowValues(page, '#scenario-levels tfoot tr')).toEqual([total.covered_before, total.covered, total.gained, total.lost]);
+    expect([total.gained, total.lost]).toEqual([fifteen.gained, fifteen.lost]);
+    await settle(page);
+    await page.screenshot({ path: `${SHOTS}/planner-move-desktop.png` });
+    expect(await panelErrors(page)).toEqual([]);
+
+    // On a phone: the moving pad in the bottom sheet, its targets 44 px.
+    const phone = await openPage(fixture(), { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    try {
+      await phone.goto(`${base}/?scenario=${scenarioId}#token=${token}`);
+      await mapReady(phone);
+      await phone.waitForSelector('#scenario-editor:not([hidden]) #scenario-changes button.select');
+      await phone.locator('#sheet-handle').focus();
+      await phone.keyboard.press('ArrowUp');
+      await phone.keyboard.press('ArrowUp');
+      await phone.waitForFunction(() => document.getElementById('panel')!.dataset.sheet === 'full');
+      await phone.waitForFunction(() => document.getElementById('panel')!.getAnimations().length === 0);
+      await phone.locator('#scenario-changes button.select').tap();
+      await phone.waitForSelector('#scenario-nudge:not([hidden])');
+      for (const selector of ['#scenario-nudge-pad button.north', '#scenario-nudge-pad button.east', '#scenario-nudge-lon', '#scenario-nudge-done', '#scenario-candidate-center', '#scenario-rename']) {
+        const box = (await phone.locator(selector).boundingBox())!;
+        expect(box.height, selector).toBeGreaterThanOrEqual(44);
+        expect(box.width, selector).toBeGreaterThanOrEqual(44);
+      }
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await phone.locator('#scenario-nudge').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+      await phone.screenshot({ path: `${SHOTS}/planner-keyboard-phone.png` });
+      expect(await panelErrors(phone)).toEqual([]);
+    } finally {
+      await phone.context().close();
+    }
+  });
+
+  it('opens a site suggestion stored as a scenario in the editor, and the downloads follow the scenario the editor opens', async () => {
+    const { page } = fixture();
+    expect(await page.inputValue('#export-scenario')).toBe(String(scenarioId));
+    await page.click('#suggest summary');
+    await page.fill('#suggest-k', '1');
+    await page.click('#suggest-run');
+    await page.waitForSelector('#suggest-save', { timeout: 120_000 });
+    await page.click('#suggest-save');
+    await page.waitForFunction((id) => new URL(location.href).searchParams.get('scenario') !== String(id), scenarioId, { timeout: 60_000 });
+    const opened = Number(new URL(page.url()).searchParams.get('scenario'));
+    await page.waitForFunction((name) => document.getElementById('scenario-name')?.textContent?.startsWith(name), '方案：选址建议：1 个站点', { timeout: 60_000 });
+    await saved(page);
+    scenarioId = opened;
+    const scenario = await stored();
+    expect(scenario.changes).toMatchObject([{ op: 'add', name: '建议站点 1' }]);
+    expect(await page.locator('#scenario-changes').innerText()).toContain('新增“建议站点 1”');
+    expect(await page.locator('.scenario-marker.added').count()).toBe(1);
+    expect(await page.inputValue('#export-scenario')).toBe(String(opened));
+    // Closed in the editor: the downloads are of today's data again.
+    await page.click('#scenario-close');
+    expect(await page.inputValue('#export-scenario')).toBe('');
+    await page.click('#suggest summary');
     expect(await panelErrors(page)).toEqual([]);
   });
 

@@ -111,6 +111,23 @@ describeBackends('scenarios', (kind) => {
     }
   });
 
+  it('renames with the name alone: changes and summary kept, the revision up; an empty or long name is refused naming the field, and only a planner may', async () => {
+    const created = (await send('POST', '/api/scenarios', { name: 'Before', changes: [ADD] })).body;
+    const renamed = await send('PATCH', `/api/scenarios/${created.id}`, { name: '  河畔新站  ' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ id: created.id, name: '河畔新站', revision: created.revision + 1, changes: created.changes, summary: created.summary });
+    const listed = (await send('GET', '/api/scenarios')).body.scenarios as { id: number; name: string }[];
+    expect(listed.find((s) => s.id === created.id)?.name).toBe('河畔新站');
+    for (const name of ['', '   ', 'x'.repeat(201), 7]) {
+      const res = await send('PATCH', `/api/scenarios/${created.id}`, { name });
+      expect([res.status, res.body.error.code, res.body.error.field], JSON.stringify(name)).toEqual([400, 'bad_request', 'name']);
+      expect(res.body.error.message).toMatch(/name must be a non-empty string of at most 200 characters/);
+    }
+    expect((await sendJson(app, 'PATCH', `/api/scenarios/${created.id}`, { name: 'anonymous' })).status).toBe(401);
+    expect((await sendJson(app, 'PATCH', `/api/scenarios/${created.id}`, { name: 'reader' }, await testToken(t.db, 'reader'))).status).toBe(403);
+    expect((await send('GET', `/api/scenarios/${created.id}`)).body).toMatchObject({ name: '河畔新站', revision: created.revision + 1, changes: created.changes });
+  });
+
   it('answers bad input with 400, 404 and 422 naming what is wrong, and stores nothing then', async () => {
     const count = (await send('GET', '/api/scenarios')).body.scenarios.length;
     const cases: [string, string, unknown, number, string, RegExp][] = [
