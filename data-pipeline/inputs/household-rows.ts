@@ -1,0 +1,66 @@
+/**
+ * Household units from a table (CSV, sheet or GeoJSON points and building
+ * footprints; table-file.ts): a position inside the city, a whole household
+ * count >= 0 and optionally persons, every bad row recorded with its row and
+ * column. Units come out as typed arrays (one entry per unit), as every
+ * per-household structure here.
+ */
+import type { ToWgs84 } from './chinese-crs.ts';
+import type { RowCounts, RowPlace, RowProblem } from './row-problems.ts';
+import { refusedRows } from './row-problems.ts';
+import { RowReader, type CityBounds } from './row-values.ts';
+import type { Table } from './table-file.ts';
+
+export interface HouseholdPoints {
+  count: number;
+  lon: Float64Array;
+  lat: Float64Array;
+  households: Int32Array;
+  /** -1 where the file does not say. */
+  persons: Int32Array;
+  /** The unit's code in the file, or where it is ("line 12", "feature 3"). */
+  sourceIds: string[];
+}
+
+export interface CheckedHouseholds {
+  points: HouseholdPoints;
+  /** Where each unit's row is, for problems found later (a unit outside every grid). */
+  places: RowPlace[];
+  problems: RowProblem[];
+  counts: RowCounts;
+}
+
+export function checkHouseholdRows(table: Table, options: { toWgs84: ToWgs84; bounds?: CityBounds }): CheckedHouseholds {
+  const problems: RowProblem[] = [...table.problems];
+  const n = table.rows.length;
+  const lon = new Float64Array(n);
+  const lat = new Float64Array(n);
+  const households = new Int32Array(n);
+  const persons = new Int32Array(n);
+  const sourceIds: string[] = [];
+  const places: RowPlace[] = [];
+  let k = 0;
+  for (const row of table.rows) {
+    const r = new RowReader(row, problems);
+    const position = r.position(options.toWgs84, options.bounds);
+    const h = r.count('households', true);
+    const p = r.count('persons', false);
+    if (!r.ok || !position) continue;
+    lon[k] = position[0];
+    lat[k] = position[1];
+    households[k] = h;
+    persons[k] = p;
+    sourceIds.push(r.text('code') ?? row.where);
+    places.push({ sheet: row.sheet, row: row.row, where: row.where });
+    k++;
+  }
+  const points: HouseholdPoints = {
+    count: k,
+    lon: lon.slice(0, k),
+    lat: lat.slice(0, k),
+    households: households.slice(0, k),
+    persons: persons.slice(0, k),
+    sourceIds,
+  };
+  return { points, places, problems, counts: { read: n, accepted: k, refused: refusedRows(problems) } };
+}
