@@ -10,7 +10,7 @@ import type { KindResolver } from './center-kinds.ts';
 import type { RowCounts, RowProblem } from './row-problems.ts';
 import { refusedRows } from './row-problems.ts';
 import { RowReader, type CityBounds } from './row-values.ts';
-import type { Table } from './table-file.ts';
+import { lacksRequired, type Table } from './table-file.ts';
 
 export interface CenterInput {
   /** Where the row is (for reports). */
@@ -52,6 +52,8 @@ export function checkCenterRows(
   const byCode = table.fields.has('code');
   const centers: CenterInput[] = [];
   const firstOf = new Map<string, string>();
+  // A missing column is one problem, not one per row.
+  if (lacksRequired(table, 'centers')) return { centers, byCode, problems, counts: { read: table.rows.length, accepted: 0, refused: 0 } };
   for (const row of table.rows) {
     const r = new RowReader(row, problems);
     const code = !byCode

@@ -13,7 +13,7 @@ import { fieldLabel } from './column-names.ts';
 import type { RowCounts, RowProblem } from './row-problems.ts';
 import { fileProblem, refusedRows } from './row-problems.ts';
 import { RowReader } from './row-values.ts';
-import type { Table } from './table-file.ts';
+import { lacksRequired, type Table } from './table-file.ts';
 
 /** The attributes a row sets; absent ones stay as stored. */
 export interface GridAttributes {
@@ -49,6 +49,8 @@ export function checkGridAttributeRows(table: Table, storedCodes: ReadonlySet<st
   if (totals.length > 0) problems.push(fileProblem(gridTotalsNotYet(totals.map(fieldLabel).join(', '))));
   const grids: GridAttributes[] = [];
   const firstOf = new Map<string, string>();
+  // A missing column is one problem, not one per row.
+  if (lacksRequired(table, 'grids')) return { grids, problems, counts: { read: table.rows.length, accepted: 0, refused: 0 } };
   for (const row of table.rows) {
     const r = new RowReader(row, problems);
     const code = r.requiredText('code');

@@ -9,7 +9,7 @@ import type { ToWgs84 } from './chinese-crs.ts';
 import type { RowCounts, RowPlace, RowProblem } from './row-problems.ts';
 import { refusedRows } from './row-problems.ts';
 import { RowReader, type CityBounds } from './row-values.ts';
-import type { Table } from './table-file.ts';
+import { lacksRequired, type Table } from './table-file.ts';
 
 export interface HouseholdPoints {
   count: number;
@@ -40,7 +40,9 @@ export function checkHouseholdRows(table: Table, options: { toWgs84: ToWgs84; bo
   const sourceIds: string[] = [];
   const places: RowPlace[] = [];
   let k = 0;
-  for (const row of table.rows) {
+  // A missing column is one problem, not one per row.
+  const rows = lacksRequired(table, 'households') ? [] : table.rows;
+  for (const row of rows) {
     const r = new RowReader(row, problems);
     const position = r.position(options.toWgs84, options.bounds);
     const h = r.count('households', true);

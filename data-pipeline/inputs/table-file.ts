@@ -185,6 +185,12 @@ function readGeojsonTable(file: string, kind: TableKind, toWgs84: ToWgs84): Tabl
   });
   table.fields = fields;
   table.ignored = [...ignored];
+  for (const field of TABLE_FIELDS[kind].required as readonly Field[]) {
+    if (!fields.has(field) && table.rows.length > 0) {
+      const names = [...COLUMN_NAMES[field].zh, ...COLUMN_NAMES[field].en].map((n) => `"${n}"`).join(', ');
+      table.problems.push(fileProblem(`no feature has a property for ${fieldLabel(field)} (accepted for it: ${names})`));
+    }
+  }
   return table;
 }
 
@@ -204,4 +210,9 @@ export async function readTable(file: string, kind: TableKind, options: { sheet?
   }
   if (/\.(geo)?json$/i.test(file)) return readGeojsonTable(file, kind, options.toWgs84 ?? ((lon, lat) => [lon, lat]));
   return readCsvTable(file, kind);
+}
+
+/** True when the table lacks a column its kind needs (reported in its problems): its rows are then not checked one by one. */
+export function lacksRequired(table: Table, kind: TableKind): boolean {
+  return (TABLE_FIELDS[kind].required as readonly Field[]).some((f) => !table.fields.has(f));
 }

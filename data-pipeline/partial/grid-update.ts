@@ -12,7 +12,7 @@
  */
 import type { Queryable } from '../../kernel/db/database.ts';
 import type { GridRow, MultiPolygonCoords } from '../../kernel/import-bundle.ts';
-import { assignToGrids } from '../inputs/assign-to-grids.ts';
+import { assignWithEdges } from './grid-edges.ts';
 import type { GridAttributes } from '../inputs/grid-attribute-rows.ts';
 import type { RowProblem } from '../inputs/row-problems.ts';
 import { copyRows, GRIDS } from '../write-bundle.ts';
@@ -63,7 +63,7 @@ export interface ShapesPlan {
 const LISTED_UNITS = 20;
 
 export function planGridShapes(stored: readonly StoredGrid[], grids: GridRow[], units: HouseholdPositions): ShapesPlan {
-  const gridIndex = assignToGrids(grids, units.lon, units.lat);
+  const gridIndex = assignWithEdges(grids, units.lon, units.lat);
   const problems: RowProblem[] = [];
   const oldCode = new Map(stored.map((g) => [g.id, g.code]));
   let moved = 0;

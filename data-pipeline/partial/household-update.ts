@@ -1,7 +1,7 @@
 /**
  * A households file replaces the stored household units: each unit is put
- * into the stored grid that contains it (inputs/assign-to-grids.ts, the
- * full import's rule) and carries that grid's chain, so every statistic
+ * into the stored grid that contains it (or whose edge it is on:
+ * grid-edges.ts) and carries that grid's chain, so every statistic
  * still rolls up. A unit in no grid is a bad row (named, with the others),
  * not dropped: every unit belongs to a grid. The walk network, centers and
  * grids are not touched; the server fills the coverage columns back in.
@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import type { Queryable } from '../../kernel/db/database.ts';
 import { utf8 } from '../../kernel/db/binary-copy.ts';
-import { assignToGrids } from '../inputs/assign-to-grids.ts';
+import { assignWithEdges } from './grid-edges.ts';
 import type { CheckedHouseholds } from '../inputs/household-rows.ts';
 import type { RowProblem } from '../inputs/row-problems.ts';
 import { copyRows, HOUSEHOLDS } from '../write-bundle.ts';
@@ -25,7 +25,7 @@ export interface HouseholdPlan {
 /** Puts every unit into a stored grid; units in none are problems of their rows. */
 export function planHouseholds(grids: readonly StoredGrid[], checked: CheckedHouseholds, before: HouseholdTotals): { plan: HouseholdPlan; problems: RowProblem[] } {
   const { points } = checked;
-  const gridIndex = assignToGrids([...grids], points.lon, points.lat);
+  const gridIndex = assignWithEdges([...grids], points.lon, points.lat);
   const problems: RowProblem[] = [];
   let households = 0;
   let persons = 0;
