@@ -48,6 +48,10 @@ export function formatPartialReport(r: PartialReport): string {
     lines.push(`    removed      ${thousands(c.removed.length)}`);
     list(lines, c.removed, limit, (x) => `${x.code ?? `id ${x.id}`} ${x.name} (${x.kind})`);
     if (c.mode === 'merge') lines.push(`    unchanged    ${thousands(c.unchanged)}`);
+    if (c.mode === 'merge' && c.before > 0 && c.moved.length + c.changed.length + c.unchanged === 0) {
+      lines.push('    note: no row\'s code matches a stored center\'s, so every center is replaced; the stored codes look like ' +
+        `${c.removed.slice(0, 3).map((x) => `"${x.code ?? `id ${x.id}`}"`).join(', ')}`);
+    }
   }
   const g = r.grids;
   if (g) {

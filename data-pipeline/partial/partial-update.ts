@@ -24,7 +24,7 @@ import type { Database } from '../../kernel/db/database.ts';
 import type { DataChange } from '../../kernel/data-change.ts';
 import { bumpDataVersion } from '../../kernel/db/data-state.ts';
 import { announceChange } from '../../kernel/change-announcements.ts';
-import { toWgs84, type Crs } from '../inputs/chinese-crs.ts';
+import { CRS_NAMES, parseCrs, toWgs84, type Crs } from '../inputs/chinese-crs.ts';
 import { RowsRefused, fileProblem, type RowCounts } from '../inputs/row-problems.ts';
 import { readTable, type Table } from '../inputs/table-file.ts';
 import type { CenterPlan } from './center-plan.ts';
@@ -95,7 +95,9 @@ function checkFile(file: string): void {
 }
 
 export async function partialUpdate(db: Database, options: PartialOptions): Promise<PartialReport> {
-  const crs = options.crs ?? 'wgs84';
+  // Checked here too, not only by the CLI: a caller may pass any string.
+  const crs = parseCrs(options.crs ?? 'wgs84');
+  if (!crs) throw new Error(`--crs: unknown coordinate system "${options.crs}"; expected one of ${CRS_NAMES.join(', ')}`);
   const convert = toWgs84(crs);
   const { file, table: kind } = options;
   checkFile(file);
