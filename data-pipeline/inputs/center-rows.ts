@@ -9,7 +9,7 @@ import type { ToWgs84 } from './chinese-crs.ts';
 import type { KindResolver } from './center-kinds.ts';
 import type { RowCounts, RowProblem } from './row-problems.ts';
 import { refusedRows } from './row-problems.ts';
-import { RowReader, type CityBounds } from './row-values.ts';
+import { flaggedRows, RowReader, type CityBounds } from './row-values.ts';
 import { lacksRequired, type Table } from './table-file.ts';
 
 export interface CenterInput {
@@ -49,12 +49,14 @@ export function checkCenterRows(
   options: { toWgs84: ToWgs84; kinds: KindResolver; bounds?: CityBounds; codeRequired?: boolean },
 ): CheckedCenters {
   const problems: RowProblem[] = [...table.problems];
+  const flagged = flaggedRows(table.problems);
   const byCode = table.fields.has('code');
   const centers: CenterInput[] = [];
   const firstOf = new Map<string, string>();
   // A missing column is one problem, not one per row.
   if (lacksRequired(table, 'centers')) return { centers, byCode, problems, counts: { read: table.rows.length, accepted: 0, refused: 0 } };
   for (const row of table.rows) {
+    if (flagged.has(row.where)) continue;
     const r = new RowReader(row, problems);
     const code = !byCode
       ? null

@@ -12,7 +12,7 @@
 import { fieldLabel } from './column-names.ts';
 import type { RowCounts, RowProblem } from './row-problems.ts';
 import { fileProblem, refusedRows } from './row-problems.ts';
-import { RowReader } from './row-values.ts';
+import { flaggedRows, RowReader } from './row-values.ts';
 import { lacksRequired, type Table } from './table-file.ts';
 
 /** The attributes a row sets; absent ones stay as stored. */
@@ -45,6 +45,7 @@ export function gridTotalsNotYet(columns: string): string {
 
 export function checkGridAttributeRows(table: Table, storedCodes: ReadonlySet<string>): CheckedGridAttributes {
   const problems: RowProblem[] = [...table.problems];
+  const flagged = flaggedRows(table.problems);
   const totals = (['households', 'persons'] as const).filter((f) => table.fields.has(f));
   if (totals.length > 0) problems.push(fileProblem(gridTotalsNotYet(totals.map(fieldLabel).join(', '))));
   const grids: GridAttributes[] = [];
@@ -52,6 +53,7 @@ export function checkGridAttributeRows(table: Table, storedCodes: ReadonlySet<st
   // A missing column is one problem, not one per row.
   if (lacksRequired(table, 'grids')) return { grids, problems, counts: { read: table.rows.length, accepted: 0, refused: 0 } };
   for (const row of table.rows) {
+    if (flagged.has(row.where)) continue;
     const r = new RowReader(row, problems);
     const code = r.requiredText('code');
     if (code !== undefined) {

@@ -8,7 +8,7 @@
 import type { ToWgs84 } from './chinese-crs.ts';
 import type { RowCounts, RowPlace, RowProblem } from './row-problems.ts';
 import { refusedRows } from './row-problems.ts';
-import { RowReader, type CityBounds } from './row-values.ts';
+import { flaggedRows, RowReader, type CityBounds } from './row-values.ts';
 import { lacksRequired, type Table } from './table-file.ts';
 
 export interface HouseholdPoints {
@@ -24,38 +24,41 @@ export interface HouseholdPoints {
 
 export interface CheckedHouseholds {
   points: HouseholdPoints;
-  /** Where each unit's row is, for problems found later (a unit outside every grid). */
-  places: RowPlace[];
+  /** Where unit i's row is, for problems found later (a unit outside every grid). */
+  placeOf(i: number): RowPlace;
   problems: RowProblem[];
   counts: RowCounts;
 }
 
 export function checkHouseholdRows(table: Table, options: { toWgs84: ToWgs84; bounds?: CityBounds }): CheckedHouseholds {
   const problems: RowProblem[] = [...table.problems];
+  const flagged = flaggedRows(table.problems);
   const n = table.rows.length;
   const lon = new Float64Array(n);
   const lat = new Float64Array(n);
   const households = new Int32Array(n);
   const persons = new Int32Array(n);
   const sourceIds: string[] = [];
-  const places: RowPlace[] = [];
+  // Per unit, the index of its row in the table (typed, like every per-household array).
+  const rowIndex = new Int32Array(n);
   let k = 0;
   // A missing column is one problem, not one per row.
   const rows = lacksRequired(table, 'households') ? [] : table.rows;
-  for (const row of rows) {
+  rows.forEach((row, index) => {
+    if (flagged.has(row.where)) return;
     const r = new RowReader(row, problems);
     const position = r.position(options.toWgs84, options.bounds);
     const h = r.count('households', true);
     const p = r.count('persons', false);
-    if (!r.ok || !position) continue;
+    if (!r.ok || !position) return;
+    rowIndex[k] = index;
     lon[k] = position[0];
     lat[k] = position[1];
     households[k] = h;
     persons[k] = p;
     sourceIds.push(r.text('code') ?? row.where);
-    places.push({ sheet: row.sheet, row: row.row, where: row.where });
     k++;
-  }
+  });
   const points: HouseholdPoints = {
     count: k,
     lon: lon.slice(0, k),
@@ -64,5 +67,9 @@ export function checkHouseholdRows(table: Table, options: { toWgs84: ToWgs84; bo
     persons: persons.slice(0, k),
     sourceIds,
   };
-  return { points, places, problems, counts: { read: n, accepted: k, refused: refusedRows(problems) } };
+  const placeOf = (i: number): RowPlace => {
+    const { sheet, row, where } = table.rows[rowIndex[i]!]!;
+    return { ...(sheet === undefined ? {} : { sheet }), row, where };
+  };
+  return { points, placeOf, problems, counts: { read: n, accepted: k, refused: refusedRows(problems) } };
 }

@@ -10,7 +10,7 @@
 export interface RowPlace {
   /** The workbook sheet (xlsx only). */
   sheet?: string;
-  /** The row number as the file shows it: a sheet's row, a CSV's line (the header is 1), a GeoJSON's feature index. */
+  /** The row number as the file shows it: a sheet's row, a CSV's line (the header is 1); a GeoJSON feature's index + 1. 0: the file itself. */
   row: number;
   /** "sheet 中心 row 5", "line 5", "feature 3 (id c3)": for messages. */
   where: string;

@@ -32,6 +32,7 @@ function parseNumber(value: string | number): number {
 
 export class RowReader {
   private readonly start: number;
+  /** Reads `row`, adding its problems to `problems`. */
   constructor(
     readonly row: TableRow,
     private readonly problems: RowProblem[],
@@ -39,9 +40,9 @@ export class RowReader {
     this.start = problems.length;
   }
 
-  /** True while this row has no problem (its own or one the table reader found). */
+  /** True while this row has no problem. */
   get ok(): boolean {
-    return this.problems.length === this.start && !this.problems.some((p) => p.row === this.row.row && p.where === this.row.where);
+    return this.problems.length === this.start;
   }
 
   cell(field: Field): TableCell | undefined {
@@ -130,4 +131,13 @@ export class RowReader {
     }
     return p;
   }
+}
+
+/**
+ * The rows (by `where`) the table reader found a problem on (a feature
+ * without a usable geometry, a CSV line with too many fields): reported
+ * already, and not checked further (their cells may not be what they seem).
+ */
+export function flaggedRows(problems: readonly RowProblem[]): Set<string> {
+  return new Set(problems.filter((p) => p.row > 0).map((p) => p.where));
 }

@@ -95,6 +95,27 @@ describe('tables in every format', () => {
     expect(plain(await centersOf(utf8))[0]!.name).toBe('城厢党群服务中心');
   });
 
+  it('a GeoJSON: properties through the same dictionary, every bad feature named', async () => {
+    const file = path.join(dir, 'centers.geojson');
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { 名称: '甲', 类型: '综治中心', 编码: 'G1' }, geometry: { type: 'Point', coordinates: [119.01, 25.43] } },
+        { type: 'Feature', id: 'c2', properties: { name: '乙', kind: 'police', code: 'G2' }, geometry: { type: 'Point', coordinates: ['x', 25.43] } },
+        { type: 'Thing' },
+        { type: 'Feature', properties: { name: '丙', kind: 'police', code: 'G1' }, geometry: { type: 'Polygon', coordinates: [[[119, 25.4], [119.002, 25.4], [119.002, 25.402], [119, 25.402], [119, 25.4]]] } },
+      ],
+    }));
+    const checked = await centersOf(file);
+    expect(checked.problems.map((p) => formatProblem('c.geojson', p))).toEqual([
+      'c.geojson: feature 1 (id c2): invalid coordinate ["x",25.43]: expected [lon, lat] in degrees',
+      'c.geojson: feature 2: is not a GeoJSON Feature',
+      'c.geojson: feature 3: "code" "G1" is a duplicate: already on feature 0',
+    ]);
+    expect(checked.counts).toEqual({ read: 4, accepted: 1, refused: 3 });
+    expect(plain(checked)).toEqual([{ code: 'G1', name: '甲', kind: 'governance', services: undefined, lon: 119.01, lat: 25.43 }]);
+  });
+
   it('reads formulas by their result and rich text by its text', () => {
     expect(plainValue({ formula: 'A1*2', result: 84 })).toBe(84);
     expect(plainValue({ richText: [{ text: '党群' }, { text: '中心' }] })).toBe('党群中心');

@@ -158,7 +158,7 @@ function readGeojsonTable(file: string, kind: TableKind, toWgs84: ToWgs84): Tabl
   doc.features.forEach((f: unknown, i: number) => {
     const feature = f as { type?: unknown; id?: unknown; properties?: unknown; geometry?: { type?: unknown; coordinates?: unknown } | null };
     const where = feature && feature.id !== undefined ? `feature ${i} (id ${String(feature.id)})` : `feature ${i}`;
-    const row: TableRow = { row: i, where, cells: {} };
+    const row: TableRow = { row: i + 1, where, cells: {} };
     table.rows.push(row);
     if (!feature || feature.type !== 'Feature') return table.problems.push({ ...row, problem: 'is not a GeoJSON Feature' });
     const properties = (feature.properties && typeof feature.properties === 'object' ? feature.properties : {}) as Record<string, unknown>;

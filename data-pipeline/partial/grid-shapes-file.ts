@@ -22,7 +22,7 @@ export function readGridShapes(file: string, toWgs84: ToWgs84): { grids: GridRow
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const row = /^feature (\d+)/.exec(error.where);
-    problems.push({ row: row ? Number(row[1]) : 0, where: error.where, problem: error.problem });
+    problems.push({ row: row ? Number(row[1]) + 1 : 0, where: error.where, problem: error.problem });
   }
   let features: { properties?: Record<string, unknown> | null }[] = [];
   try {
@@ -41,7 +41,7 @@ export function readGridShapes(file: string, toWgs84: ToWgs84): { grids: GridRow
     if (totals.size > 0) problems.push(fileProblem(gridTotalsNotYet([...totals].join(', '))));
   }
   // The reader stops at the first bad feature: at most one row is named.
-  const refused = problems.some((p) => p.where.startsWith('feature')) ? 1 : 0;
+  const refused = problems.some((p) => p.row > 0) ? 1 : 0;
   const read = Array.isArray(features) ? features.length : 0;
   return { grids, problems, counts: { read, accepted: read - refused, refused } };
 }

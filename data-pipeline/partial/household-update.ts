@@ -34,7 +34,7 @@ export function planHouseholds(grids: readonly StoredGrid[], checked: CheckedHou
     if (points.persons[i]! > 0) persons += points.persons[i]!;
     if (gridIndex[i]! >= 0) continue;
     problems.push({
-      ...checked.places[i]!,
+      ...checked.placeOf(i),
       problem: `the point (${points.lon[i]!.toFixed(6)}, ${points.lat[i]!.toFixed(6)}) is in no grid of the city; every household unit belongs to a grid (update the grids first if it is a new one)`,
     });
   }
