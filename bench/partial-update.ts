@@ -15,6 +15,7 @@
  * Target (issue 14): the partial update under 2 s on PostGIS.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import pg from 'pg';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -188,6 +189,10 @@ export async function benchPartialUpdate(baseUrl: string): Promise<void> {
     await new Promise((r) => server.once('exit', r));
     await db.close();
     rmSync(dir, { recursive: true, force: true });
+    // The bench's own database goes with it.
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query('DROP DATABASE IF EXISTS lc_bench_partial WITH (FORCE)').finally(() => admin.end());
   }
   const p = summarize(partial);
   const r = summarize(reimport);

@@ -105,7 +105,7 @@ export async function partialUpdate(db: Database, options: PartialOptions): Prom
   const shapes = kind === 'grids' && /\.(geo)?json$/i.test(file);
   const table = shapes ? undefined : await readTable(file, kind, { sheet: options.sheet, toWgs84: convert });
   let update: TableUpdate;
-  if (kind === 'centers') update = centersUpdate(file, table!, city, convert, options.audit);
+  if (kind === 'centers') update = centersUpdate(table!, city, convert, options.audit);
   else if (kind === 'households') update = householdsUpdate(file, table!, city, convert);
   else if (shapes) update = gridShapesUpdate(file, readGridShapes(file, convert), city);
   else update = await gridAttributesUpdate(db, table!, city);

@@ -56,7 +56,7 @@ function refuseIf(file: string, problems: RowProblem[], counts: RowCounts, rows:
   throw new RowsRefused(file, problems, { read: counts.read, accepted: counts.accepted - more, refused: counts.refused + more });
 }
 
-export function centersUpdate(file: string, table: Table, city: StoredCity, toWgs84: ToWgs84, audit?: AuditHook): TableUpdate {
+export function centersUpdate(table: Table, city: StoredCity, toWgs84: ToWgs84, audit?: AuditHook): TableUpdate {
   const checked = checkCenterRows(table, { toWgs84, kinds: kindResolver(city.kinds), bounds: city.bounds });
   return {
     counts: checked.counts,
