@@ -53,8 +53,10 @@ async function runFull(command: Extract<IngestCommand, { mode: 'full' }>, argv: 
 
 async function runPartial(command: Extract<IngestCommand, { mode: 'partial' }>, argv: string[]): Promise<number> {
   const config = loadConfig(process.env, argv);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, statementTimeoutMs: 0 });
+  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
   try {
+    // The embedded database refuses a second process (a running server): its message says what to do.
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, statementTimeoutMs: 0 });
     const options: PartialOptions = {
       ...command.options,
       // Loaded only for a dry run: the graph and the coverage evaluation are the server's.
@@ -70,7 +72,7 @@ async function runPartial(command: Extract<IngestCommand, { mode: 'partial' }>, 
     process.stderr.write(`${what}: ${refused ? `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}\n` : ''}${(error as Error).message}\n`);
     return 1;
   } finally {
-    await db.close();
+    await db?.close();
   }
 }
 
