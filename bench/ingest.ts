@@ -6,7 +6,8 @@
  *   osm2pgrouting, pedestrian   (routable network only; reads XML, so the file
  *                                is converted with osmium first, untimed)
  * Also the demo city build on the embedded default: first start ready time
- * and later start time of `npm start`'s server process.
+ * and later start time of `npm start`'s server process; and a centers-only
+ * update of 500 centers against a whole re-import (partial-update.ts).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +34,8 @@ function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = p
   return ms;
 }
 
-async function freshDatabase(baseUrl: string, name: string): Promise<string> {
+/** A new, empty database `name` on the server (dropped first if there), with PostGIS. */
+export async function freshDatabase(baseUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
@@ -146,5 +148,8 @@ export async function runIngestBench(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (url) await benchMonaco(url);
   else console.log('skipped the PostGIS import comparison: set DATABASE_URL to a PostGIS server');
+  // Issue 14: one table updated alone against a whole re-import, until a running server follows.
+  if (url) await (await import('./partial-update.ts')).benchPartialUpdate(url);
+  else console.log('skipped the partial update comparison: set DATABASE_URL to a PostGIS server');
   await benchDemoStart();
 }

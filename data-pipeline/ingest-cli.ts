@@ -1,87 +1,31 @@
 /**
  * npm run ingest -- --osm <file.osm.pbf|file.osm> [--grids f.geojson]
- *   [--centers f.geojson|f.csv] [--households f.geojson|f.csv]
- *   [--crs wgs84|gcj02|bd09] [--city NAME] [--database-url URL] [--data-dir DIR]
+ *   [--centers f.csv|f.xlsx|f.geojson] [--households f.csv|f.xlsx|f.geojson]
+ *   [--crs wgs84|gcj02|bd09] [--sheet NAME] [--city NAME] [--database-url URL] [--data-dir DIR]
+ * npm run ingest -- --centers FILE | --households FILE | --grids FILE [--dry-run] [--crs ...] [--sheet NAME]
  *
- * Imports a city into the configured database (DATABASE_URL, else the
- * embedded one in DATA_DIR) in one transaction, with progress on a terminal
- * and a summary at the end. Bad input: exit 1 with one line naming the file
- * and the feature or line; the data that was there before stays. A bad
+ * Imports a city, or updates one table of the stored city, in the configured
+ * database (DATABASE_URL, else the embedded one in DATA_DIR), in one
+ * transaction, with a summary at the end. Bad input: exit 1 with the file
+ * and every bad row named; the data that was there before stays. A bad
  * argument (an unknown --crs, say): exit 2 before anything is opened.
+ *
+ * The one module of the importer that sees the server (an entry point,
+ * docs/architecture.md): a dry run's coverage is the server's own
+ * evaluation, and center changes go into the server's audit trail.
  */
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/open-database.ts';
-import type { Database } from '../kernel/db/database.ts';
-import { crsFromFlag, ingest, type IngestOptions, type IngestResult } from './ingest.ts';
-import { createProgress, thousands } from './progress.ts';
-import { gridTotalsSummary } from './grid-totals-import.ts';
+import { CLI_ACTOR, recordAudit } from '../server/auth/audit-log.ts';
+import { ingest } from './ingest.ts';
+import { parseIngestArgs, type IngestCommand } from './ingest-args.ts';
+import { importSummary } from './ingest-summary.ts';
+import { partialUpdate, type PartialOptions } from './partial/partial-update.ts';
+import { formatPartialReport } from './partial/partial-report.ts';
+import { RowsRefused } from './inputs/row-problems.ts';
+import { createProgress } from './progress.ts';
 
-const USAGE = `usage: npm run ingest -- --osm <file.osm.pbf|file.osm> [--grids file.geojson]
-       [--centers file.geojson|file.csv] [--households file.geojson|file.csv]
-       [--crs wgs84|gcj02|bd09] [--city NAME] [--database-url URL] [--data-dir DIR] [--quiet]
-  --crs  coordinate system of the grids, centers and households files, converted
-         to WGS84 on import (default wgs84; cgcs2000 is read as wgs84). The OSM
-         file is always WGS84. gcj02: Amap/Gaode, Tencent; bd09: Baidu.`;
-
-const VALUE_FLAGS = ['osm', 'grids', 'centers', 'households', 'crs', 'city', 'database-url', 'data-dir', 'log-level'];
-
-/** Parses argv into options; throws a usage error naming the bad argument. */
-export function parseIngestArgs(argv: readonly string[]): IngestOptions & { quiet: boolean } {
-  const values: Record<string, string> = {};
-  let quiet = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--quiet') {
-      quiet = true;
-      continue;
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m || !VALUE_FLAGS.includes(m[1]!)) throw new Error(`unknown argument "${arg}"\n${USAGE}`);
-    const value = m[2] ?? argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new Error(`${arg} needs a value\n${USAGE}`);
-    values[m[1]!] = value;
-  }
-  if (!values.osm) throw new Error(`--osm is required\n${USAGE}`);
-  const crs = values.crs === undefined ? undefined : crsFromFlag(values.crs);
-  return { osm: values.osm, grids: values.grids, centers: values.centers, households: values.households, crs, city: values.city, quiet };
-}
-
-function summary(result: IngestResult, db: Database, options: IngestOptions): string {
-  const c = result.report.counts;
-  const sideFiles = [options.grids && 'grids', options.centers && 'centers', options.households && 'households'].filter(Boolean);
-  const lines = [
-    `imported ${result.report.source} into ${db.kind} as data version ${result.write.version}`,
-    `  walk network   ${thousands(c.networkNodes)} nodes, ${thousands(c.networkEdges)} edges (${c.stepsEdges} steps) from ${thousands(c.walkableWays)} walkable ways`,
-    `  households     ${thousands(c.householdsTotal)} households in ${thousands(c.householdUnits)} units`,
-    ...(result.report.gridTotals ? gridTotalsSummary(result.report.gridTotals) : []),
-    `  centers        ${c.centers} (${Object.entries(c.centersByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`,
-    `  grids          ${c.grids} with ${c.officers} officers; ${c.communities} communities`,
-    ...(result.crs === 'wgs84' || sideFiles.length === 0 ? [] : [`  coordinates    ${sideFiles.join(', ')} converted from ${result.crs} to wgs84`]),
-    `  basemap        ${thousands(c.buildings)} buildings, ${c.water} water features`,
-  ];
-  if (result.report.skipped.length > 0) {
-    lines.push('  skipped:');
-    for (const s of result.report.skipped) {
-      lines.push(`    ${thousands(s.count)} ${s.reason}${s.examples.length ? ` (e.g. ${s.examples.join(', ')})` : ''}`);
-    }
-  }
-  const ms = result.ms;
-  const secs = (n: number) => `${(n / 1000).toFixed(2)} s`;
-  // The database opens while the file is read; only a wait beyond the read is shown.
-  const open = ms.open >= 10 ? `, waiting for the database ${secs(ms.open)}` : '';
-  lines.push(`  time           ${secs(ms.total)} (read ${secs(ms.read)}${open}, build ${secs(ms.build)}, write ${secs(ms.write)})`);
-  return lines.join('\n');
-}
-
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  let options: ReturnType<typeof parseIngestArgs>;
-  try {
-    options = parseIngestArgs(argv);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 2;
-  }
+async function runFull(command: Extract<IngestCommand, { mode: 'full' }>, argv: string[]): Promise<number> {
   const config = loadConfig(process.env, argv);
   const opening = openDatabase({
     databaseUrl: config.databaseUrl,
@@ -96,8 +40,8 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const result = await ingest(opening, { ...options, signal: abort.signal }, createProgress(process.stderr, options.quiet));
-    process.stdout.write(summary(result, await opening, options) + '\n');
+    const result = await ingest(opening, { ...command.options, signal: abort.signal }, createProgress(process.stderr, command.quiet));
+    process.stdout.write(importSummary(result, (await opening).kind, command.options) + '\n');
     return 0;
   } catch (error) {
     process.stderr.write(`\nimport failed, the previous data is unchanged: ${(error as Error).message}\n`);
@@ -105,6 +49,43 @@ async function main(): Promise<number> {
   } finally {
     await opening.then((db) => db.close(), () => {});
   }
+}
+
+async function runPartial(command: Extract<IngestCommand, { mode: 'partial' }>, argv: string[]): Promise<number> {
+  const config = loadConfig(process.env, argv);
+  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  try {
+    // The embedded database refuses a second process (a running server): its message says what to do.
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, statementTimeoutMs: 0 });
+    const options: PartialOptions = {
+      ...command.options,
+      // Loaded only for a dry run: the graph and the coverage evaluation are the server's.
+      coverage: command.options.dryRun ? (await import('../server/coverage/city-coverage.ts')).cityCoverageChange : undefined,
+      audit: (tx, entry) => recordAudit(tx, CLI_ACTOR, entry),
+    };
+    const report = await partialUpdate(db, options);
+    process.stdout.write(formatPartialReport(report) + '\n');
+    return 0;
+  } catch (error) {
+    const what = command.options.dryRun ? 'dry run failed' : 'update failed, the previous data is unchanged';
+    const refused = error instanceof RowsRefused;
+    process.stderr.write(`${what}: ${refused ? `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}\n` : ''}${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await db?.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  let command: IngestCommand;
+  try {
+    command = parseIngestArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  return command.mode === 'full' ? runFull(command, argv) : runPartial(command, argv);
 }
 
 main().then(

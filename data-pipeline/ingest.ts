@@ -30,6 +30,8 @@ export interface IngestOptions {
   households?: string;
   /** The coordinate system of the grids, centers and households files (not of the OSM file, always WGS84); default wgs84. */
   crs?: Crs;
+  /** The sheet of .xlsx centers and households files (default: the first). */
+  sheet?: string;
   city?: string;
   signal?: AbortSignal;
 }
@@ -122,9 +124,13 @@ export async function ingest(db: Database | Promise<Database>, options: IngestOp
   for (const [flag, file] of [['--grids', options.grids], ['--centers', options.centers], ['--households', options.households]] as const) {
     if (file) requireFile(file, flag);
   }
+  if (options.grids && !/\.(geo)?json$/i.test(options.grids)) {
+    // A table of grid attributes has no shapes to put the households in.
+    throw new InputError(options.grids, '--grids', 'an import with --osm needs grid polygons (GeoJSON); a table of grid attributes (.csv, .xlsx) updates the stored grids: run it without --osm');
+  }
   // Small side files first: a typo there should fail before a long OSM read.
-  const centers = options.centers ? readCentersFile(options.centers, convert) : undefined;
-  const householdPoints = options.households ? readHouseholdsFile(options.households, convert) : undefined;
+  const centers = options.centers ? await readCentersFile(options.centers, convert, options.sheet) : undefined;
+  const householdPoints = options.households ? await readHouseholdsFile(options.households, convert, options.sheet) : undefined;
   const gridRows = options.grids ? readGridsFile(options.grids, convert) : undefined;
   if (gridRows && householdPoints && hasGridTotals(gridRows)) {
     throw new InputError(options.grids!, 'households', 'the grids carry household totals (households / 户数) and --households gives household units too: give the households one way, not both');

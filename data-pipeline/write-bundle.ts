@@ -27,18 +27,18 @@ const IMPORT_ORIGIN = 'import';
 const REPLACED_TABLES = ['households', 'grids', 'centers', 'walk_edges', 'walk_nodes', 'buildings', 'water', 'admin_units'];
 
 /** A table the import fills, and the columns each row's encoder writes, in that order. */
-interface CopyTarget {
+export interface CopyTarget {
   table: string;
   columns: readonly string[];
 }
 
 const ADMIN_UNITS: CopyTarget = { table: 'admin_units', columns: ['code', 'level', 'name', 'parent_code', 'geom'] };
-const GRIDS: CopyTarget = {
+export const GRIDS: CopyTarget = {
   table: 'grids',
   columns: ['id', 'code', 'name', 'city_code', 'district_code', 'street_code', 'community_code', 'officers', 'geom'],
 };
 const CENTERS: CopyTarget = { table: 'centers', columns: ['id', 'name', 'kind', 'services', 'source', 'source_id', 'geom'] };
-const HOUSEHOLDS: CopyTarget = {
+export const HOUSEHOLDS: CopyTarget = {
   table: 'households',
   columns: ['id', 'households', 'persons', 'grid_id', 'city_code', 'district_code', 'street_code', 'community_code', 'source', 'source_id', 'geom'],
 };
@@ -74,7 +74,7 @@ function* encodeRows(
 }
 
 /** Loads `total` rows into the target table with binary COPY; `encode` writes one row's fields in its columns' order. */
-function copyRows(
+export function copyRows(
   tx: Queryable,
   { table, columns }: CopyTarget,
   total: number,

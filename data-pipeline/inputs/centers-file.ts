@@ -1,54 +1,33 @@
 /**
- * Centers from a GeoJSON (Point features) or CSV (name,kind,lon,lat[,services])
- * file, replacing the centers found in OSM. Services are a JSON array or a
- * string separated by "|", ";" or ",". Positions are converted to WGS84 by
- * `toWgs84` (the file's --crs).
+ * Centers for a full import, from a CSV, an .xlsx sheet or a GeoJSON of
+ * Point features, replacing the centers found in OSM. Columns by the header
+ * dictionary (column-names.ts: 名称/name, 类型/kind, 经度/lon, 纬度/lat,
+ * 服务/services, 编码/code); services separated by |, ; or ,. Positions are
+ * converted to WGS84 by `toWgs84` (the file's --crs). Every bad row is
+ * reported at once (RowsRefused), and then nothing is imported. A full
+ * import defines the city, so besides the standard's kinds it takes any
+ * well-formed kind id.
  */
 import type { ToWgs84 } from './chinese-crs.ts';
 import type { CenterRow } from '../../kernel/import-bundle.ts';
-import { readCsvFile } from './csv.ts';
-import { featurePoint, readFeatureCollection, checkPosition } from './geojson.ts';
-import { InputError } from './input-error.ts';
+import { kindResolver } from './center-kinds.ts';
+import { checkCenterRows } from './center-rows.ts';
+import { RowsRefused } from './row-problems.ts';
+import { readTable } from './table-file.ts';
 
-function services(value: unknown, file: string, where: string): string[] {
-  if (value === undefined || value === null || value === '') return [];
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-  if (typeof value === 'string') return value.split(/[|;,]/).map((s) => s.trim()).filter(Boolean);
-  throw new InputError(file, where, '"services" must be a list of strings or a string separated by |');
-}
+const asIs: ToWgs84 = (lon, lat) => [lon, lat];
 
-function text(value: unknown, file: string, where: string, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new InputError(file, where, `"${field}" is missing or empty`);
-  return value.trim();
-}
-
-export function readCentersFile(file: string, toWgs84?: ToWgs84): CenterRow[] {
-  if (/\.csv$/i.test(file)) {
-    return readCsvFile(file).map(({ line, values }) => {
-      const where = `line ${line}`;
-      const [lon, lat] = checkPosition([Number(values.lon), Number(values.lat)], file, where, toWgs84);
-      return {
-        name: text(values.name, file, where, 'name'),
-        kind: text(values.kind, file, where, 'kind'),
-        services: services(values.services, file, where),
-        source: 'file',
-        sourceId: values.id || `line ${line}`,
-        lon,
-        lat,
-      };
-    });
-  }
-  return readFeatureCollection(file).map((feature, i) => {
-    const [lon, lat] = featurePoint(feature, file, toWgs84);
-    const p = feature.properties;
-    return {
-      name: text(p.name, file, feature.where, 'name'),
-      kind: text(p.kind, file, feature.where, 'kind'),
-      services: services(p.services, file, feature.where),
-      source: 'file',
-      sourceId: p.id !== undefined ? String(p.id) : `feature ${i}`,
-      lon,
-      lat,
-    };
-  });
+export async function readCentersFile(file: string, toWgs84: ToWgs84 = asIs, sheet?: string): Promise<CenterRow[]> {
+  const table = await readTable(file, 'centers', { sheet, toWgs84 });
+  const checked = checkCenterRows(table, { toWgs84, kinds: kindResolver([], true), codeRequired: false });
+  if (checked.problems.length > 0) throw new RowsRefused(file, checked.problems, checked.counts);
+  return checked.centers.map((c) => ({
+    name: c.name,
+    kind: c.kind,
+    services: c.services ?? [],
+    source: 'file',
+    sourceId: c.code ?? c.where,
+    lon: c.lon,
+    lat: c.lat,
+  }));
 }

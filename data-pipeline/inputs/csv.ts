@@ -6,13 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from './input-error.ts';
 
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
 export interface CsvRow {
   line: number;
   values: Record<string, string>;
 }
 
-export function parseCsv(text: string, file: string): CsvRow[] {
-  const records: { line: number; fields: string[] }[] = [];
+/** The records of a CSV text with the line each starts on (1-based); blank lines are skipped. */
+export function parseCsvRecords(text: string, file: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
   let quoted = false;
@@ -52,6 +58,11 @@ export function parseCsv(text: string, file: string): CsvRow[] {
     fields.push(field);
     records.push({ line: recordLine, fields });
   }
+  return records;
+}
+
+export function parseCsv(text: string, file: string): CsvRow[] {
+  const records = parseCsvRecords(text, file);
   if (records.length === 0) throw new InputError(file, 'line 1', 'empty file: expected a header row');
   const header = records[0]!.fields.map((h) => h.trim().toLowerCase());
   return records.slice(1).map(({ line: l, fields: f }) => {
