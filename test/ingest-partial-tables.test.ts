@@ -192,7 +192,7 @@ describeWithData('partial updates from spreadsheets', monaco, () => {
       // Totals per grid are spread (test/ingest-partial-grid-totals.test.ts); persons without households are refused, by row and column.
       const totals = writeCsv(work, `grid-totals-${kind}.csv`, [['code', 'households', 'persons'], [g1!.code, null, 300]]);
       const rev = await revision(t.db);
-      await expect(update('grids', totals)).rejects.toThrow(/row 2.*"persons" is given without households \(户数\)/s);
+      await expect(update('grids', totals)).rejects.toThrow(/line 2: "persons" is given without households \(户数\)/);
       expect(await revision(t.db)).toBe(rev);
     });
 
