@@ -74,6 +74,8 @@ export interface ResidentialBuildings {
   levels: Float64Array;
   /** OSM way id, or -1. */
   osmId: Float64Array;
+  /** What each building's unit names in its source id instead of "way/<osmId>" (stored buildings have no OSM id). */
+  refs?: readonly string[];
 }
 
 /** How a grid's total was placed. */
@@ -191,7 +193,7 @@ export function spreadGridTotals(grids: readonly GridTotal[], buildings: Residen
       members.map((b) => buildings.lon[b]!),
       members.map((b) => buildings.lat[b]!),
       households,
-      members.map((b) => `grid:${g.code} ${wayId(buildings.osmId[b]!)}`),
+      members.map((b) => `grid:${g.code} ${buildings.refs?.[b] ?? wayId(buildings.osmId[b]!)}`),
     );
   });
 

@@ -8,7 +8,7 @@
  *   leave the other tables byte for byte, and the running app's coverage
  *   becomes what the dry run said;
  * - grid attributes from a CSV change the named grids and their units'
- *   chain; a grids file with household totals is refused for now; grid
+ *   chain (persons without a household total refused); grid
  *   polygons from GeoJSON replace the grids and move the units with them.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -162,7 +162,7 @@ describeWithData('partial updates from spreadsheets', monaco, () => {
       expect({ minutes: 15, households: live.total.households, covered: live.total.covered, share: live.total.share }).toEqual(dry.coverage!.after);
     });
 
-    it('grid attributes from a CSV change the named grids and their units; totals per grid are refused for now', async () => {
+    it('grid attributes from a CSV change the named grids and their units; persons without a household total are refused', async () => {
       const grids = await t.db.query<{ id: number; code: string; officers: number; community_code: string }>('SELECT id, code, officers, community_code FROM grids ORDER BY id');
       const busy = await t.db.query<{ grid_id: number; n: number }>('SELECT grid_id, count(*)::int AS n FROM households GROUP BY grid_id ORDER BY n DESC LIMIT 2');
       const [g1, g2] = busy.map((b) => grids.find((g) => g.id === b.grid_id)!);
@@ -189,9 +189,10 @@ describeWithData('partial updates from spreadsheets', monaco, () => {
       const [sum] = await t.db.query<{ h: number }>('SELECT sum(households)::int AS h FROM households WHERE grid_id = $1', [g2!.id]);
       expect(community?.households).toBe(sum!.h);
 
-      const totals = writeCsv(work, `grid-totals-${kind}.csv`, [['code', 'households', 'persons'], [g1!.code, 120, 300]]);
+      // Totals per grid are spread (test/ingest-partial-grid-totals.test.ts); persons without households are refused, by row and column.
+      const totals = writeCsv(work, `grid-totals-${kind}.csv`, [['code', 'households', 'persons'], [g1!.code, null, 300]]);
       const rev = await revision(t.db);
-      await expect(update('grids', totals)).rejects.toThrow(/carries household totals per grid \(户数\/households, 人口\/persons\): spreading them .* is not available in a partial --grids update yet/);
+      await expect(update('grids', totals)).rejects.toThrow(/line 2: "persons" is given without households \(户数\)/);
       expect(await revision(t.db)).toBe(rev);
     });
 

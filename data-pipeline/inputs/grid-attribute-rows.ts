@@ -4,14 +4,13 @@
  * empty keep what is stored. Every row is checked: a code used once and
  * known to the stored grids, officers a whole number >= 0.
  *
- * Household totals per grid ("户数/households", "人口/persons") are for
- * spreading over the grid's buildings (issue 14 item 6), which a partial
- * update does not do yet: a table with them is refused with that reason
- * (the hook is `gridTotalsNotYet`), rather than their being ignored.
+ * Household totals per grid ("户数/households", "人口/persons") are spread
+ * over the grid's stored buildings or streets by the partial update
+ * (partial/grid-totals-update.ts, issue 14 item 6); a row without them keeps
+ * the grid's units. Persons only with households, as in a grids GeoJSON.
  */
-import { fieldLabel } from './column-names.ts';
 import type { RowCounts, RowProblem } from './row-problems.ts';
-import { fileProblem, refusedRows } from './row-problems.ts';
+import { refusedRows } from './row-problems.ts';
 import { flaggedRows, RowReader } from './row-values.ts';
 import { lacksRequired, type Table } from './table-file.ts';
 
@@ -24,6 +23,10 @@ export interface GridAttributes {
   communityCode?: string;
   streetCode?: string;
   districtCode?: string;
+  /** The grid's household total, spread over it; absent: its units stay. */
+  households?: number;
+  /** Its persons total (only with households). */
+  persons?: number;
 }
 
 export interface CheckedGridAttributes {
@@ -32,22 +35,9 @@ export interface CheckedGridAttributes {
   counts: RowCounts;
 }
 
-/**
- * HOOK (issue 14 item 6): a grids file with household totals. Spreading
- * them over the grid's residential buildings (data-pipeline/grid-totals.ts,
- * built separately) is not wired into partial updates yet; until it is, the
- * update says so and writes nothing.
- */
-export function gridTotalsNotYet(columns: string): string {
-  return `carries household totals per grid (${columns}): spreading them over each grid's buildings is not available in a partial --grids update yet; ` +
-    'remove those columns to update the other attributes, or import the city again with --osm and this grids file';
-}
-
 export function checkGridAttributeRows(table: Table, storedCodes: ReadonlySet<string>): CheckedGridAttributes {
   const problems: RowProblem[] = [...table.problems];
   const flagged = flaggedRows(table.problems);
-  const totals = (['households', 'persons'] as const).filter((f) => table.fields.has(f));
-  if (totals.length > 0) problems.push(fileProblem(gridTotalsNotYet(totals.map(fieldLabel).join(', '))));
   const grids: GridAttributes[] = [];
   const firstOf = new Map<string, string>();
   // A missing column is one problem, not one per row.
@@ -63,6 +53,10 @@ export function checkGridAttributeRows(table: Table, storedCodes: ReadonlySet<st
       else firstOf.set(code, row.where);
     }
     const officers = r.count('officers', false);
+    const households = r.count('households', false);
+    const persons = r.count('persons', false);
+    if (persons >= 0 && r.text('households') === undefined) r.fail('persons', `${r.label('persons')} is given without households (户数): the household total is what is spread over the grid`);
+    else if (persons > 0 && households === 0) r.fail('persons', `${r.label('persons')} is ${persons} but households (户数) is 0`);
     if (!r.ok || code === undefined) continue;
     const g: GridAttributes = { where: row.where, code };
     const name = r.text('name');
@@ -74,6 +68,8 @@ export function checkGridAttributeRows(table: Table, storedCodes: ReadonlySet<st
     if (street !== undefined) g.streetCode = street;
     const district = r.text('district_code');
     if (district !== undefined) g.districtCode = district;
+    if (households >= 0) g.households = households;
+    if (persons >= 0) g.persons = persons;
     grids.push(g);
   }
   return { grids, problems, counts: { read: table.rows.length, accepted: grids.length, refused: refusedRows(problems) } };

@@ -5,6 +5,7 @@
  * dry run the city's coverage before and after. A dry run lists every
  * change; a real run lists the first few of each and counts the rest.
  */
+import { gridTotalsSummary } from '../grid-totals-import.ts';
 import { thousands } from '../progress.ts';
 import type { CityCoverage, PartialReport } from './partial-update.ts';
 import type { HouseholdTotals } from './stored-city.ts';
@@ -68,6 +69,8 @@ export function formatPartialReport(r: PartialReport): string {
     lines.push(`    unchanged    ${thousands(g.unchanged)}`);
     lines.push(`    units        ${thousands(g.unitsChanged)} household units ${g.mode === 'shapes' ? 'move to another grid' : 'take a new parent chain'}`);
   }
+  // The grids whose total found neither buildings nor streets are named here, dry run or not.
+  if (r.gridTotals) lines.push(...gridTotalsSummary(r.gridTotals));
   const h = r.households;
   const same = h.before.units === h.after.units && h.before.households === h.after.households && h.before.persons === h.after.persons;
   lines.push(`  households     before ${households(h.before)}`);

@@ -14,7 +14,9 @@
  *   new places, what a center edit through the API announces: tiles drop
  *   exactly those, coverage recomputes with the households it has;
  * - households or grids: `replaced`, as an import: the servers reload the
- *   units and their grids (coverage reads households only with a graph).
+ *   units and their grids (coverage reads households only with a graph);
+ *   a grids file with household totals also replaces the units in those
+ *   grids by the totals spread over stored buildings or streets.
  * On PostGIS the announcement reaches other processes by NOTIFY at commit;
  * the embedded database serves one process, and a server in the same
  * process (tests, benchmarks) publishes the returned change on its bus.
@@ -30,6 +32,7 @@ import { readTable, type Table } from '../inputs/table-file.ts';
 import type { CenterPlan } from './center-plan.ts';
 import type { AuditHook } from './center-write.ts';
 import type { GridPlan } from './grid-update.ts';
+import type { GridTotalsReport } from '../grid-totals-import.ts';
 import { readGridShapes } from './grid-shapes-file.ts';
 import { readStoredCity, type HouseholdTotals } from './stored-city.ts';
 import { centersUpdate, gridAttributesUpdate, gridShapesUpdate, householdsUpdate, type CoverageProposal, type TableUpdate } from './table-updates.ts';
@@ -74,6 +77,8 @@ export interface PartialReport {
   ignoredColumns: string[];
   centers?: CenterPlan;
   grids?: GridPlan;
+  /** A grids file with household totals: how they were spread over the stored buildings or streets, and the grids they could not be. */
+  gridTotals?: GridTotalsReport;
   households: { before: HouseholdTotals; after: HouseholdTotals };
   /** Dry run, with a probe: the city's coverage before and after. */
   coverage?: { before: CityCoverage; after: CityCoverage };
@@ -108,7 +113,7 @@ export async function partialUpdate(db: Database, options: PartialOptions): Prom
   if (kind === 'centers') update = centersUpdate(table!, city, convert, options.audit);
   else if (kind === 'households') update = householdsUpdate(file, table!, city, convert);
   else if (shapes) update = gridShapesUpdate(file, readGridShapes(file, convert), city);
-  else update = await gridAttributesUpdate(db, table!, city);
+  else update = await gridAttributesUpdate(db, file, table!, city);
   if (update.problems.length > 0) throw new RowsRefused(file, update.problems, update.counts);
 
   const report = (planned: Awaited<ReturnType<TableUpdate['plan']>>): PartialReport => ({
@@ -122,6 +127,7 @@ export async function partialUpdate(db: Database, options: PartialOptions): Prom
     ignoredColumns: table?.ignored ?? [],
     ...(planned.centers ? { centers: planned.centers } : {}),
     ...(planned.grids ? { grids: planned.grids } : {}),
+    ...(planned.gridTotals ? { gridTotals: planned.gridTotals } : {}),
     households: planned.households,
     unchanged: planned.none,
   });

@@ -7,7 +7,6 @@
  */
 import type { Queryable } from '../../kernel/db/database.ts';
 import type { BBox } from '../../kernel/data-change.ts';
-import type { GridRow } from '../../kernel/import-bundle.ts';
 import type { ToWgs84 } from '../inputs/chinese-crs.ts';
 import { kindResolver } from '../inputs/center-kinds.ts';
 import { checkCenterRows } from '../inputs/center-rows.ts';
@@ -17,6 +16,9 @@ import { RowsRefused, type RowCounts, type RowProblem } from '../inputs/row-prob
 import type { Table } from '../inputs/table-file.ts';
 import { centersAfter, planCenters, type CenterPlan } from './center-plan.ts';
 import { writeCenterPlan, type AuditHook } from './center-write.ts';
+import type { GridTotalsReport } from '../grid-totals-import.ts';
+import type { GridFileRow } from '../inputs/grids-file.ts';
+import { anyTotals, deleteReplacedUnits, insertSpreadUnits, planGridTotals, type GridTotalsPlan, type TotalsGrid } from './grid-totals-update.ts';
 import { planGridAttributes, planGridShapes, writeGridAttributes, writeGridShapes, type GridPlan } from './grid-update.ts';
 import { planHouseholds, writeHouseholds } from './household-update.ts';
 import {
@@ -32,6 +34,8 @@ export interface CoverageProposal {
 export interface PlannedUpdate {
   centers?: CenterPlan;
   grids?: GridPlan;
+  /** Grid totals spread over the stored buildings or streets (a grids file with 户数/households). */
+  gridTotals?: GridTotalsReport;
   households: { before: HouseholdTotals; after: HouseholdTotals };
   proposal: CoverageProposal;
   /** True when the file changes nothing: no write, no new data version. */
@@ -101,7 +105,14 @@ export function householdsUpdate(file: string, table: Table, city: StoredCity, t
   };
 }
 
-export function gridShapesUpdate(file: string, read: { grids: GridRow[]; problems: RowProblem[]; counts: RowCounts }, city: StoredCity): TableUpdate {
+/** The planned update's households, proposal and grid totals report, with or without spread totals. */
+function withTotals(spread: GridTotalsPlan | undefined, totals: HouseholdTotals) {
+  return spread
+    ? { gridTotals: spread.report, households: spread.households, proposal: { households: spread.proposal } }
+    : { households: { before: totals, after: totals }, proposal: {} };
+}
+
+export function gridShapesUpdate(file: string, read: { grids: GridFileRow[]; problems: RowProblem[]; counts: RowCounts }, city: StoredCity): TableUpdate {
   return {
     counts: read.counts,
     problems: read.problems,
@@ -111,13 +122,19 @@ export function gridShapesUpdate(file: string, read: { grids: GridRow[]; problem
       const { plan, gridIndex, problems } = planGridShapes(await loadStoredGrids(q), read.grids, units);
       refuseIf(file, problems, read.counts, false);
       const totals = await householdTotals(q);
+      // The grids as written: ids in file order.
+      const after: TotalsGrid[] = read.grids.map((g, i) => ({ ...g, id: i + 1 }));
+      const replaced: number[] = [];
+      for (let i = 0; i < gridIndex.length; i++) if (gridIndex[i]! >= 0 && read.grids[gridIndex[i]!]!.households !== null) replaced.push(units.id[i]!);
+      const spread = anyTotals(read.grids) ? await planGridTotals(q, after, replaced, totals) : undefined;
       return {
         grids: plan,
         none: false,
-        households: { before: totals, after: totals },
-        proposal: {},
+        ...withTotals(spread, totals),
         async write(tx) {
+          if (spread) await deleteReplacedUnits(tx, spread);
           await writeGridShapes(tx, city.cityCode, read.grids, units, gridIndex);
+          if (spread) await insertSpreadUnits(tx, file, city.cityCode, spread);
           return 'replaced';
         },
       };
@@ -125,7 +142,7 @@ export function gridShapesUpdate(file: string, read: { grids: GridRow[]; problem
   };
 }
 
-export async function gridAttributesUpdate(q: Queryable, table: Table, city: StoredCity): Promise<TableUpdate> {
+export async function gridAttributesUpdate(q: Queryable, file: string, table: Table, city: StoredCity): Promise<TableUpdate> {
   const stored = await loadStoredGrids(q);
   const checked = checkGridAttributeRows(table, new Set(stored.map((g) => g.code)));
   return {
@@ -133,15 +150,32 @@ export async function gridAttributesUpdate(q: Queryable, table: Table, city: Sto
     problems: checked.problems,
     locks: ['households', 'grids'],
     async plan(q2) {
-      const { plan, next } = planGridAttributes(await loadStoredGrids(q2), checked.grids, await unitsPerGrid(q2));
+      const grids = await loadStoredGrids(q2);
+      const { plan, next } = planGridAttributes(grids, checked.grids, await unitsPerGrid(q2));
       const totals = await householdTotals(q2);
+      let spread: GridTotalsPlan | undefined;
+      if (checked.grids.some((g) => g.households !== undefined)) {
+        // Every stored grid as it will be (attributes changed, totals from its row), so buildings go where the import would put them.
+        const nextOf = new Map(next.map((g) => [g.code, g]));
+        const rowOf = new Map(checked.grids.map((r) => [r.code, r]));
+        const after: TotalsGrid[] = grids.map((g) => ({
+          ...(nextOf.get(g.code) ?? g),
+          id: g.id,
+          households: rowOf.get(g.code)?.households ?? null,
+          persons: rowOf.get(g.code)?.persons ?? null,
+        }));
+        const ids = after.filter((g) => g.households !== null).map((g) => g.id);
+        const replaced = await q2.query<{ id: number }>('SELECT id FROM households WHERE grid_id = ANY($1::int[]) ORDER BY id', [ids]);
+        spread = await planGridTotals(q2, after, replaced.map((r) => Number(r.id)), totals);
+      }
       return {
         grids: plan,
-        none: plan.changed.length === 0,
-        households: { before: totals, after: totals },
-        proposal: {},
+        none: plan.changed.length === 0 && !spread,
+        ...withTotals(spread, totals),
         async write(tx) {
+          if (spread) await deleteReplacedUnits(tx, spread);
           await writeGridAttributes(tx, city.cityCode, next);
+          if (spread) await insertSpreadUnits(tx, file, city.cityCode, spread);
           return 'replaced';
         },
       };
