@@ -67,7 +67,14 @@ describeWithPrivatePostgres('metrics of a read replica', () => {
 
   it('reports a healthy replica that serves the reads', async () => {
     await replica.caughtUp();
-    const families = await scrape();
+    // The fence is the primary's WAL insert position at the last change, which
+    // can run ahead of what is flushed and streamed until the WAL writer's next
+    // round (wal_writer_delay, 200 ms): a healthy replica reaches it within that.
+    let families = await scrape();
+    for (let i = 0; i < 50 && of(families, 'living_circle_replica_caught_up') !== 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      families = await scrape();
+    }
     const text = [...families.values()].flatMap((f) => f.samples).map((s) => JSON.stringify(s.labels)).join('\n');
     expect(text).not.toContain('postgres@');
     const names = [...families.keys()].filter((n) => n.startsWith('living_circle_replica_'));
