@@ -9,13 +9,6 @@
 export interface Queryable {
   /** Runs one statement with bound parameters ($1, $2, ...) and returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  /**
-   * Like `query`, for a hot statement: the PostGIS server keeps it parsed and
-   * planned per connection under `name` (one name, one text), which saves a
-   * parse and a plan on every call (the tiles). Absent where it brings
-   * nothing (PGlite); callers fall back to `query`.
-   */
-  queryPrepared?<T = Record<string, unknown>>(name: string, sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**

@@ -69,10 +69,6 @@ function wrap(client: pg.PoolClient | pg.Pool): Queryable {
       const result = await client.query(sql, params as unknown[]);
       return result.rows as T[];
     },
-    async queryPrepared<T>(name: string, sql: string, params: readonly unknown[] = []) {
-      const result = await client.query({ name, text: sql, values: params as unknown[] });
-      return result.rows as T[];
-    },
     async exec(sql: string) {
       await client.query(sql);
     },

@@ -107,7 +107,6 @@ export async function openReadReplicas(primary: Database, urls: readonly string[
     kind: primary.kind,
     hasMvt: primary.hasMvt,
     query: (sql, params) => on((db) => db.query(sql, params)),
-    queryPrepared: (name, sql, params) => on((db) => (db.queryPrepared ? db.queryPrepared(name, sql, params) : db.query(sql, params))),
     exec: (sql) => on((db) => db.exec(sql)),
     copyBinary() {
       return Promise.reject(new Error('the read replicas take no writes: copy into the primary'));

@@ -6,7 +6,6 @@
  * their plans; the pool (below max_connections) and its statement timeout are
  * the database's (pg-database.ts).
  */
-import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../../kernel/db/database.ts';
 import { TILE_LAYERS, type TileLayer } from './layers.ts';
 import { serverTileSql, TILE_SCHEMA, tileFunctionHash, tileFunctionsSql } from './tile-sql.ts';
@@ -56,27 +55,20 @@ export async function installTileFunctions(db: Database, layers: readonly TileLa
 
 /** The server source: needs ST_AsMVT (db.hasMvt) and the tile functions installed. */
 export function createSqlTileSource(db: Queryable): TileSource {
-  // One statement per layer list, prepared on each pooled connection under a
-  // name taken from its text (the same text, the same name, in any source on
-  // the pool): no parse and plan per tile, which with the HTTP hop is most of
-  // what a tile server adds to the SQL itself (npm run bench -- tiles).
-  const statements = new Map<string, { name: string; sql: string }>();
+  // One statement text per layer list, so the server sees the same text again.
+  const statements = new Map<string, string>();
   return {
     id: 'postgis',
     async getTile(tile: TileAddress, query = {}) {
       const layers = layersAtZoom(tile.layers, tile.z);
       if (layers.length === 0) return new Uint8Array(0);
       const key = layers.map((l) => l.id).join(',');
-      let statement = statements.get(key);
-      if (!statement) {
-        const sql = serverTileSql(layers);
-        statement = { name: `tile_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, sql };
-        statements.set(key, statement);
+      let sql = statements.get(key);
+      if (!sql) {
+        sql = serverTileSql(layers);
+        statements.set(key, sql);
       }
-      const params = [tile.z, tile.x, tile.y, JSON.stringify(query)];
-      const rows = db.queryPrepared
-        ? await db.queryPrepared<{ mvt: Uint8Array | null }>(statement.name, statement.sql, params)
-        : await db.query<{ mvt: Uint8Array | null }>(statement.sql, params);
+      const rows = await db.query<{ mvt: Uint8Array | null }>(sql, [tile.z, tile.x, tile.y, JSON.stringify(query)]);
       const mvt = rows[0]?.mvt;
       return mvt ? new Uint8Array(mvt.buffer, mvt.byteOffset, mvt.byteLength) : new Uint8Array(0);
     },
