@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerDatabase, describeBackends, openTestDatabase, serverUrl, type TestDatabase } from './backends.ts';
+import { GRIDS, gridsFile, unitsIn as storedUnitsIn, type StoredUnit } from './grid-totals-fixture.ts';
 import { describeWithData, sharedData } from './shared-data.ts';
 import { ingest, type IngestResult } from '../data-pipeline/ingest.ts';
 import { STREET_UNIT_SPACING_M } from '../data-pipeline/grid-totals.ts';
@@ -27,53 +28,14 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const monaco = sharedData('osm/monaco.osm.pbf');
 const work = mkdtempSync(path.join(tmpdir(), 'lc-grid-totals-'));
 
-interface Grid {
-  code: string;
-  box: [number, number, number, number];
-  households?: number;
-  persons?: number;
-}
-const GRIDS: Grid[] = [
-  // Monte Carlo: ~100 residential buildings.
-  { code: 'B', box: [7.422, 43.741, 7.424, 43.743], households: 5000, persons: 12_000 },
-  // Moneghetti: ~250 m of highway=residential, no building centred in it.
-  { code: 'S', box: [7.411, 43.739, 7.412, 43.74], households: 37 },
-  // The sea south-east of Monaco: no building, no way.
-  { code: 'SEA', box: [7.435, 43.725, 7.445, 43.732], households: 50 },
-  // Buildings, a total of 0.
-  { code: 'Z', box: [7.418, 43.733, 7.419, 43.734], households: 0 },
-  // Buildings, no total: keeps the estimate.
-  { code: 'K', box: [7.4, 43.745, 7.402, 43.746] },
-];
 const WITH_TOTAL = GRIDS.filter((g) => g.households !== undefined);
 
-function gridsFile(name: string, withTotals: boolean): string {
-  const features = GRIDS.map(({ code, box: [x0, y0, x1, y1], households, persons }) => ({
-    type: 'Feature',
-    // One grid in Chinese headers, as grid offices write them.
-    properties: { code, ...(withTotals && households !== undefined ? (code === 'S' ? { 户数: households } : { households, persons }) : {}) },
-    geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] },
-  }));
-  const file = path.join(work, name);
-  writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
-  return file;
-}
-const plainGrids = gridsFile('grids-plain.geojson', false);
-const totalGrids = gridsFile('grids-totals.geojson', true);
+const plainGrids = gridsFile(work, 'grids-plain.geojson', false);
+const totalGrids = gridsFile(work, 'grids-totals.geojson', true);
 
-interface Unit {
-  source_id: string;
-  households: number;
-  persons: number;
-  lon: number;
-  lat: number;
-}
-const unitsIn = (t: TestDatabase, code: string) =>
-  t.db.query<Unit>(
-    `SELECT h.source_id, h.households, h.persons, ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
-     FROM households h JOIN grids g ON g.id = h.grid_id WHERE g.code = $1 ORDER BY h.id`,
-    [code],
-  );
+// The full import writes new ids: units are compared without them.
+type Unit = Omit<StoredUnit, 'id'>;
+const unitsIn = async (t: TestDatabase, code: string): Promise<Unit[]> => (await storedUnitsIn(t, code)).map(({ id: _id, ...unit }) => unit);
 
 describeWithData('households from grid totals (Monaco)', monaco, () => {
   describeBackends('grid totals', (kind) => {

@@ -13,11 +13,12 @@
  * - a workbook of grid attributes with Chinese headers giving one grid a
  *   total: that grid's units are replaced, every other unit stays.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, openTestDatabase, type TestDatabase } from './backends.ts';
+import { GRIDS, gridsFile, unitsIn, type StoredUnit as Unit } from './grid-totals-fixture.ts';
 import { describeWithData, sharedData } from './shared-data.ts';
 import { revision, tableDigests, writeXlsx } from './partial-fixture.ts';
 import { ingest } from '../data-pipeline/ingest.ts';
@@ -29,48 +30,10 @@ import { formatPartialReport } from '../data-pipeline/partial/partial-report.ts'
 const monaco = sharedData('osm/monaco.osm.pbf');
 const work = mkdtempSync(path.join(tmpdir(), 'lc-partial-grid-totals-'));
 
-interface Grid {
-  code: string;
-  box: [number, number, number, number];
-  households?: number;
-  persons?: number;
-}
-// The polygons of test/ingest-grid-totals.test.ts (what lies in each was found by looking at the data there).
-const GRIDS: Grid[] = [
-  { code: 'B', box: [7.422, 43.741, 7.424, 43.743], households: 5000, persons: 12_000 },
-  { code: 'S', box: [7.411, 43.739, 7.412, 43.74], households: 37 },
-  { code: 'SEA', box: [7.435, 43.725, 7.445, 43.732], households: 50 },
-  { code: 'Z', box: [7.418, 43.733, 7.419, 43.734], households: 0 },
-  { code: 'K', box: [7.4, 43.745, 7.402, 43.746] },
-];
 
-function gridsFile(name: string, withTotals: boolean): string {
-  const features = GRIDS.map(({ code, box: [x0, y0, x1, y1], households, persons }) => ({
-    type: 'Feature',
-    properties: { code, ...(withTotals && households !== undefined ? (code === 'S' ? { 户数: households } : { households, persons }) : {}) },
-    geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] },
-  }));
-  const file = path.join(work, name);
-  writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
-  return file;
-}
-const plainGrids = gridsFile('grids-plain.geojson', false);
-const totalGrids = gridsFile('grids-totals.geojson', true);
+const plainGrids = gridsFile(work, 'grids-plain.geojson', false);
+const totalGrids = gridsFile(work, 'grids-totals.geojson', true);
 
-interface Unit {
-  id: number;
-  source_id: string;
-  households: number;
-  persons: number;
-  lon: number;
-  lat: number;
-}
-const unitsIn = (t: TestDatabase, code: string) =>
-  t.db.query<Unit>(
-    `SELECT h.id, h.source_id, h.households, h.persons, ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
-     FROM households h JOIN grids g ON g.id = h.grid_id WHERE g.code = $1 ORDER BY h.id`,
-    [code],
-  );
 /** Per grid code: the stored units' households, persons and count. */
 async function sums(t: TestDatabase): Promise<Record<string, { households: number; persons: number; units: number }>> {
   const rows = await t.db.query<{ code: string; households: number; persons: number; units: number }>(
