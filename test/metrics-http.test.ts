@@ -22,6 +22,7 @@ import { describeBackends, openTestDatabase, type TestDatabase } from './backend
 import { describeWithData, sharedData } from './shared-data.ts';
 import { bearer, testToken } from './auth-fixture.ts';
 import { DATASET_CENTER } from './tiles-fixture.ts';
+import type { ErrorAnswer } from './answer-types.ts';
 import { parsePrometheusText, sampleValue, type Family } from './prometheus-text.ts';
 import { ingest } from '../data-pipeline/ingest.ts';
 import { createApp, type App, type AppDeps } from '../server/app.ts';
@@ -30,6 +31,13 @@ import { startMetricsServer } from '../server/metrics/metrics-server.ts';
 import { latToTileY, lonToTileX } from '../server/tiles/tile-envelope.ts';
 
 const monaco = sharedData('osm/monaco.osm.pbf');
+/** What these tests read of /health. */
+interface HealthSeen {
+  tiles: { cache: { hits: number; misses: number; bytes: number; maxBytes: number } };
+  data: { changed_at: string; revision: number };
+  graph: { load_ms: number; version: string };
+}
+
 const GUIDE = readFileSync(new URL('../docs/scale-out.md', import.meta.url), 'utf8');
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 const [LON, LAT] = DATASET_CENTER.monaco;
@@ -59,7 +67,7 @@ describeWithData('metrics on Monaco', monaco, () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
       return parsePrometheusText(await res.text(), { declaredOnly: true });
     };
-    const health = async () => (await (await app.http.request('/health')).json()) as any;
+    const health = async (on: App = app) => (await (await on.http.request('/health')).json()) as HealthSeen;
 
     beforeAll(async () => {
       t = await openTestDatabase(kind);
@@ -194,7 +202,7 @@ describeWithData('metrics on Monaco', monaco, () => {
       expect(Math.abs(age - (Date.now() - Date.parse(state.changed_at)) / 1000)).toBeLessThan(2);
       expect(value(before, 'living_circle_data_revision')).toBe(state.revision);
       // The first graph, built from the tables, as /health reports it.
-      const graphBefore = (await health()).graph as { load_ms: number; version: string };
+      const graphBefore = (await health()).graph;
       const graphLoadMs = graphBefore.load_ms;
       expect(value(before, 'living_circle_graph_build_seconds_count', { source: 'table' })).toBe(1);
       expect(value(before, 'living_circle_graph_build_seconds_sum', { source: 'table' })).toBeGreaterThanOrEqual((graphLoadMs - 0.5) / 1000);
@@ -224,7 +232,7 @@ describeWithData('metrics on Monaco', monaco, () => {
     it('with the tile warmer on (the embedded default), a center edit rebuilds coverage for the centers, never the graph', async () => {
       const warm = await start({ warmTiles: true, metrics: { access: { mode: 'public' } } });
       await warm.idle();
-      const graphVersion = async () => ((await (await warm.http.request('/health')).json()) as any).graph.version as string;
+      const graphVersion = async () => (await health(warm)).graph.version;
       const before = await scrape(warm);
       const versionBefore = await graphVersion();
       const { centers } = (await (await warm.http.request('/api/centers')).json()) as { centers: { lon: number; lat: number }[] };
@@ -253,7 +261,7 @@ describeWithData('metrics on Monaco', monaco, () => {
       const off = await start({ metrics: { access: { mode: 'off' } } });
       const gone = await off.http.request('/metrics');
       expect(gone.status).toBe(404);
-      expect(((await gone.json()) as any).error.code).toBe('not_found');
+      expect(((await gone.json()) as ErrorAnswer).error.code).toBe('not_found');
       expect(off.metricsHttp).toBeUndefined();
 
       const byDefault = await start({});

@@ -7,6 +7,7 @@
  * the process cleanly with a scraper's connection open. A port that is
  * taken stops the metrics listener from starting, with the port named.
  */
+import type { ErrorAnswer } from './answer-types.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -68,7 +69,7 @@ describe('METRICS=port: in the server process', () => {
     expect(output.join('')).toMatch(/"message":"metrics listening","port":\d+/);
     const onMain = await fetch(`${main}/metrics`);
     expect(onMain.status).toBe(404);
-    expect(((await onMain.json()) as any).error.code).toBe('not_found');
+    expect(((await onMain.json()) as ErrorAnswer).error.code).toBe('not_found');
     for (let i = 0; i < 3; i++) expect((await fetch(`${main}/health`)).status).toBe(200);
 
     const res = await fetch(`${metrics}/metrics`);
