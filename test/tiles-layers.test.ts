@@ -4,7 +4,9 @@
  * zooms; each layer's feature count matches a direct PostGIS count of the
  * features that meet the buffered tile envelope (less, at most, the ones
  * smaller than a tile unit, which ST_AsMVTGeom collapses away); properties
- * have the documented types; ids are unique.
+ * have the documented types; ids are unique. Below a layer's mergeBelowZoom
+ * the count is of distinct property values, and the merged lines keep the
+ * direct length of the network in the tile.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendKind } from '../kernel/db/database.ts';
@@ -41,20 +43,34 @@ async function densestTile(t: TestDatabase, z: number): Promise<[number, number]
  * them are, inside the tile, narrower (areas) or shorter (lines) than two
  * tile units: those may collapse to nothing when snapped to the unit grid.
  */
-async function directCount(t: TestDatabase, layer: TileLayer, z: number, x: number, y: number): Promise<{ n: number; small: number }> {
-  const [row] = await t.db.query<{ n: number; small: number }>(
-    `SELECT count(*)::int AS n,
-            count(*) FILTER (WHERE ST_Dimension(g) = 2 AND LEAST(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < 2 * $4::float8
-                                OR ST_Dimension(g) = 1 AND GREATEST(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < 2 * $4::float8)::int AS small
-     FROM (SELECT $1::int AS z, ST_TileEnvelope($1, $2, $3, margin => ${TILE_BUFFER / TILE_EXTENT}) AS envelope) AS tile_args
-     CROSS JOIN LATERAL (
-       SELECT ST_ClipByBox2D(ST_Transform(f.geom, 3857), tile_args.envelope) AS g FROM ${layer.from}
-       WHERE ST_Intersects(ST_Transform(f.geom, 3857), tile_args.envelope)
-         ${layer.where ? `AND ${layer.where}` : ''}
-     ) AS s`,
+async function directCount(t: TestDatabase, layer: TileLayer, z: number, x: number, y: number): Promise<{ n: number; small: number; units: number }> {
+  // Below mergeBelowZoom a feature is a set of property values: count those, small when all their lines are.
+  const merged = layer.mergeBelowZoom !== undefined && z < layer.mergeBelowZoom;
+  const keys = merged ? layer.fields.map((field, i) => `(${field.sql}) AS k${i}`) : ['f.ctid AS k0'];
+  const [row] = await t.db.query<{ n: number; small: number; units: number }>(
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE small)::int AS small, COALESCE(sum(metres), 0) / $4::float8 AS units
+     FROM (
+       SELECT bool_and(ST_Dimension(g) = 2 AND LEAST(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < 2 * $4::float8
+                       OR ST_Dimension(g) = 1 AND GREATEST(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)) < 2 * $4::float8) AS small,
+              sum(ST_Length(g)) AS metres
+       FROM (SELECT $1::int AS z, ST_TileEnvelope($1, $2, $3, margin => ${TILE_BUFFER / TILE_EXTENT}) AS envelope) AS tile_args
+       CROSS JOIN LATERAL (
+         SELECT ${keys.join(', ')}, ST_ClipByBox2D(ST_Transform(f.geom, 3857), tile_args.envelope) AS g FROM ${layer.from}
+         WHERE ST_Intersects(ST_Transform(f.geom, 3857), tile_args.envelope)
+           ${layer.where ? `AND ${layer.where}` : ''}
+       ) AS s
+       GROUP BY ${keys.map((_, i) => `k${i}`).join(', ')}
+     ) AS features`,
     [z, x, y, unitMetres(z)],
   );
   return row!;
+}
+
+/** Length of decoded lines, tile units. */
+function lineUnits(features: ReturnType<typeof decodeTile>[string]['features']): number {
+  let sum = 0;
+  for (const f of features) for (const part of f.geometry) for (let i = 1; i < part.length; i++) sum += Math.hypot(part[i]!.x - part[i - 1]!.x, part[i]!.y - part[i - 1]!.y);
+  return sum;
 }
 
 function checkProperties(layer: TileLayer, properties: Record<string, unknown>): void {
@@ -85,6 +101,7 @@ function suite(kind: BackendKind, dataset: DatasetName) {
   it('every layer decodes at several zooms with the direct count of features, typed properties and unique ids', async () => {
     const seenLayers = new Set<string>();
     let checked = 0;
+    let merges = 0;
     for (const layer of TILE_LAYERS) {
       const zooms = [...new Set([layer.minzoom, layer.minzoom + 1, layer.minzoom + 3, layer.maxzoom])].filter((z) => z <= layer.maxzoom);
       for (const z of zooms) {
@@ -103,6 +120,13 @@ function suite(kind: BackendKind, dataset: DatasetName) {
             expect(features.length, `${where}: ${features.length} vs direct ${direct.n} (${direct.small} small)`).toBeGreaterThanOrEqual(direct.n - direct.small);
           }
           if (bytes.byteLength === 0) expect(direct.n - direct.small, where).toBe(0);
+          if (layer.mergeBelowZoom !== undefined && z < layer.mergeBelowZoom && direct.units > 100) {
+            // Merged lines lose nothing: the tile's network is as long as the direct one (snapping moves ends by under a unit).
+            const ratio = lineUnits(features) / direct.units;
+            expect(ratio, `${where}: merged length ${lineUnits(features).toFixed(0)} vs direct ${direct.units.toFixed(0)} units`).toBeGreaterThan(0.9);
+            expect(ratio, where).toBeLessThan(1.05);
+            merges++;
+          }
           const ids = new Set<number | undefined>();
           for (const f of features) {
             expect(Number.isInteger(f.id) && f.id! >= 0, `${where}: id ${f.id}`).toBe(true);
@@ -124,6 +148,8 @@ function suite(kind: BackendKind, dataset: DatasetName) {
     const expected = TILE_LAYERS.map((l) => l.id).filter((id) => !(dataset === 'monaco' && id === 'admin'));
     expect([...seenLayers].sort()).toEqual(expected.sort());
     expect(checked).toBeGreaterThan(TILE_LAYERS.length * 3);
+    // The streets' merged zooms were among the samples.
+    if (dataset !== 'small') expect(merges).toBeGreaterThan(0);
   });
 
   it('a multi-layer tile holds each layer as its own tile does', async () => {

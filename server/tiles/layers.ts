@@ -97,6 +97,15 @@ export interface TileLayer {
    */
   dependsOn: string[];
   /**
+   * Below this zoom, a line layer's features with equal properties are one
+   * feature per tile: their lines collected and joined where they meet end
+   * to end (ST_LineMerge), with an id from the properties. What OpenMapTiles
+   * and tippecanoe do at city zooms: a map of a whole city draws thousands of
+   * short street pieces, and each feature costs the client as much as many
+   * vertices (tile-sql.ts renders it for both backends).
+   */
+  mergeBelowZoom?: number;
+  /**
    * URL query parameters the layer's SQL reads from `query` (e.g. a
    * scenario id once scenarios exist); their values are part of the tile's
    * cache key. Other query parameters are ignored.
@@ -241,7 +250,7 @@ export const TILE_LAYERS: readonly TileLayer[] = [
   }),
   layer({
     id: 'streets',
-    description: 'The walk network by class: primary and secondary roads from z10, tertiary and pedestrian from z12, residential from z13, the rest (service, footway, path, steps, ...) from z14',
+    description: 'The walk network by class: primary and secondary roads from z10, tertiary and pedestrian from z12, residential from z13, the rest (service, footway, path, steps, ...) from z14; one feature per edge from z13, below it one per class and direction in each tile (its lines joined end to end)',
     geometry: 'line',
     minzoom: 10,
     from: 'walk_edges f',
@@ -251,6 +260,8 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     ],
     where: `(z >= 14 OR f.class IN (${STREETS_FROM_Z10}) OR (z >= 12 AND f.class IN (${STREETS_FROM_Z12})) OR (z >= 13 AND f.class IN (${STREETS_FROM_Z13})))`,
     simplify: 1,
+    // Per edge from z13, where a street can be picked out; below, one feature per class and direction.
+    mergeBelowZoom: 13,
   }),
   layer({
     id: 'buildings',

@@ -27,7 +27,7 @@
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { FIELD_SQL_TYPE, TILE_BUFFER, TILE_EXTENT, TILE_LAYERS, type TileLayer } from './layers.ts';
+import { FIELD_SQL_TYPE, TILE_BUFFER, TILE_EXTENT, TILE_LAYERS, type TileField, type TileLayer } from './layers.ts';
 
 /** The schema that holds the tile functions. */
 export const TILE_SCHEMA = 'tiles';
@@ -110,14 +110,26 @@ function alias(name: string): string {
  */
 export function featureSelectSql(layer: TileLayer, mode: 'mvt' | 'emulated'): string {
   const geometry = mode === 'mvt' ? mvtGeometry(sourceGeometry(layer)) : emulatedGeometry(sourceGeometry(layer), layer);
-  const columns = [
-    `(${layer.idSql})::bigint AS id`,
-    ...layer.fields.map((field) => `(${field.sql})::${FIELD_SQL_TYPE[field.type]} AS ${alias(field.name)}`),
-    `${geometry} AS geom`,
-  ];
-  return `SELECT ${columns.join(',\n         ')}
+  const fieldColumns = (sqlOf: (field: TileField) => string) => layer.fields.map((field) => `(${sqlOf(field)})::${FIELD_SQL_TYPE[field.type]} AS ${alias(field.name)}`);
+  const inTile = `f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)${layer.where ? `\n      AND ${layer.where}` : ''}`;
+  const merge = layer.mergeBelowZoom;
+  const perFeature = `SELECT ${[`(${layer.idSql})::bigint AS id`, ...fieldColumns((field) => field.sql), `${geometry} AS geom`].join(',\n         ')}
     FROM ${layer.from}
-    WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)${layer.where ? `\n      AND ${layer.where}` : ''}`;
+    WHERE ${inTile}${merge === undefined ? '' : `\n      AND z >= ${merge}`}`;
+  if (merge === undefined) return perFeature;
+  if (layer.geometry !== 'line') throw new Error(`layer ${layer.id}: mergeBelowZoom is for line layers`);
+  // Below the zoom: one row per set of property values, its lines collected and joined end to end;
+  // the id is the values' hash (52 bits, safe in JS), so it is the same in every tile and on both backends.
+  const names = layer.fields.map((field) => `f.${alias(field.name)}`);
+  const idSql = `('x' || substr(md5(concat_ws('|', ${names.map((n) => `${n}::text`).join(', ')})), 1, 13))::bit(52)::bigint`;
+  return `${perFeature}
+    UNION ALL
+    SELECT ${[`${idSql} AS id`, ...names, `${geometry} AS geom`].join(',\n         ')}
+    FROM (SELECT ${[...fieldColumns((field) => field.sql), 'ST_LineMerge(ST_Collect(f.geom)) AS geom'].join(', ')}
+      FROM ${layer.from}
+      WHERE ${inTile}
+        AND z < ${merge}
+      GROUP BY ${layer.fields.map((_, i) => i + 1).join(', ')}) f`;
 }
 
 /** The tolerance in metres at zoom z: the layer's tile units times the tile width over the extent. */

@@ -172,11 +172,23 @@ BEGIN
     FROM walk_edges f
     WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
       AND (z >= 14 OR f.class IN ('trunk','primary','secondary','trunk_link','primary_link','secondary_link') OR (z >= 12 AND f.class IN ('tertiary','tertiary_link','pedestrian')) OR (z >= 13 AND f.class IN ('residential','unclassified','living_street')))
+      AND z >= 13
+    UNION ALL
+    SELECT ('x' || substr(md5(concat_ws('|', f."class"::text, f."oneway"::text)), 1, 13))::bit(52)::bigint AS id,
+         f."class",
+         f."oneway",
+         ST_AsMVTGeom(ST_Simplify(ST_Transform(f.geom, 3857), tile_tol, true), tile_env::box2d, 4096, 64, true) AS geom
+    FROM (SELECT (f.class)::text AS "class", (f.reverse_cost < 0)::boolean AS "oneway", ST_LineMerge(ST_Collect(f.geom)) AS geom
+      FROM walk_edges f
+      WHERE f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)
+      AND (z >= 14 OR f.class IN ('trunk','primary','secondary','trunk_link','primary_link','secondary_link') OR (z >= 12 AND f.class IN ('tertiary','tertiary_link','pedestrian')) OR (z >= 13 AND f.class IN ('residential','unclassified','living_street')))
+        AND z < 13
+      GROUP BY 1, 2) f
   ) AS t;
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.streets(integer, integer, integer, json) IS '{"description":"The walk network by class: primary and secondary roads from z10, tertiary and pedestrian from z12, residential from z13, the rest (service, footway, path, steps, ...) from z14","minzoom":10,"maxzoom":16,"vector_layers":[{"id":"streets","minzoom":10,"maxzoom":16,"fields":{"class":"Way class (OSM highway value: primary, residential, footway, steps, ...)","oneway":"Walkable in the drawn direction only"}}],"x-definition-sha1":"c0ed8b0da6665368d3e869304e190f051638ffb5"}';
+COMMENT ON FUNCTION tiles.streets(integer, integer, integer, json) IS '{"description":"The walk network by class: primary and secondary roads from z10, tertiary and pedestrian from z12, residential from z13, the rest (service, footway, path, steps, ...) from z14; one feature per edge from z13, below it one per class and direction in each tile (its lines joined end to end)","minzoom":10,"maxzoom":16,"vector_layers":[{"id":"streets","minzoom":10,"maxzoom":16,"fields":{"class":"Way class (OSM highway value: primary, residential, footway, steps, ...)","oneway":"Walkable in the drawn direction only"}}],"x-definition-sha1":"d49edf72ef1f801a149d1c4818c5a108e7d0a06e"}';
 
 CREATE OR REPLACE FUNCTION tiles.buildings(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
