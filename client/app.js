@@ -18,6 +18,7 @@ import { chooseLanguage, language, onLanguageChange, setLanguage, startIn, store
 import { fetchCoverage } from './api.js';
 import { mountPlanner, plannerTakesClick } from './planner.js';
 import { overlayTemplates } from './scenario-map.js';
+import { withScenarioLayers } from './scenario-style.js';
 import { scenarioInAddress } from './scenario-url.js';
 import { sharedViewFromAddress, startResidents } from './residents.js';
 import { SOURCES, buildStyle, gridShareExpression, householdColor, tileUrl } from './map-style.js';
@@ -178,7 +179,8 @@ async function start() {
   try {
     if (!maplibregl) throw new Error(t('error.noMapLibrary'));
     const { catalog, basemap, overlay } = await loadTileInfo();
-    const style = buildStyle({ catalog, basemap, overlay, origin: location.origin });
+    // The planner's scenario layers are in the first style: added later, they would make MapLibre parse the overlay again.
+    const style = withScenarioLayers(buildStyle({ catalog, basemap, overlay, origin: location.origin }));
     const link = sharedViewFromAddress();
     const map = new maplibregl.Map({
       container: 'map',

@@ -14,12 +14,12 @@
 import { authHeaders } from './session.js';
 import { t } from './i18n.js';
 import { COLORS, SOURCES, buildStyle, tileUrl } from './map-style.js';
+import { SCENARIO_LAYERS, scenarioHouseholdLayers, scenarioRemovedLayer } from './scenario-style.js';
 
 /** @type {typeof import('maplibre-gl')} MapLibre's UMD global (index.html loads it; app.js stops before the planner mounts without it). */
 const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 
-/** Style layers this module adds. */
-export const SCENARIO_LAYERS = { gained: 'scenario-gained', lost: 'scenario-lost', removed: 'scenario-removed' };
+export { SCENARIO_LAYERS };
 
 /** Opacity of the households the scenario does not change, while it is shown. */
 const DIMMED = 0.35;
@@ -65,40 +65,15 @@ function markerElement(change, kind, name) {
 }
 
 /**
- * The scenario layers of the main map (they show nothing on live tiles, which carry no `change`).
+ * The scenario layers, when the style did not bring them (app.js puts them
+ * in the first style, withScenarioLayers, so the overlay is parsed once).
  * @param {MapLibreMap} map
  */
 function addScenarioLayers(map) {
   if (!map.getSource(SOURCES.overlay)) return;
   const before = map.getLayer('route-casing') ? 'route-casing' : undefined;
-  /** @type {import('maplibre-gl').ExpressionSpecification} */
-  const radius = ['interpolate', ['linear'], ['zoom'], 13, 3, 15, 5.5, 18, 10];
-  for (const [id, change, color] of /** @type {const} */ ([[SCENARIO_LAYERS.lost, 'lost', COLORS.lost], [SCENARIO_LAYERS.gained, 'gained', COLORS.gained]])) {
-    map.addLayer({
-      id,
-      type: 'circle',
-      source: SOURCES.overlay,
-      'source-layer': 'households',
-      filter: ['==', ['get', 'change'], change],
-      layout: { visibility: 'none' },
-      paint: { 'circle-color': color, 'circle-radius': radius, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.2 },
-    }, before);
-  }
-  map.addLayer({
-    id: SCENARIO_LAYERS.removed,
-    type: 'circle',
-    source: SOURCES.overlay,
-    'source-layer': 'centers',
-    filter: ['==', ['get', 'change'], 'removed'],
-    layout: { visibility: 'none' },
-    paint: {
-      'circle-color': '#ffffff',
-      'circle-opacity': 0.9,
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 4, 16, 9],
-      'circle-stroke-color': COLORS.lost,
-      'circle-stroke-width': 3,
-    },
-  });
+  if (map.getLayer('households') && !map.getLayer(SCENARIO_LAYERS.gained)) for (const layer of scenarioHouseholdLayers()) map.addLayer(layer, before);
+  if (map.getLayer('centers') && !map.getLayer(SCENARIO_LAYERS.removed)) map.addLayer(scenarioRemovedLayer());
 }
 
 /**

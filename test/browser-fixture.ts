@@ -147,7 +147,8 @@ export async function settle(page: Page): Promise<void> {
     () =>
       new Promise<void>((resolve) => {
         const map = window.__map;
-        if (map.loaded() && map.areTilesLoaded()) resolve();
+        // A pan or zoom still easing (the arrow keys ease) has its tiles but not its last view yet: wait for idle.
+        if (!map.isMoving() && map.loaded() && map.areTilesLoaded()) resolve();
         else map.once('idle', () => resolve());
       }),
   );

@@ -47,10 +47,26 @@ function suite(): void {
 
   it('loads the map from our own server only, with the coverage table, signed in by the link', async () => {
     const { page, base, token } = fixture();
+    // Counts how often each overlay tile is parsed: a style layer added after the first view would parse them all again.
+    await page.addInitScript(() => {
+      const loads: Record<string, number> = ((window as unknown as { __overlayLoads: Record<string, number> }).__overlayLoads = {});
+      const watch = setInterval(() => {
+        const map = (window as unknown as { __map?: import('maplibre-gl').Map }).__map;
+        if (!map) return;
+        clearInterval(watch);
+        map.on('data', (event) => {
+          const e = event as unknown as { sourceId?: string; tile?: { tileID: { key: string } } };
+          if (e.sourceId === 'overlay' && e.tile) loads[e.tile.tileID.key] = (loads[e.tile.tileID.key] ?? 0) + 1;
+        });
+      }, 1);
+    });
     // The planner's sign-in link, as npm start prints it on the first start: the page keeps the token and clears the address.
     await page.goto(`${base}/#token=${token}`);
     await page.waitForSelector('html[data-ready]', { timeout: READY_TIMEOUT_MS });
     expect(await page.getAttribute('html', 'data-ready'), (await panelErrors(page)).join('\n')).toBe('true');
+    const loads = await page.evaluate(() => (window as unknown as { __overlayLoads: Record<string, number> }).__overlayLoads);
+    expect(Object.keys(loads).length).toBeGreaterThan(0);
+    expect(Math.max(...Object.values(loads)), JSON.stringify(loads)).toBe(1);
     await page.waitForSelector('#coverage-body table tbody tr', { timeout: READY_TIMEOUT_MS });
     expect(await page.locator('#coverage-body tbody tr').count()).toBeGreaterThan(1);
     // The token left the address (the map's view is written into the query string, never the token).

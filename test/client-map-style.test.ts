@@ -22,6 +22,10 @@ interface MapStyleModule {
 
 // A computed specifier: TypeScript does not type-check the JS module, vitest loads it as is.
 const mapStyle = (await import(new URL('../client/map-style.js', import.meta.url).href)) as MapStyleModule;
+const scenarioStyle = (await import(new URL('../client/scenario-style.js', import.meta.url).href)) as {
+  SCENARIO_LAYERS: Record<'gained' | 'lost' | 'removed', string>;
+  withScenarioLayers(style: unknown): any;
+};
 const styleSpec = (await import('@maplibre/maplibre-gl-style-spec')) as unknown as { validateStyleMin(style: unknown): { message: string }[] };
 
 const ORIGIN = 'http://127.0.0.1:8080';
@@ -97,5 +101,22 @@ describe('client map style', () => {
     const once = mapStyle.tileUrl('/t/{z}/{x}/{y}.mvt', ORIGIN, 1);
     expect(mapStyle.tileUrl(once, ORIGIN, 2)).toBe(`${ORIGIN}/t/{z}/{x}/{y}.mvt?v=2`);
     expect(mapStyle.tileUrl(`${ORIGIN}/t/{z}/{x}/{y}.mvt?v=1&scenario=3`, ORIGIN, 2)).toBe(`${ORIGIN}/t/{z}/{x}/{y}.mvt?scenario=3&v=2`);
+  });
+
+  it('has the scenario layers in the first style, hidden, households under the route and removed centers on top', () => {
+    const style = scenarioStyle.withScenarioLayers(realStyle());
+    expect(styleSpec.validateStyleMin(style).map((e) => e.message)).toEqual([]);
+    const ids: string[] = style.layers.map((l: { id: string }) => l.id);
+    const { gained, lost, removed } = scenarioStyle.SCENARIO_LAYERS;
+    for (const id of [gained, lost, removed]) {
+      const layer = style.layers.find((l: { id: string }) => l.id === id);
+      expect(layer, id).toMatchObject({ source: 'overlay', layout: { visibility: 'none' } });
+    }
+    expect(ids.indexOf(gained)).toBeGreaterThan(ids.indexOf('households'));
+    expect(ids.indexOf(gained)).toBeLessThan(ids.indexOf('route-casing'));
+    expect(ids.at(-1)).toBe(removed);
+    // Without the overlay there is nothing to add.
+    const bare = { ...realStyle(), sources: {}, layers: [] };
+    expect(scenarioStyle.withScenarioLayers(bare)).toBe(bare);
   });
 });
