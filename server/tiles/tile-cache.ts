@@ -16,6 +16,7 @@ import * as crypto from 'node:crypto';
 import type { BBox, DataChange } from '../../kernel/data-change.ts';
 import { TILE_BUFFER, TILE_EXTENT, type TileLayer } from './layers.ts';
 import { tileRangeForBox, type TileRange } from './tile-envelope.ts';
+import { perLayerList } from './tile-source.ts';
 
 /** Content encodings the cache keeps variants of. */
 export type TileEncoding = 'gzip' | 'br';
@@ -54,10 +55,8 @@ const sha256 = crypto.hash
   ? (data: Uint8Array) => crypto.hash('sha256', data, 'base64url')
   : (data: Uint8Array) => crypto.createHash('sha256').update(data).digest('base64url');
 
-/** The data-change layers a tile of `layers` depends on, each once. */
-export function dependenciesOf(layers: readonly TileLayer[]): string[] {
-  return [...new Set(layers.flatMap((l) => l.dependsOn))];
-}
+/** The data-change layers a tile of `layers` depends on, each once (shared: not to be changed). */
+export const dependenciesOf: (layers: readonly TileLayer[]) => readonly string[] = perLayerList((layers) => Object.freeze([...new Set(layers.flatMap((l) => l.dependsOn))]));
 
 /** Builds a cache record for freshly loaded bytes (`dependsOn`: dependenciesOf(layers), when the caller has it). */
 export function makeCachedTile(
