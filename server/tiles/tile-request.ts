@@ -141,8 +141,8 @@ const TILE_NUMBER = /^\d{1,10}$/;
 /**
  * tilePathParams's result for a well-formed tile path, by hand: the tile
  * route reads every request this way first, since the schema's generic
- * steps cost about 0.1 ms a request until the JIT has seen thousands
- * (docs/scale-out.md). Undefined for anything the schema might refuse (an
+ * steps cost about 0.1 ms a request until the JIT has seen thousands of
+ * them. Undefined for anything the schema might refuse (an
  * unknown layer, a number out of range): the schema then decides, so every
  * error and its wording stay the schema's. tile-request.test.ts checks that
  * both agree.
