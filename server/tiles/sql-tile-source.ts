@@ -9,7 +9,7 @@
 import type { Database, Queryable } from '../../kernel/db/database.ts';
 import { TILE_LAYERS, type TileLayer } from './layers.ts';
 import { serverTileSql, TILE_SCHEMA, tileFunctionHash, tileFunctionsSql } from './tile-sql.ts';
-import { layersAtZoom, type TileAddress, type TileSource } from './tile-source.ts';
+import { layersAtZoom, perLayerList, type TileAddress, type TileSource } from './tile-source.ts';
 
 /** Serialises installers across instances (an arbitrary constant, not the migrator's). */
 const INSTALL_LOCK = 151_516;
@@ -55,19 +55,25 @@ export async function installTileFunctions(db: Database, layers: readonly TileLa
 
 /** The server source: needs ST_AsMVT (db.hasMvt) and the tile functions installed. */
 export function createSqlTileSource(db: Queryable): TileSource {
-  // One statement text per layer list, so the server sees the same text again.
+  // One statement text per list of layers shown, so the server sees the same text again.
   const statements = new Map<string, string>();
+  const statementAt = (layers: readonly TileLayer[], z: number): string | undefined => {
+    const shown = layersAtZoom(layers, z);
+    if (shown.length === 0) return undefined;
+    const key = shown.map((l) => l.id).join(',');
+    let sql = statements.get(key);
+    if (!sql) statements.set(key, (sql = serverTileSql(shown)));
+    return sql;
+  };
+  // The statement by zoom, per layer list the route shares between tiles.
+  const byZoom = perLayerList(() => new Map<number, string | undefined>());
   return {
     id: 'postgis',
     async getTile(tile: TileAddress, query = {}) {
-      const layers = layersAtZoom(tile.layers, tile.z);
-      if (layers.length === 0) return new Uint8Array(0);
-      const key = layers.map((l) => l.id).join(',');
-      let sql = statements.get(key);
-      if (!sql) {
-        sql = serverTileSql(layers);
-        statements.set(key, sql);
-      }
+      const known = byZoom(tile.layers);
+      let sql = known.get(tile.z);
+      if (sql === undefined && !known.has(tile.z)) known.set(tile.z, (sql = statementAt(tile.layers, tile.z)));
+      if (sql === undefined) return new Uint8Array(0);
       const rows = await db.query<{ mvt: Uint8Array | null }>(sql, [tile.z, tile.x, tile.y, JSON.stringify(query)]);
       const mvt = rows[0]?.mvt;
       return mvt ? new Uint8Array(mvt.buffer, mvt.byteOffset, mvt.byteLength) : new Uint8Array(0);

@@ -12,10 +12,11 @@
  * were already waiting but never cached, and later requests start a fresh
  * load, so no tile from before a change is served after it.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { BBox, DataChange } from '../../kernel/data-change.ts';
 import { TILE_BUFFER, TILE_EXTENT, type TileLayer } from './layers.ts';
 import { tileRangeForBox, type TileRange } from './tile-envelope.ts';
+import { perLayerList } from './tile-source.ts';
 
 /** Content encodings the cache keeps variants of. */
 export type TileEncoding = 'gzip' | 'br';
@@ -45,11 +46,29 @@ function entrySize(tile: CachedTile): number {
   return size;
 }
 
-/** Builds a cache record for freshly loaded bytes. */
-export function makeCachedTile(key: string, z: number, x: number, y: number, layers: readonly TileLayer[], data: Uint8Array): CachedTile {
-  const dependsOn = [...new Set(layers.flatMap((l) => l.dependsOn))];
-  const hash = createHash('sha256').update(data).digest('base64url').slice(0, 22);
-  return { key, z, x, y, dependsOn, data, hash, variants: {} };
+/**
+ * base64url of the bytes' sha256: crypto.hash (Node 20.12+) in one call,
+ * createHash's stream object otherwise (more code per tile, run before the
+ * JIT knows it).
+ */
+const sha256 = crypto.hash
+  ? (data: Uint8Array) => crypto.hash('sha256', data, 'base64url')
+  : (data: Uint8Array) => crypto.createHash('sha256').update(data).digest('base64url');
+
+/** The data-change layers a tile of `layers` depends on, each once (shared: not to be changed). */
+export const dependenciesOf: (layers: readonly TileLayer[]) => readonly string[] = perLayerList((layers) => Object.freeze([...new Set(layers.flatMap((l) => l.dependsOn))]));
+
+/** Builds a cache record for freshly loaded bytes (`dependsOn`: dependenciesOf(layers), when the caller has it). */
+export function makeCachedTile(
+  key: string,
+  z: number,
+  x: number,
+  y: number,
+  layers: readonly TileLayer[],
+  data: Uint8Array,
+  dependsOn: readonly string[] = dependenciesOf(layers),
+): CachedTile {
+  return { key, z, x, y, dependsOn, data, hash: sha256(data).slice(0, 22), variants: {} };
 }
 
 /** Where a tile is and what it depends on: enough to decide whether a change touches it. */

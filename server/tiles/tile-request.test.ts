@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { httpErrorOf } from '../http/error-mapping.ts';
 import { layerIndex, type TileLayer } from './layers.ts';
-import { parseLayerList, parseTileRequest } from './tile-request.ts';
+import { seededRandom } from '../../test/seeded-random.ts';
+import { fastTilePath, parseLayerList, parseTileRequest, tilePathParams } from './tile-request.ts';
 
 const index = layerIndex();
 
@@ -67,5 +68,44 @@ describe('tile requests', () => {
     expect(parseTileRequest('streets', '14', '1', '2', index, { scenario: '7' }).key).toBe('streets/14/1/2');
     expect(parseTileRequest('households', '14', '1', '2', index, { scenario: '7' }).key).toBe('households/14/1/2?scenario=7');
     expect(status(() => parseTileRequest('households', '14', '1', '2', custom, { scenario: 'x'.repeat(200) }))).toBe(400);
+  });
+
+  it('reads a well-formed tile path by hand exactly as the schema does, and leaves everything else to the schema', () => {
+    // A registry whose layers stop at different zooms, so the "z over the layers' max" rule is exercised per layer list.
+    const shallow: TileLayer = { ...index.get('grids')!, id: 'grids', maxzoom: 12 };
+    const mixed = new Map([...index, ['grids', shallow]]);
+    const random = seededRandom(7);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    const ids = [...index.keys()];
+    const numbers = ['0', '1', '7', '00', '012', '12', '13', '16', '17', '30', '31', '-1', '1.0', '1e1', '0x1', ' 1', '', 'NaN', '9999999999', '99999999999', '٣'];
+    for (const registry of [index, mixed]) {
+      const schema = tilePathParams(registry);
+      let fast = 0;
+      for (let i = 0; i < 4000; i++) {
+        const layers = random() < 0.9 ? Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(ids)).join(',') : pick(['', 'nope', 'grids,', ',grids', 'grids,,centers', 'GRIDS', 'x'.repeat(300)]);
+        const z = random() < 0.7 ? String(Math.floor(random() * 20)) : pick(numbers);
+        const side = 2 ** Math.min(Number(z) || 0, 30);
+        const coordinate = () => (random() < 0.8 ? String(Math.floor(random() * side * 1.1)) : pick(numbers));
+        const [x, y] = [coordinate(), coordinate()];
+        const got = fastTilePath(layers, z, x, y, registry);
+        let want: unknown;
+        try {
+          const result = schema.safeParse({ layers, z, x, y });
+          want = result.success ? result.data : 'refused';
+        } catch {
+          want = 'refused'; // an unknown layer (404)
+        }
+        if (got === undefined) {
+          // Left to the schema only when the schema refuses it: the hand path takes every good tile.
+          expect(want, `${layers}/${z}/${x}/${y}`).toBe('refused');
+        } else {
+          fast++;
+          expect(got, `${layers}/${z}/${x}/${y}`).toEqual(want);
+        }
+      }
+      // Both outcomes occur often: the comparison above is not vacuous either way.
+      expect(fast).toBeGreaterThan(1000);
+      expect(fast).toBeLessThan(3600);
+    }
   });
 });

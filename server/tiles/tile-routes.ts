@@ -15,7 +15,7 @@ import { HttpError } from '../http/error-codes.ts';
 import { defineRoute } from '../http/define-route.ts';
 import { badRequest, cacheControlHeader, errorResponse, etagHeader, ifNoneMatchHeader, internalError, json, notModified } from '../http/responses.ts';
 import { SCENARIO_PARAM, TILE_LAYERS, type TileLayer } from './layers.ts';
-import { layerListParam, tilePathParams, tileRequest } from './tile-request.ts';
+import { fastTilePath, layerListParam, tilePathParams, tileRequest } from './tile-request.ts';
 import { IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, MVT_CONTENT_TYPE, TILE_CORS_HEADERS, tileCacheControl, tileResponse } from './tile-http.ts';
 import { revisionOf } from './tile-versions.ts';
 import type { TileService } from './tile-service.ts';
@@ -113,6 +113,7 @@ export function tileRoutes(service: TileService) {
     },
     Vary: { description: '`Accept-Encoding`.', required: true, schema: { type: 'string' as const } },
   };
+  const queryNames = ['v', ...layerParams];
   defineRoute(
     app,
     {
@@ -133,6 +134,18 @@ export function tileRoutes(service: TileService) {
         `Compressed with br or gzip as Accept-Encoding allows (when it pays). ${CORS_TEXT}` +
         (layerParams.length ? ` Layer query parameters: ${layerParams.join(', ')}.` : ' No layer reads query parameters yet; others are ignored.'),
       params: tilePathParams(service.index),
+      // The same input by hand for a well-formed tile URL (most of them); anything else goes to the schemas.
+      fastInput: (c) => {
+        const file = c.req.param('file');
+        if (!file?.endsWith('.mvt')) return undefined;
+        const params = fastTilePath(c.req.param('layers') ?? '', c.req.param('z') ?? '', c.req.param('x') ?? '', file.slice(0, -'.mvt'.length), service.index);
+        if (!params) return undefined;
+        // The query schema's values: the named parameters given, as text (it refuses nothing a URL can hold).
+        const all = c.req.query();
+        const query: Record<string, string> = {};
+        for (const name of queryNames) if (all[name] !== undefined) query[name] = all[name];
+        return { params, query };
+      },
       // `v`, and the parameters layers read (checked in tileRequest); others are ignored.
       query: z.object({
         v: z.string().optional().openapi({
@@ -171,9 +184,9 @@ export function tileRoutes(service: TileService) {
         500: internalError,
       },
     },
-    async (c, { params }) => {
-      const request = tileRequest(params, layerParams.length ? c.req.query() : {});
-      const version = c.req.query('v');
+    async (c, { params, query }) => {
+      const request = tileRequest(params, query);
+      const version = query.v;
       // A version another instance announced first: wait until this one has applied it.
       if (revisionOf(version) !== undefined) await service.reach(version!);
       // Decided before the tile is fetched: a load that began before the version's changes were applied is never called final.

@@ -17,7 +17,7 @@ import type { DataChanges } from '../events/data-changes.ts';
 import { layerIndex, SCENARIO_PARAM, STANDARD_PARAM, TILE_LAYERS, type TileLayer } from './layers.ts';
 import { createEmbeddedTileSource } from './embedded/embedded-tile-source.ts';
 import { createSqlTileSource, installTileFunctions } from './sql-tile-source.ts';
-import { makeCachedTile, TileCache, type CachedTile, type TileCacheStats, type TileEncoding } from './tile-cache.ts';
+import { dependenciesOf, makeCachedTile, TileCache, type CachedTile, type TileCacheStats, type TileEncoding } from './tile-cache.ts';
 import type { TileRequest } from './tile-request.ts';
 import { layersAtZoom, type ScenarioTileSource, type StandardTileSource, type TileSource } from './tile-source.ts';
 import { encodeTile } from './embedded/mvt-encoder.ts';
@@ -145,7 +145,7 @@ export async function createTileService(
     sourceId: tileSource.id,
     maxAgeSeconds: settings.maxAgeSeconds,
     async tile(request) {
-      const dependsOn = [...new Set(request.layers.flatMap((l) => l.dependsOn))];
+      const dependsOn = dependenciesOf(request.layers);
       const place = { z: request.z, x: request.x, y: request.y, dependsOn };
       // An overlay: a scenario's layers (it wins over the standard), or the households with their tiers.
       const scenarioId = request.query[SCENARIO_PARAM];
@@ -169,7 +169,7 @@ export async function createTileService(
       }
       return cache.get(request.key, place, async () => {
         const data = await tileSource.getTile(request, request.query);
-        return makeCachedTile(request.key, request.z, request.x, request.y, request.layers, data);
+        return makeCachedTile(request.key, request.z, request.x, request.y, request.layers, data, dependsOn);
       });
     },
     async variant(tile, encoding) {

@@ -27,6 +27,23 @@ export interface TileSource {
   getTile(tile: TileAddress, query?: Readonly<Record<string, string>>): Promise<Uint8Array>;
 }
 
+/**
+ * `compute` of a layer list, remembered for lists that cannot change: the
+ * frozen ones the tile route shares between the requests for the same list
+ * (tile-request.ts); other lists get it computed afresh. What the tile
+ * route derives from its list per tile (ids, dependencies, the statement)
+ * costs more than the lookup until the JIT has seen thousands of tiles.
+ */
+export function perLayerList<T>(compute: (layers: readonly TileLayer[]) => T): (layers: readonly TileLayer[]) => T {
+  const memo = new WeakMap<readonly TileLayer[], T>();
+  return (layers) => {
+    if (!Object.isFrozen(layers)) return compute(layers);
+    let value = memo.get(layers);
+    if (value === undefined) memo.set(layers, (value = compute(layers)));
+    return value;
+  };
+}
+
 /** Layers that have features at zoom z. */
 export function layersAtZoom(layers: readonly TileLayer[], z: number): TileLayer[] {
   return layers.filter((l) => z >= l.minzoom && z <= l.maxzoom);
