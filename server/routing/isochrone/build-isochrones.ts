@@ -249,7 +249,7 @@ export function buildIsochrones(
   const { order, start } = segmentsByLevel(segments, K);
   const contours: IsochroneContour[] = [];
   for (let k = 0; k < K; k++) {
-    markSegments(field, plan.band, segments, order, start[k]!, start[k + 1]!);
+    markSegments(field, plan.band, segments, order, start[k]!, start[k + 1]!, scratch);
     const window = cellWindow(field, segments.bbox, k, plan.farM);
     let polygons: PlanePolygon[] = window ? traceContour(field, plan.band, plan.snap, window, scratch) : [];
     if (tolerance > 0 && polygons.length > 0) polygons = simplifyPolygons(polygons, tolerance, plan.cellSize / 8);

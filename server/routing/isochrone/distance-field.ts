@@ -16,16 +16,18 @@
  * adds at most half a step. The two halves have their own steps because the
  * proof needs a wider band below r than above it.
  *
- * Marking: a segment's radius-neighbourhood (a capsule) meets each row of
- * samples in one interval, computed in closed form (two discs and a slab).
- * A first pass sets every sample within lo of a segment to code 0 (one
- * interval per row, no distances); a second gives the samples within hi that
- * are not 0 their distance code. Capsules of neighbouring segments overlap,
- * so most of a segment's band is within lo of another segment already and
- * costs one byte compare. Each sample keeps the smallest code written to it,
- * so levels can be marked one after the other into one field: after marking
- * levels 0..k it holds contour k's field. Codes only ever go down, which is
- * what makes contours nest.
+ * Marking: the field is, sample by sample, the smallest code over the
+ * segments of the formula in codeWithin (distance to the segment, then the
+ * code), so any order of work that computes it gives the same bytes. Two
+ * passes over each segment's bounding box: the first sets every sample within
+ * lo of a segment to code 0, the second gives the samples that are not 0
+ * their code. Boxes of neighbouring segments overlap, so most of a segment's
+ * box is within lo of another segment already and costs one byte compare;
+ * most of the rest is nearer another segment already, which a quick test
+ * against a per-code threshold settles without the square root. Each sample
+ * keeps the smallest code written to it, so levels can be marked one after
+ * the other into one field: after marking levels 0..k it holds contour k's
+ * field. Codes only ever go down, which is what makes contours nest.
  *
  * The grid keeps one untouched sample on every side, so outlines never touch
  * its edge.
@@ -132,10 +134,39 @@ export function segmentsByLevel(segments: ReachableSegments, levels: number): { 
  * must lie inside the grid shrunk by hi (gridAround with margin >= hi does
  * that).
  */
-export function markSegments(field: DistanceField, band: FieldBand, segments: ReachableSegments, order: Uint32Array | null, from: number, to: number): void {
+export function markSegments(
+  field: DistanceField,
+  band: FieldBand,
+  segments: ReachableSegments,
+  order: Uint32Array | null,
+  from: number,
+  to: number,
+  scratch?: IsochroneScratch,
+): void {
   const { lo, hi } = bandEnds(band);
   zeroWithin(field, lo, segments.xy, order, from, to);
-  codeWithin(field, band, hi, segments.xy, order, from, to);
+  const zeros = zeroRuns(field.codes, scratch);
+  codeWithin(field, band, hi, segments.xy, order, from, to, zeros);
+}
+
+/**
+ * Per sample, how many samples from it on are 0 (at most 255; runs go on
+ * over row ends), so pass 1 steps from one sample that is not 0 to the next
+ * without looking at those between. One byte more per sample while marking,
+ * from the scratch when there is one.
+ */
+function zeroRuns(codes: Uint8Array, scratch: IsochroneScratch | undefined): Uint8Array {
+  const size = codes.length;
+  const runs = scratch ? scratch.runs(size + 1) : new Uint8Array(size + 1);
+  runs[size] = 0;
+  let run = 0;
+  for (let z = size - 1; z >= 0; z--) {
+    // run + 1, kept below 256, and 0 where the code is not 0 (no branches: the codes are mixed).
+    const next = run + 1;
+    run = (next - (next >> 8)) & (((codes[z]! + 255) >> 8) - 1);
+    runs[z] = run;
+  }
+  return runs;
 }
 
 /**
@@ -190,7 +221,7 @@ function zeroWithin(field: DistanceField, lo: number, xy: Float64Array, order: U
  * its squared distance is below skipBelow[c], which a branch-free test
  * settles before the exact computation (see codeThresholds).
  */
-function codeWithin(field: DistanceField, band: FieldBand, hi: number, xy: Float64Array, order: Uint32Array | null, from: number, to: number): void {
+function codeWithin(field: DistanceField, band: FieldBand, hi: number, xy: Float64Array, order: Uint32Array | null, from: number, to: number, zeros: Uint8Array): void {
   const { x0, y0, cellSize: s, width, codes, blocks, blocksX } = field;
   const r = band.r;
   const inv = 1 / s;
@@ -218,11 +249,11 @@ function codeWithin(field: DistanceField, band: FieldBand, hi: number, xy: Float
       const yc = y0 + j * s;
       const ey = (yc - y1) * dy;
       const row = j * width;
-      for (let i = iLo; i <= iHi; i++) {
-        const z = row + i;
+      const end = row + iHi;
+      // Only the samples that were not 0 when the pass began (see zeroRuns); any made 0 since have nothing to lower.
+      for (let z = row + iLo + zeros[row + iLo]!; z <= end; z += 1 + zeros[z + 1]!) {
         const c = codes[z]!;
-        if (c === 0) continue;
-        const xc = x0 + i * s;
+        const xc = x0 + (z - row) * s;
         const t = ((xc - x1) * dx + ey) * invLen2;
         // The quick test (clamp with absolute values, no branches): nothing to lower here.
         const g = 0.5 * (Math.abs(t) - Math.abs(t - 1) + 1);
