@@ -167,7 +167,7 @@ class ByteWriter {
   /** A closed ring: [[lon,lat],...,[lon0,lat0]]. */
   ring(ring: E7Ring): void {
     const n = ring.length / 2;
-    // writeE7 may write up to 3 bytes past a number's end (overwritten next).
+    // writeE7 may write up to 6 bytes past a number's end (overwritten next), never past its widest form.
     this.room(VERTEX_BYTES * (n + 1) + 8);
     const buf = this.buf;
     const view = this.view;
@@ -196,7 +196,7 @@ const DIGIT_PAIRS = Uint16Array.from({ length: 100 }, (_, i) => (48 + Math.floor
 
 /**
  * Writes n / 1e7 (|n| < 2^31) as a decimal without trailing zeros (at most
- * 12 bytes; up to 3 more are written past the end and overwritten later).
+ * 12 bytes; the bytes after its end up to 12 may be written too, to be overwritten).
  * The fraction's seven digits go out as two four-byte little-endian stores,
  * the dot and digit pairs from a table, then the trailing zeros are taken
  * back: about half the time of a store per digit.
