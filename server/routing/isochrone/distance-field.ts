@@ -150,21 +150,41 @@ export function markSegments(
 }
 
 /**
- * Per sample, how many samples from it on are 0 (at most 255; runs go on
- * over row ends), so pass 1 steps from one sample that is not 0 to the next
- * without looking at those between. One byte more per sample while marking,
- * from the scratch when there is one.
+ * Per sample, how many samples from it on are 0 (at most 255: a run of 0
+ * counted short only costs a look at a 0), so pass 1 steps from one sample
+ * that is not 0 to the next without looking at those between. One byte more
+ * per sample while marking, from the scratch when there is one. Four samples
+ * at a time where they are all 0 or all not 0 (most of the field), one at a
+ * time elsewhere.
  */
 function zeroRuns(codes: Uint8Array, scratch: IsochroneScratch | undefined): Uint8Array {
   const size = codes.length;
-  const runs = scratch ? scratch.runs(size + 1) : new Uint8Array(size + 1);
+  // Whole words, and one byte past the end (read by pass 1's last step).
+  const runs = scratch ? scratch.runs(size + 4) : new Uint8Array(size + 4);
   runs[size] = 0;
   let run = 0;
-  for (let z = size - 1; z >= 0; z--) {
-    // run + 1, kept below 256, and 0 where the code is not 0 (no branches: the codes are mixed).
-    const next = run + 1;
-    run = (next - (next >> 8)) & (((codes[z]! + 255) >> 8) - 1);
-    runs[z] = run;
+  // A field whose size is not whole words (gridAround's always is): its last bytes one at a time.
+  for (let z = size - 1; z >= (size & ~3); z--) run = runs[z] = codes[z] === 0 ? Math.min(255, run + 1) : 0;
+  const words = new Int32Array(codes.buffer, codes.byteOffset, size >> 2);
+  const runWords = new Int32Array(runs.buffer, runs.byteOffset, size >> 2);
+  for (let k = (size >> 2) - 1; k >= 0; k--) {
+    const v = words[k]!;
+    if (v === 0 && run < 252) {
+      // Little-endian: the first sample of the word is the farthest from what follows.
+      runWords[k] = (run + 4) | ((run + 3) << 8) | ((run + 2) << 16) | ((run + 1) << 24);
+      run += 4;
+    } else if ((((v - 0x01010101) | 0) & ~v & 0x80808080) === 0) {
+      // No byte is 0.
+      runWords[k] = 0;
+      run = 0;
+    } else {
+      for (let z = 4 * k + 3; z >= 4 * k; z--) {
+        // run + 1, kept below 256, and 0 where the code is not 0.
+        const next = run + 1;
+        run = (next - (next >> 8)) & (((codes[z]! + 255) >> 8) - 1);
+        runs[z] = run;
+      }
+    }
   }
   return runs;
 }
@@ -173,11 +193,12 @@ function zeroRuns(codes: Uint8Array, scratch: IsochroneScratch | undefined): Uin
  * Pass 0: code 0 for the samples within lo of a segment, sample by sample
  * over the segment's box, without branches (a mispredicted branch costs as
  * much as a sample here). The clamp of the projection to the segment is
- * written with absolute values, which can be an ulp off; that cannot matter,
- * since a sample within lo gets code 0 from pass 1 too (its code is at most
- * half a step, which the store truncates to 0), and one that is not within lo
- * by that ulp is at most 0.5 + 1e-12 code steps out: still code 0. So this
- * pass only saves pass 1 work; it decides nothing.
+ * written with absolute values and t steps along the row by additions, both
+ * some ulps off; that cannot matter, since a sample within lo gets code 0
+ * from pass 1 too (its code is at most half a step, which the store
+ * truncates to 0), and one that is not within lo by such an error is less
+ * than 1e-9 code steps out: still code 0. So this pass only saves pass 1
+ * work; it decides nothing.
  */
 function zeroWithin(field: DistanceField, lo: number, xy: Float64Array, order: Uint32Array | null, from: number, to: number): void {
   const { x0, y0, cellSize: s, width, codes } = field;
@@ -197,18 +218,22 @@ function zeroWithin(field: DistanceField, lo: number, xy: Float64Array, order: U
     const iHi = Math.floor(((x1 < x2 ? x2 : x1) + lo - x0) * inv) | 0;
     const jLo = Math.ceil(((y1 < y2 ? y1 : y2) - lo - y0) * inv) | 0;
     const jHi = Math.floor(((y1 < y2 ? y2 : y1) + lo - y0) * inv) | 0;
+    // Along a row, the projection parameter t and the offset ex grow by fixed steps.
+    const exLo = x0 + iLo * s - x1;
+    const tStep = s * dx * invLen2;
     for (let j = jLo; j <= jHi; j++) {
       const ey = y0 + j * s - y1;
-      const row = j * width;
-      for (let i = iLo; i <= iHi; i++) {
-        const ex = x0 + i * s - x1;
-        const t = (ex * dx + ey * dy) * invLen2;
+      let ex = exLo;
+      let t = (exLo * dx + ey * dy) * invLen2;
+      for (let z = j * width + iLo, end = j * width + iHi; z <= end; z++) {
         const f = 0.5 * (Math.abs(t) - Math.abs(t - 1) + 1);
         const px = f * dx - ex;
         const py = f * dy - ey;
         // q is 0 exactly when the squared distance is below lo^2; then the mask clears the byte.
         const q = ((px * px + py * py) * invLo2) | 0;
-        codes[row + i]! &= (-q >> 31) & 0xff;
+        codes[z]! &= (-q >> 31) & 0xff;
+        t += tStep;
+        ex += s;
       }
     }
   }
