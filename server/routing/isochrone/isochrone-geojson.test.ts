@@ -39,6 +39,9 @@ describe('isochrone GeoJSON', () => {
     const west = Int32Array.from([-1190000000, -254500000, -1189999990, -254500000, -1189999990, -254499999]);
     const far = { contours: [contour(15, [[west]])], method: { bufferM: 40, generalizeM: 0, cellSizeM: 10 } };
     expect(isochroneGeoJsonText(far)).toBe(JSON.stringify(isochroneFeatureCollection(far)));
+    // Non-ASCII properties (Chinese names) come out as the same text, not as bytes read one by one.
+    const named = { 城市: '莆田', note: 'ASCII 与 中文' };
+    expect(isochroneGeoJsonText(far, named)).toBe(JSON.stringify(isochroneFeatureCollection(far, named)));
     const ring = parsed.features[1].geometry.coordinates[0];
     expect(ring[0]).toEqual(ring[ring.length - 1]);
     expect(ring[0]).toEqual([119, 25.45]);

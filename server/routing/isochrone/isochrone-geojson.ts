@@ -135,6 +135,8 @@ class ByteWriter {
   /** The same bytes, for writing two or four at once. */
   private view: DataView;
   private pos = 0;
+  /** Whether every byte so far is ASCII: then the text decodes as latin1, a plain copy. */
+  private allAscii = true;
 
   constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size);
@@ -160,7 +162,9 @@ class ByteWriter {
   }
 
   text(text: string): void {
-    this.room(Buffer.byteLength(text));
+    const bytes = Buffer.byteLength(text);
+    if (bytes !== text.length) this.allAscii = false;
+    this.room(bytes);
     this.pos += this.buf.write(text, this.pos, 'utf8');
   }
 
@@ -187,7 +191,7 @@ class ByteWriter {
   }
 
   toString(): string {
-    return this.buf.toString('utf8', 0, this.pos);
+    return this.buf.toString(this.allAscii ? 'latin1' : 'utf8', 0, this.pos);
   }
 }
 
