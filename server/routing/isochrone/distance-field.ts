@@ -285,15 +285,23 @@ function codeWithin(field: DistanceField, band: FieldBand, hi: number, xy: Float
         const qx = x1 + g * dx - xc;
         const qy = y1 + g * dy - yc;
         if (qx * qx + qy * qy >= skipBelow[c]!) continue;
-        // The nearest point of the segment: the sample's projection, clamped to the ends.
-        const f = t < 0 ? 0 : t > 1 ? 1 : t;
+        // The nearest point of the segment: the sample's projection, clamped to the ends
+        // (t, 0 or 1 picked by factors of 0 and 1: the same doubles, without branches).
+        const f = t * (+(t >= 0) & +(t <= 1)) + +(t > 1);
         const px = x1 + f * dx - xc;
         const py = y1 + f * dy - yc;
-        // The nearest code on r's side of the distance (rounding half up: the store truncates).
+        // The nearest code on r's side of the distance, rounding half up (+ 0.5, then truncated),
+        // inside codes kept to 0..127; the smaller of it and c stored. In integers, with masks
+        // for the choices: those come in no order a branch predictor could follow. Below hi the
+        // codes are small, so the truncations are exact.
         const dist = Math.sqrt(px * px + py * py);
-        let code = dist < r ? Math.min(INSIDE_MAX, (dist - r) * invBelow + THRESHOLD + 0.5) : (dist - r) * invAbove + THRESHOLD + 0.5;
-        if (code < 0) code = 0;
-        if (code < c) codes[z] = code;
+        let inside = ((dist - r) * invBelow + THRESHOLD + 0.5) | 0;
+        inside = INSIDE_MAX + ((inside - INSIDE_MAX) & ((inside - INSIDE_MAX) >> 31));
+        inside &= ~(inside >> 31);
+        const outside = ((dist - r) * invAbove + THRESHOLD + 0.5) | 0;
+        const below = -+(dist < r);
+        const code = (inside & below) | (outside & ~below);
+        codes[z] = c + ((code - c) & ((code - c) >> 31));
       }
     }
   }
