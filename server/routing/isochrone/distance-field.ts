@@ -154,8 +154,7 @@ export function markSegments(
  * counted short only costs a look at a 0), so pass 1 steps from one sample
  * that is not 0 to the next without looking at those between. One byte more
  * per sample while marking, from the scratch when there is one. Four samples
- * at a time where they are all 0 or all not 0 (most of the field), one at a
- * time elsewhere.
+ * a word, without branches (zeros and not zeros come mixed).
  */
 function zeroRuns(codes: Uint8Array, scratch: IsochroneScratch | undefined): Uint8Array {
   const size = codes.length;
@@ -169,22 +168,17 @@ function zeroRuns(codes: Uint8Array, scratch: IsochroneScratch | undefined): Uin
   const runWords = new Int32Array(runs.buffer, runs.byteOffset, size >> 2);
   for (let k = (size >> 2) - 1; k >= 0; k--) {
     const v = words[k]!;
-    if (v === 0 && run < 252) {
-      // Little-endian: the first sample of the word is the farthest from what follows.
-      runWords[k] = (run + 4) | ((run + 3) << 8) | ((run + 2) << 16) | ((run + 1) << 24);
-      run += 4;
-    } else if ((((v - 0x01010101) | 0) & ~v & 0x80808080) === 0) {
-      // No byte is 0.
-      runWords[k] = 0;
-      run = 0;
-    } else {
-      for (let z = 4 * k + 3; z >= 4 * k; z--) {
-        // run + 1, kept below 256, and 0 where the code is not 0.
-        const next = run + 1;
-        run = (next - (next >> 8)) & (((codes[z]! + 255) >> 8) - 1);
-        runs[z] = run;
-      }
-    }
+    // Little-endian: byte 3 is the last sample of the word. Each: run + 1 kept below 256, and 0
+    // where the code is not 0.
+    let next = run + 1;
+    const r3 = (next - (next >> 8)) & ((((v >>> 24) + 255) >> 8) - 1);
+    next = r3 + 1;
+    const r2 = (next - (next >> 8)) & (((((v >>> 16) & 0xff) + 255) >> 8) - 1);
+    next = r2 + 1;
+    const r1 = (next - (next >> 8)) & (((((v >>> 8) & 0xff) + 255) >> 8) - 1);
+    next = r1 + 1;
+    run = (next - (next >> 8)) & ((((v & 0xff) + 255) >> 8) - 1);
+    runWords[k] = run | (r1 << 8) | (r2 << 16) | (r3 << 24);
   }
   return runs;
 }
