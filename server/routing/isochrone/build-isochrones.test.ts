@@ -9,7 +9,7 @@ import { edgeSeconds } from '../../../kernel/walk-speed.ts';
 import type { WalkGraph } from '../graph/walk-graph.ts';
 import { syntheticNetwork, seededRandom } from '../../../test/synthetic-graph.ts';
 import { checkIsochrone, PolygonIndex, searchTree } from '../../../test/isochrone-properties.ts';
-import { buildIsochrones, IsochroneExtentError, reachTreeOf, type IsochroneResult } from './build-isochrones.ts';
+import { buildIsochrones, IsochroneExtentError, reachTreeOf, roundHalfUp, type IsochroneResult } from './build-isochrones.ts';
 import { hasIntersections } from './simplify-rings.ts';
 import { IsochroneScratch } from './isochrone-scratch.ts';
 
@@ -286,3 +286,17 @@ describe('buildIsochrones limits', () => {
     expect(ringsOf(result).length).toBe(1);
   });
 });
+
+describe('roundHalfUp', () => {
+  it('is Math.round on the 1e-7 degree range, halves and power-of-two edges included', () => {
+    const random = seededRandom(5);
+    const cases = [0, -0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994, 2 ** 31 - 0.5, -(2 ** 31) + 0.5, 1800000000.5, -1800000000.5];
+    for (let e = 0; e < 32; e++) for (const d of [-0.5, -Number.EPSILON, 0, Number.EPSILON, 0.5]) cases.push(2 ** e + d * 2 ** e, -(2 ** e) + d * 2 ** e, 2 ** e - 0.5, 2 ** e + 0.5);
+    for (let i = 0; i < 20000; i++) {
+      const v = (random() - 0.5) * 3.6e9;
+      cases.push(v, Math.floor(v) + 0.5, -Math.floor(v) - 0.5);
+    }
+    for (const v of cases) expect(roundHalfUp(v) + 0, String(v)).toBe(Math.round(v) + 0);
+  });
+});
+

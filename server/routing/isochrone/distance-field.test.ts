@@ -79,6 +79,30 @@ describe('markSegments', () => {
     expect(between).toBeGreaterThan(300);
   });
 
+  it('codes every sample around wide areas of 0, where runs of 0 in a row pass 255 samples', () => {
+    // Horizontal streets 12 m apart fill a block with code 0; a diagonal and a few short ones stick out.
+    const list: Segment[] = [];
+    for (let y = 0; y <= 300; y += 12) list.push([0, y, 800, y, 0]);
+    list.push([-60, -50, 860, 350, 0], [820, 100, 821, 100, 0], [-20, 320, -20, 320, 0]);
+    const segments = segmentsOf(list);
+    const field = emptyField(gridAround(-60, -50, 860, 350, bandEnds(BAND).hi, 2.5));
+    markSegments(field, BAND, segments, null, 0, segments.count);
+    let longest = 0;
+    let run = 0;
+    for (const code of field.codes) {
+      run = code === 0 ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    expect(longest).toBeGreaterThan(300);
+    for (let j = 0; j < field.height; j++) {
+      for (let i = 0; i < field.width; i++) {
+        const d = Math.min(...list.map((seg) => distance(field.x0 + i * field.cellSize, field.y0 + j * field.cellSize, seg)));
+        const expected = codeOf(d, BAND);
+        if (!expected.tie) expect(field.codes[j * field.width + i], `sample ${i},${j} at ${d.toFixed(3)} m`).toBe(expected.code);
+      }
+    }
+  });
+
   it('marks levels one after the other: after level k the field is that of levels <= k', () => {
     const list = randomSegments(7, 45, 3);
     const segments = segmentsOf(list);

@@ -16,16 +16,18 @@
  * adds at most half a step. The two halves have their own steps because the
  * proof needs a wider band below r than above it.
  *
- * Marking: a segment's radius-neighbourhood (a capsule) meets each row of
- * samples in one interval, computed in closed form (two discs and a slab).
- * A first pass sets every sample within lo of a segment to code 0 (one
- * interval per row, no distances); a second gives the samples within hi that
- * are not 0 their distance code. Capsules of neighbouring segments overlap,
- * so most of a segment's band is within lo of another segment already and
- * costs one byte compare. Each sample keeps the smallest code written to it,
- * so levels can be marked one after the other into one field: after marking
- * levels 0..k it holds contour k's field. Codes only ever go down, which is
- * what makes contours nest.
+ * Marking: the field is, sample by sample, the smallest code over the
+ * segments of the formula in codeWithin (distance to the segment, then the
+ * code), so any order of work that computes it gives the same bytes. Two
+ * passes over each segment's bounding box: the first sets every sample within
+ * lo of a segment to code 0, the second gives the samples that are not 0
+ * their code. Boxes of neighbouring segments overlap, so most of a segment's
+ * box is within lo of another segment already and costs one byte compare;
+ * most of the rest is nearer another segment already, which a quick test
+ * against a per-code threshold settles without the square root. Each sample
+ * keeps the smallest code written to it, so levels can be marked one after
+ * the other into one field: after marking levels 0..k it holds contour k's
+ * field. Codes only ever go down, which is what makes contours nest.
  *
  * The grid keeps one untouched sample on every side, so outlines never touch
  * its edge.
@@ -132,151 +134,186 @@ export function segmentsByLevel(segments: ReachableSegments, levels: number): { 
  * must lie inside the grid shrunk by hi (gridAround with margin >= hi does
  * that).
  */
-export function markSegments(field: DistanceField, band: FieldBand, segments: ReachableSegments, order: Uint32Array | null, from: number, to: number): void {
-  const { x0, y0, cellSize: s, width, codes, blocks, blocksX } = field;
+export function markSegments(
+  field: DistanceField,
+  band: FieldBand,
+  segments: ReachableSegments,
+  order: Uint32Array | null,
+  from: number,
+  to: number,
+  scratch?: IsochroneScratch,
+): void {
   const { lo, hi } = bandEnds(band);
-  const r = band.r;
+  zeroWithin(field, lo, segments.xy, order, from, to);
+  const zeros = zeroRuns(field.codes, scratch);
+  codeWithin(field, band, hi, segments.xy, order, from, to, zeros);
+}
+
+/**
+ * Per sample, how many samples from it on are 0 (at most 255: a run of 0
+ * counted short only costs a look at a 0), so pass 1 steps from one sample
+ * that is not 0 to the next without looking at those between. One byte more
+ * per sample while marking, from the scratch when there is one. Four samples
+ * a word, without branches (zeros and not zeros come mixed).
+ */
+function zeroRuns(codes: Uint8Array, scratch: IsochroneScratch | undefined): Uint8Array {
+  const size = codes.length;
+  // Whole words, and one byte past the end (read by pass 1's last step).
+  const runs = scratch ? scratch.runs(size + 4) : new Uint8Array(size + 4);
+  runs[size] = 0;
+  let run = 0;
+  // A field whose size is not whole words (gridAround's always is): its last bytes one at a time.
+  for (let z = size - 1; z >= (size & ~3); z--) run = runs[z] = codes[z] === 0 ? Math.min(255, run + 1) : 0;
+  const words = new Int32Array(codes.buffer, codes.byteOffset, size >> 2);
+  const runWords = new Int32Array(runs.buffer, runs.byteOffset, size >> 2);
+  for (let k = (size >> 2) - 1; k >= 0; k--) {
+    const v = words[k]!;
+    // Little-endian: byte 3 is the last sample of the word. Each: run + 1 kept below 256, and 0
+    // where the code is not 0.
+    let next = run + 1;
+    const r3 = (next - (next >> 8)) & ((((v >>> 24) + 255) >> 8) - 1);
+    next = r3 + 1;
+    const r2 = (next - (next >> 8)) & (((((v >>> 16) & 0xff) + 255) >> 8) - 1);
+    next = r2 + 1;
+    const r1 = (next - (next >> 8)) & (((((v >>> 8) & 0xff) + 255) >> 8) - 1);
+    next = r1 + 1;
+    run = (next - (next >> 8)) & ((((v & 0xff) + 255) >> 8) - 1);
+    runWords[k] = run | (r1 << 8) | (r2 << 16) | (r3 << 24);
+  }
+  return runs;
+}
+
+/**
+ * Pass 0: code 0 for the samples within lo of a segment, sample by sample
+ * over the segment's box, without branches (a mispredicted branch costs as
+ * much as a sample here). The clamp of the projection to the segment is
+ * written with absolute values and t steps along the row by additions, both
+ * some ulps off; that cannot matter, since a sample within lo gets code 0
+ * from pass 1 too (its code is at most half a step, which the store
+ * truncates to 0), and one that is not within lo by such an error is less
+ * than 1e-9 code steps out: still code 0. So this pass only saves pass 1
+ * work; it decides nothing.
+ */
+function zeroWithin(field: DistanceField, lo: number, xy: Float64Array, order: Uint32Array | null, from: number, to: number): void {
+  const { x0, y0, cellSize: s, width, codes } = field;
   const inv = 1 / s;
-  const invBelow = 1 / band.below;
-  const invAbove = 1 / band.above;
-  const xy = segments.xy;
-  // One capsule, reset per segment: no allocation per segment.
-  const capsule = new Capsule();
-  for (let pass = 0; pass < 2; pass++) {
-    const radius = pass === 0 ? lo : hi;
-    for (let o = from; o < to; o++) {
-      const n = order === null ? o : order[o]!;
-      const x1 = xy[4 * n]!;
-      const y1 = xy[4 * n + 1]!;
-      const x2 = xy[4 * n + 2]!;
-      const y2 = xy[4 * n + 3]!;
-      capsule.reset(x1, y1, x2, y2, radius);
-      const yMin = (y1 < y2 ? y1 : y2) - radius;
-      const yMax = (y1 < y2 ? y2 : y1) + radius;
-      const jLo = Math.ceil((yMin - y0) * inv);
-      const jHi = Math.floor((yMax - y0) * inv);
-      if (pass === 1) {
-        // The blocks the capsule's box touches.
-        const iMin = Math.ceil(((x1 < x2 ? x1 : x2) - hi - x0) * inv) >> BLOCK_SHIFT;
-        const iMax = Math.floor(((x1 < x2 ? x2 : x1) + hi - x0) * inv) >> BLOCK_SHIFT;
-        for (let bj = jLo >> BLOCK_SHIFT; bj <= jHi >> BLOCK_SHIFT; bj++) {
-          for (let bi = iMin; bi <= iMax; bi++) blocks[bj * blocksX + bi] = 1;
-        }
-      }
-      for (let j = jLo; j <= jHi; j++) {
-        const yc = y0 + j * s;
-        if (!capsule.row(yc)) continue;
-        const row = j * width;
-        const a = row + Math.ceil((capsule.lo - x0) * inv);
-        const b = row + Math.floor((capsule.hi - x0) * inv);
-        if (pass === 0) {
-          for (let z = a; z <= b; z++) codes[z] = 0;
-          continue;
-        }
-        const dx = x2 - x1;
-        const dy = y2 - y1;
-        const ey = (yc - y1) * dy;
-        const invLen2 = capsule.invLen2;
-        for (let z = a; z <= b; z++) {
-          if (codes[z] === 0) continue;
-          // The nearest point of the segment: the sample's projection, clamped to the ends.
-          const xc = x0 + (z - row) * s;
-          const t = ((xc - x1) * dx + ey) * invLen2;
-          const f = t < 0 ? 0 : t > 1 ? 1 : t;
-          const px = x1 + f * dx - xc;
-          const py = y1 + f * dy - yc;
-          // The nearest code on r's side of the distance (rounding half up: the store truncates);
-          // FAR or more is never lower than what is there.
-          const dist = Math.sqrt(px * px + py * py);
-          let code = dist < r ? Math.min(INSIDE_MAX, (dist - r) * invBelow + THRESHOLD + 0.5) : (dist - r) * invAbove + THRESHOLD + 0.5;
-          if (code < 0) code = 0;
-          if (code < codes[z]!) codes[z] = code;
-        }
+  const invLo2 = 1 / (lo * lo);
+  for (let o = from; o < to; o++) {
+    const n = order === null ? o : order[o]!;
+    const x1 = xy[4 * n]!;
+    const y1 = xy[4 * n + 1]!;
+    const x2 = xy[4 * n + 2]!;
+    const y2 = xy[4 * n + 3]!;
+    const dx = x2 - x1;
+    const dy = y2 - y1;
+    const len2 = dx * dx + dy * dy;
+    const invLen2 = len2 > 0 ? 1 / len2 : 0;
+    const iLo = Math.ceil(((x1 < x2 ? x1 : x2) - lo - x0) * inv) | 0;
+    const iHi = Math.floor(((x1 < x2 ? x2 : x1) + lo - x0) * inv) | 0;
+    const jLo = Math.ceil(((y1 < y2 ? y1 : y2) - lo - y0) * inv) | 0;
+    const jHi = Math.floor(((y1 < y2 ? y2 : y1) + lo - y0) * inv) | 0;
+    // Along a row, the projection parameter t and the offset ex grow by fixed steps.
+    const exLo = x0 + iLo * s - x1;
+    const tStep = s * dx * invLen2;
+    for (let j = jLo; j <= jHi; j++) {
+      const ey = y0 + j * s - y1;
+      let ex = exLo;
+      let t = (exLo * dx + ey * dy) * invLen2;
+      for (let z = j * width + iLo, end = j * width + iHi; z <= end; z++) {
+        const f = 0.5 * (Math.abs(t) - Math.abs(t - 1) + 1);
+        const px = f * dx - ex;
+        const py = f * dy - ey;
+        // q is 0 exactly when the squared distance is below lo^2; then the mask clears the byte.
+        const q = ((px * px + py * py) * invLo2) | 0;
+        codes[z]! &= (-q >> 31) & 0xff;
+        t += tStep;
+        ex += s;
       }
     }
   }
 }
 
 /**
- * The radius-neighbourhood of a segment, row by row: the union of the discs
- * at both ends and the slab beside the segment, which meets a row in one
- * interval (the neighbourhood is convex), computed in closed form.
+ * Pass 1: the code of every sample that is not 0, over each segment's box.
+ * Most samples there are 0 (within lo of this or another segment) or nearer
+ * to another segment already: a sample's current code c is only lowered when
+ * its squared distance is below skipBelow[c], which a branch-free test
+ * settles before the exact computation (see codeThresholds).
  */
-class Capsule {
-  /** The last row's interval (after row() returned true). */
-  lo = 0;
-  hi = 0;
-  invLen2 = 0;
-  private x1 = 0;
-  private y1 = 0;
-  private x2 = 0;
-  private y2 = 0;
-  private r2 = 0;
-  private slab = false;
-  private m1 = 0;
-  private p0 = 0;
-  private p1 = 0;
-  private m2 = 0;
-  private c = 0;
-  private eaLo = 0;
-  private eaHi = 0;
-
-  /** Takes segment (x1, y1)-(x2, y2) and radius. */
-  reset(x1: number, y1: number, x2: number, y2: number, radius: number): void {
-    this.x1 = x1;
-    this.y1 = y1;
-    this.x2 = x2;
-    this.y2 = y2;
+function codeWithin(field: DistanceField, band: FieldBand, hi: number, xy: Float64Array, order: Uint32Array | null, from: number, to: number, zeros: Uint8Array): void {
+  const { x0, y0, cellSize: s, width, codes, blocks, blocksX } = field;
+  const r = band.r;
+  const inv = 1 / s;
+  const invBelow = 1 / band.below;
+  const invAbove = 1 / band.above;
+  const skipBelow = codeThresholds(band);
+  for (let o = from; o < to; o++) {
+    const n = order === null ? o : order[o]!;
+    const x1 = xy[4 * n]!;
+    const y1 = xy[4 * n + 1]!;
+    const x2 = xy[4 * n + 2]!;
+    const y2 = xy[4 * n + 3]!;
     const dx = x2 - x1;
     const dy = y2 - y1;
     const len2 = dx * dx + dy * dy;
-    this.invLen2 = len2 > 0 ? 1 / len2 : 0;
-    this.r2 = radius * radius;
-    // The slab on the row at height yc (ea = yc - y1): x - x1 between the perpendiculars
-    // through the ends, [ea*m1 + p0, ea*m1 + p1], and within radius of the line,
-    // [ea*m2 - c, ea*m2 + c]. Horizontal segments need none (their two discs span it);
-    // vertical ones have the perpendiculars as the rows with ea in [eaLo, eaHi].
-    this.slab = dy !== 0;
-    this.m1 = dx !== 0 ? -dy / dx : 0;
-    this.p0 = dx !== 0 ? Math.min(0, len2 / dx) : -Infinity;
-    this.p1 = dx !== 0 ? Math.max(0, len2 / dx) : Infinity;
-    this.m2 = dy !== 0 ? dx / dy : 0;
-    this.c = dy !== 0 ? Math.abs((radius * Math.sqrt(len2)) / dy) : 0;
-    this.eaLo = dx !== 0 ? -Infinity : Math.min(0, dy);
-    this.eaHi = dx !== 0 ? Infinity : Math.max(0, dy);
-  }
-
-  /** Sets [lo, hi] to the interval of the row at height yc; false when the row misses the capsule. */
-  row(yc: number): boolean {
-    const { x1, x2, r2 } = this;
-    let lo = Infinity;
-    let hi = -Infinity;
-    const ea = yc - this.y1;
-    let h = r2 - ea * ea;
-    if (h >= 0) {
-      const w = Math.sqrt(h);
-      lo = x1 - w;
-      hi = x1 + w;
+    const invLen2 = len2 > 0 ? 1 / len2 : 0;
+    const iLo = Math.ceil(((x1 < x2 ? x1 : x2) - hi - x0) * inv) | 0;
+    const iHi = Math.floor(((x1 < x2 ? x2 : x1) + hi - x0) * inv) | 0;
+    const jLo = Math.ceil(((y1 < y2 ? y1 : y2) - hi - y0) * inv) | 0;
+    const jHi = Math.floor(((y1 < y2 ? y2 : y1) + hi - y0) * inv) | 0;
+    for (let bj = jLo >> BLOCK_SHIFT; bj <= jHi >> BLOCK_SHIFT; bj++) {
+      for (let bi = iLo >> BLOCK_SHIFT; bi <= iHi >> BLOCK_SHIFT; bi++) blocks[bj * blocksX + bi] = 1;
     }
-    const eb = yc - this.y2;
-    h = r2 - eb * eb;
-    if (h >= 0) {
-      const w = Math.sqrt(h);
-      if (x2 - w < lo) lo = x2 - w;
-      if (x2 + w > hi) hi = x2 + w;
-    }
-    if (this.slab && ea >= this.eaLo && ea <= this.eaHi) {
-      const p = ea * this.m1;
-      const q = ea * this.m2;
-      const a = q - this.c > p + this.p0 ? q - this.c : p + this.p0;
-      const b = q + this.c < p + this.p1 ? q + this.c : p + this.p1;
-      if (a <= b) {
-        if (x1 + a < lo) lo = x1 + a;
-        if (x1 + b > hi) hi = x1 + b;
+    for (let j = jLo; j <= jHi; j++) {
+      const yc = y0 + j * s;
+      const ey = (yc - y1) * dy;
+      const row = j * width;
+      const end = row + iHi;
+      // Only the samples that were not 0 when the pass began (see zeroRuns); any made 0 since have nothing to lower.
+      for (let z = row + iLo + zeros[row + iLo]!; z <= end; z += 1 + zeros[z + 1]!) {
+        const c = codes[z]!;
+        const xc = x0 + (z - row) * s;
+        const t = ((xc - x1) * dx + ey) * invLen2;
+        // The quick test (clamp with absolute values, no branches): nothing to lower here.
+        const g = 0.5 * (Math.abs(t) - Math.abs(t - 1) + 1);
+        const qx = x1 + g * dx - xc;
+        const qy = y1 + g * dy - yc;
+        if (qx * qx + qy * qy >= skipBelow[c]!) continue;
+        // The nearest point of the segment: the sample's projection, clamped to the ends
+        // (t, 0 or 1 picked by factors of 0 and 1: the same doubles, without branches).
+        const f = t * (+(t >= 0) & +(t <= 1)) + +(t > 1);
+        const px = x1 + f * dx - xc;
+        const py = y1 + f * dy - yc;
+        // The nearest code on r's side of the distance, rounding half up (+ 0.5, then truncated),
+        // inside codes kept to 0..127; the smaller of it and c stored. In integers, with masks
+        // for the choices: those come in no order a branch predictor could follow. Below hi the
+        // codes are small, so the truncations are exact.
+        const dist = Math.sqrt(px * px + py * py);
+        let inside = ((dist - r) * invBelow + THRESHOLD + 0.5) | 0;
+        inside = INSIDE_MAX + ((inside - INSIDE_MAX) & ((inside - INSIDE_MAX) >> 31));
+        inside &= ~(inside >> 31);
+        const outside = ((dist - r) * invAbove + THRESHOLD + 0.5) | 0;
+        const below = -+(dist < r);
+        const code = (inside & below) | (outside & ~below);
+        codes[z] = c + ((code - c) & ((code - c) >> 31));
       }
     }
-    this.lo = lo;
-    this.hi = hi;
-    return lo <= hi;
   }
+}
+
+/**
+ * Per code c >= 1, a squared distance at and above which a segment cannot
+ * lower a sample of code c: the computed code (d - r) / step + 128 is at
+ * least c from d = r + (c - 128.5) step on, so d >= r + (c - 127.75) step
+ * leaves a quarter step (over 1e-3 of d) for rounding, far more than the
+ * quick test's error (a few 1e-16 of d). Code 255 gets hi less a
+ * quarter step: farther samples were never touched.
+ */
+function codeThresholds(band: FieldBand): Float64Array {
+  const out = new Float64Array(256);
+  for (let c = 1; c < 256; c++) {
+    const d = band.r + (c - (THRESHOLD + 0.25)) * (c <= INSIDE_MAX ? band.below : band.above);
+    out[c] = d * d;
+  }
+  return out;
 }

@@ -39,8 +39,32 @@ describe('isochrone GeoJSON', () => {
     const west = Int32Array.from([-1190000000, -254500000, -1189999990, -254500000, -1189999990, -254499999]);
     const far = { contours: [contour(15, [[west]])], method: { bufferM: 40, generalizeM: 0, cellSizeM: 10 } };
     expect(isochroneGeoJsonText(far)).toBe(JSON.stringify(isochroneFeatureCollection(far)));
+    // Non-ASCII properties (Chinese names) come out as the same text, not as bytes read one by one.
+    const named = { 城市: '莆田', note: 'ASCII 与 中文' };
+    expect(isochroneGeoJsonText(far, named)).toBe(JSON.stringify(isochroneFeatureCollection(far, named)));
     const ring = parsed.features[1].geometry.coordinates[0];
     expect(ring[0]).toEqual(ring[ring.length - 1]);
     expect(ring[0]).toEqual([119, 25.45]);
+  });
+
+  it('writes long rings of the widest numbers and of trailing zeros as JSON does', () => {
+    // "[-179.1234567,-89.1234567]" is the longest vertex: a ring of only those must fit the writer's
+    // reservation; values with 0 to 7 fraction digits test the trailing zeros it takes back.
+    const random = seededRandom(11);
+    const values = (n: number, widest: boolean) =>
+      Int32Array.from({ length: 2 * n }, (_, i) => {
+        const limit = i % 2 === 0 ? 1_800_000_000 : 900_000_000;
+        if (widest) return -(limit - 1 - Math.floor(random() * 9e8 * (limit / 1.8e9)));
+        const digits = Math.floor(random() * 8);
+        const step = 10 ** (7 - digits);
+        return Math.round(((random() - 0.5) * 2 * limit) / step) * step;
+      });
+    const wide = values(3000, true);
+    const mixed = values(3000, false);
+    expect(Math.max(...Array.from(wide, (v) => e7Text(v).length))).toBe(12);
+    for (const polygons of [[[wide]], [[mixed]], [[mixed], [wide]]]) {
+      const result = { contours: [contour(15, polygons)], method: { bufferM: 40, generalizeM: 0, cellSizeM: 10 } };
+      expect(isochroneGeoJsonText(result)).toBe(JSON.stringify(isochroneFeatureCollection(result)));
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Reusable buffers of isochrone builds: the distance field, its block flags,
- * the traced-edge marks, the traced vertices and the segment list, which a
- * build would otherwise allocate afresh (some 100-300 kB of typed arrays per
+ * Reusable buffers of isochrone builds: the distance field, its block flags
+ * and zero runs, the traced-edge marks, the traced vertices and the segment
+ * list, which a build would otherwise allocate afresh (some 100-300 kB of typed arrays per
  * request, off-heap memory that V8 counts towards its collection triggers).
  *
  * The project's scratch style: a `*Scratch` object holds the reusable
@@ -20,6 +20,7 @@ export class IsochroneScratch {
   private fieldBytes: Uint8Array = new Uint8Array(0);
   private seenBytes: Uint8Array = new Uint8Array(0);
   private blockBytes: Uint8Array = new Uint8Array(0);
+  private runBytes: Uint8Array = new Uint8Array(0);
   private segmentXY: Float64Array = new Float64Array(0);
   private segmentLevel: Uint8Array = new Uint8Array(0);
   private vertexValues: Float64Array = new Float64Array(4096);
@@ -37,6 +38,14 @@ export class IsochroneScratch {
     if (this.seenBytes.length >= size) return this.seenBytes.subarray(0, size).fill(0);
     const bytes = new Uint8Array(size);
     if (size <= RETAIN_BYTES) this.seenBytes = bytes;
+    return bytes;
+  }
+
+  /** `size` bytes for the zero runs of field marking; contents undefined. */
+  runs(size: number): Uint8Array {
+    if (this.runBytes.length >= size) return this.runBytes.subarray(0, size);
+    const bytes = new Uint8Array(size);
+    if (size <= RETAIN_BYTES) this.runBytes = bytes;
     return bytes;
   }
 

@@ -120,10 +120,11 @@ export function traceContour(field: DistanceField, band: FieldBand, snapM: numbe
     for (let b = i0 >> BLOCK_SHIFT, bEnd = i1 >> BLOCK_SHIFT; b <= bEnd; b++) {
       if (blocks[above + b] === 0 && blocks[below + b] === 0) continue;
       for (let k = j * wq + b * wordsPerBlock, kEnd = j * wq + Math.min((b + 1) * wordsPerBlock, wq); k < kEnd; k++) {
-        if (((words[k]! ^ words[k - wq]!) & TOP4) === 0) continue;
-        for (let v = k << 2, vEnd = v + 4; v < vEnd; v++) {
+        // One bit per crossed vertical edge (the top bits that differ), taken lowest first: left to right.
+        for (let crossed = (words[k]! ^ words[k - wq]!) & TOP4; crossed !== 0; crossed &= crossed - 1) {
+          const v = (k << 2) + ((31 - Math.clz32(crossed & -crossed)) >> 3);
+          if (seen[v - w]! & (1 << V)) continue;
           const up = codes[v]! <= INSIDE_MAX;
-          if (up === codes[v - w]! <= INSIDE_MAX || seen[v - w]! & (1 << V)) continue;
           const ring = ringEnds.length >> 1;
           const from = walk.length;
           walkRing(walk, v - w);
