@@ -63,9 +63,8 @@ const pointerPart = (key: string) => encodeURIComponent(key.replace(/~/g, '~0').
 function mountedRoutes(app: { routes: readonly { method: string; path: string }[] }): Route[] {
   const routes = new Map<string, Route>();
   for (const r of app.routes) {
-    // app.use() registers middleware for every method on a wildcard path: it answers no request by itself;
-    // OPTIONS on a wildcard path answers CORS preflights (tile-routes.ts), which are no operation of the API.
-    if ((r.method === 'ALL' || r.method === 'OPTIONS') && r.path.endsWith('*')) continue;
+    // app.use() registers middleware for every method on a wildcard path: it answers no request by itself.
+    if (r.method === 'ALL' && r.path.endsWith('*')) continue;
     const key = `${r.method} ${r.path}`;
     if (!CLIENT_ROUTES.has(key) && !OPERATOR_ROUTES.has(key)) routes.set(key, { method: r.method, path: r.path });
   }

@@ -44,10 +44,9 @@ const CORS_TEXT = 'CORS is open for reads (GET, HEAD, OPTIONS from any origin).'
 
 export function tileRoutes(service: TileService) {
   const app = new OpenAPIHono();
-  // Preflights here, as an OPTIONS route (not a middleware every tile passes through: a GET then has one
-  // handler, which Hono calls without composing a chain); the answers carry their CORS headers themselves (TILE_CORS_HEADERS).
+  // Preflights here; the answers carry their CORS headers themselves (TILE_CORS_HEADERS), with no middleware per tile.
   const preflight = cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag', 'Content-Encoding'], maxAge: 86_400 });
-  app.options('/tiles/*', (c, next) => preflight(c, next));
+  app.use('/tiles/*', (c, next) => (c.req.method === 'OPTIONS' ? preflight(c, next) : next()));
   const tags = ['tiles'];
   const { Catalog } = catalogSchemas(service.layers);
   const TileJson = tileJsonSchema(service.layers);
