@@ -305,7 +305,7 @@ function codeWithin(field: DistanceField, band: FieldBand, hi: number, xy: Float
  * Per code c >= 1, a squared distance at and above which a segment cannot
  * lower a sample of code c: the code before truncation, (d - r) / step +
  * 127.5 + 0.5, is at least c from d = r + (c - 128) step on, so d >= r +
- * (c - 127.75) step leaves a quarter step (over 1e-3 of d) for rounding, far
+ * (c - 127.75) step leaves a quarter step (some 5e-4 of d) for rounding, far
  * more than the quick test's error (a few 1e-16 of d). Code 255 gets hi less a
  * quarter step: farther samples were never touched.
  */
