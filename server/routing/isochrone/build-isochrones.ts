@@ -48,7 +48,7 @@ export const defaultIsochroneOptions = {
    * before had at 4 (1.54 cells = 0.385 B), on 0.56 times the samples.
    */
   cellsPerBuffer: 3,
-  /** Raster size cap (bytes of level memory; tracing adds as much again); larger areas get larger cells. */
+  /** Raster size cap (bytes of level memory; marking and tracing each add as much again); larger areas get larger cells. */
   maxCells: 16_000_000,
 };
 

@@ -145,28 +145,45 @@ export function markSegments(
 ): void {
   const { lo, hi } = bandEnds(band);
   zeroWithin(field, lo, segments.xy, order, from, to);
-  const zeros = zeroRuns(field.codes, scratch);
-  codeWithin(field, band, hi, segments.xy, order, from, to, zeros);
+  // Zero runs only on the rows pass 1 reads (a level's segments may cover a small part of the field).
+  const xy = segments.xy;
+  let yMin = Infinity;
+  let yMax = -Infinity;
+  for (let o = from; o < to; o++) {
+    const n = order === null ? o : order[o]!;
+    const y1 = xy[4 * n + 1]!;
+    const y2 = xy[4 * n + 3]!;
+    if (y1 < yMin) yMin = y1;
+    if (y2 < yMin) yMin = y2;
+    if (y1 > yMax) yMax = y1;
+    if (y2 > yMax) yMax = y2;
+  }
+  if (!(yMin <= yMax)) return;
+  const rowFrom = Math.max(0, Math.floor((yMin - hi - field.y0) / field.cellSize) - 1);
+  const rowTo = Math.min(field.height, Math.ceil((yMax + hi - field.y0) / field.cellSize) + 2);
+  const zeros = zeroRuns(field.codes, rowFrom * field.width, rowTo * field.width, scratch);
+  codeWithin(field, band, hi, xy, order, from, to, zeros);
 }
 
 /**
- * Per sample, how many samples from it on are 0 (at most 255: a run of 0
- * counted short only costs a look at a 0), so pass 1 steps from one sample
- * that is not 0 to the next without looking at those between. One byte more
- * per sample while marking, from the scratch when there is one. Four samples
- * a word, without branches (zeros and not zeros come mixed).
+ * Per sample of codes [from, to), how many samples from it on are 0 (at
+ * most 255, and counted as if a sample not 0 followed to: a run of 0 counted
+ * short only costs a look at a 0), so pass 1 steps from one sample that is
+ * not 0 to the next without looking at those between. One byte more per
+ * sample while marking, from the scratch when there is one. Four samples a
+ * word, without branches (zeros and not zeros come mixed).
  */
-function zeroRuns(codes: Uint8Array, scratch: IsochroneScratch | undefined): Uint8Array {
+function zeroRuns(codes: Uint8Array, from: number, to: number, scratch: IsochroneScratch | undefined): Uint8Array {
   const size = codes.length;
-  // Whole words, and one byte past the end (read by pass 1's last step).
   const runs = scratch ? scratch.runs(size + 4) : new Uint8Array(size + 4);
-  runs[size] = 0;
   let run = 0;
-  // A field whose size is not whole words (gridAround's always is): its last bytes one at a time.
-  for (let z = size - 1; z >= (size & ~3); z--) run = runs[z] = codes[z] === 0 ? Math.min(255, run + 1) : 0;
+  // Whole words between wordFrom and wordTo; the bytes outside them one at a time.
+  const wordFrom = (from + 3) >> 2;
+  const wordTo = Math.max(wordFrom, to >> 2);
+  for (let z = to - 1; z >= 4 * wordTo; z--) run = runs[z] = codes[z] === 0 ? Math.min(255, run + 1) : 0;
   const words = new Int32Array(codes.buffer, codes.byteOffset, size >> 2);
   const runWords = new Int32Array(runs.buffer, runs.byteOffset, size >> 2);
-  for (let k = (size >> 2) - 1; k >= 0; k--) {
+  for (let k = wordTo - 1; k >= wordFrom; k--) {
     const v = words[k]!;
     // Little-endian: byte 3 is the last sample of the word. Each: run + 1 kept below 256, and 0
     // where the code is not 0.
@@ -180,6 +197,7 @@ function zeroRuns(codes: Uint8Array, scratch: IsochroneScratch | undefined): Uin
     run = (next - (next >> 8)) & ((((v & 0xff) + 255) >> 8) - 1);
     runWords[k] = run | (r1 << 8) | (r2 << 16) | (r3 << 24);
   }
+  for (let z = Math.min(4 * wordFrom, to) - 1; z >= from; z--) run = runs[z] = codes[z] === 0 ? Math.min(255, run + 1) : 0;
   return runs;
 }
 
@@ -303,10 +321,10 @@ function codeWithin(field: DistanceField, band: FieldBand, hi: number, xy: Float
 
 /**
  * Per code c >= 1, a squared distance at and above which a segment cannot
- * lower a sample of code c: the computed code (d - r) / step + 128 is at
- * least c from d = r + (c - 128.5) step on, so d >= r + (c - 127.75) step
- * leaves a quarter step (over 1e-3 of d) for rounding, far more than the
- * quick test's error (a few 1e-16 of d). Code 255 gets hi less a
+ * lower a sample of code c: the code before truncation, (d - r) / step +
+ * 127.5 + 0.5, is at least c from d = r + (c - 128) step on, so d >= r +
+ * (c - 127.75) step leaves a quarter step (some 5e-4 of d) for rounding, far
+ * more than the quick test's error (a few 1e-16 of d). Code 255 gets hi less a
  * quarter step: farther samples were never touched.
  */
 function codeThresholds(band: FieldBand): Float64Array {
