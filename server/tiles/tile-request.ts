@@ -37,12 +37,19 @@ export interface TileRequest {
  * Unknown names are UnknownLayer, which lists the known ones.
  */
 export function parseLayerList(text: string, index: ReadonlyMap<string, TileLayer>): TileLayer[] {
-  if (text.length === 0 || text.length > MAX_LAYERS_LENGTH) throw new UnknownLayer(text, [...index.keys()]);
+  const read = readLayerList(text, index);
+  if (!Array.isArray(read)) throw new UnknownLayer(read.unknown, [...index.keys()]);
+  return read;
+}
+
+/** The layers of a list text, each once in the order given, or the name that is not a layer (the whole text when it is empty or too long). */
+function readLayerList(text: string, index: ReadonlyMap<string, TileLayer>): TileLayer[] | { unknown: string } {
+  if (text.length === 0 || text.length > MAX_LAYERS_LENGTH) return { unknown: text };
   const seen = new Set<string>();
   const layers: TileLayer[] = [];
   for (const name of text.split(',')) {
     const layer = index.get(name);
-    if (!layer) throw new UnknownLayer(name, [...index.keys()]);
+    if (!layer) return { unknown: name };
     if (seen.has(name)) continue;
     seen.add(name);
     layers.push(layer);
@@ -171,7 +178,7 @@ const knownLists = new WeakMap<ReadonlyMap<string, TileLayer>, Map<string, { lay
 const MAX_KNOWN_LISTS = 256;
 
 /**
- * The layers of a list text as parseLayerList gives them, frozen and shared
+ * The layers of a list text as readLayerList reads them, frozen and shared
  * by the requests for the same list (the per-list facts of perLayerList hang
  * on it), with their largest maxzoom; undefined for a list it would refuse.
  */
@@ -180,18 +187,10 @@ function knownLayerList(text: string, index: ReadonlyMap<string, TileLayer>): { 
   if (!lists) knownLists.set(index, (lists = new Map()));
   const known = lists.get(text);
   if (known) return known;
-  if (text.length === 0 || text.length > MAX_LAYERS_LENGTH) return undefined;
-  const layers: TileLayer[] = [];
-  const names: string[] = [];
+  const layers = readLayerList(text, index);
+  if (!Array.isArray(layers)) return undefined;
   let maxzoom = 0;
-  for (const name of text.split(',')) {
-    const layer = index.get(name);
-    if (!layer) return undefined;
-    if (names.includes(name)) continue;
-    names.push(name);
-    layers.push(layer);
-    if (layer.maxzoom > maxzoom) maxzoom = layer.maxzoom;
-  }
+  for (const layer of layers) if (layer.maxzoom > maxzoom) maxzoom = layer.maxzoom;
   const list = { layers: Object.freeze(layers) as TileLayer[], maxzoom };
   if (lists.size < MAX_KNOWN_LISTS) lists.set(text, list);
   return list;
