@@ -73,16 +73,21 @@ function lineUnits(features: ReturnType<typeof decodeTile>[string]['features']):
   return sum;
 }
 
-function checkProperties(layer: TileLayer, properties: Record<string, unknown>): void {
+/** Checks each property's type, and that none is there below its field's minzoom; answers the names of those with a minzoom it holds. */
+function checkProperties(layer: TileLayer, properties: Record<string, unknown>, z: number): string[] {
   const fields = new Map(layer.fields.map((f) => [f.name, f]));
+  const zoomed: string[] = [];
   for (const [key, value] of Object.entries(properties)) {
     const field = fields.get(key);
     expect(field, `${layer.id}: undocumented property ${key}`).toBeDefined();
+    expect(z, `${layer.id}.${key} is only from z${field!.minzoom}`).toBeGreaterThanOrEqual(field!.minzoom ?? 0);
+    if (field!.minzoom !== undefined) zoomed.push(key);
     if (field!.type === 'string') expect(typeof value, `${layer.id}.${key}`).toBe('string');
     else if (field!.type === 'boolean') expect(typeof value, `${layer.id}.${key}`).toBe('boolean');
     else if (field!.type === 'integer') expect(Number.isInteger(value), `${layer.id}.${key} = ${String(value)}`).toBe(true);
     else expect(Number.isFinite(value), `${layer.id}.${key} = ${String(value)}`).toBe(true);
   }
+  return zoomed;
 }
 
 function suite(kind: BackendKind, dataset: DatasetName) {
@@ -102,6 +107,7 @@ function suite(kind: BackendKind, dataset: DatasetName) {
     const seenLayers = new Set<string>();
     let checked = 0;
     let merges = 0;
+    const zoomedSeen = new Set<string>();
     for (const layer of TILE_LAYERS) {
       const zooms = [...new Set([layer.minzoom, layer.minzoom + 1, layer.minzoom + 3, layer.maxzoom])].filter((z) => z <= layer.maxzoom);
       for (const z of zooms) {
@@ -131,7 +137,7 @@ function suite(kind: BackendKind, dataset: DatasetName) {
           for (const f of features) {
             expect(Number.isInteger(f.id) && f.id! >= 0, `${where}: id ${f.id}`).toBe(true);
             ids.add(f.id);
-            checkProperties(layer, f.properties);
+            for (const key of checkProperties(layer, f.properties, z)) zoomedSeen.add(`${layer.id}.${key}`);
             expect(f.geometry.length, where).toBeGreaterThan(0);
           }
           expect(ids.size, `${where}: ids unique`).toBe(features.length);
@@ -148,6 +154,10 @@ function suite(kind: BackendKind, dataset: DatasetName) {
     const expected = TILE_LAYERS.map((l) => l.id).filter((id) => !(dataset === 'monaco' && id === 'admin'));
     expect([...seenLayers].sort()).toEqual(expected.sort());
     expect(checked).toBeGreaterThan(TILE_LAYERS.length * 3);
+    // Fields kept for higher zooms (grids' names and codes from z12) are there at the higher zooms sampled.
+    const zoomedFields = TILE_LAYERS.flatMap((l) => l.fields.filter((f) => f.minzoom !== undefined && f.minzoom <= l.maxzoom).map((f) => `${l.id}.${f.name}`));
+    expect(zoomedFields.length).toBeGreaterThan(0);
+    expect([...zoomedSeen].sort()).toEqual(zoomedFields.sort());
     // The streets' merged zooms were among the samples.
     if (dataset !== 'small') expect(merges).toBeGreaterThan(0);
   });

@@ -65,6 +65,12 @@ export interface TileField {
   description: string;
   /** SQL expression over the feature row `f` (and the layer's joins); null leaves the property out of that feature. */
   sql: string;
+  /**
+   * The property is in tiles from this zoom only (below, it is left out):
+   * what OpenMapTiles does with names at low zooms. At city zoom a tile holds
+   * thousands of features, and strings nobody reads there are most of its bytes.
+   */
+  minzoom?: number;
 }
 
 /** What the layer draws; 'mixed' for tables with areas and lines (water). */
@@ -161,6 +167,8 @@ const LOWER_TIER_KINDS = [...kindsOfTier(5), ...kindsOfTier(10)]
   })
   .join(',');
 const LOWER_TIERS_FROM_Z = 13;
+/** Grids carry their names, codes and officers from this zoom; below, only households and coverage. */
+const GRID_DETAIL_FROM_Z = 12;
 
 export const TILE_LAYERS: readonly TileLayer[] = [
   layer({
@@ -188,11 +196,12 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     minzoom: 10,
     from: 'grids f LEFT JOIN admin_units community ON community.code = f.community_code',
     fields: [
-      column('code', 'string', 'Grid code'),
-      column('name', 'string', 'Grid name'),
-      { name: 'community', type: 'string', description: 'Parent community name', sql: 'community.name' },
-      column('community_code', 'string', 'Parent community code'),
-      column('officers', 'integer', 'Grid officers'),
+      // At city zoom (z10-11) a tile holds ~2,000 grids and the map draws only their coverage: the strings come from z12.
+      { ...column('code', 'string', `Grid code (from z${GRID_DETAIL_FROM_Z})`), minzoom: GRID_DETAIL_FROM_Z },
+      { ...column('name', 'string', `Grid name (from z${GRID_DETAIL_FROM_Z})`), minzoom: GRID_DETAIL_FROM_Z },
+      { name: 'community', type: 'string', description: `Parent community name (from z${GRID_DETAIL_FROM_Z})`, sql: 'community.name', minzoom: GRID_DETAIL_FROM_Z },
+      { ...column('community_code', 'string', `Parent community code (from z${GRID_DETAIL_FROM_Z})`), minzoom: GRID_DETAIL_FROM_Z },
+      { ...column('officers', 'integer', `Grid officers (from z${GRID_DETAIL_FROM_Z})`), minzoom: GRID_DETAIL_FROM_Z },
       // households_total is written by the coverage service; until then the sum is taken here (only then: COALESCE is lazy).
       {
         name: 'households',

@@ -101,6 +101,11 @@ function alias(name: string): string {
   return `"${name}"`;
 }
 
+/** A field's expression, NULL (left out of the feature) below the field's minzoom. */
+function fromZoom(field: TileField, sql: string): string {
+  return field.minzoom === undefined ? sql : `CASE WHEN z >= ${field.minzoom} THEN ${sql} END`;
+}
+
 /**
  * The layer's feature rows: id, typed properties and the tile-space geometry.
  * Features are those whose geometry meets the buffered tile: `&&` alone
@@ -110,7 +115,8 @@ function alias(name: string): string {
  */
 export function featureSelectSql(layer: TileLayer, mode: 'mvt' | 'emulated'): string {
   const geometry = mode === 'mvt' ? mvtGeometry(sourceGeometry(layer)) : emulatedGeometry(sourceGeometry(layer), layer);
-  const fieldColumns = (sqlOf: (field: TileField) => string) => layer.fields.map((field) => `(${sqlOf(field)})::${FIELD_SQL_TYPE[field.type]} AS ${alias(field.name)}`);
+  const fieldColumns = (sqlOf: (field: TileField) => string) =>
+    layer.fields.map((field) => `(${fromZoom(field, sqlOf(field))})::${FIELD_SQL_TYPE[field.type]} AS ${alias(field.name)}`);
   const inTile = `f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)${layer.where ? `\n      AND ${layer.where}` : ''}`;
   const merge = layer.mergeBelowZoom;
   const perFeature = `SELECT ${[`(${layer.idSql})::bigint AS id`, ...fieldColumns((field) => field.sql), `${geometry} AS geom`].join(',\n         ')}

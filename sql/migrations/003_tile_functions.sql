@@ -62,11 +62,11 @@ BEGIN
   tile_tol := 2 * (ST_XMax(tile_env) - ST_XMin(tile_env)) / 4096;
   SELECT ST_AsMVT(t, 'grids', 4096, 'geom', 'id') INTO mvt FROM (
     SELECT (f.id)::bigint AS id,
-         (f.code)::text AS "code",
-         (f.name)::text AS "name",
-         (community.name)::text AS "community",
-         (f.community_code)::text AS "community_code",
-         (f.officers)::integer AS "officers",
+         (CASE WHEN z >= 12 THEN f.code END)::text AS "code",
+         (CASE WHEN z >= 12 THEN f.name END)::text AS "name",
+         (CASE WHEN z >= 12 THEN community.name END)::text AS "community",
+         (CASE WHEN z >= 12 THEN f.community_code END)::text AS "community_code",
+         (CASE WHEN z >= 12 THEN f.officers END)::integer AS "officers",
          (COALESCE(f.households_total, (SELECT sum(h.households) FROM households h WHERE h.grid_id = f.id), 0))::integer AS "households",
          (f.covered_15)::integer AS "covered_15",
          (f.coverage_share_15)::real AS "coverage_share",
@@ -77,7 +77,7 @@ BEGIN
   RETURN COALESCE(mvt, ''::bytea);
 END
 $function$;
-COMMENT ON FUNCTION tiles.grids(integer, integer, integer, json) IS '{"description":"Unit grids with their officers, parent community, households and 15-minute coverage","minzoom":10,"maxzoom":16,"vector_layers":[{"id":"grids","minzoom":10,"maxzoom":16,"fields":{"code":"Grid code","name":"Grid name","community":"Parent community name","community_code":"Parent community code","officers":"Grid officers","households":"Households in the grid","covered_15":"Households within a 15-minute walk of a center (absent until computed)","coverage_share":"Share of households within a 15-minute walk, 0-1 (absent for a grid without households)"}}],"x-definition-sha1":"d477219bbd3ac45f5d2839c4e401d853cdbf87f8"}';
+COMMENT ON FUNCTION tiles.grids(integer, integer, integer, json) IS '{"description":"Unit grids with their officers, parent community, households and 15-minute coverage","minzoom":10,"maxzoom":16,"vector_layers":[{"id":"grids","minzoom":10,"maxzoom":16,"fields":{"code":"Grid code (from z12)","name":"Grid name (from z12)","community":"Parent community name (from z12)","community_code":"Parent community code (from z12)","officers":"Grid officers (from z12)","households":"Households in the grid","covered_15":"Households within a 15-minute walk of a center (absent until computed)","coverage_share":"Share of households within a 15-minute walk, 0-1 (absent for a grid without households)"}}],"x-definition-sha1":"e808523fa91a85c572fc089f0274e477312eebb5"}';
 
 CREATE OR REPLACE FUNCTION tiles.centers(z integer, x integer, y integer, query json DEFAULT '{}'::json)
 RETURNS bytea
