@@ -15,6 +15,7 @@ import { chooseLanguage, formatNumber, formatPercent, startIn, t } from './i18n.
 import { COLORS, SOURCES, buildStyle, gridShareExpression, householdColor } from './map-style.js';
 import { addMapControls, initialView, loadTileInfo, maplibregl, mapOptions, markReadyWhenDrawn, zoomToDetail } from './map-view.js';
 import { readEmbedParams, embedStyle } from './embed-params.js';
+import { setOverlayData } from './geojson-overlay.js';
 
 /** Contours of the isochrone mode, in minutes. */
 const ISOCHRONE_MINUTES = [5, 10, 15];
@@ -146,18 +147,16 @@ async function scenarioName(id) {
  * @param {[number, number]} point
  */
 async function showIsochrone(map, point) {
-  const origin = /** @type {import('maplibre-gl').GeoJSONSource | undefined} */ (map.getSource(SOURCES.origin));
-  const isochrone = /** @type {import('maplibre-gl').GeoJSONSource | undefined} */ (map.getSource(SOURCES.isochrone));
-  origin?.setData({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: point } });
+  setOverlayData(map, SOURCES.origin, { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: point } });
   try {
     const collection = await fetchIsochrone(point[0], point[1], ISOCHRONE_MINUTES);
     const features = [...(collection.features ?? [])].sort((a, b) => (b.properties?.minutes ?? 0) - (a.properties?.minutes ?? 0));
-    isochrone?.setData({ type: 'FeatureCollection', features });
+    setOverlayData(map, SOURCES.isochrone, { type: 'FeatureCollection', features });
     const fifteen = features.find((f) => f.properties?.minutes === 15);
     const reach = document.querySelector('#embed-panel .reach');
     if (reach && fifteen) reach.textContent = t('embed.isochroneReach', { households: formatNumber(fifteen.properties?.households) });
   } catch (error) {
-    isochrone?.setData({ type: 'FeatureCollection', features: [] });
+    setOverlayData(map, SOURCES.isochrone, { type: 'FeatureCollection', features: [] });
     note(`${t('error.context.isochrone')}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

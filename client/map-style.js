@@ -329,6 +329,9 @@ function centerLayers() {
   })];
 }
 
+/** The GeoJSON overlays' layers start hidden: shown with data by geojson-overlay.js (why: there). */
+const hiddenUntilData = () => /** @type {{ visibility: 'none' }} */ ({ visibility: 'none' });
+
 /**
  * Nested isochrone fills: 15 minutes first so 10 and 5 draw on top.
  * @returns {Layer[]}
@@ -337,22 +340,18 @@ function isochroneLayers() {
   /** @type {Expression} */
   const color = ['match', ['to-number', ['get', 'minutes'], 0], 5, COLORS.isochrone[5], 10, COLORS.isochrone[10], COLORS.isochrone[15]];
   return [
-    { id: 'isochrone-fill', type: 'fill', source: SOURCES.isochrone, paint: { 'fill-color': color, 'fill-opacity': 0.28 } },
-    { id: 'isochrone-line', type: 'line', source: SOURCES.isochrone, paint: { 'line-color': color, 'line-width': 1.5 } },
+    { id: 'isochrone-fill', type: 'fill', source: SOURCES.isochrone, layout: hiddenUntilData(), paint: { 'fill-color': color, 'fill-opacity': 0.28 } },
+    { id: 'isochrone-line', type: 'line', source: SOURCES.isochrone, layout: hiddenUntilData(), paint: { 'line-color': color, 'line-width': 1.5 } },
   ];
 }
 
 /** @returns {Layer[]} */
 function routeLayers() {
   return [
-    { id: 'route-casing', type: 'line', source: SOURCES.route, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 7 } },
-    { id: 'route', type: 'line', source: SOURCES.route, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': COLORS.route, 'line-width': 4 } },
-    {
-      id: 'origin',
-      type: 'circle',
-      source: SOURCES.origin,
-      paint: { 'circle-color': '#222222', 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
-    },
+    { id: 'route-casing', type: 'line', source: SOURCES.route, layout: { ...hiddenUntilData(), 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 7 } },
+    { id: 'route', type: 'line', source: SOURCES.route, layout: { ...hiddenUntilData(), 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': COLORS.route, 'line-width': 4 } },
+    { id: 'origin', type: 'circle', source: SOURCES.origin, layout: hiddenUntilData(),
+      paint: { 'circle-color': '#222222', 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } },
   ];
 }
 

@@ -19,6 +19,7 @@ import { byId, clearMessages, el, kindLabel, showError } from './panel.js';
 import { defaultKind, markSelected, placeSummary, renderPlaceCard, routeSummary } from './place-card.js';
 import { createSearchBox } from './search-box.js';
 import { createShareLink, readSharedView } from './share-link.js';
+import { setOverlayData } from './geojson-overlay.js';
 import { SOURCES } from './map-style.js';
 
 /** Contours drawn by the isochrone button, in minutes. */
@@ -61,7 +62,7 @@ const EMPTY = { type: 'FeatureCollection', features: [] };
  * @param {import('geojson').GeoJSON} data
  */
 function setGeoJson(map, id, data) {
-  /** @type {import('maplibre-gl').GeoJSONSource | undefined} */ (map.getSource(id))?.setData(data);
+  setOverlayData(map, id, data);
 }
 
 /**

@@ -56,6 +56,17 @@ describe('client map style', () => {
     expect(ids.indexOf('centers')).toBeGreaterThan(ids.indexOf('streets'));
   });
 
+  it('starts with the GeoJSON overlays (isochrone, route, origin) hidden and every vector layer shown', () => {
+    // Empty GeoJSON with visible layers is tiled and drawn all the same: 18 worker jobs and a frame in the first view.
+    const style = realStyle();
+    const geojson = new Set(Object.entries(style.sources).filter(([, s]) => (s as { type: string }).type === 'geojson').map(([id]) => id));
+    expect([...geojson].sort()).toEqual(['isochrone', 'origin', 'route']);
+    for (const layer of style.layers as { id: string; source: string; layout?: { visibility?: string } }[]) {
+      if (geojson.has(layer.source)) expect(layer.layout?.visibility, layer.id).toBe('none');
+      else if (layer.source === 'basemap' || (layer.source === 'overlay' && !layer.id.startsWith('scenario'))) expect(layer.layout?.visibility ?? 'visible', layer.id).toBe('visible');
+    }
+  });
+
   it('uses our own tiles only: no glyphs, sprites or outside URLs', () => {
     const style = realStyle();
     expect(style.glyphs).toBeUndefined();
