@@ -57,15 +57,6 @@ const labelText = (label) => t(label.key, label.result ? { ...label.params, cont
 const EMPTY = { type: 'FeatureCollection', features: [] };
 
 /**
- * @param {MapLibreMap} map
- * @param {string} id
- * @param {import('geojson').GeoJSON} data
- */
-function setGeoJson(map, id, data) {
-  setOverlayData(map, id, data);
-}
-
-/**
  * The bounding box of some points.
  * @param {LonLat[]} points
  * @returns {Bbox}
@@ -170,12 +161,12 @@ export function startResidents({ map, view, mode }) {
   const showRoute = (kind) => {
     const found = current?.place?.kinds.find((k) => k.kind === kind);
     if (!current || !found?.route) {
-      setGeoJson(map, SOURCES.route, EMPTY);
+      setOverlayData(map, SOURCES.route, EMPTY);
       return;
     }
     current.selected = found.kind;
     markSelected(body, found.kind);
-    setGeoJson(map, SOURCES.route, { type: 'Feature', properties: { kind: found.kind }, geometry: found.route });
+    setOverlayData(map, SOURCES.route, { type: 'Feature', properties: { kind: found.kind }, geometry: found.route });
   };
 
   /** @param {string} kind chosen on the card */
@@ -194,7 +185,7 @@ export function startResidents({ map, view, mode }) {
   };
 
   const clearIsochrone = () => {
-    setGeoJson(map, SOURCES.isochrone, EMPTY);
+    setOverlayData(map, SOURCES.isochrone, EMPTY);
     isochroneButton.setAttribute('aria-pressed', 'false');
   };
 
@@ -205,8 +196,8 @@ export function startResidents({ map, view, mode }) {
     card.hidden = true;
     body.replaceChildren();
     status.textContent = '';
-    setGeoJson(map, SOURCES.origin, EMPTY);
-    setGeoJson(map, SOURCES.route, EMPTY);
+    setOverlayData(map, SOURCES.origin, EMPTY);
+    setOverlayData(map, SOURCES.route, EMPTY);
     clearIsochrone();
     share.update({ place: null });
   };
@@ -225,8 +216,8 @@ export function startResidents({ map, view, mode }) {
     loading = controller;
     current = { lonLat, label, place: null, selected: null };
     clearIsochrone();
-    setGeoJson(map, SOURCES.origin, { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: lonLat } });
-    setGeoJson(map, SOURCES.route, EMPTY);
+    setOverlayData(map, SOURCES.origin, { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: lonLat } });
+    setOverlayData(map, SOURCES.route, EMPTY);
     card.hidden = false;
     card.setAttribute('aria-busy', 'true');
     body.replaceChildren(el('p', { class: 'place-label' }, [labelText(label)]), el('p', { class: 'loading' }, [t('place.loading')]));
@@ -324,7 +315,7 @@ export function startResidents({ map, view, mode }) {
       if (current?.lonLat !== lonLat) return;
       // Largest first, so the 10- and 5-minute contours draw over the 15-minute one.
       const features = [...(collection.features ?? [])].sort((a, b) => (b.properties?.minutes ?? 0) - (a.properties?.minutes ?? 0));
-      setGeoJson(map, SOURCES.isochrone, { type: 'FeatureCollection', features });
+      setOverlayData(map, SOURCES.isochrone, { type: 'FeatureCollection', features });
       isochroneButton.setAttribute('aria-pressed', 'true');
       status.textContent = t('place.isochroneShown');
     } catch (error) {

@@ -4,7 +4,8 @@
  * a `change` field; households it brings into the 15-minute circle are drawn
  * in COLORS.gained, ones it drops out of it in COLORS.lost, on top of the
  * other households (dimmed), and centers it removes as hollow rings where
- * they were. Added and moved centers are DOM markers, draggable while the
+ * they were (the layers of scenario-style.js, in the first style: app.js).
+ * Added and moved centers are DOM markers, draggable while the
  * scenario can be edited. A swipe compares the scenario with today: a second
  * map with the live tiles over the left part of the main one, kept on the
  * same view, with a handle to move the edge.
@@ -14,12 +15,11 @@
 import { authHeaders } from './session.js';
 import { t } from './i18n.js';
 import { COLORS, SOURCES, buildStyle, tileUrl } from './map-style.js';
-import { SCENARIO_LAYERS, scenarioHouseholdLayers, scenarioRemovedLayer } from './scenario-style.js';
+import { SCENARIO_LAYERS } from './scenario-style.js';
 
 /** @type {typeof import('maplibre-gl')} MapLibre's UMD global (index.html loads it; app.js stops before the planner mounts without it). */
 const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 
-export { SCENARIO_LAYERS };
 
 /** Opacity of the households the scenario does not change, while it is shown. */
 const DIMMED = 0.35;
@@ -62,18 +62,6 @@ function markerElement(change, kind, name) {
   element.setAttribute('aria-label', name);
   element.setAttribute('role', 'img');
   return element;
-}
-
-/**
- * The scenario layers, when the style did not bring them (app.js puts them
- * in the first style, withScenarioLayers, so the overlay is parsed once).
- * @param {MapLibreMap} map
- */
-function addScenarioLayers(map) {
-  if (!map.getSource(SOURCES.overlay)) return;
-  const before = map.getLayer('route-casing') ? 'route-casing' : undefined;
-  if (map.getLayer('households') && !map.getLayer(SCENARIO_LAYERS.gained)) for (const layer of scenarioHouseholdLayers()) map.addLayer(layer, before);
-  if (map.getLayer('centers') && !map.getLayer(SCENARIO_LAYERS.removed)) map.addLayer(scenarioRemovedLayer());
 }
 
 /**
@@ -192,7 +180,6 @@ export function createScenarioMap({ map, tiles, refreshOverlay, onDrag }) {
   const styled = () => {
     const queued = waiting ?? [];
     waiting = null;
-    addScenarioLayers(map);
     for (const fn of queued) fn();
   };
   if (map.isStyleLoaded()) styled();

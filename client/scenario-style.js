@@ -20,7 +20,7 @@ export const SCENARIO_LAYERS = { gained: 'scenario-gained', lost: 'scenario-lost
  * Gained and lost households (drawn over the other households, under the route).
  * @returns {Layer[]}
  */
-export function scenarioHouseholdLayers() {
+function scenarioHouseholdLayers() {
   /** @type {import('maplibre-gl').ExpressionSpecification} */
   const radius = ['interpolate', ['linear'], ['zoom'], 13, 3, 15, 5.5, 18, 10];
   return /** @type {const} */ ([[SCENARIO_LAYERS.lost, 'lost', COLORS.lost], [SCENARIO_LAYERS.gained, 'gained', COLORS.gained]]).map(([id, change, color]) => ({
@@ -38,7 +38,7 @@ export function scenarioHouseholdLayers() {
  * Removed centers, on top of everything.
  * @returns {Layer}
  */
-export function scenarioRemovedLayer() {
+function scenarioRemovedLayer() {
   return {
     id: SCENARIO_LAYERS.removed,
     type: 'circle',

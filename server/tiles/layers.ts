@@ -124,6 +124,11 @@ function column(name: string, type: FieldType, description: string): TileField {
   return { name, type, description, sql: `f.${name}` };
 }
 
+/** A field that is in tiles from zoom `z` only, its description saying so. */
+function fromZoom(z: number, field: TileField): TileField {
+  return { ...field, minzoom: z, description: `${field.description} (from z${z})` };
+}
+
 /** What a layer below spells out: the rest has the defaults `layer` gives. */
 type LayerSpec = Omit<TileLayer, 'maxzoom' | 'idSql' | 'dependsOn'> & Partial<Pick<TileLayer, 'maxzoom' | 'idSql' | 'dependsOn'>>;
 
@@ -197,11 +202,13 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     from: 'grids f LEFT JOIN admin_units community ON community.code = f.community_code',
     fields: [
       // At city zoom (z10-11) a tile holds ~2,000 grids and the map draws only their coverage: the strings come from z12.
-      { ...column('code', 'string', `Grid code (from z${GRID_DETAIL_FROM_Z})`), minzoom: GRID_DETAIL_FROM_Z },
-      { ...column('name', 'string', `Grid name (from z${GRID_DETAIL_FROM_Z})`), minzoom: GRID_DETAIL_FROM_Z },
-      { name: 'community', type: 'string', description: `Parent community name (from z${GRID_DETAIL_FROM_Z})`, sql: 'community.name', minzoom: GRID_DETAIL_FROM_Z },
-      { ...column('community_code', 'string', `Parent community code (from z${GRID_DETAIL_FROM_Z})`), minzoom: GRID_DETAIL_FROM_Z },
-      { ...column('officers', 'integer', `Grid officers (from z${GRID_DETAIL_FROM_Z})`), minzoom: GRID_DETAIL_FROM_Z },
+      ...[
+        column('code', 'string', 'Grid code'),
+        column('name', 'string', 'Grid name'),
+        { name: 'community', type: 'string', description: 'Parent community name', sql: 'community.name' } satisfies TileField,
+        column('community_code', 'string', 'Parent community code'),
+        column('officers', 'integer', 'Grid officers'),
+      ].map((field) => fromZoom(GRID_DETAIL_FROM_Z, field)),
       // households_total is written by the coverage service; until then the sum is taken here (only then: COALESCE is lazy).
       {
         name: 'households',
