@@ -87,6 +87,12 @@ export interface AppDeps {
    * embedded database, where a low-zoom tile takes up to a second to make.
    */
   warmTiles?: boolean;
+  /**
+   * Bundle the client's page scripts at start (client-assets/client-bundles.ts)
+   * rather than when a page is first asked for: main.ts does, so the first
+   * visitor does not wait for esbuild; tests leave it to the first request.
+   */
+  bundleClientAtStart?: boolean;
   /** Who may read and write (auth/access-gate.ts has the defaults: reads public, writes need a planner token). */
   access?: Partial<AccessGateOptions>;
   /** Per-client rates and heavy-work caps (limits/request-limits.ts has the defaults). */
@@ -198,7 +204,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }),
   );
   // The MapLibre client: /, /client/*, /vendor/* (whitelisted files only).
-  http.route('/', clientAssetRoutes());
+  http.route('/', clientAssetRoutes({ logger: deps.logger, bundleAtStart: deps.bundleClientAtStart }));
   http.route('/', nearestRoutes(coverage));
   // Isochrones search the graph the live coverage describes, so what a contour reaches is counted on the same network.
   http.route(

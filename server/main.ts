@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   }
 
   const warmTiles = config.warmTiles === 'on' || (config.warmTiles === 'auto' && db.kind === 'pglite');
-  const app = await createApp({ db, replicas, logger, dataDir: config.dataDir, warmTiles, cors: { writeOrigins: config.corsWriteOrigins }, access: { readsNeedToken: config.readsNeedToken }, limits: config.limits, metrics: { access: config.metrics, processMetrics: true } });
+  const app = await createApp({ db, replicas, logger, dataDir: config.dataDir, warmTiles, bundleClientAtStart: true, cors: { writeOrigins: config.corsWriteOrigins }, access: { readsNeedToken: config.readsNeedToken }, limits: config.limits, metrics: { access: config.metrics, processMetrics: true } });
   // Slow clients (a head or body that trickles in) are dropped at the configured deadlines.
   const serverOptions = serverTimeoutOptions(config);
   // METRICS=port:N: GET /metrics on a listener of its own, before the main port opens (a port in use stops the start).

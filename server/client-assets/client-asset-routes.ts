@@ -15,12 +15,11 @@
  * Content-Security-Policy and friends, http/security-headers.ts); /embed's
  * differ in one point: any site may frame it (that is what it is for).
  *
- * The first view waits for no module waterfall: each page's module script
- * gets `<link rel="modulepreload">` for every module it imports, directly
- * or not, found in the files at start (static `import ... from './x.js'`),
- * so the browser asks for all of them at once instead of one level of
- * imports per round trip, and no page's list can fall out of step with its
- * code.
+ * The first view fetches one script of ours: each page's module script
+ * (`/client/app.js` for `/`) goes out bundled with every module it imports
+ * (client-bundles.ts, made in memory when the page is first asked for); the
+ * plain modules stay servable by name, for the bundle's source map and for
+ * anyone who wants one.
  *
  * Caching: the pages and the client modules are `no-cache` with an ETag
  * (small, and edits must show on reload; a revisit costs one 304 each, all
@@ -37,6 +36,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { CLIENT_PAGE_HEADERS, EMBED_PAGE_HEADERS } from '../http/security-headers.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import { clientBundler, type ClientBundler } from './client-bundles.ts';
 import { developerExample } from './developer-example.ts';
 import { publicOrigin } from '../http/public-origin.ts';
 
@@ -77,16 +78,18 @@ const PAGES: readonly { path: string; file: string; headers: Readonly<Record<str
   { path: '/developers', file: 'developers.html', headers: CLIENT_PAGE_HEADERS },
 ];
 
-/** A module script of a page, `<script type="module" src="/client/x.js"></script>`. */
+/** A module script of a page, `<script type="module" src="/client/x.js"></script>`: its entry is served bundled. */
 const MODULE_SCRIPT = /<script type="module" src="\/client\/([\w.-]+\.js)"><\/script>/g;
-/** A static import or re-export of a sibling module: `import { a } from './x.js'`, `import './x.js'`. */
-const STATIC_IMPORT = /^\s*(?:import|export)\b[^'";]*?(?:\bfrom\s*)?['"]\.\/([\w.-]+\.js)['"]/gm;
 
 export interface ClientAssetRoutesOptions {
   /** The client folder; default `<repo>/client`. */
   clientDir?: string;
   /** MapLibre's dist folder; default resolved from node_modules. */
   vendorDir?: string;
+  /** Where a bundle that cannot be built is reported. */
+  logger?: Pick<Logger, 'warn'>;
+  /** Bundle every page's script now, not when its page is first asked for (default false). */
+  bundleAtStart?: boolean;
 }
 
 /** One servable file, read once: bytes, its gzipped copy (made at start), type, ETag and cache policy. */
@@ -145,45 +148,51 @@ function gzipped(file: StaticFile): Promise<Bytes | undefined> {
   return file.gzipped;
 }
 
+/** A page as served: the vendor version filled in. */
+function preparePage(html: string, version: string): string {
+  return html.replace(VERSION_PLACEHOLDER, version);
+}
+
+/** The module script entries of a page (file names in the client folder). */
+function pageEntries(html: string): string[] {
+  return [...html.matchAll(MODULE_SCRIPT)].map((match) => match[1]!);
+}
+
 /**
- * The modules `entry` imports, directly or not, in the order they are
- * found (breadth first); imports of files that are not there are left to
- * the browser to report.
+ * The plain files directly inside `dir` with a known extension (the client
+ * whitelist), and each page's module script entries that are among them.
  */
-export function moduleImports(entry: string, sources: ReadonlyMap<string, string>): string[] {
-  const found: string[] = [];
-  const queue = [entry];
-  for (let i = 0; i < queue.length; i++) {
-    for (const match of (sources.get(queue[i]!) ?? '').matchAll(STATIC_IMPORT)) {
-      const name = match[1]!;
-      if (name === entry || found.includes(name) || !sources.has(name)) continue;
-      found.push(name);
-      queue.push(name);
-    }
-  }
-  return found;
-}
-
-/** A page as served: the vendor version filled in, and a modulepreload link for every module its module scripts import. */
-function preparePage(html: string, version: string, modules: ReadonlyMap<string, string>): string {
-  return html.replace(VERSION_PLACEHOLDER, version).replace(MODULE_SCRIPT, (tag: string, entry: string) => {
-    const links = moduleImports(entry, modules).map((name) => `<link rel="modulepreload" href="/client/${name}" />`);
-    return [tag, ...links].join('\n    ');
-  });
-}
-
-/** The plain files directly inside `dir` with a known extension: the client whitelist. */
-function readClientFiles(dir: string, version: string): Map<string, StaticFile> {
+function readClientFiles(dir: string, version: string): { files: Map<string, StaticFile>; entries: Map<string, string[]> } {
   const names = readdirSync(dir).filter((name) => path.extname(name) in CONTENT_TYPES && !name.startsWith('.') && statSync(path.join(dir, name)).isFile());
-  const modules = new Map(names.filter((name) => name.endsWith('.js')).map((name) => [name, readFileSync(path.join(dir, name), 'utf8')]));
   const files = new Map<string, StaticFile>();
+  const entries = new Map<string, string[]>();
   for (const name of names) {
     const full = path.join(dir, name);
+    if (!name.endsWith('.html')) {
+      files.set(name, staticFile(bytes(readFileSync(full)), name, NO_CACHE));
+      continue;
+    }
     // Pages name the vendor files with MapLibre's version, so their long cache ends with an upgrade.
-    const body = name.endsWith('.html') ? Buffer.from(preparePage(readFileSync(full, 'utf8'), version, modules)) : readFileSync(full);
-    files.set(name, staticFile(bytes(body), name, NO_CACHE));
+    const html = readFileSync(full, 'utf8');
+    files.set(name, staticFile(bytes(Buffer.from(preparePage(html, version))), name, NO_CACHE));
+    entries.set(name, pageEntries(html).filter((entry) => names.includes(entry)));
   }
-  return files;
+  return { files, entries };
+}
+
+/** An entry's bundle as servable files (script and source map), made once; undefined when it could not be built. */
+type BundledFiles = (entry: string) => Promise<{ js: StaticFile; map: StaticFile } | undefined>;
+
+function bundledFiles(bundler: ClientBundler): BundledFiles {
+  const made = new Map<string, ReturnType<BundledFiles>>();
+  return (entry) => {
+    let files = made.get(entry);
+    if (!files) {
+      files = bundler(entry).then((bundle) => bundle && { js: staticFile(bytes(bundle.js), entry, NO_CACHE), map: staticFile(bytes(bundle.map), `${entry}.map`, NO_CACHE) });
+      made.set(entry, files);
+    }
+    return files;
+  };
 }
 
 function readVendorFiles(dir: string): Map<string, StaticFile> {
@@ -236,14 +245,24 @@ async function sendFile(c: Context, file: StaticFile, pageHeaders: Readonly<Reco
 export function clientAssetRoutes(options: ClientAssetRoutesOptions = {}): Hono {
   const vendorDir = options.vendorDir ?? defaultVendorDir();
   const version = maplibreVersion(vendorDir);
-  const client = readClientFiles(options.clientDir ?? defaultClientDir(), version);
+  const clientDir = options.clientDir ?? defaultClientDir();
+  const { files: client, entries: entriesOf } = readClientFiles(clientDir, version);
   const vendor = readVendorFiles(vendorDir);
-  if (!client.has('index.html')) throw new Error(`client: ${path.join(options.clientDir ?? defaultClientDir(), 'index.html')} is missing`);
+  if (!client.has('index.html')) throw new Error(`client: ${path.join(clientDir, 'index.html')} is missing`);
+  const bundles = bundledFiles(clientBundler(clientDir, options.logger ?? silentLogger));
+  // Every page's module script entry is served as its bundle.
+  const entries = new Set([...entriesOf.values()].flat());
+  if (options.bundleAtStart) for (const entry of entries) void bundles(entry);
 
   const app = new Hono();
   for (const page of PAGES) {
     const file = client.get(page.file);
-    if (file) app.get(page.path, (c) => sendFile(c, file, page.headers));
+    if (!file) continue;
+    app.get(page.path, (c) => {
+      // Started now, ready when the browser asks for the script a moment later.
+      for (const entry of entriesOf.get(page.file) ?? []) void bundles(entry);
+      return sendFile(c, file, page.headers);
+    });
   }
   // Made per request: the example names this server by the address its reader used (as the TileJSONs do).
   app.get('/developers/example.html', (c) => {
@@ -251,8 +270,14 @@ export function clientAssetRoutes(options: ClientAssetRoutesOptions = {}): Hono 
     return c.body(example.html, 200, { ...CLIENT_PAGE_HEADERS, 'content-security-policy': example.csp, 'content-type': CONTENT_TYPES['.html']!, 'cache-control': NO_CACHE });
   });
   // Map lookups by exact name: '..', encoded slashes or dots never match a whitelisted name.
-  app.get('/client/:name', (c) => {
-    const file = client.get(c.req.param('name'));
+  app.get('/client/:name', async (c) => {
+    const name = c.req.param('name');
+    const entry = name.endsWith('.js.map') ? name.slice(0, -'.map'.length) : name;
+    if (entries.has(entry)) {
+      const bundled = await bundles(entry);
+      if (bundled) return sendFile(c, entry === name ? bundled.js : bundled.map);
+    }
+    const file = client.get(name);
     return file ? sendFile(c, file) : c.notFound();
   });
   app.get('/vendor/:name', (c) => {

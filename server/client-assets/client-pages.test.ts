@@ -1,17 +1,20 @@
 /**
  * The client's pages as the asset routes serve them: /embed may be framed by
- * any site and the main page and /developers by none but ours; every page
- * preloads every module its script imports (no waterfall, and no list to
- * keep in step by hand); the developers' example names the server by the
+ * any site and the main page and /developers by none but ours; every page's
+ * module script goes out as one bundle of the modules it imports, with a
+ * source map of the plain files, or as the plain module when the bundle
+ * cannot be built; the developers' example names the server by the
  * address it was reached at and its CSP lets exactly its own inline script
  * and style run.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { handleNotFound } from '../http/error-mapping.ts';
-import { clientAssetRoutes, moduleImports } from './client-asset-routes.ts';
+import { clientAssetRoutes } from './client-asset-routes.ts';
 import { developerExample } from './developer-example.ts';
 
 const CLIENT = new URL('../../client/', import.meta.url);
@@ -23,8 +26,8 @@ function app(): Hono {
   return http;
 }
 
-const clientModules = () =>
-  new Map(readdirSync(CLIENT).filter((name) => name.endsWith('.js')).map((name) => [name, readFileSync(new URL(name, CLIENT), 'utf8')]));
+/** A static import or re-export of a sibling module, as the plain modules write them. */
+const SIBLING_IMPORT = /^\s*(?:import|export)\b[^'";]*?(?:\bfrom\s*)?['"]\.\/[\w.-]+\.js['"]/m;
 
 describe('client pages', () => {
   const http = app();
@@ -51,29 +54,49 @@ describe('client pages', () => {
     }
   });
 
-  it('preloads every module a page imports, directly or not', async () => {
-    const modules = clientModules();
-    for (const [path, entry] of [['/', 'app.js'], ['/embed', 'embed.js'], ['/developers', 'developers.js']] as const) {
-      const html = await (await http.request(path)).text();
-      const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\/client\/([\w.-]+\.js)" \/>/g)].map((m) => m[1]);
-      const imported = moduleImports(entry, modules);
-      expect(new Set(preloaded), path).toEqual(new Set(imported));
-      // Each of them is served.
-      for (const name of imported) expect((await http.request(`/client/${name}`)).status, name).toBe(200);
+  it('serves each page\'s module script as one bundle of what it imports, with a source map of the plain files', async () => {
+    for (const [page, entry, imports] of [
+      ['/', 'app.js', ['map-view.js', 'map-style.js', 'api.js', 'i18n.js', 'locale-zh-CN.js', 'locale-en.js', 'session.js']],
+      ['/embed', 'embed.js', ['map-view.js', 'map-style.js', 'i18n.js']],
+      ['/developers', 'developers.js', ['i18n.js']],
+    ] as const) {
+      const html = await (await http.request(page)).text();
+      expect(html, page).toContain(`<script type="module" src="/client/${entry}"></script>`);
+      const res = await http.request(`/client/${entry}`);
+      expect(res.status, entry).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+      const script = await res.text();
+      expect(script, entry).not.toMatch(SIBLING_IMPORT);
+      expect(script.trimEnd().endsWith(`//# sourceMappingURL=${entry}.map`), entry).toBe(true);
+      const map = (await (await http.request(`/client/${entry}.map`)).json()) as { sources: string[]; sourcesContent: string[] };
+      expect(map.sources, entry).toEqual(expect.arrayContaining([entry, ...imports]));
+      // Made from the files as they are, and each of them still served by name.
+      map.sources.forEach((source, i) => expect(map.sourcesContent[i], source).toBe(readFileSync(new URL(source, CLIENT), 'utf8')));
+      for (const source of map.sources) expect((await http.request(`/client/${source}`)).status, source).toBe(200);
     }
-    // The main page's map needs these at least (a check of the import finder itself).
-    expect(moduleImports('app.js', modules)).toEqual(expect.arrayContaining(['map-view.js', 'map-style.js', 'api.js', 'i18n.js', 'locale-zh-CN.js', 'locale-en.js', 'session.js']));
+    // A map of a module that is not an entry is not made up.
+    expect((await http.request('/client/api.js.map')).status).toBe(404);
   });
 
-  it('finds static imports and re-exports, not dynamic ones, and survives cycles', () => {
-    const sources = new Map([
-      ['a.js', "import { b } from './b.js';\nimport './c.js';\nexport { d } from \"./d.js\";\nconst later = () => import('./e.js');"],
-      ['b.js', "import {\n  a,\n} from './a.js';"],
-      ['c.js', ''],
-      ['d.js', "import { x } from './missing.js';"],
-      ['e.js', ''],
-    ]);
-    expect(moduleImports('a.js', sources)).toEqual(['b.js', 'c.js', 'd.js']);
+  it('serves the plain module, and says why, when its bundle cannot be built', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lc-client-'));
+    const entry = "import { gone } from './missing.js';\nconsole.log(gone);\n";
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><script type="module" src="/client/app.js"></script>');
+    writeFileSync(path.join(dir, 'app.js'), entry);
+    const warnings: unknown[] = [];
+    const broken = new Hono();
+    broken.route('/', clientAssetRoutes({ clientDir: dir, logger: { warn: (message, fields) => warnings.push({ message, ...fields }) } }));
+    expect((await broken.request('/')).status).toBe(200);
+    const res = await broken.request('/client/app.js');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(entry);
+    expect(warnings).toEqual([expect.objectContaining({ entry: 'app.js', error: expect.stringContaining('missing.js') })]);
+    expect((await broken.request('/client/app.js.map')).status).toBe(404);
+    // Bundled at start when asked (main.ts does): the same failure is reported before any request.
+    const early: unknown[] = [];
+    clientAssetRoutes({ clientDir: dir, bundleAtStart: true, logger: { warn: (message, fields) => early.push({ message, ...fields }) } });
+    await expect.poll(() => early.length, { timeout: 10_000 }).toBe(1);
+    expect(early).toEqual([expect.objectContaining({ entry: 'app.js' })]);
   });
 
   it('serves the developers example for the address it was reached at, with hashes for its inline code', async () => {
