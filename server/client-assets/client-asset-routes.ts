@@ -17,9 +17,9 @@
  *
  * The first view fetches one script of ours: each page's module script
  * (`/client/app.js` for `/`) goes out bundled with every module it imports
- * (client-bundles.ts, made in memory when the page is first asked for); the
- * plain modules stay servable by name, for the bundle's source map and for
- * anyone who wants one.
+ * (client-bundles.ts, made in memory at start by main.ts, else when the page
+ * is first asked for); the plain modules stay servable by name, for the
+ * bundle's source map and for anyone who wants one.
  *
  * Caching: the pages and the client modules are `no-cache` with an ETag
  * (small, and edits must show on reload; a revisit costs one 304 each, all

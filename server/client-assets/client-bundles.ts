@@ -4,13 +4,14 @@
  * view then fetches one script where it fetched some forty modules. On two
  * busy cores those forty queued on the browser's six connections behind
  * MapLibre's own script, which arrived at 0.94 s instead of 0.37 s and held
- * the page's DOMContentLoaded with it (client bench, this machine).
+ * the page's DOMContentLoaded with it (a probe of the first view, this VM).
  *
- * No build step and nothing written: a bundle is made the first time it is
- * needed (the page's request starts it, so it is ready when the browser asks
- * for the script), once per process, from the files as they are at that
- * moment, with a linked source map (served beside it) whose sources are
- * the plain modules, which stay servable one by one. A bundle that cannot be
+ * No build step and nothing written: the asset routes have a bundle made
+ * the first time it is needed (the page's request starts it, so it is ready
+ * when the browser asks for the script; main.ts at start) and keep it for
+ * the process, made from the files as they are at that moment, with a
+ * linked source map (served beside it) whose sources are the plain
+ * modules, which stay servable one by one. A bundle that cannot be
  * built (a syntax error in a module, an import of a missing file) is logged
  * and its entry goes out as the plain module it is: the browser then loads
  * its imports itself, slower but the same page.
@@ -25,22 +26,15 @@ export interface ClientBundle {
   map: Uint8Array;
 }
 
-/** The bundle of an entry (a file name directly inside the client folder), made on first call; undefined when it cannot be built. */
+/** Builds the bundle of an entry (a file name directly inside the client folder); undefined, and logged, when it cannot be built. The caller keeps it. */
 export type ClientBundler = (entry: string) => Promise<ClientBundle | undefined>;
 
 export function clientBundler(clientDir: string, logger: Pick<Logger, 'warn'>): ClientBundler {
-  const made = new Map<string, Promise<ClientBundle | undefined>>();
-  return (entry) => {
-    let bundle = made.get(entry);
-    if (!bundle) {
-      bundle = bundleEntry(clientDir, entry).catch((error: Error) => {
-        logger.warn('client: serving the module unbundled, its bundle failed', { entry, error: error.message });
-        return undefined;
-      });
-      made.set(entry, bundle);
-    }
-    return bundle;
-  };
+  return (entry) =>
+    bundleEntry(clientDir, entry).catch((error: Error) => {
+      logger.warn('client: serving the module unbundled, its bundle failed', { entry, error: error.message });
+      return undefined;
+    });
 }
 
 async function bundleEntry(clientDir: string, entry: string): Promise<ClientBundle> {
