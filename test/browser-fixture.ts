@@ -128,30 +128,62 @@ export async function mapReady(page: Page): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', undefined, { timeout: READY_TIMEOUT_MS });
 }
 
+/** Longest wait for the map to be idle; past it the wait fails and says what the map is still doing. */
+export const IDLE_TIMEOUT_MS = 45_000;
+
+/** Where to move the map first: a box to fit (zoomed in to minZoom at least), or a centre and zoom. */
+type Camera = { fit: [[number, number], [number, number]]; padding: number; maxZoom: number; minZoom: number } | { center: [number, number]; zoom: number };
+
+/**
+ * Moves the map (or not, camera null) and resolves when the view is fully
+ * drawn. A camera already where it is asked to go draws no frame, and no
+ * frame means no `idle` event: a repaint is asked for, so the wait always
+ * ends. After IDLE_TIMEOUT_MS it fails with the map's state and the sources
+ * still loading, rather than hanging until the test's own timeout.
+ */
+async function untilIdle(page: Page, camera: Camera | null): Promise<void> {
+  await page.evaluate(
+    ([camera, timeoutMs]) =>
+      new Promise<void>((resolve, reject) => {
+        const map = window.__map;
+        const timer = setTimeout(() => {
+          const loading = Object.keys(map.getStyle().sources).filter((id) => !map.isSourceLoaded(id));
+          reject(new Error(`the map was not idle after ${timeoutMs} ms: loaded ${map.loaded()}, tiles loaded ${map.areTilesLoaded()}, moving ${map.isMoving()}, sources loading: ${loading.join(', ') || 'none'}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        // A pan or zoom still easing (the arrow keys ease) has its tiles but not its last view yet: wait for idle.
+        if (camera === null && !map.isMoving() && map.loaded() && map.areTilesLoaded()) return done();
+        map.once('idle', done);
+        if (camera && 'fit' in camera) {
+          map.fitBounds(camera.fit, { padding: camera.padding, duration: 0, maxZoom: camera.maxZoom });
+          if (map.getZoom() < camera.minZoom) map.setZoom(camera.minZoom);
+        } else if (camera) map.jumpTo({ center: camera.center, zoom: camera.zoom });
+        map.triggerRepaint();
+      }),
+    [camera, IDLE_TIMEOUT_MS] as const,
+  );
+}
+
 /** Moves the map and resolves when the new view is fully drawn. */
 export async function jumpAndSettle(page: Page, lon: number, lat: number, zoom: number): Promise<void> {
-  await page.evaluate(
-    ([lon, lat, zoom]) =>
-      new Promise<void>((resolve) => {
-        const map = window.__map;
-        map.once('idle', () => resolve());
-        map.jumpTo({ center: [lon, lat], zoom });
-      }),
-    [lon, lat, zoom] as const,
-  );
+  await untilIdle(page, { center: [lon, lat], zoom });
+}
+
+/** Frames two places, at a zoom where households are drawn (14) or closer up to maxZoom, and resolves when drawn. */
+export async function frameAndSettle(page: Page, a: { lon: number; lat: number }, b: { lon: number; lat: number }, { padding, maxZoom }: { padding: number; maxZoom: number }): Promise<void> {
+  const fit: [[number, number], [number, number]] = [
+    [Math.min(a.lon, b.lon), Math.min(a.lat, b.lat)],
+    [Math.max(a.lon, b.lon), Math.max(a.lat, b.lat)],
+  ];
+  await untilIdle(page, { fit, padding, maxZoom, minZoom: 14 });
 }
 
 /** Resolves when the map is idle again (sources loaded, nothing animating). */
 export async function settle(page: Page): Promise<void> {
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const map = window.__map;
-        // A pan or zoom still easing (the arrow keys ease) has its tiles but not its last view yet: wait for idle.
-        if (!map.isMoving() && map.loaded() && map.areTilesLoaded()) resolve();
-        else map.once('idle', () => resolve());
-      }),
-  );
+  await untilIdle(page, null);
 }
 
 /** Rendered features of one style layer in the current view. */

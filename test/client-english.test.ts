@@ -23,6 +23,7 @@ import { bearer } from './auth-fixture.ts';
 import {
   describeInBrowser,
   DESKTOP,
+  frameAndSettle,
   mapReady,
   openPage,
   panelErrors,
@@ -92,17 +93,7 @@ function suite(): void {
     return { x: box.x + p.x, y: box.y + p.y };
   };
   /** Frames two places at a zoom where households are drawn. */
-  const frameTwo = (page: Page, a: { lon: number; lat: number }, b: { lon: number; lat: number }) =>
-    page.evaluate(
-      ([a, b]) =>
-        new Promise<void>((resolve) => {
-          const map = window.__map;
-          map.once('idle', () => resolve());
-          map.fitBounds([[Math.min(a[0], b[0]), Math.min(a[1], b[1])], [Math.max(a[0], b[0]), Math.max(a[1], b[1])]], { padding: 80, duration: 0, maxZoom: 15 });
-          if (map.getZoom() < 14) map.setZoom(14);
-        }),
-      [[a.lon, a.lat], [b.lon, b.lat]] as const,
-    );
+  const frameTwo = (page: Page, a: { lon: number; lat: number }, b: { lon: number; lat: number }) => frameAndSettle(page, a, b, { padding: 80, maxZoom: 15 });
 
   /** Chinese in the element's text once the data's names are taken out: strings left untranslated. */
   const untranslated = async (page: Page, selector: string) => {

@@ -26,6 +26,7 @@ import { bearer, testToken } from './auth-fixture.ts';
 import {
   describeInBrowser,
   forgetExpected4xx,
+  frameAndSettle,
   mapReady,
   openPage,
   panelErrors,
@@ -120,29 +121,10 @@ function suite(): void {
    */
   const frame = (page: Page) => {
     const { site, removed } = fixture().places;
-    return page.evaluate(
-      ([a, b]) =>
-        new Promise<void>((resolve) => {
-          const map = window.__map;
-          map.once('idle', () => resolve());
-          map.fitBounds([[Math.min(a[0], b[0]), Math.min(a[1], b[1])], [Math.max(a[0], b[0]), Math.max(a[1], b[1])]], { padding: 40, duration: 0, maxZoom: 14.3 });
-          if (map.getZoom() < 14) map.setZoom(14);
-        }),
-      [[site.lon, site.lat], [removed.lon, removed.lat]] as const,
-    );
+    return frameAndSettle(page, site, removed, { padding: 40, maxZoom: 14.3 });
   };
   /** Frames two places at a zoom where households are drawn. */
-  const frameTwo = (page: Page, a: { lon: number; lat: number }, b: { lon: number; lat: number }) =>
-    page.evaluate(
-      ([a, b]) =>
-        new Promise<void>((resolve) => {
-          const map = window.__map;
-          map.once('idle', () => resolve());
-          map.fitBounds([[Math.min(a[0], b[0]), Math.min(a[1], b[1])], [Math.max(a[0], b[0]), Math.max(a[1], b[1])]], { padding: 80, duration: 0, maxZoom: 15 });
-          if (map.getZoom() < 14) map.setZoom(14);
-        }),
-      [[a.lon, a.lat], [b.lon, b.lat]] as const,
-    );
+  const frameTwo = (page: Page, a: { lon: number; lat: number }, b: { lon: number; lat: number }) => frameAndSettle(page, a, b, { padding: 80, maxZoom: 15 });
   /** Numbers of a table row's cells with data-value (before, after, gained, lost). */
   const rowValues = (page: Page, selector: string) =>
     page.locator(`${selector} td[data-value]`).evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
