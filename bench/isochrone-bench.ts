@@ -40,7 +40,7 @@ const QUERIES = 200;
 const REFERENCE_QUERIES = 50;
 const REFERENCE_BUDGET_MS = 60_000;
 const WARMUP = 5;
-/** Timings per origin in the interleaved comparison, of which the best counts. */
+/** Timings per origin in the best-of comparison, of which the best counts. */
 const BEST_OF = 3;
 const FIFTEEN_MINUTES = 900;
 
@@ -157,15 +157,9 @@ export async function runIsochroneBench(ctx: { graph: WalkGraph; db: Database; u
       // the best of each is the work the origin needs, without the pauses a busy machine adds
       // to single calls (which decide a p95 of 200 when the slowest origins are about 5% of them).
       const bestOf = async (list: typeof origins, run: (o: (typeof origins)[number]) => Promise<unknown>) => {
-        const best = new Array<number>(list.length).fill(Infinity);
-        for (let round = 0; round < BEST_OF; round++) {
-          for (let i = 0; i < list.length; i++) {
-            const t0 = performance.now();
-            await run(list[i]!);
-            best[i] = Math.min(best[i]!, performance.now() - t0);
-          }
-        }
-        return summarize(best);
+        const rounds: number[][] = [];
+        for (let round = 0; round < BEST_OF; round++) rounds.push(await timeEach(list, run));
+        return summarize(list.map((_, i) => Math.min(...rounds.map((times) => times[i]!))));
       };
       const bo = await bestOf(origins, (o) => ourIsochrone(routing, workspace, o.lon, o.lat, [15]));
       const br = await bestOf(origins.slice(0, referenceTimes.length), (o) => client.query(sql, [graph.nodeId[o.node], FIFTEEN_MINUTES]));

@@ -247,13 +247,15 @@ async function benchUncached(url: string, tiles: Tile[]): Promise<void> {
     // Mean: what a client sees on this machine, noise included; per-tile minimum: the cost itself (noise is only ever added).
     const ratio = (f: (a: number[]) => number) => zooms.map((z) => `z${z} ${(sum(byZoom(z).map((t) => f(t.ours))) / sum(byZoom(z).map((t) => f(t.ref)))).toFixed(2)}`).join('  ');
     const meanOf = (a: number[]) => sum(a) / a.length;
+    /** Per zoom: the sum over its tiles of one contender's per-tile minimum. */
+    const minSum = (z: number, who: 'ours' | 'ref' | 'hop') => sum(byZoom(z).map((t) => min(t[who])));
+    const perZoom = (f: (z: number) => number) => zooms.map((z) => `z${z} ${f(z).toFixed(2)}`).join('  ');
     console.log(`  per zoom, server/pg, mean time:        ${ratio(meanOf)}`);
     console.log(`  per zoom, server/pg, per-tile minimum: ${ratio(min)}`);
-    console.log(`  per zoom, the HTTP hop alone (bare node:http, same bytes), per-tile minimum, ms: ${zooms.map((z) => `z${z} ${(sum(byZoom(z).map((t) => min(t.hop))) / byZoom(z).length).toFixed(2)}`).join('  ')}`);
+    console.log(`  per zoom, the HTTP hop alone (bare node:http, same bytes), per-tile minimum, ms: ${perZoom((z) => minSum(z, 'hop') / byZoom(z).length)}`);
     // What a server with no cost of its own would score: the SQL plus the bare hop, over the SQL (per-tile minimums).
-    const floor = zooms.map((z) => `z${z} ${((sum(byZoom(z).map((t) => min(t.ref))) + sum(byZoom(z).map((t) => min(t.hop)))) / sum(byZoom(z).map((t) => min(t.ref)))).toFixed(2)}`).join('  ');
-    console.log(`  per zoom, a server that costs nothing (pg + the hop alone)/pg, per-tile minimum: ${floor}`);
-    console.log(`  per zoom, same SQL through pg, per-tile minimum, ms: ${zooms.map((z) => `z${z} ${(sum(byZoom(z).map((t) => min(t.ref))) / byZoom(z).length).toFixed(2)}`).join('  ')}`);
+    console.log(`  per zoom, a server that costs nothing (pg + the hop alone)/pg, per-tile minimum: ${perZoom((z) => (minSum(z, 'ref') + minSum(z, 'hop')) / minSum(z, 'ref'))}`);
+    console.log(`  per zoom, same SQL through pg, per-tile minimum, ms: ${perZoom((z) => minSum(z, 'ref') / byZoom(z).length)}`);
     console.log(`  ratio server/pg (total time per tile): ${(sum(ours) / sum(ref)).toFixed(3)}   (target <= 1.2; z15-z16 <= 1.3)`);
   } finally {
     await direct.end();

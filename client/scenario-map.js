@@ -20,7 +20,6 @@ import { SCENARIO_LAYERS } from './scenario-style.js';
 /** @type {typeof import('maplibre-gl')} MapLibre's UMD global (index.html loads it; app.js stops before the planner mounts without it). */
 const maplibregl = /** @type {any} */ (globalThis).maplibregl;
 
-
 /** Opacity of the households the scenario does not change, while it is shown. */
 const DIMMED = 0.35;
 /** Pixels around a click that still hit a center. */

@@ -173,7 +173,12 @@ export async function jumpAndSettle(page: Page, lon: number, lat: number, zoom: 
 }
 
 /** Frames two places, at a zoom where households are drawn (14) or closer up to maxZoom, and resolves when drawn. */
-export async function frameAndSettle(page: Page, a: { lon: number; lat: number }, b: { lon: number; lat: number }, { padding, maxZoom }: { padding: number; maxZoom: number }): Promise<void> {
+export async function frameAndSettle(
+  page: Page,
+  a: { lon: number; lat: number },
+  b: { lon: number; lat: number },
+  { padding = 80, maxZoom = 15 }: { padding?: number; maxZoom?: number } = {},
+): Promise<void> {
   const fit: [[number, number], [number, number]] = [
     [Math.min(a.lon, b.lon), Math.min(a.lat, b.lat)],
     [Math.max(a.lon, b.lon), Math.max(a.lat, b.lat)],

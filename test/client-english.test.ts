@@ -92,9 +92,6 @@ function suite(): void {
     const p = await page.evaluate(([lon, lat]) => window.__map.project([lon, lat]), [lon, lat] as const);
     return { x: box.x + p.x, y: box.y + p.y };
   };
-  /** Frames two places at a zoom where households are drawn. */
-  const frameTwo = (page: Page, a: { lon: number; lat: number }, b: { lon: number; lat: number }) => frameAndSettle(page, a, b, { padding: 80, maxZoom: 15 });
-
   /** Chinese in the element's text once the data's names are taken out: strings left untranslated. */
   const untranslated = async (page: Page, selector: string) => {
     let text = (await page.locator(selector).innerText()).replace(/中文/g, '');
@@ -257,7 +254,7 @@ function suite(): void {
     expect(await page.locator('#scenario-status').innerText()).toBe('revision 1 · saved');
     expect(await page.locator('#scenario-changes').innerText()).toBe('No changes yet.');
 
-    await frameTwo(page, site, removed);
+    await frameAndSettle(page, site, removed);
     await page.fill('#scenario-candidate-name', 'North bank candidate');
     await page.click('#scenario-candidate-add');
     expect(await page.locator('#scenario-candidate-add').innerText()).toBe('Click the map to place candidates (press again to stop)');
@@ -404,7 +401,7 @@ function suite(): void {
     await page.waitForSelector('#scenario-editor:not([hidden])');
     scenarioId = Number(new URL(page.url()).searchParams.get('scenario'));
     await saved(page);
-    await frameTwo(page, move.center, move.to);
+    await frameAndSettle(page, move.center, move.to);
     const at = await pixel(page, move.center.lon, move.center.lat);
     await page.mouse.click(at.x, at.y);
     await page.waitForSelector('.scenario-popup');

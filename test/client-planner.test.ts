@@ -123,8 +123,6 @@ function suite(): void {
     const { site, removed } = fixture().places;
     return frameAndSettle(page, site, removed, { padding: 40, maxZoom: 14.3 });
   };
-  /** Frames two places at a zoom where households are drawn. */
-  const frameTwo = (page: Page, a: { lon: number; lat: number }, b: { lon: number; lat: number }) => frameAndSettle(page, a, b, { padding: 80, maxZoom: 15 });
   /** Numbers of a table row's cells with data-value (before, after, gained, lost). */
   const rowValues = (page: Page, selector: string) =>
     page.locator(`${selector} td[data-value]`).evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
@@ -599,7 +597,7 @@ function suite(): void {
     await page.waitForSelector('#scenario-editor:not([hidden])');
     scenarioId = Number(new URL(page.url()).searchParams.get('scenario'));
     await saved(page);
-    await frameTwo(page, move.center, move.to);
+    await frameAndSettle(page, move.center, move.to);
     const at = await pixel(page, move.center.lon, move.center.lat);
     await page.mouse.click(at.x, at.y);
     await page.waitForSelector('.scenario-popup');

@@ -102,7 +102,7 @@ function alias(name: string): string {
 }
 
 /** A field's expression, NULL (left out of the feature) below the field's minzoom. */
-function fromZoom(field: TileField): string {
+function fieldSql(field: TileField): string {
   return field.minzoom === undefined ? field.sql : `CASE WHEN z >= ${field.minzoom} THEN ${field.sql} END`;
 }
 
@@ -115,10 +115,10 @@ function fromZoom(field: TileField): string {
  */
 export function featureSelectSql(layer: TileLayer, mode: 'mvt' | 'emulated'): string {
   const geometry = mode === 'mvt' ? mvtGeometry(sourceGeometry(layer)) : emulatedGeometry(sourceGeometry(layer), layer);
-  const fieldColumns = () => layer.fields.map((field) => `(${fromZoom(field)})::${FIELD_SQL_TYPE[field.type]} AS ${alias(field.name)}`);
+  const fieldColumns = layer.fields.map((field) => `(${fieldSql(field)})::${FIELD_SQL_TYPE[field.type]} AS ${alias(field.name)}`);
   const inTile = `f.geom && tile_bounds AND ST_Intersects(f.geom, tile_bounds)${layer.where ? `\n      AND ${layer.where}` : ''}`;
   const merge = layer.mergeBelowZoom;
-  const perFeature = `SELECT ${[`(${layer.idSql})::bigint AS id`, ...fieldColumns(), `${geometry} AS geom`].join(',\n         ')}
+  const perFeature = `SELECT ${[`(${layer.idSql})::bigint AS id`, ...fieldColumns, `${geometry} AS geom`].join(',\n         ')}
     FROM ${layer.from}
     WHERE ${inTile}${merge === undefined ? '' : `\n      AND z >= ${merge}`}`;
   if (merge === undefined) return perFeature;
@@ -130,7 +130,7 @@ export function featureSelectSql(layer: TileLayer, mode: 'mvt' | 'emulated'): st
   return `${perFeature}
     UNION ALL
     SELECT ${[`${idSql} AS id`, ...names, `${geometry} AS geom`].join(',\n         ')}
-    FROM (SELECT ${[...fieldColumns(), 'ST_LineMerge(ST_Collect(f.geom)) AS geom'].join(', ')}
+    FROM (SELECT ${[...fieldColumns, 'ST_LineMerge(ST_Collect(f.geom)) AS geom'].join(', ')}
       FROM ${layer.from}
       WHERE ${inTile}
         AND z < ${merge}
