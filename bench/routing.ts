@@ -9,6 +9,8 @@
  *     route, point-to-point route (ngraph.path A* as the reference);
  *   - coverage of every household unit against one bare multi-source search
  *     over the same graph (target <= 1.5x), plus snapping and write-back;
+ *   - a 15-minute reach from every center on the binary heap against the
+ *     bucket queue, and the GB 50180 check against one coverage per tier;
  *   - the isochrone part: bench/isochrone-bench.ts `runIsochroneBench`,
  *     written alongside (see ISOCHRONE HOOK below).
  * Data and queries are seeded, so every run measures the same work.
@@ -33,14 +35,14 @@ import { evaluateCoverage } from '../server/coverage/evaluate-coverage.ts';
 import { checkStandard } from '../server/standard/standard-check.ts';
 import type { WalkProfileName } from '../kernel/walk-speed.ts';
 import { householdCoverage, linkUnits, maskSnaps } from '../server/coverage/household-coverage.ts';
-import { runSearch, seedFromSnap } from '../server/routing/search/bounded-search.ts';
+import { runBucketSearch, runSearch, seedAtEdgePoint, seedFromSnap } from '../server/routing/search/bounded-search.ts';
 import { buildEdgeIndex, edgeIndexBytes } from '../server/routing/graph/edge-index.ts';
 import { loadWalkGraph } from '../server/routing/graph/graph-builder.ts';
 import { loadSnapshot, saveSnapshot } from '../server/routing/graph/graph-snapshot.ts';
 import { multiSourceSearch } from '../server/routing/search/multi-source-search.ts';
 import { buildTargetSet, routeBetween, routeToNearest } from '../server/routing/search/route.ts';
 import { createRoutingService } from '../server/routing/routing-service.ts';
-import { SearchScratch } from '../server/routing/search/search-state.ts';
+import { SearchScratch, withState } from '../server/routing/search/search-state.ts';
 import { snapMany, snapToEdge, type Snap } from '../server/routing/search/snap.ts';
 import { directedEdgeCount, graphBytes, GRAPH_ARRAYS, type WalkGraph } from '../server/routing/graph/walk-graph.ts';
 import { formatMs, formatSummary, seededRandom, summarize } from './stats.ts';
@@ -278,6 +280,31 @@ async function benchCoverage(db: Database, graph: WalkGraph): Promise<void> {
     perKind.push(time(() => householdCoverage(graph, householdSnaps, maskSnaps(centerSnaps, (i) => centers.kind[i] === kind), scratch))[1]);
   }
   if (perKind.length > 0) print('coverage per kind (each kind)', formatSummary(summarize(perKind)));
+
+  // The standard check's kind of search (bounded, read as a set): the same seeds on the heap and on the bucket queue, alternated.
+  const reach = (search: typeof runSearch) =>
+    withState(
+      graph,
+      (state) => {
+        for (let c = 0; c < centerSnaps.count; c++) {
+          if (centerSnaps.edge[c]! >= 0) seedAtEdgePoint(graph, state, centerSnaps.edge[c]!, centerSnaps.fraction[c]!, centerSnaps.distanceM[c]!, c, 'to');
+        }
+        search(graph, state, FIFTEEN_MINUTES, 'to');
+      },
+      scratch,
+    );
+  reach(runSearch);
+  reach(runBucketSearch);
+  const onHeap: number[] = [];
+  const onBuckets: number[] = [];
+  for (let i = 0; i < COVERAGE_RUNS; i++) {
+    onHeap.push(time(() => reach(runSearch))[1]);
+    onBuckets.push(time(() => reach(runBucketSearch))[1]);
+  }
+  const h = summarize(onHeap);
+  const q = summarize(onBuckets);
+  print('15-minute reach of all centers, binary heap', formatSummary(h));
+  print('  the same on the bucket queue (standard check)', `${formatSummary(q)}  -> ${(h.p50 / q.p50).toFixed(1)}x faster at p50`);
 
   // The whole service path: load, snap, compute (ready to answer), then the write-back
   // (first time: every row; again with unchanged data: none).

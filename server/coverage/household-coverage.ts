@@ -13,7 +13,7 @@
 import { multiSourceSearch } from '../routing/search/multi-source-search.ts';
 import { accessCost, alongEdgeCost, costToSource, costToTarget } from '../routing/search/partial-edge.ts';
 import { withState, type SearchScratch } from '../routing/search/search-state.ts';
-import { runSearch, seedAtEdgePoint } from '../routing/search/bounded-search.ts';
+import { runBucketSearch, seedAtEdgePoint } from '../routing/search/bounded-search.ts';
 import type { SnapColumns } from '../routing/search/snap.ts';
 import type { WalkGraph } from '../routing/graph/walk-graph.ts';
 
@@ -110,7 +110,8 @@ export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers:
 
 /**
  * Sets within[i] = 1 for every unit within `limit` graph units of one of
- * `centers` (others are left as they are). One search bounded at the limit,
+ * `centers` (others are left as they are). One search bounded at the limit
+ * (on a bucket queue: runBucketSearch),
  * read straight from the search state (no per-node arrays filled or copied);
  * then, when the search settled few nodes, only the units on edges next to a
  * settled node are looked at, so a 5-minute question costs a 5-minute search
@@ -126,7 +127,8 @@ export function markUnitsWithin(graph: WalkGraph, units: LinkedUnits, centers: S
         const e = centers.edge[c]!;
         if (e >= 0) seedAtEdgePoint(graph, state, e, centers.fraction[c]!, centers.distanceM[c]!, c, 'to');
       }
-      runSearch(graph, state, limit, 'to');
+      // Bucket queue: only which units are within the limit matters, not the order nodes settle in.
+      runBucketSearch(graph, state, limit, 'to');
       // Every node the search touched is settled with its final time: nothing above the limit is queued.
       const { dist, stamp, gen, order, settledCount } = state;
       const { sourceNode, targetNode, toSource, toTarget } = units;

@@ -5,6 +5,7 @@
  * the arrays: starting a search is O(1), not O(nodes).
  */
 import { IndexedMinHeap } from './binary-heap.ts';
+import { BucketQueue } from './bucket-queue.ts';
 import type { WalkGraph } from '../graph/walk-graph.ts';
 
 export class SearchState {
@@ -21,6 +22,7 @@ export class SearchState {
   /** Settled nodes in order of time: order[0 .. settledCount). */
   readonly order: Uint32Array;
   settledCount = 0;
+  private bucketQueue: BucketQueue | undefined;
 
   constructor(nodeCount: number) {
     this.nodeCount = nodeCount;
@@ -30,6 +32,15 @@ export class SearchState {
     this.stamp = new Uint32Array(nodeCount);
     this.heap = new IndexedMinHeap(nodeCount);
     this.order = new Uint32Array(nodeCount);
+  }
+
+  /**
+   * The queue of runBucketSearch, made on first use. Buckets 10 graph units
+   * (seconds at the default speed) wide: on the demo city's standard check
+   * widths from 1 to 30 ran within 10% of each other.
+   */
+  buckets(): BucketQueue {
+    return (this.bucketQueue ??= new BucketQueue(this.nodeCount, 10));
   }
 
   /** Starts a new search: forgets every node in O(1). */
