@@ -4,6 +4,8 @@
  *     bucket queue, equals pgr_drivingDistance on the same walk_edges table
  *     (reachable set and times within 0.01 s; PostGIS server with pgRouting
  *     only);
+ *   - the searches from points (isochrones; on the bucket queue) give the
+ *     heap search's times, reached nodes and origins from the same snaps;
  *   - node-to-node route times equal ngraph.path on seeded pairs;
  *   - the multi-source search from all centers equals the minimum over
  *     single-source searches from each center, on a seeded sample of nodes;
@@ -18,7 +20,8 @@ import { expectRoutesMatchReference } from './reference-routes.ts';
 import { ingest } from '../data-pipeline/ingest.ts';
 import { createApp, type App } from '../server/app.ts';
 import { silentLogger } from '../server/logger.ts';
-import { runBucketSearch, searchFromNode, settledTimes } from '../server/routing/search/bounded-search.ts';
+import { runBucketSearch, runSearch, searchFromNode, seedFromSnap, settledTimes } from '../server/routing/search/bounded-search.ts';
+import { createRoutingService } from '../server/routing/routing-service.ts';
 import { withState } from '../server/routing/search/search-state.ts';
 import { buildEdgeIndex, type EdgeIndex } from '../server/routing/graph/edge-index.ts';
 import { loadWalkGraph } from '../server/routing/graph/graph-builder.ts';
@@ -107,6 +110,48 @@ describeWithData('routing on Monaco', monaco, () => {
         await client.end();
       }
     }, 120_000);
+
+    it('searches from points give the heap search\'s times, reached nodes and origins', async () => {
+      const routing = createRoutingService({ db: t.db, logger: silentLogger, dataDir: undefined });
+      try {
+        await routing.ready();
+        const random = seededRandom(404);
+        const [minLon, minLat, maxLon, maxLat] = graph.bounds;
+        let compared = 0;
+        for (let round = 0; round < 30; round++) {
+          const points: [number, number][] = [];
+          while (points.length < 1 + (round % 3)) {
+            const lon = minLon + random() * (maxLon - minLon);
+            const lat = minLat + random() * (maxLat - minLat);
+            if (snapToEdge(graph, index, lon, lat, 50)) points.push([lon, lat]);
+          }
+          const tree = await routing.searchFromMany(points, { maxSeconds: LIMIT, profile: round % 2 ? 'elderly' : 'default' });
+          const g = tree.graph;
+          const heap = withState(g, (state) => {
+            tree.origins.forEach((origin, i) => seedFromSnap(g, state, origin.snap, i, 'from'));
+            runSearch(g, state, LIMIT / tree.costScale, 'from');
+            const times = new Float64Array(g.nodeCount).fill(Infinity);
+            const origin = new Int32Array(g.nodeCount).fill(-1);
+            for (let k = 0; k < state.settledCount; k++) {
+              const v = state.order[k]!;
+              times[v] = state.dist[v]! * tree.costScale;
+              origin[v] = state.source[v]!;
+            }
+            return { times, origin, reached: state.settledCount };
+          });
+          expect(tree.reached.length).toBe(heap.reached);
+          expect(new Set(tree.reached).size).toBe(tree.reached.length);
+          for (let v = 0; v < g.nodeCount; v++) {
+            expect(tree.times[v], `node ${v}`).toBe(heap.times[v]);
+            expect(tree.originOf[v], `node ${v}`).toBe(heap.origin[v]);
+          }
+          compared += heap.reached;
+        }
+        expect(compared).toBeGreaterThan(3000);
+      } finally {
+        await routing.close();
+      }
+    }, 60_000);
 
     it('node-to-node routes equal ngraph.path on seeded pairs', () => {
       const from = seededNodes(graph, 15, 7);

@@ -10,7 +10,8 @@
  * snapped origins, from which partial edges can be drawn:
  *
  *   - a node n is reached at tree.times[n] seconds (Infinity: not within
- *     maxSeconds); tree.reached lists the reached nodes in time order;
+ *     maxSeconds); tree.reached lists each reached node once (ordered by
+ *     time only bucket by bucket: the search runs on a bucket queue);
  *   - walking edge e takes graph.edgeCost[e] * tree.costScale seconds from
  *     its source to its target and graph.edgeReverseCost[e] * tree.costScale
  *     back (negative: walkers may not go that way), uniformly along its
@@ -38,7 +39,7 @@ import { profileGraph } from './graph/profile-graph.ts';
 import { walkComponents, type WalkComponents } from './graph/walk-components.ts';
 import type { WalkGraph } from './graph/walk-graph.ts';
 import { MAX_SEARCH_SECONDS, MAX_SPEED_KMH } from './routing-limits.ts';
-import { runSearch, seedFromSnap } from './search/bounded-search.ts';
+import { runBucketSearch, seedFromSnap } from './search/bounded-search.ts';
 import { SearchScratch } from './search/search-state.ts';
 import { snapOrigin, type SnappedOrigin } from './snap-origin.ts';
 
@@ -101,7 +102,7 @@ export interface ShortestPathTree {
   costScale: number;
   /** Seconds to each node at speedKmh; Infinity where not reached within maxSeconds. */
   times: Float64Array;
-  /** The reached nodes, in order of time. */
+  /** The reached nodes, each once; in order of time only bucket by bucket (runBucketSearch). */
   reached: Uint32Array;
   /** The arc by which each reached node was reached (-1 for a node seeded from an origin); see arcTail. */
   predArc: Int32Array;
@@ -250,7 +251,8 @@ export function createRoutingService(options: RoutingServiceOptions): RoutingSer
     const limit = maxSeconds / costScale;
     return current.scratch.use((state) => {
       origins.forEach((origin, i) => seedFromSnap(graph, state, origin.snap, i, 'from'));
-      runSearch(graph, state, limit, 'from');
+      // Its users read the reached nodes as a set: the bucket queue is enough, and about twice as fast as the heap.
+      runBucketSearch(graph, state, limit, 'from');
       const n = graph.nodeCount;
       const times = new Float64Array(n).fill(Infinity);
       const predArc = new Int32Array(n).fill(-1);
