@@ -10,6 +10,13 @@
  * find it, and a new browser (a fresh profile: nothing cached). The machine
  * may be shared, so the median of the runs is the figure to read
  * (FIRST_VIEW_RUNS, default 5). Needs /usr/bin/chromium (CHROMIUM_PATH).
+ *
+ * Two lines say where the time goes on this machine: the same browser
+ * opening MapLibre alone with a background-only style (what any map pays
+ * here), and one traced view of the main page: how long its main thread
+ * waited for WebGL commands and how long the GPU process ran them. Without
+ * a GPU, chromium runs WebGL in software (SwiftShader), which a visitor's
+ * machine with a GPU does not.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -95,16 +102,68 @@ async function firstView(pathname: string): Promise<{ ms: number; slowestTileMs:
     });
     const t0 = performance.now();
     await page.goto(`http://127.0.0.1:${PORT}${pathname}`);
-    // A function, not a string: Playwright evaluates a string predicate with eval(), which the page's CSP
-    // forbids; an anonymous arrow gets no tsx helper (__name) that the page would lack.
-    await page.waitForFunction(() => (window as { __map?: unknown }).__map !== undefined, undefined, { timeout: 60_000 });
-    // A string, not a function: the page must not see tsx's helpers (page.evaluate is not subject to the CSP).
-    await page.evaluate(`new Promise((resolve) => {
-      const map = window.__map;
-      const check = () => (map.loaded() && map.areTilesLoaded() ? resolve() : map.once('idle', check));
-      check();
-    })`);
+    await untilMapComplete(page);
     return { ms: performance.now() - t0, slowestTileMs: Math.max(0, ...tileMs), tiles: tileMs.length };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Waits until the page's map (window.__map) is loaded with every tile. */
+async function untilMapComplete(page: import('playwright-core').Page): Promise<void> {
+  // A function, not a string: Playwright evaluates a string predicate with eval(), which the page's CSP
+  // forbids; an anonymous arrow gets no tsx helper (__name) that the page would lack.
+  await page.waitForFunction(() => (window as { __map?: unknown }).__map !== undefined, undefined, { timeout: 60_000 });
+  // A string, not a function: the page must not see tsx's helpers (page.evaluate is not subject to the CSP).
+  await page.evaluate(`new Promise((resolve) => {
+    const map = window.__map;
+    const check = () => (map.loaded() && map.areTilesLoaded() ? resolve() : map.once('idle', check));
+    check();
+  })`);
+}
+
+/** ms until a page with MapLibre alone (from our server) and a background-only style is complete, in a fresh browser. */
+async function bareMapView(): Promise<number> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    const vendor = `http://127.0.0.1:${PORT}/vendor`;
+    const t0 = performance.now();
+    await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${vendor}/maplibre-gl.css"><script src="${vendor}/maplibre-gl.js"></script>
+      <style>html, body, #map { margin: 0; height: 100%; }</style></head><body><div id="map"></div><script>
+      window.__map = new maplibregl.Map({ container: 'map', center: [119.0, 25.4], zoom: 10,
+        style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } }] } });
+      </script></body></html>`);
+    await untilMapComplete(page);
+    return performance.now() - t0;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** One view of `pathname` under Chrome's tracer: the page's wait for WebGL and the GPU process's work, in ms. */
+async function tracedView(pathname: string): Promise<{ ms: number; waitedForGpuMs: number; gpuBusyMs: number; renderer: string }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await browser.startTracing(page, { categories: ['gpu', 'devtools.timeline'] });
+    const t0 = performance.now();
+    await page.goto(`http://127.0.0.1:${PORT}${pathname}`);
+    await untilMapComplete(page);
+    const ms = performance.now() - t0;
+    const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: { ph: string; name: string; pid: number; tid: number; dur?: number; args?: { name?: string } }[] };
+    const renderer = String(await page.evaluate(`(() => { const gl = window.__map.painter.context.gl; const info = gl.getExtension('WEBGL_debug_renderer_info'); return info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER); })()`));
+    const threadName = new Map<string, string>();
+    for (const e of trace.traceEvents) if (e.ph === 'M' && e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+    let waitedForGpuMs = 0;
+    let gpuBusyMs = 0;
+    for (const e of trace.traceEvents) {
+      if (e.ph !== 'X' || !e.dur) continue;
+      const thread = threadName.get(`${e.pid}:${e.tid}`);
+      if (thread === 'CrRendererMain' && e.name === 'CommandBufferProxyImpl::WaitForGetOffset') waitedForGpuMs += e.dur / 1000;
+      if (thread === 'CrGpuMain' && e.name === 'CommandBufferService:PutChanged') gpuBusyMs += e.dur / 1000;
+    }
+    return { ms, waitedForGpuMs, gpuBusyMs, renderer };
   } finally {
     await browser.close();
   }
@@ -150,6 +209,20 @@ export async function runFirstViewBench(): Promise<void> {
     line(`${'/'.padEnd(7)} tiles made on request (WARM_TILES=off)`, cold);
     for (const [page, result] of warm) line(`${page.padEnd(7)} tiles made ahead (WARM_TILES=auto)`, result);
     for (const [page, result] of warm) console.log(`ratio ${page} made ahead / main page on request: ${(summarize(result.ms).p50 / c.p50).toFixed(2)} (medians)`);
+    // Where the time goes here: a server as the warm runs had it, then MapLibre alone and one traced view.
+    const server = await startSettled(dataDir, 'on');
+    try {
+      const bare: number[] = [];
+      for (let i = 0; i < RUNS; i++) bare.push(await bareMapView());
+      console.log(`${'MapLibre alone, background-only style'.padEnd(40)} median ${formatMs(summarize(bare).p50).padStart(8)}  (what any map costs in this browser here)`);
+      const traced = await tracedView('/');
+      console.log(
+        `${'/ traced once (tiles made ahead)'.padEnd(40)} ${formatMs(traced.ms)}: the page waited ${formatMs(traced.waitedForGpuMs)} for WebGL commands, ` +
+          `which the GPU process ran for ${formatMs(traced.gpuBusyMs)} (WebGL renderer: ${traced.renderer})`,
+      );
+    } finally {
+      await stop(server);
+    }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
