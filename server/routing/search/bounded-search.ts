@@ -55,10 +55,7 @@ export function seedAtEdgePoint(
  * of the network that can matter.
  */
 export function runSearch(graph: WalkGraph, state: SearchState, limit: number, direction: SearchDirection = 'from', rest?: Float64Array): void {
-  const { dist, stamp, predArc, source, heap, order } = state;
-  const gen = state.gen;
-  const arcOffset = graph.arcOffset;
-  const arcTarget = graph.arcTarget;
+  const { dist, heap, order } = state;
   // Reverse search walks each arc backwards: the cost of head -> tail.
   const arcCost = direction === 'from' ? graph.arcCost : graph.arcReverseCost;
   let settled = state.settledCount;
@@ -66,27 +63,38 @@ export function runSearch(graph: WalkGraph, state: SearchState, limit: number, d
     if (heap.peekKey() > limit) break;
     const u = heap.pop();
     order[settled++] = u;
-    const du = dist[u]!;
-    const su = source[u]!;
-    for (let a = arcOffset[u]!, end = arcOffset[u + 1]!; a < end; a++) {
-      const c = arcCost[a]!;
-      if (c < 0) continue;
-      const nd = du + c;
-      if (nd > limit) continue;
-      const v = arcTarget[a]!;
-      if (rest !== undefined && nd + rest[v]! > limit) continue;
-      if (stamp[v] !== gen) {
-        stamp[v] = gen;
-      } else if (nd >= dist[v]!) {
-        continue;
-      }
-      dist[v] = nd;
-      predArc[v] = a;
-      source[v] = su;
-      heap.push(v, nd);
-    }
+    relaxArcs(graph, state, arcCost, u, dist[u]!, limit, rest, heap);
   }
   state.settledCount = settled;
+}
+
+/**
+ * Lowers the time of every node one arc from u (reached at du) where that is
+ * better and within the limit (and the rest bound), with u's source and the
+ * arc, and queues it: the step both searches share, whichever queue they use.
+ */
+function relaxArcs(graph: WalkGraph, state: SearchState, arcCost: Float32Array, u: number, du: number, limit: number, rest: Float64Array | undefined, queue: { push(node: number, key: number): void }): void {
+  const { dist, stamp, predArc, source } = state;
+  const gen = state.gen;
+  const arcTarget = graph.arcTarget;
+  const su = source[u]!;
+  for (let a = graph.arcOffset[u]!, end = graph.arcOffset[u + 1]!; a < end; a++) {
+    const c = arcCost[a]!;
+    if (c < 0) continue;
+    const nd = du + c;
+    if (nd > limit) continue;
+    const v = arcTarget[a]!;
+    if (rest !== undefined && nd + rest[v]! > limit) continue;
+    if (stamp[v] !== gen) {
+      stamp[v] = gen;
+    } else if (nd >= dist[v]!) {
+      continue;
+    }
+    dist[v] = nd;
+    predArc[v] = a;
+    source[v] = su;
+    queue.push(v, nd);
+  }
 }
 
 /**
@@ -101,14 +109,10 @@ export function runSearch(graph: WalkGraph, state: SearchState, limit: number, d
  * be visited before a neighbour in the same bucket lowers its time; it is
  * then queued again and visited again, until the bucket is empty (the
  * one-core form of delta-stepping). It appears in state.order once.
- * Start it as runSearch: seed the state, then call this instead. The arc
- * loop repeats runSearch's on purpose: it is the hottest loop of the
- * service, and a shared one taking either queue would no longer be
- * specialised to one.
+ * Start it as runSearch: seed the state, then call this instead.
  */
 export function runBucketSearch(graph: WalkGraph, state: SearchState, limit: number, direction: SearchDirection = 'from'): void {
-  const { dist, stamp, predArc, source, heap, order } = state;
-  const gen = state.gen;
+  const { dist, heap, order } = state;
   const queue = state.buckets();
   queue.reset(limit);
   // The seeds wait in the heap (state.seed), one entry per node with its best time.
@@ -116,8 +120,6 @@ export function runBucketSearch(graph: WalkGraph, state: SearchState, limit: num
     const v = heap.pop();
     if (dist[v]! <= limit) queue.push(v, dist[v]!);
   }
-  const arcOffset = graph.arcOffset;
-  const arcTarget = graph.arcTarget;
   const arcCost = direction === 'from' ? graph.arcCost : graph.arcReverseCost;
   let settled = state.settledCount;
   for (let entry = queue.pop(); entry >= 0; entry = queue.pop()) {
@@ -125,23 +127,7 @@ export function runBucketSearch(graph: WalkGraph, state: SearchState, limit: num
     const du = queue.keyOf(entry);
     if (du !== dist[u]) continue; // stale: u was queued again with a lower time
     if (queue.firstVisit(u)) order[settled++] = u;
-    const su = source[u]!;
-    for (let a = arcOffset[u]!, end = arcOffset[u + 1]!; a < end; a++) {
-      const c = arcCost[a]!;
-      if (c < 0) continue;
-      const nd = du + c;
-      if (nd > limit) continue;
-      const v = arcTarget[a]!;
-      if (stamp[v] !== gen) {
-        stamp[v] = gen;
-      } else if (nd >= dist[v]!) {
-        continue;
-      }
-      dist[v] = nd;
-      predArc[v] = a;
-      source[v] = su;
-      queue.push(v, nd);
-    }
+    relaxArcs(graph, state, arcCost, u, du, limit, undefined, queue);
   }
   state.settledCount = settled;
 }
