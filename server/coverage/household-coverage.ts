@@ -111,8 +111,8 @@ export function householdCoverage(graph: WalkGraph, units: LinkedUnits, centers:
 /**
  * Sets within[i] = 1 for every unit within `limit` graph units of one of
  * `centers` (others are left as they are). One search bounded at the limit
- * (on a bucket queue: runBucketSearch),
- * read straight from the search state (no per-node arrays filled or copied);
+ * (on the bucket queue: runBucketSearch), read straight from the search
+ * state (no per-node arrays filled or copied);
  * then, when the search settled few nodes, only the units on edges next to a
  * settled node are looked at, so a 5-minute question costs a 5-minute search
  * and not a pass over the city; when it settled many (and there are not many

@@ -19,7 +19,7 @@ export class SearchState {
   readonly stamp: Uint32Array;
   gen = 0;
   readonly heap: IndexedMinHeap;
-  /** Settled nodes in order of time: order[0 .. settledCount). */
+  /** Settled nodes, each once: order[0 .. settledCount); in order of time (runSearch) or of time bucket (runBucketSearch). */
   readonly order: Uint32Array;
   settledCount = 0;
   private bucketQueue: BucketQueue | undefined;
